@@ -1,0 +1,48 @@
+# Entry points. `make up` and `make test` work on a fresh machine: each runs `setup` first.
+SHELL := /bin/bash
+.SHELLFLAGS := -euo pipefail -c
+.DEFAULT_GOAL := help
+
+PYTHON ?= python3
+VENV := .venv
+VENV_PY := $(VENV)/bin/python
+STACK ?= dev
+WITH_ENGINE := scripts/with-engine
+
+.PHONY: help setup venv engine pulumi-path up test lint clean
+
+help: ## List the targets
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-14s %s\n", $$1, $$2}'
+
+setup: venv engine ## Create the virtualenv, install the project and ensure the Pulumi engine (idempotent)
+
+venv: $(VENV)/.installed
+
+$(VENV)/.installed: pyproject.toml
+	@test -x $(VENV_PY) || $(PYTHON) -m venv $(VENV)
+	$(VENV_PY) -m pip install --quiet --disable-pip-version-check --upgrade pip
+	$(VENV_PY) -m pip install --quiet --disable-pip-version-check -e '.[dev]'
+	@touch $@
+
+engine: ## Build or find the Pulumi engine (cached outside the clone)
+	@scripts/ensure-engine >/dev/null
+
+pulumi-path: ## Print the absolute path of the pulumi binary in use
+	@scripts/ensure-engine --pulumi
+
+up: setup ## The main job: deploy the $(STACK) stack locally
+	$(WITH_ENGINE) pulumi stack select --create $(STACK)
+	$(WITH_ENGINE) pulumi up --yes --stack $(STACK)
+
+test: setup ## Run the whole test suite (fails when no test ran)
+	@rc=0; $(WITH_ENGINE) $(VENV_PY) -m pytest $(PYTEST_ARGS) || rc=$$?; \
+	if [ $$rc -eq 5 ]; then echo "make test: pytest collected no tests; that is a failure" >&2; fi; \
+	exit $$rc
+
+lint: setup ## ruff and mypy
+	$(VENV)/bin/ruff check provider policies tests __main__.py
+	$(VENV)/bin/ruff format --check provider policies tests __main__.py
+	$(VENV)/bin/mypy
+
+clean: ## Remove local state and the virtualenv (the engine cache stays)
+	rm -rf $(VENV) .pulumi

@@ -1,0 +1,6 @@
+"""Builds the policy pack; the rules themselves live in `session_policies`."""
+
+from pulumi_policy import EnforcementLevel, PolicyPack
+from session_policies import POLICIES
+
+PolicyPack(name="aic-sessions", enforcement_level=EnforcementLevel.MANDATORY, policies=POLICIES)

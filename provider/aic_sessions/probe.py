@@ -1,0 +1,42 @@
+"""A do-nothing dynamic resource: proves the engine runs our providers, and is the benchmark floor.
+
+`EngineProbe` talks to no tenant. It echoes its inputs, so the engine's own cost of a dynamic
+resource (plugin start, pickling, gRPC) can be measured and tested apart from any API traffic.
+"""
+
+from __future__ import annotations
+
+import uuid
+from typing import Any
+
+import pulumi
+from pulumi.dynamic import CheckFailure, CheckResult, CreateResult, DiffResult, ResourceProvider
+
+
+class EngineProbeProvider(ResourceProvider):
+    """Stores nothing anywhere: create returns the inputs, diff compares `value`."""
+
+    def check(self, _olds: dict[str, Any], news: dict[str, Any]) -> CheckResult:
+        value = news.get("value")
+        if not isinstance(value, str) or not value:
+            failure = CheckFailure("value", "must be a non-empty string; set value='...'")
+            return CheckResult(news, [failure])
+        return CheckResult(news, [])
+
+    def diff(self, _id: str, olds: dict[str, Any], news: dict[str, Any]) -> DiffResult:
+        changed = olds.get("value") != news.get("value")
+        return DiffResult(changes=changed, replaces=[], delete_before_replace=False)
+
+    def create(self, props: dict[str, Any]) -> CreateResult:
+        return CreateResult(f"probe-{uuid.uuid4().hex[:12]}", {"value": props["value"]})
+
+
+class EngineProbe(pulumi.dynamic.Resource, module="aic", name="EngineProbe"):
+    """A resource whose only property, `value`, is kept in state and nowhere else."""
+
+    value: pulumi.Output[str]
+
+    def __init__(
+        self, name: str, value: pulumi.Input[str], opts: pulumi.ResourceOptions | None = None
+    ) -> None:
+        super().__init__(EngineProbeProvider(), name, {"value": value}, opts)

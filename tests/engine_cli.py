@@ -1,0 +1,65 @@
+"""Runs the real `pulumi` CLI for tests, in an isolated, fully local environment."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+from dataclasses import dataclass, field
+from pathlib import Path
+
+REPO_ROOT = Path(__file__).resolve().parent.parent
+VENV = REPO_ROOT / ".venv"
+
+
+def engine_environment(backend_dir: Path) -> dict[str, str]:
+    """The environment `scripts/with-engine` builds, with this test's own file backend."""
+    env = {**os.environ, "PULUMI_BACKEND_URL": f"file://{backend_dir}"}
+    out = subprocess.run(
+        [str(REPO_ROOT / "scripts/with-engine"), "env", "-0"],
+        env=env,
+        check=True,
+        capture_output=True,
+    ).stdout
+    pairs = (item.split(b"=", 1) for item in out.split(b"\0") if b"=" in item)
+    return {key.decode(): value.decode() for key, value in pairs}
+
+
+@dataclass
+class PulumiCLI:
+    """`pulumi` with a working directory and environment; every call is recorded in `log`."""
+
+    cwd: Path
+    env: dict[str, str]
+    log: list[str] = field(default_factory=list)
+
+    def run(
+        self, *args: str, check: bool = True, timeout: float = 600
+    ) -> subprocess.CompletedProcess[str]:
+        proc = subprocess.run(
+            ["pulumi", "--non-interactive", *args],
+            cwd=self.cwd,
+            env=self.env,
+            capture_output=True,
+            text=True,
+            timeout=timeout,
+        )
+        self.log.append(f"$ pulumi {' '.join(args)}\n{proc.stdout}{proc.stderr}")
+        if check and proc.returncode != 0:
+            raise AssertionError(
+                f"pulumi {' '.join(args)} exited {proc.returncode}:\n{proc.stdout}\n{proc.stderr}"
+            )
+        return proc
+
+
+def write_python_project(directory: Path, name: str, program: str) -> None:
+    """A minimal Python project that uses this repository's virtualenv."""
+    directory.mkdir(parents=True, exist_ok=True)
+    (directory / "Pulumi.yaml").write_text(
+        f"name: {name}\n"
+        "runtime:\n"
+        "  name: python\n"
+        "  options:\n"
+        "    toolchain: pip\n"
+        f"    virtualenv: {VENV}\n"
+    )
+    (directory / "__main__.py").write_text(program)
