@@ -1,0 +1,1 @@
+"""A local emulator of the AM / Advanced Identity Cloud admin API."""
