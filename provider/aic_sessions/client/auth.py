@@ -1,0 +1,186 @@
+"""Authenticators: turn connection settings into request headers, refreshing when needed.
+
+- `ServiceAccountAuthenticator`: JWT-bearer grant at `{base}/oauth2/access_token` with an RS256
+  assertion (PyJWT); the access token is cached until shortly before it expires and shared by
+  all threads; a 401 drops it so the next call fetches a new one.
+- `AdminAuthenticator`: AM admin login with `X-OpenAM-*` headers; the session cookie's name is
+  read from `serverinfo/*` (it is random per tenant on AIC).
+- `BearerAuthenticator`: a pre-issued token, used as it is.
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+import uuid
+from collections.abc import Mapping
+from typing import Any
+
+import jwt
+
+from .errors import AdminApiError, AuthenticationError
+from .settings import AdminAuth, BearerAuth, ServiceAccountAuth
+from .transport import Authenticator, Call, Transport
+
+JWT_BEARER = "urn:ietf:params:oauth:grant-type:jwt-bearer"
+ASSERTION_LIFETIME = 180
+REFRESH_MARGIN = 30.0
+
+
+class _CachedCredential:
+    """A header set with an expiry, replaced under a lock by one thread at a time."""
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._headers: dict[str, str] | None = None
+        self._expires_at = 0.0
+
+    def get(self, fetch: Any) -> dict[str, str]:
+        with self._lock:
+            if self._headers is None or time.monotonic() >= self._expires_at:
+                self._headers, lifetime = fetch()
+                self._expires_at = time.monotonic() + lifetime
+            return dict(self._headers)
+
+    def drop(self, used: Mapping[str, str]) -> None:
+        with self._lock:
+            if not used or self._headers == dict(used):
+                self._headers = None
+
+
+class ServiceAccountAuthenticator:
+    """Bearer tokens from the service account's JWT-bearer grant."""
+
+    def __init__(self, auth: ServiceAccountAuth, transport: Transport) -> None:
+        self._auth = auth
+        self._transport = transport
+        self._cache = _CachedCredential()
+
+    def headers(self) -> dict[str, str]:
+        return self._cache.get(self._fetch)
+
+    def invalidate(self, used: Mapping[str, str]) -> None:
+        self._cache.drop(used)
+
+    def _fetch(self) -> tuple[dict[str, str], float]:
+        call = Call(
+            "Obtaining an access token for the service account",
+            "POST",
+            "/oauth2/access_token",
+            data={
+                "grant_type": JWT_BEARER,
+                "client_id": "service-account",
+                "assertion": self._assertion(),
+                "scope": self._auth.scope,
+            },
+            authenticated=False,
+        )
+        body = self._transport.json(call)
+        token = body.get("access_token") if isinstance(body, dict) else None
+        if not token:
+            raise AuthenticationError(
+                call.context(), "The token endpoint returned no access_token."
+            )
+        lifetime = float(body.get("expires_in", 60))
+        return {"Authorization": f"Bearer {token}"}, max(
+            1.0, lifetime - min(REFRESH_MARGIN, lifetime / 10)
+        )
+
+    def _assertion(self) -> str:
+        jwk = self._auth.jwk()
+        now = int(time.time())
+        claims = {
+            "iss": self._auth.account_id,
+            "sub": self._auth.account_id,
+            "aud": f"{self._transport.settings.base_url}/oauth2/access_token",
+            "iat": now,
+            "exp": now + ASSERTION_LIFETIME,
+            "jti": str(uuid.uuid4()),
+        }
+        try:
+            key = jwt.PyJWK.from_dict(jwk, algorithm="RS256").key
+        except (jwt.exceptions.PyJWKError, ValueError, TypeError):
+            raise AuthenticationError(
+                None, "The service-account JWK could not be used as an RS256 private key."
+            ) from None
+        headers = {"kid": jwk["kid"]} if "kid" in jwk else None
+        return jwt.encode(claims, key, algorithm="RS256", headers=headers)
+
+
+class AdminAuthenticator:
+    """An AM admin session cookie, named as `serverinfo/*` says."""
+
+    def __init__(self, auth: AdminAuth, transport: Transport) -> None:
+        self._auth = auth
+        self._transport = transport
+        self._cache = _CachedCredential()
+        self._cookie_name: str | None = None
+
+    def headers(self) -> dict[str, str]:
+        return self._cache.get(self._login)
+
+    def invalidate(self, used: Mapping[str, str]) -> None:
+        self._cache.drop(used)
+
+    def cookie_name(self) -> str:
+        if self._cookie_name is None:
+            info = self._transport.json(
+                Call(
+                    "Reading server information (cookie name)",
+                    "GET",
+                    "/json/serverinfo/*",
+                    api_version="resource=1.1",
+                    authenticated=False,
+                )
+            )
+            self._cookie_name = str(info.get("cookieName") or "iPlanetDirectoryPro")
+        return self._cookie_name
+
+    def _login(self) -> tuple[dict[str, str], float]:
+        from .realms import realm_path
+
+        call = Call(
+            f"Logging in as administrator {self._auth.username!r}",
+            "POST",
+            f"/json{realm_path(self._auth.realm)}/authenticate",
+            api_version="resource=2.0, protocol=1.0",
+            headers={
+                "X-OpenAM-Username": self._auth.username,
+                "X-OpenAM-Password": self._auth.password.get_secret_value(),
+                "Content-Type": "application/json",
+            },
+            json={},
+            idempotent=False,
+            authenticated=False,
+        )
+        body = self._transport.json(call)
+        token = body.get("tokenId") if isinstance(body, dict) else None
+        if not token:
+            raise AuthenticationError(call.context(), "The login answered without a tokenId.")
+        # AM sessions idle out after 30 minutes by default; log in again well before that.
+        return {"Cookie": f"{self.cookie_name()}={token}"}, 15 * 60.0
+
+
+class BearerAuthenticator:
+    """A fixed access token."""
+
+    def __init__(self, auth: BearerAuth) -> None:
+        self._header = {"Authorization": f"Bearer {auth.access_token.get_secret_value()}"}
+
+    def headers(self) -> dict[str, str]:
+        return dict(self._header)
+
+    def invalidate(self, used: Mapping[str, str]) -> None:
+        """A pre-issued token cannot be refreshed; the 401 surfaces to the caller."""
+
+
+def make_authenticator(
+    auth: ServiceAccountAuth | AdminAuth | BearerAuth, transport: Transport
+) -> Authenticator:
+    if isinstance(auth, ServiceAccountAuth):
+        return ServiceAccountAuthenticator(auth, transport)
+    if isinstance(auth, AdminAuth):
+        return AdminAuthenticator(auth, transport)
+    if isinstance(auth, BearerAuth):
+        return BearerAuthenticator(auth)
+    raise AdminApiError(None, f"Unsupported auth settings {type(auth).__name__}.")

@@ -1,0 +1,198 @@
+"""Typed errors of the admin-API client, built in exactly one place: `error_from_response`.
+
+    AdminApiError
+    ├── TransportError            no usable HTTP answer (connection refused/dropped, timeout, TLS)
+    │   └── DeadlineExceeded      the operation's overall deadline ran out while retrying
+    ├── ConfigurationError        the connection settings themselves are unusable (no request sent)
+    ├── AuthenticationError       401, or the token endpoint refused the credentials
+    ├── PermissionDeniedError     403 (missing scope, or an operation the tenant forbids)
+    ├── NotFoundError             404 (unknown realm or endpoint)
+    ├── InvalidRequestError       400 (AM's message and, for unknown attributes, validAttributes)
+    ├── ConflictError             409 / 412
+    ├── RateLimitedError          429 (with the Retry-After the server asked for)
+    └── ServerError               5xx
+
+Every message says what was attempted (operation, method, path, realm), what came back (status and
+AM's own message) and what to do next. Messages never contain request bodies or headers, so
+they never carry a secret.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from email.utils import parsedate_to_datetime
+from typing import Any
+
+import requests
+
+
+@dataclass(frozen=True)
+class RequestContext:
+    """What the client was doing when an error happened."""
+
+    operation: str
+    method: str
+    path: str
+    realm: str | None = None
+
+    def describe(self) -> str:
+        realm = f" in realm {self.realm!r}" if self.realm else ""
+        return f"{self.operation}{realm} ({self.method} {self.path})"
+
+
+class AdminApiError(Exception):
+    """Base class of every error raised by the client."""
+
+    hint = "See the message above."
+    retryable = False
+
+    def __init__(
+        self,
+        context: RequestContext | None,
+        detail: str,
+        *,
+        status: int | None = None,
+        am_message: str | None = None,
+        body: dict[str, Any] | None = None,
+    ) -> None:
+        self.context = context
+        self.detail = detail
+        self.status = status
+        self.am_message = am_message
+        self.body = body or {}
+        super().__init__(self._render())
+
+    def _render(self) -> str:
+        where = self.context.describe() if self.context else "admin API call"
+        status = f" -> HTTP {self.status}" if self.status is not None else ""
+        said = f": {self.am_message}" if self.am_message else ""
+        return f"{where} failed{status}{said}. {self.detail} {self.hint}".strip()
+
+
+class TransportError(AdminApiError):
+    hint = "Check the base URL, network and TLS settings; the request may be retried safely."
+    retryable = True
+
+
+class DeadlineExceeded(TransportError):
+    hint = "Raise the operation deadline (timeouts.deadline) or check the tenant's health."
+    retryable = False
+
+
+class ConfigurationError(AdminApiError):
+    hint = "Fix the connection settings; nothing was sent to the tenant."
+
+
+class AuthenticationError(AdminApiError):
+    hint = (
+        "Check the credentials (service-account id and key, admin username and password, or the "
+        "access token) and that they belong to this tenant."
+    )
+
+
+class PermissionDeniedError(AdminApiError):
+    hint = "Grant the identity the needed scope (fr:am:* for configuration) or use another realm."
+
+
+class NotFoundError(AdminApiError):
+    hint = "Check the realm name and the base URL (it usually ends in /am)."
+
+
+class InvalidRequestError(AdminApiError):
+    hint = "Fix the value named above; nothing was changed."
+
+    @property
+    def valid_attributes(self) -> list[str]:
+        detail = self.body.get("detail")
+        return list(detail.get("validAttributes", [])) if isinstance(detail, dict) else []
+
+
+class ConflictError(AdminApiError):
+    hint = "Someone else changed the resource; read it again and retry."
+
+
+class RateLimitedError(AdminApiError):
+    hint = "The tenant is rate limiting; lower the request rate or retry later."
+    retryable = True
+
+    def __init__(self, *args: Any, retry_after: float | None = None, **kwargs: Any) -> None:
+        self.retry_after = retry_after
+        super().__init__(*args, **kwargs)
+
+
+class ServerError(AdminApiError):
+    hint = "The tenant failed; retry later and check its status."
+
+    @property
+    def retryable(self) -> bool:  # type: ignore[override]
+        return self.status in (502, 503, 504)
+
+
+_BY_STATUS: dict[int, type[AdminApiError]] = {
+    400: InvalidRequestError,
+    401: AuthenticationError,
+    403: PermissionDeniedError,
+    404: NotFoundError,
+    409: ConflictError,
+    412: ConflictError,
+    429: RateLimitedError,
+}
+
+
+def error_from_response(context: RequestContext, response: requests.Response) -> AdminApiError:
+    """Map a non-2xx response to its typed error (the only place where this happens)."""
+    body = _json_body(response)
+    am_message = _am_message(body)
+    status = response.status_code
+    if status == 429:
+        return RateLimitedError(
+            context,
+            _detail(body),
+            status=status,
+            am_message=am_message,
+            body=body,
+            retry_after=parse_retry_after(response.headers.get("Retry-After")),
+        )
+    cls = _BY_STATUS.get(status, ServerError if status >= 500 else AdminApiError)
+    return cls(context, _detail(body), status=status, am_message=am_message, body=body)
+
+
+def parse_retry_after(value: str | None) -> float | None:
+    """Seconds to wait from a Retry-After header (delta-seconds or HTTP-date)."""
+    if not value:
+        return None
+    try:
+        return max(0.0, float(value))
+    except ValueError:
+        pass
+    try:
+        when = parsedate_to_datetime(value)
+    except (TypeError, ValueError):
+        return None
+    return max(0.0, (when - datetime.now(UTC)).total_seconds())
+
+
+def _json_body(response: requests.Response) -> dict[str, Any]:
+    try:
+        body = response.json()
+    except (ValueError, json.JSONDecodeError):
+        return {}
+    return body if isinstance(body, dict) else {}
+
+
+def _am_message(body: dict[str, Any]) -> str | None:
+    if "message" in body:
+        return str(body["message"])
+    if "error" in body:  # OAuth2 endpoints
+        return f"{body['error']}: {body.get('error_description', '')}".rstrip(": ")
+    return None
+
+
+def _detail(body: dict[str, Any]) -> str:
+    detail = body.get("detail")
+    if isinstance(detail, dict) and detail.get("validAttributes"):
+        names = ", ".join(sorted(map(str, detail["validAttributes"]))[:40])
+        return f"Valid attributes: {names}."
+    return ""

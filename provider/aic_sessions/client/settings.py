@@ -1,0 +1,180 @@
+"""Connection settings: where the tenant is and how to authenticate, loadable from the environment.
+
+Precedence, highest first: explicit values given to `ConnectionSettings.from_env(**overrides)`,
+then this project's variables (`AIC_BASE_URL`, `AIC_SA_ID`, `AIC_SA_JWK`, `AIC_SA_JWK_FILE`,
+`AIC_ACCESS_TOKEN`, `AM_ADMIN_USERNAME`, `AM_ADMIN_PASSWORD`), then frodo's (`FRODO_HOST`,
+`FRODO_SA_ID`, `FRODO_SA_JWK`). The auth method is the first complete one of: service account
+(id + JWK), AM admin (username + password), pre-issued bearer token.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Annotated, Any, Literal
+
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    SecretStr,
+    ValidationError,
+    field_validator,
+)
+
+from .errors import ConfigurationError
+
+
+class _Frozen(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+
+class ServiceAccountAuth(_Frozen):
+    """AIC service account: JWT-bearer grant signed with the account's private RSA JWK."""
+
+    method: Literal["service_account"] = "service_account"
+    account_id: str = Field(min_length=1)
+    private_jwk: SecretStr
+    scope: str = "fr:am:*"
+
+    @field_validator("private_jwk")
+    @classmethod
+    def _must_be_rsa_private_jwk(cls, value: SecretStr) -> SecretStr:
+        try:
+            jwk = json.loads(value.get_secret_value())
+        except ValueError:
+            raise ValueError("is not JSON; give the private JWK of the service account") from None
+        if not isinstance(jwk, dict) or jwk.get("kty") != "RSA" or "d" not in jwk:
+            raise ValueError("must be an RSA private JWK (kty RSA with a 'd' member)")
+        return value
+
+    def jwk(self) -> dict[str, Any]:
+        parsed: dict[str, Any] = json.loads(self.private_jwk.get_secret_value())
+        return parsed
+
+
+class AdminAuth(_Frozen):
+    """Self-managed AM administrator: `X-OpenAM-*` login, session cookie named by serverinfo."""
+
+    method: Literal["admin"] = "admin"
+    username: str = Field(min_length=1)
+    password: SecretStr
+    realm: str = "root"
+
+
+class BearerAuth(_Frozen):
+    """A pre-issued access token (it cannot be refreshed by the client)."""
+
+    method: Literal["bearer"] = "bearer"
+    access_token: SecretStr
+
+
+AuthSettings = Annotated[ServiceAccountAuth | AdminAuth | BearerAuth, Field(discriminator="method")]
+
+
+class Timeouts(_Frozen):
+    """Seconds: per attempt (connect, read) and for a whole operation including retries."""
+
+    connect: float = Field(5.0, gt=0)
+    read: float = Field(30.0, gt=0)
+    deadline: float = Field(90.0, gt=0)
+
+
+class RetryBudget(_Frozen):
+    """Bounded retries with exponential backoff and full jitter."""
+
+    max_attempts: int = Field(6, ge=1, le=20)
+    initial_backoff: float = Field(0.25, ge=0)
+    max_backoff: float = Field(8.0, ge=0)
+    max_retry_after: float = Field(30.0, ge=0)
+
+
+class ConnectionSettings(_Frozen):
+    """Everything the client needs to reach one tenant. Its repr never shows a secret."""
+
+    base_url: str = Field(description="AM base URL, e.g. https://tenant.example.com/am")
+    auth: AuthSettings
+    verify_tls: bool = True
+    ca_bundle: Path | None = None
+    timeouts: Timeouts = Timeouts()
+    retries: RetryBudget = RetryBudget()
+    max_requests_per_second: float | None = Field(None, gt=0)
+
+    @field_validator("base_url")
+    @classmethod
+    def _http_url(cls, value: str) -> str:
+        value = value.strip().rstrip("/")
+        if not value.startswith(("http://", "https://")):
+            raise ValueError("must start with https:// (or http:// for a local emulator)")
+        return value
+
+    @property
+    def tls_verify(self) -> bool | str:
+        return str(self.ca_bundle) if self.ca_bundle else self.verify_tls
+
+    @classmethod
+    def from_env(
+        cls, environ: Mapping[str, str] | None = None, **overrides: Any
+    ) -> ConnectionSettings:
+        """Settings from explicit values, then `AIC_*`/`AM_*`, then `FRODO_*` variables."""
+        import os
+
+        env = os.environ if environ is None else environ
+        values: dict[str, Any] = {
+            "base_url": overrides.pop("base_url", None)
+            or _first(env, "AIC_BASE_URL", "FRODO_HOST"),
+        }
+        auth = overrides.pop("auth", None) or _auth_from_env(env)
+        values["auth"] = auth
+        values.update(overrides)
+        if not values["base_url"]:
+            raise ConfigurationError(
+                None, "No tenant URL: set AIC_BASE_URL (or FRODO_HOST), e.g. https://tenant/am."
+            )
+        try:
+            return cls.model_validate(values)
+        except ValidationError as exc:
+            raise ConfigurationError(None, describe_validation_error(exc)) from None
+
+
+def describe_validation_error(exc: ValidationError) -> str:
+    """One line per problem, naming the setting; input values are left out (they may be secret)."""
+    problems = [
+        f"{'.'.join(str(p) for p in err['loc']) or 'settings'}: {err['msg']}"
+        for err in exc.errors(include_input=False, include_url=False)
+    ]
+    return "Invalid connection settings: " + "; ".join(problems) + "."
+
+
+def _first(env: Mapping[str, str], *names: str) -> str | None:
+    return next((env[n] for n in names if env.get(n)), None)
+
+
+def _auth_from_env(env: Mapping[str, str]) -> dict[str, Any]:
+    sa_id = _first(env, "AIC_SA_ID", "FRODO_SA_ID")
+    jwk = _first(env, "AIC_SA_JWK")
+    if not jwk and env.get("AIC_SA_JWK_FILE"):
+        jwk = _read_jwk_file(Path(env["AIC_SA_JWK_FILE"]))
+    jwk = jwk or _first(env, "FRODO_SA_JWK")
+    if sa_id and jwk:
+        return {"method": "service_account", "account_id": sa_id, "private_jwk": jwk}
+    user, password = env.get("AM_ADMIN_USERNAME"), env.get("AM_ADMIN_PASSWORD")
+    if user and password:
+        return {"method": "admin", "username": user, "password": password}
+    if env.get("AIC_ACCESS_TOKEN"):
+        return {"method": "bearer", "access_token": env["AIC_ACCESS_TOKEN"]}
+    raise ConfigurationError(
+        None,
+        "No credentials: set AIC_SA_ID with AIC_SA_JWK or AIC_SA_JWK_FILE (or FRODO_SA_ID/"
+        "FRODO_SA_JWK), or AM_ADMIN_USERNAME with AM_ADMIN_PASSWORD, or AIC_ACCESS_TOKEN.",
+    )
+
+
+def _read_jwk_file(path: Path) -> str:
+    try:
+        return path.read_text()
+    except OSError as exc:
+        raise ConfigurationError(
+            None, f"Cannot read AIC_SA_JWK_FILE {str(path)!r}: {exc.strerror}."
+        ) from None
