@@ -95,8 +95,11 @@ class AuthenticationSettingsPatch(BaseModel):
     allowlisting: bool | None = None
     stateless_sessions: bool | None = None
     shared_secret: SecretStr | None = None
+    shared_secret_reference: str | None = Field(None, pattern=r"^&\{[a-z0-9][a-z0-9.-]*\}$")
 
     def to_api(self) -> dict[str, dict[str, Any]]:
+        if self.shared_secret is not None and self.shared_secret_reference is not None:
+            raise ValueError("give either shared_secret or shared_secret_reference, not both")
         sections: dict[str, dict[str, Any]] = {}
         for name, (section, attribute) in _WIRE_NAMES.items():
             value = getattr(self, name)
@@ -106,6 +109,8 @@ class AuthenticationSettingsPatch(BaseModel):
                 value = value.get_secret_value()
             elif isinstance(value, StateManagement):
                 value = value.value
+            elif name == "shared_secret_reference":
+                value = {"$string": value}
             sections.setdefault(section, {})[attribute] = value
         return sections
 
@@ -120,6 +125,7 @@ _WIRE_NAMES: dict[str, tuple[str, str]] = {
     "allowlisting": ("trees", "authenticationSessionsWhitelist"),
     "stateless_sessions": ("general", "statelessSessionsEnabled"),
     "shared_secret": ("security", "sharedSecret"),
+    "shared_secret_reference": ("security", "sharedSecret"),
 }
 
 

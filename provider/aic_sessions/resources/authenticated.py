@@ -1,0 +1,162 @@
+"""`AuthenticatedSessionSettings`: client-side or server-side sessions after login.
+
+The seed page's "Server-side authenticated sessions": General tab, "Use Client-Side Sessions"
+cleared (`clientSideSessions=False`). Beyond the page, the realm Session service's timeouts of
+server-side sessions (`maxSessionTimeMinutes`, `maxIdleTimeMinutes`) can be managed too.
+"""
+
+from __future__ import annotations
+
+from typing import Any, Literal
+
+import pulumi
+from pulumi.dynamic import CreateResult, ReadResult, UpdateResult
+from pydantic import BaseModel, ConfigDict, Field, field_validator
+
+from aic_sessions.client import AdminClient, AuthenticationSettingsPatch, SessionServicePatch
+from aic_sessions.client.realms import realm_segments
+
+from .base import SessionProvider, gone_on_404
+
+
+class AuthenticatedInputs(BaseModel):
+    model_config = ConfigDict(extra="ignore", populate_by_name=True)
+
+    baseUrl: str = Field(pattern=r"^https?://\S+$")
+    realm: str
+    clientSideSessions: bool
+    maxSessionTimeMinutes: int | None = Field(None, ge=1, le=525600)
+    maxIdleTimeMinutes: int | None = Field(None, ge=1, le=525600)
+    onDelete: Literal["restore", "retain"] = "restore"
+
+    @field_validator("realm")
+    @classmethod
+    def _realm(cls, value: str) -> str:
+        realm_segments(value)
+        return value
+
+    def session_patch(self, changed: set[str] | None = None) -> SessionServicePatch:
+        def pick(name: str, value: int | None) -> int | None:
+            return value if changed is None or name in changed else None
+
+        return SessionServicePatch(
+            max_session_time=pick("maxSessionTimeMinutes", self.maxSessionTimeMinutes),
+            max_idle_time=pick("maxIdleTimeMinutes", self.maxIdleTimeMinutes),
+        )
+
+
+def _manages_timeouts(props: dict[str, Any]) -> bool:
+    return any(props.get(k) is not None for k in ("maxSessionTimeMinutes", "maxIdleTimeMinutes"))
+
+
+def observed(client: AdminClient, props: dict[str, Any]) -> dict[str, Any]:
+    """Current values of the attributes `props` manages."""
+    settings = client.read_authentication_settings(props["realm"])
+    values: dict[str, Any] = {"clientSideSessions": settings.general.stateless_sessions}
+    if _manages_timeouts(props):
+        service = client.read_session_service(props["realm"])
+        if props.get("maxSessionTimeMinutes") is not None:
+            values["maxSessionTimeMinutes"] = service.max_session_time
+        if props.get("maxIdleTimeMinutes") is not None:
+            values["maxIdleTimeMinutes"] = service.max_idle_time
+    return values
+
+
+class AuthenticatedSessionSettingsProvider(SessionProvider):
+    inputs_model = AuthenticatedInputs
+    owned = ("clientSideSessions", "maxSessionTimeMinutes", "maxIdleTimeMinutes", "onDelete")
+    hints = {
+        "baseUrl": "Give the tenant's AM URL, e.g. https://tenant.example.com/am.",
+        "realm": "Use the realm name, e.g. 'alpha' (nested: 'parent/child').",
+        "clientSideSessions": "Use false for server-side sessions (required by policy) or true.",
+        "maxSessionTimeMinutes": "Use whole minutes from 1 to 525600, or leave it unset.",
+        "maxIdleTimeMinutes": "Use whole minutes from 1 to 525600, or leave it unset.",
+        "onDelete": "Use 'restore' (put the prior values back) or 'retain'.",
+    }
+
+    def create(self, props: dict[str, Any]) -> CreateResult:
+        inputs = AuthenticatedInputs.model_validate(props)
+        with self.realm(props) as client:
+            prior = observed(client, props)
+            self._write(client, inputs, changed=None)
+        outs = {**self.public(props), "priorSettings": prior}
+        return CreateResult(self.resource_id("authenticated", props), outs)
+
+    @gone_on_404
+    def read(self, id_: str, props: dict[str, Any]) -> ReadResult:
+        with self.realm(props) as client:
+            current = observed(client, props)
+        return ReadResult(id_, {**props, **current})
+
+    def update(self, _id: str, olds: dict[str, Any], news: dict[str, Any]) -> UpdateResult:
+        inputs = AuthenticatedInputs.model_validate(news)
+        changed = {k for k in self.owned if olds.get(k) != news.get(k)}
+        prior = dict(olds.get("priorSettings") or {})
+        with self.realm(news) as client:
+            if _manages_timeouts(news) and not _manages_timeouts(olds):
+                prior.update(observed(client, news))  # newly managed: remember what was there
+            self._write(client, inputs, changed)
+        return UpdateResult({**self.public(news), "priorSettings": prior})
+
+    def delete(self, _id: str, props: dict[str, Any]) -> None:
+        if props.get("onDelete", "restore") == "retain":
+            return
+        prior = props.get("priorSettings") or {}
+        restore = AuthenticatedInputs.model_validate({**props, **prior})
+        with self.realm(props) as client:
+            if "clientSideSessions" in prior:
+                client.update_authentication_settings(
+                    props["realm"],
+                    AuthenticationSettingsPatch(stateless_sessions=prior["clientSideSessions"]),
+                )
+            timeouts = restore.session_patch(set(prior))
+            if timeouts.to_api()["dynamic"]:
+                client.update_session_service(props["realm"], timeouts)
+
+    @staticmethod
+    def _write(client: AdminClient, inputs: AuthenticatedInputs, changed: set[str] | None) -> None:
+        if changed is None or "clientSideSessions" in changed:
+            client.update_authentication_settings(
+                inputs.realm,
+                AuthenticationSettingsPatch(stateless_sessions=inputs.clientSideSessions),
+            )
+        timeouts = inputs.session_patch(changed)
+        if timeouts.to_api()["dynamic"]:
+            client.update_session_service(inputs.realm, timeouts)
+
+
+class AuthenticatedSessionSettings(
+    pulumi.dynamic.Resource, module="aic", name="AuthenticatedSessionSettings"
+):
+    """Client-side or server-side authenticated sessions (and their timeouts) for one realm."""
+
+    baseUrl: pulumi.Output[str]
+    realm: pulumi.Output[str]
+    clientSideSessions: pulumi.Output[bool]
+    maxSessionTimeMinutes: pulumi.Output[int | None]
+    maxIdleTimeMinutes: pulumi.Output[int | None]
+    onDelete: pulumi.Output[str]
+    priorSettings: pulumi.Output[dict[str, Any]]
+
+    def __init__(
+        self,
+        resource_name: str,
+        *,
+        base_url: pulumi.Input[str],
+        realm: pulumi.Input[str],
+        client_side_sessions: pulumi.Input[bool] = False,
+        max_session_time_minutes: pulumi.Input[int] | None = None,
+        max_idle_time_minutes: pulumi.Input[int] | None = None,
+        on_delete: pulumi.Input[str] = "restore",
+        opts: pulumi.ResourceOptions | None = None,
+    ) -> None:
+        props = {
+            "baseUrl": base_url,
+            "realm": realm,
+            "clientSideSessions": client_side_sessions,
+            "maxSessionTimeMinutes": max_session_time_minutes,
+            "maxIdleTimeMinutes": max_idle_time_minutes,
+            "onDelete": on_delete,
+            "priorSettings": None,
+        }
+        super().__init__(AuthenticatedSessionSettingsProvider(), resource_name, props, opts)

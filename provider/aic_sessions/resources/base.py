@@ -1,0 +1,110 @@
+"""Shared machinery of the session resources' dynamic providers.
+
+Each resource module defines a pydantic input model, the owned attributes, and the
+translation between its inputs and the client's patches. This base turns validation errors
+into `CheckFailure`s that name the property and the fix, computes diffs over owned inputs only
+(tenant or realm changes replace), and wraps writes in the per-realm lock.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from typing import Any, ClassVar
+
+from pulumi.dynamic import CheckFailure, CheckResult, ConfigureRequest, DiffResult, ResourceProvider
+from pydantic import BaseModel, ValidationError
+
+from aic_sessions.client import AdminClient, NotFoundError
+
+from . import connection
+
+UNKNOWN = "04da6b54-80e4-46f7-96ec-b56ff0331ba9"  # pulumi.runtime.rpc.UNKNOWN
+REPLACE_ON = ("baseUrl", "realm")
+
+
+def is_unknown(value: Any) -> bool:
+    if isinstance(value, dict):
+        return any(is_unknown(v) for v in value.values())
+    if isinstance(value, list):
+        return any(is_unknown(v) for v in value)
+    return bool(value == UNKNOWN)
+
+
+class SessionProvider(ResourceProvider):
+    """Base provider: subclasses set `inputs_model`, `owned` and `hints`."""
+
+    inputs_model: ClassVar[type[BaseModel]]
+    owned: ClassVar[tuple[str, ...]]
+    hints: ClassVar[dict[str, str]] = {}
+
+    def configure(self, req: ConfigureRequest) -> None:
+        values = {key: req.config.get(key) for key in connection.CONFIG_KEYS}
+        connection.remember_stack_config(values)
+
+    # check ---------------------------------------------------------------------------------
+
+    def check(self, _olds: dict[str, Any], news: dict[str, Any]) -> CheckResult:
+        known = {k: v for k, v in news.items() if not k.startswith("__") and not is_unknown(v)}
+        failures = self.validate(known, partial=len(known) < len(self.public(news)))
+        return CheckResult(news, failures)
+
+    def validate(self, inputs: dict[str, Any], partial: bool) -> list[CheckFailure]:
+        try:
+            self.inputs_model.model_validate(inputs)
+        except ValidationError as exc:
+            return [
+                failure
+                for error in exc.errors(include_url=False, include_input=False)
+                if (failure := self._failure(error, inputs, partial)) is not None
+            ]
+        return []
+
+    def _failure(self, error: Any, inputs: dict[str, Any], partial: bool) -> CheckFailure | None:
+        prop = str(error["loc"][0]) if error["loc"] else "inputs"
+        if partial and error["type"] == "missing" and prop not in inputs:
+            return None  # unknown during preview: checked again once known
+        reason = f"{error['msg']}."
+        hint = self.hints.get(prop)
+        return CheckFailure(prop, f"{reason} {hint}" if hint else reason)
+
+    @staticmethod
+    def public(props: dict[str, Any]) -> dict[str, Any]:
+        return {k: v for k, v in props.items() if not k.startswith("__")}
+
+    # diff ----------------------------------------------------------------------------------
+
+    def diff(self, _id: str, olds: dict[str, Any], news: dict[str, Any]) -> DiffResult:
+        replaces = [k for k in REPLACE_ON if olds.get(k) != news.get(k)]
+        changed = [k for k in self.owned if olds.get(k) != news.get(k)]
+        return DiffResult(
+            changes=bool(replaces or changed),
+            replaces=replaces,
+            delete_before_replace=True,
+        )
+
+    # helpers -------------------------------------------------------------------------------
+
+    @contextmanager
+    def realm(self, props: dict[str, Any]) -> Iterator[AdminClient]:
+        """The tenant's client, holding the realm's write lock."""
+        with connection.realm_lock(props["baseUrl"], props["realm"]):
+            yield connection.client_for(props["baseUrl"])
+
+    @staticmethod
+    def resource_id(kind: str, props: dict[str, Any]) -> str:
+        return f"{kind}:{props['realm']}@{props['baseUrl']}"
+
+
+def gone_on_404(fn: Any) -> Any:
+    """`read` helper: a realm that no longer exists means the resource is gone (drift)."""
+
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        try:
+            return fn(*args, **kwargs)
+        except NotFoundError:
+            from pulumi.dynamic import ReadResult
+
+            return ReadResult("", {})
+
+    return wrapper

@@ -1,0 +1,96 @@
+"""Credentials and clients for the provider process, read at call time and never pickled.
+
+The stack's provider configuration (`aic-sessions:saId`, `saJwk`, `adminUsername`,
+`adminPassword`, `accessToken`, `verifyTls`, `caBundle`; secrets decrypted by the engine) arrives
+through `ResourceProvider.configure` and is kept in this module, not on the provider instance, so
+no credential can end up in the pickled provider in state. Without stack configuration the client
+reads the environment (`AIC_*`, `AM_ADMIN_*`, `FRODO_*`).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import threading
+from collections.abc import Mapping
+from typing import Any
+
+from aic_sessions.client import AdminClient, ConnectionSettings
+
+_lock = threading.Lock()
+_stack_config: dict[str, str] = {}
+_clients: dict[str, AdminClient] = {}
+_realm_locks: dict[tuple[str, str], threading.Lock] = {}
+
+CONFIG_KEYS = (
+    "saId",
+    "saJwk",
+    "adminUsername",
+    "adminPassword",
+    "accessToken",
+    "verifyTls",
+    "caBundle",
+    "fingerprintKey",
+)
+
+
+def remember_stack_config(values: Mapping[str, Any]) -> None:
+    """Keep the provider configuration of this deployment (called from `configure`)."""
+    with _lock:
+        _stack_config.clear()
+        _stack_config.update({k: str(v) for k, v in values.items() if v not in (None, "")})
+        _clients.clear()
+
+
+def stack_setting(key: str) -> str | None:
+    """One provider-configuration value of this deployment, if set."""
+    with _lock:
+        return _stack_config.get(key)
+
+
+def settings_for(base_url: str) -> ConnectionSettings:
+    """Connection settings for a tenant: stack configuration first, then the environment."""
+    with _lock:
+        cfg = dict(_stack_config)
+    env = dict(os.environ)
+    mapping = {
+        "saId": "AIC_SA_ID",
+        "saJwk": "AIC_SA_JWK",
+        "adminUsername": "AM_ADMIN_USERNAME",
+        "adminPassword": "AM_ADMIN_PASSWORD",
+        "accessToken": "AIC_ACCESS_TOKEN",
+    }
+    if any(key in cfg for key in mapping):  # stack credentials replace environment ones
+        for variable in (*mapping.values(), "AIC_SA_JWK_FILE", "FRODO_SA_ID", "FRODO_SA_JWK"):
+            env.pop(variable, None)
+        env.update({mapping[k]: v for k, v in cfg.items() if k in mapping})
+    overrides: dict[str, Any] = {"base_url": base_url}
+    if "verifyTls" in cfg:
+        overrides["verify_tls"] = cfg["verifyTls"].lower() not in ("false", "0", "no")
+    if "caBundle" in cfg:
+        overrides["ca_bundle"] = cfg["caBundle"]
+    return ConnectionSettings.from_env(env, **overrides)
+
+
+def client_for(base_url: str) -> AdminClient:
+    """One shared client per tenant and credentials within this process."""
+    settings = settings_for(base_url)
+    key = hashlib.sha256(settings.model_dump_json().encode() + _secret_bytes(settings)).hexdigest()
+    with _lock:
+        client = _clients.get(key)
+        if client is None:
+            client = _clients[key] = AdminClient(settings)
+        return client
+
+
+def realm_lock(base_url: str, realm: str) -> threading.Lock:
+    """Serialises this process's writes to one realm (all three resource kinds share it)."""
+    with _lock:
+        return _realm_locks.setdefault((base_url.rstrip("/"), realm.strip("/")), threading.Lock())
+
+
+def _secret_bytes(settings: ConnectionSettings) -> bytes:
+    auth = settings.auth
+    secret = getattr(auth, "private_jwk", None) or getattr(auth, "password", None)
+    secret = secret or getattr(auth, "access_token", None)
+    return secret.get_secret_value().encode() if secret else b""

@@ -1,0 +1,221 @@
+"""`SigningSecret`: the realm's Organization Authentication Signing Secret (journey signing).
+
+Three sources: a given base64 `value` (a Pulumi secret), one generated once (256 random bits,
+kept across runs, rotated by changing `rotationTrigger`), or an ESV reference
+(`esvReference="esv-my-secret"` or `"&{esv.my.secret}"`, AIC only). `check` validates the value
+and computes the non-secret `fingerprint` before anything is sent, so policies see it at
+preview. The value never appears in outputs, logs or messages. AM never returns the secret: drift
+is seen only through its visible form (an ESV reference where we wrote a value, or another one).
+"""
+
+from __future__ import annotations
+
+from typing import Any, Literal
+
+import pulumi
+from pulumi.dynamic import CheckFailure, CheckResult, CreateResult, ReadResult, UpdateResult
+from pydantic import BaseModel, ConfigDict, Field, SecretStr, field_validator
+
+from aic_sessions import signing_secrets
+from aic_sessions.client import AdminClient, AuthenticationSettingsPatch, SecretForm
+from aic_sessions.client.models import AIC_SECRET_PLACEHOLDER
+from aic_sessions.client.realms import realm_segments
+
+from . import connection
+from .base import SessionProvider, gone_on_404, is_unknown
+
+SECRET_SIG = {"4dabf18193072939515e22adb298388d": "1b47061264138c4ac30d75fd1eb44270"}
+
+
+def as_secret(value: str) -> dict[str, str]:
+    """The wire form of a secret property, so the engine stores it encrypted."""
+    return {**SECRET_SIG, "value": value}
+
+
+def plain(value: Any) -> Any:
+    return value.get("value") if isinstance(value, dict) and "value" in value else value
+
+
+class SecretInputs(BaseModel):
+    model_config = ConfigDict(extra="ignore", populate_by_name=True)
+
+    baseUrl: str = Field(pattern=r"^https?://\S+$")
+    realm: str
+    value: SecretStr | None = None
+    esvReference: str | None = None
+    rotationTrigger: str | None = None
+    onDelete: Literal["restore", "retain"] = "retain"
+
+    @field_validator("realm")
+    @classmethod
+    def _realm(cls, value: str) -> str:
+        realm_segments(value)
+        return value
+
+    @field_validator("esvReference")
+    @classmethod
+    def _esv(cls, value: str | None) -> str | None:
+        if value is not None and signing_secrets.esv_expression(value) is None:
+            raise ValueError(
+                "is not an ESV name ('esv-my-secret') or expression ('&{esv.my.secret}')"
+            )
+        return value
+
+
+class SigningSecretProvider(SessionProvider):
+    inputs_model = SecretInputs
+    owned = ("fingerprint", "esvReference", "valueSource", "onDelete")
+    hints = {
+        "baseUrl": "Give the tenant's AM URL, e.g. https://tenant.example.com/am.",
+        "realm": "Use the realm name, e.g. 'alpha' (nested: 'parent/child').",
+        "esvReference": "Name an ESV holding the secret, e.g. 'esv-am-signing-secret'.",
+        "onDelete": "Use 'retain' (leave the secret) or 'restore' (AIC: back to the prior form).",
+    }
+
+    def check(self, olds: dict[str, Any], news: dict[str, Any]) -> CheckResult:
+        result = super().check(olds, news)
+        if result.failures or is_unknown(news.get("value")):
+            return result
+        value = plain(news.get("value"))
+        if value is not None and news.get("esvReference") is not None:
+            both = CheckFailure("value", "give either value or esvReference, not both.")
+            return CheckResult(news, [both])
+        if news.get("esvReference") is not None:
+            ref = signing_secrets.esv_expression(news["esvReference"])
+            return CheckResult(
+                {**news, "valueSource": "esv", "esvReference": ref, "fingerprint": None}, []
+            )
+        if value is not None:
+            problems = signing_secrets.format_problems(value)
+            if problems:
+                return CheckResult(
+                    news, [CheckFailure("value", f"The signing secret {p}.") for p in problems]
+                )
+            return CheckResult(self._with_value(news, value, "given"), [])
+        return CheckResult(self._with_value(news, self._generated(olds, news), "generated"), [])
+
+    def _generated(self, olds: dict[str, Any], news: dict[str, Any]) -> str:
+        keep = (
+            olds.get("valueSource") == "generated"
+            and olds.get("rotationTrigger") == news.get("rotationTrigger")
+            and plain(olds.get("value"))
+        )
+        return str(plain(olds["value"])) if keep else signing_secrets.generate()
+
+    def _with_value(self, news: dict[str, Any], value: str, source: str) -> dict[str, Any]:
+        key = connection.stack_setting("fingerprintKey") or ""
+        return {
+            **news,
+            "value": as_secret(value),
+            "valueSource": source,
+            "fingerprint": signing_secrets.fingerprint(value, key),
+        }
+
+    def create(self, props: dict[str, Any]) -> CreateResult:
+        with self.realm(props) as client:
+            prior_form, prior_ref = client.read_authentication_settings(
+                props["realm"]
+            ).security.secret_form()
+            client.update_authentication_settings(props["realm"], _patch(props))
+        outs = {**_outputs(props), "priorForm": prior_form.value, "priorEsvReference": prior_ref}
+        return CreateResult(self.resource_id("signing-secret", props), outs)
+
+    @gone_on_404
+    def read(self, id_: str, props: dict[str, Any]) -> ReadResult:
+        with self.realm(props) as client:
+            form, ref = client.read_authentication_settings(props["realm"]).security.secret_form()
+        return ReadResult(id_, {**props, **_drift(props, form, ref)})
+
+    def update(self, _id: str, olds: dict[str, Any], news: dict[str, Any]) -> UpdateResult:
+        if any(olds.get(k) != news.get(k) for k in ("fingerprint", "esvReference", "valueSource")):
+            with self.realm(news) as client:
+                client.update_authentication_settings(news["realm"], _patch(news))
+        prior = {k: olds.get(k) for k in ("priorForm", "priorEsvReference")}
+        return UpdateResult({**_outputs(news), **prior})
+
+    def delete(self, _id: str, props: dict[str, Any]) -> None:
+        if props.get("onDelete", "retain") == "retain":
+            return
+        reference = {
+            SecretForm.TENANT_GENERATED.value: AIC_SECRET_PLACEHOLDER,
+            SecretForm.ESV_REFERENCE.value: props.get("priorEsvReference"),
+        }.get(props.get("priorForm") or "")
+        if not reference:
+            pulumi.log.warn(
+                f"{props['realm']}: the prior signing secret cannot be restored (AM never returns "
+                "it); the current secret was left in place."
+            )
+            return
+        with self.realm(props) as client:
+            _restore(client, props["realm"], reference)
+
+
+def _patch(props: dict[str, Any]) -> AuthenticationSettingsPatch:
+    if props.get("valueSource") == "esv":
+        return AuthenticationSettingsPatch(shared_secret_reference=props["esvReference"])
+    return AuthenticationSettingsPatch(shared_secret=SecretStr(str(plain(props["value"]))))
+
+
+def _restore(client: AdminClient, realm: str, reference: str) -> None:
+    client.update_authentication_settings(
+        realm, AuthenticationSettingsPatch(shared_secret_reference=reference)
+    )
+
+
+def _outputs(props: dict[str, Any]) -> dict[str, Any]:
+    """Everything but the value itself."""
+    return {k: v for k, v in SessionProvider.public(props).items() if k != "value"}
+
+
+def _drift(props: dict[str, Any], form: SecretForm, ref: str | None) -> dict[str, Any]:
+    """What refresh can tell: the secret's visible form against what we wrote."""
+    if props.get("valueSource") == "esv":
+        return (
+            {} if ref == props.get("esvReference") else {"esvReference": ref or f"({form.value})"}
+        )
+    if form is SecretForm.ESV_REFERENCE:  # we wrote a value; someone switched it to an ESV
+        return {"fingerprint": f"changed-out-of-band:{ref}"}
+    return {}
+
+
+class SigningSecret(pulumi.dynamic.Resource, module="aic", name="SigningSecret"):
+    """The Organization Authentication Signing Secret of one realm."""
+
+    baseUrl: pulumi.Output[str]
+    realm: pulumi.Output[str]
+    valueSource: pulumi.Output[str]
+    fingerprint: pulumi.Output[str | None]
+    esvReference: pulumi.Output[str | None]
+    rotationTrigger: pulumi.Output[str | None]
+    onDelete: pulumi.Output[str]
+    priorForm: pulumi.Output[str]
+    priorEsvReference: pulumi.Output[str | None]
+
+    def __init__(
+        self,
+        resource_name: str,
+        *,
+        base_url: pulumi.Input[str],
+        realm: pulumi.Input[str],
+        value: pulumi.Input[str] | None = None,
+        esv_reference: pulumi.Input[str] | None = None,
+        rotation_trigger: pulumi.Input[str] | None = None,
+        on_delete: pulumi.Input[str] = "retain",
+        opts: pulumi.ResourceOptions | None = None,
+    ) -> None:
+        props = {
+            "baseUrl": base_url,
+            "realm": realm,
+            "value": pulumi.Output.secret(value) if value is not None else None,
+            "esvReference": esv_reference,
+            "rotationTrigger": rotation_trigger,
+            "onDelete": on_delete,
+            "valueSource": None,
+            "fingerprint": None,
+            "priorForm": None,
+            "priorEsvReference": None,
+        }
+        opts = pulumi.ResourceOptions.merge(
+            opts, pulumi.ResourceOptions(additional_secret_outputs=["value"])
+        )
+        super().__init__(SigningSecretProvider(), resource_name, props, opts)

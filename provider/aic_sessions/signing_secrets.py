@@ -1,0 +1,85 @@
+"""Signing-secret rules shared by the provider's `check` and the policy pack, and fingerprints.
+
+The seed page: "a base64-encoded HMAC secret at least 128 bits long", different in development,
+staging and production. A fingerprint lets environments be compared without the secret: a slow,
+salted scrypt hash (optionally keyed by an organization-wide `fingerprintKey`), the same for the
+same secret in every stack, and too expensive to brute-force a weak secret from.
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import hashlib
+import re
+import secrets
+
+MIN_BITS = 128
+GENERATED_BYTES = 32
+FINGERPRINT_SALT = b"aic-sessions/signing-secret-fingerprint/v1"
+ESV_NAME = re.compile(r"^esv-[a-z0-9][a-z0-9-]*$")
+ESV_EXPRESSION = re.compile(r"^&\{esv\.[a-z0-9][a-z0-9.-]*\}$")
+
+
+def decode(value: str) -> bytes | None:
+    """The secret's bytes, or None when it is not base64 (standard or URL-safe alphabet)."""
+    text = value.strip()
+    if not text or re.search(r"[^A-Za-z0-9+/_=-]", text):
+        return None
+    try:
+        return base64.b64decode(text + "=" * (-len(text) % 4), altchars=b"-_", validate=False)
+    except (binascii.Error, ValueError):
+        return None
+
+
+def format_problems(value: str) -> list[str]:
+    """Hard problems: not base64, or shorter than 128 bits once decoded."""
+    raw = decode(value)
+    if raw is None:
+        return ["is not valid base64; encode the secret's bytes, e.g. `openssl rand -base64 32`"]
+    if len(raw) * 8 < MIN_BITS:
+        return [
+            f"decodes to {len(raw) * 8} bits, fewer than the {MIN_BITS} required; "
+            "use at least 16 random bytes, e.g. `openssl rand -base64 32`"
+        ]
+    return []
+
+
+def weakness_problems(value: str) -> list[str]:
+    """Trivially weak secrets: one repeated byte or a short repeated pattern."""
+    raw = decode(value)
+    if raw is None or not raw:
+        return []
+    if len(set(raw)) == 1:
+        return [f"is the byte 0x{raw[0]:02x} repeated; use random bytes"]
+    for period in range(2, 9):
+        if len(raw) >= 2 * period and raw == (raw[:period] * (len(raw) // period + 1))[: len(raw)]:
+            return [f"repeats a {period}-byte pattern; use random bytes"]
+    if len(set(raw)) < len(raw) // 4:
+        return [f"uses only {len(set(raw))} distinct byte values; use random bytes"]
+    return []
+
+
+def generate() -> str:
+    """256 random bits, base64."""
+    return base64.b64encode(secrets.token_bytes(GENERATED_BYTES)).decode()
+
+
+def fingerprint(value: str, key: str = "") -> str:
+    """A comparable, non-reversible fingerprint of the secret's bytes."""
+    raw = decode(value)
+    if raw is None:
+        raise ValueError("cannot fingerprint a secret that is not base64")
+    salt = hashlib.sha256(FINGERPRINT_SALT + b"\0" + key.encode()).digest()
+    digest = hashlib.scrypt(raw, salt=salt, n=2**14, r=8, p=1, dklen=16)
+    return "scrypt:" + digest.hex()
+
+
+def esv_expression(reference: str) -> str | None:
+    """`esv-my-secret` or `&{esv.my.secret}` -> `&{esv.my.secret}`; None when neither."""
+    reference = reference.strip()
+    if ESV_EXPRESSION.match(reference):
+        return reference
+    if ESV_NAME.match(reference):
+        return "&{esv." + reference[len("esv-") :].replace("-", ".") + "}"
+    return None

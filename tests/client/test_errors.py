@@ -1,0 +1,98 @@
+"""Every status and every transport failure maps to a typed error with a useful message."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+import requests
+
+from aic_sessions.client import errors
+from aic_sessions.client.errors import (
+    AdminApiError,
+    InvalidRequestError,
+    RateLimitedError,
+    RequestContext,
+    error_from_response,
+    parse_retry_after,
+)
+from aic_sessions.client.transport import _describe_transport
+
+CONTEXT = RequestContext("Updating authentication settings", "PUT", "/json/realms/x", "/alpha")
+
+
+def _response(status: int, body: dict | None = None, headers: dict | None = None):
+    response = requests.Response()
+    response.status_code = status
+    response._content = json.dumps(body or {}).encode()
+    response.headers.update(headers or {})
+    return response
+
+
+@pytest.mark.parametrize("status", [*range(400, 432), *range(500, 512)])
+def test_every_error_status_is_mapped(status: int) -> None:
+    error = error_from_response(CONTEXT, _response(status))
+    assert isinstance(error, AdminApiError)
+    assert str(status) in str(error)
+    assert "Updating authentication settings in realm '/alpha' (PUT /json/realms/x)" in str(error)
+
+
+def test_specific_classes() -> None:
+    expected = {
+        400: errors.InvalidRequestError,
+        401: errors.AuthenticationError,
+        403: errors.PermissionDeniedError,
+        404: errors.NotFoundError,
+        409: errors.ConflictError,
+        429: errors.RateLimitedError,
+        503: errors.ServerError,
+    }
+    for status, cls in expected.items():
+        assert type(error_from_response(CONTEXT, _response(status))) is cls
+
+
+def test_am_message_and_valid_attributes_are_shown() -> None:
+    body = {
+        "code": 400,
+        "reason": "Bad Request",
+        "message": "Invalid attribute specified.",
+        "detail": {"validAttributes": ["statelessSessionsEnabled", "sharedSecret"]},
+    }
+    error = error_from_response(CONTEXT, _response(400, body))
+    assert isinstance(error, InvalidRequestError)
+    assert error.valid_attributes == ["statelessSessionsEnabled", "sharedSecret"]
+    assert "Invalid attribute specified." in str(error)
+    assert "Fix the value" in str(error)
+
+
+def test_oauth_error_body() -> None:
+    body = {"error": "invalid_scope", "error_description": "Unsupported scope for service account"}
+    error = error_from_response(CONTEXT, _response(400, body))
+    assert "invalid_scope: Unsupported scope for service account" in str(error)
+
+
+def test_retry_after_forms() -> None:
+    error = error_from_response(CONTEXT, _response(429, headers={"Retry-After": "3"}))
+    assert isinstance(error, RateLimitedError) and error.retry_after == 3
+    assert parse_retry_after("Wed, 21 Oct 2015 07:28:00 GMT") == 0
+    assert parse_retry_after("soon") is None
+
+
+def test_only_gateway_errors_are_retryable() -> None:
+    retryable = {s for s in range(500, 512) if error_from_response(CONTEXT, _response(s)).retryable}
+    assert retryable == {502, 503, 504}
+
+
+@pytest.mark.parametrize(
+    "exc",
+    [
+        requests.exceptions.SSLError(),
+        requests.exceptions.ConnectTimeout(),
+        requests.exceptions.ReadTimeout(),
+        requests.exceptions.ConnectionError(),
+        requests.exceptions.ChunkedEncodingError(),
+        requests.exceptions.InvalidURL(),
+    ],
+)
+def test_every_requests_exception_is_described(exc: requests.RequestException) -> None:
+    assert _describe_transport(exc).endswith(".")
