@@ -1,0 +1,203 @@
+"""The Flask application: wiring of blueprints, request hooks (counting, faults, logging,
+state persistence) and the translation of errors to AM-shaped answers.
+
+`Emulator` owns the store, the faults and the request counts; `create_app(emulator)` builds
+the WSGI app around it.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import logging
+import socket
+import threading
+import time
+from collections import Counter
+from pathlib import Path
+from typing import Any
+
+from flask import Flask, Response, g, request
+from werkzeug.exceptions import HTTPException
+from werkzeug.serving import WSGIRequestHandler
+
+from aic_emulator.errors import EmulatorError, OAuth2Error, StatusError
+from aic_emulator.faults import FaultRegistry
+from aic_emulator.state import DEFAULT_ADMIN
+from aic_emulator.store import Store
+from aic_emulator.web import json_response
+
+LOG = logging.getLogger("aic_emulator")
+CONTROL_PREFIX = "/__emulator"
+WRITE_METHODS = {"PUT", "POST", "DELETE", "PATCH"}
+
+
+class QuietRequestHandler(WSGIRequestHandler):
+    """werkzeug's handler without its access log (it prints query strings); the app logs
+    its own line per request instead."""
+
+    def log_request(self, code: int | str = "-", size: int | str = "-") -> None:
+        return None
+
+
+class RequestCounter:
+    """Counts of `METHOD path` and of config writes, thread-safe."""
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self.counts: Counter[str] = Counter()
+        self.writes = 0
+
+    def record(self, method: str, path: str, is_write: bool) -> None:
+        with self._lock:
+            self.counts[f"{method} {path}"] += 1
+            self.writes += int(is_write)
+
+    def snapshot(self) -> dict[str, Any]:
+        with self._lock:
+            counts = dict(self.counts)
+            return {"total": sum(counts.values()), "counts": counts, "writes": self.writes}
+
+    def clear(self) -> None:
+        with self._lock:
+            self.counts.clear()
+            self.writes = 0
+
+
+def is_config_write(method: str, path: str, action: str | None) -> bool:
+    """PUT/POST/DELETE to an admin config endpoint (a schema read is not a write)."""
+    config = "/realm-config/" in path or "/global-config/" in path
+    return method in WRITE_METHODS and config and action != "schema"
+
+
+class Emulator:
+    """One emulated deployment: its store, faults and request counts."""
+
+    def __init__(
+        self,
+        flavour: str = "aic",
+        realms: list[str] | None = None,
+        admin: tuple[str, str] = DEFAULT_ADMIN,
+        state_file: Path | None = None,
+    ) -> None:
+        self.seed_args = (flavour, realms, admin)
+        self.state_file = state_file
+        if state_file is not None and state_file.exists():
+            self.store = Store(Store.load(state_file))
+        else:
+            self.store, private = Store.seeded(flavour, realms, admin)
+            sa_id = next(iter(self.store.state["serviceAccounts"]))
+            self.store.state["seededServiceAccount"] = {"id": sa_id, "privateJwk": private}
+        self.faults = FaultRegistry()
+        self.requests = RequestCounter()
+
+    @property
+    def seeded_service_account(self) -> tuple[str, dict[str, Any]]:
+        seeded = self.store.state["seededServiceAccount"]
+        return seeded["id"], seeded["privateJwk"]
+
+    def reset(self) -> None:
+        """Back to the seeded state (same cookie name and seeded service account)."""
+        fresh, _ = Store.seeded(*self.seed_args)
+        with self.store.lock:
+            sa_id = self.seeded_service_account[0]
+            old = self.store.state
+            fresh.state["cookieName"] = old["cookieName"]
+            fresh.state["serviceAccounts"] = {sa_id: old["serviceAccounts"][sa_id]}
+            fresh.state["seededServiceAccount"] = old["seededServiceAccount"]
+            self.store.replace_state(fresh)
+        self.faults.clear()
+        self.requests.clear()
+        self.persist()
+
+    def persist(self) -> None:
+        if self.state_file is not None:
+            self.store.save(self.state_file)
+
+
+def create_app(emulator: Emulator) -> Flask:
+    from aic_emulator import control, routes
+
+    app = Flask("aic_emulator")
+    app.config["EMULATOR"] = emulator
+    app.register_blueprint(routes.bp)
+    app.register_blueprint(control.bp)
+    app.before_request(_before)
+    app.after_request(_after)
+    app.register_error_handler(EmulatorError, _emulator_error)
+    app.register_error_handler(OAuth2Error, _oauth_error)
+    app.register_error_handler(HTTPException, _http_error)
+    app.register_error_handler(Exception, _unexpected)
+    return app
+
+
+def _emulator() -> Emulator:
+    from flask import current_app
+
+    emulator: Emulator = current_app.config["EMULATOR"]
+    return emulator
+
+
+def _before() -> Response | None:
+    g.started = time.monotonic()
+    if request.path.startswith(CONTROL_PREFIX):
+        return None
+    emulator = _emulator()
+    action = request.args.get("_action")
+    emulator.requests.record(
+        request.method, request.path, is_config_write(request.method, request.path, action)
+    )
+    fault = emulator.faults.take(request.method, request.path)
+    if fault is None:
+        return None
+    if fault.kind in ("latency", "slow"):
+        time.sleep(fault.delay_ms / 1000)
+        return None
+    if fault.kind == "drop":
+        return _drop_connection()
+    retry = fault.retry_after if fault.retry_after is not None else 1
+    raise StatusError(
+        fault.status, "Injected fault", retry if fault.status == 429 else fault.retry_after
+    )
+
+
+def _drop_connection() -> Response:
+    """Shut the client connection down without answering (werkzeug exposes the socket);
+    the server's attempt to write the placeholder response then fails silently."""
+    sock = request.environ.get("werkzeug.socket")
+    if sock is not None:
+        with contextlib.suppress(OSError):
+            sock.shutdown(socket.SHUT_RDWR)
+    return Response(b"", 500)
+
+
+def _after(response: Response) -> Response:
+    emulator = _emulator()
+    if request.method not in ("GET", "HEAD"):
+        emulator.persist()
+    duration = (time.monotonic() - g.get("started", time.monotonic())) * 1000
+    LOG.info("%s %s %s %.1fms", request.method, request.path, response.status_code, duration)
+    return response
+
+
+def _emulator_error(exc: EmulatorError) -> Response:
+    response = json_response(exc.body(), exc.status)
+    response.headers.update(exc.headers())
+    return response
+
+
+def _oauth_error(exc: OAuth2Error) -> Response:
+    response = json_response(exc.body(), exc.status, content_type="application/json")
+    response.headers["Cache-Control"] = "no-store"
+    return response
+
+
+def _http_error(exc: HTTPException) -> Response:
+    status = exc.code or 500
+    error = StatusError(status, exc.description or exc.name)
+    return json_response(error.body(), status)
+
+
+def _unexpected(exc: Exception) -> Response:
+    LOG.error("unexpected error on %s %s: %r", request.method, request.path, exc)
+    error = StatusError(500, "Internal Server Error")
+    return json_response(error.body(), 500)

@@ -1,0 +1,178 @@
+"""The `/am` blueprint: thin handlers (parse -> store -> JSON) for the admin API.
+
+A realm path is a repeated `/realms/<name>` (root = `/realms/root`); `split_realm_path` turns
+`realms/root/realms/alpha/realm-config/authentication` into (`/alpha`,
+`realm-config/authentication`), and `REALM_RESOURCES` dispatches on the remainder.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from flask import Blueprint, Response, request
+
+from aic_emulator import auth_routes
+from aic_emulator.documents import etag_of
+from aic_emulator.errors import BadRequest, MethodNotAllowed, NotFound
+from aic_emulator.web import (
+    api_version,
+    bearer_token,
+    document_response,
+    emulator,
+    json_body,
+    json_response,
+    session_token,
+)
+
+BASE_PATH = "/am"
+CONFIG_VERSIONS = ["1.0", "2.0"]
+SERVERINFO_VERSIONS = ["1.0", "1.1"]
+VERSION_INFO = {
+    "_id": "version",
+    "version": "8.0.1",
+    "fullVersion": "ForgeRock Access Management 8.0.1 Build b59bc0908346197b0c33afcb9e733d0400fe"
+    "eea1 (2025-April-15 11:37)",
+    "revision": "b59bc0908346197b0c33afcb9e733d0400feeea1",
+    "date": "2025-April-15 11:37",
+}
+
+bp = Blueprint("am", __name__, url_prefix=BASE_PATH)
+
+
+def split_realm_path(rest: str) -> tuple[str, str]:
+    """(`/a/b`, resource) from `realms/root/realms/a/realms/b/<resource>`."""
+    parts = [p for p in rest.split("/")]
+    if parts[:2] != ["realms", "root"]:
+        raise NotFound(f"Resource '{rest}' not found")
+    names: list[str] = []
+    index = 2
+    while index + 1 < len(parts) and parts[index] == "realms" and parts[index + 1]:
+        names.append(parts[index + 1])
+        index += 2
+    return "/" + "/".join(names), "/".join(parts[index:])
+
+
+def require_admin() -> None:
+    store = emulator().store
+    store.authorize_admin(bearer_token(), session_token(store.cookie_name))
+
+
+def serverinfo_doc(store: Any) -> dict[str, Any]:
+    flavour_am = store.flavour == "am"
+    return {
+        "_id": "*",
+        "domains": [],
+        "protectedUserAttributes": ["telephoneNumber", "mail"],
+        "cookieName": store.cookie_name,
+        "secureCookie": not flavour_am,
+        "forgotPassword": "false",
+        "forgotUsername": "false",
+        "kbaEnabled": "false",
+        "selfRegistration": "false",
+        "lang": "en-US",
+        "successfulUserRegistrationDestination": "default",
+        "socialImplementations": [],
+        "referralsEnabled": "false",
+        "zeroPageLogin": {"enabled": False, "refererWhitelist": [], "allowedWithoutReferer": True},
+        "realm": "/",
+        "xuiUserSessionValidationEnabled": True,
+        "fileBasedConfiguration": False,
+        "userIdAttributes": [],
+        "nodeDesignerXuiEnabled": True,
+    }
+
+
+@bp.get("/json/serverinfo/<path:item>")
+def serverinfo(item: str) -> Response:
+    _, version = api_version(SERVERINFO_VERSIONS)
+    if item == "*":
+        doc = serverinfo_doc(emulator().store)
+    elif item == "version":
+        doc = dict(VERSION_INFO)
+    else:
+        raise NotFound(f"Resource 'serverinfo/{item}' not found")
+    rev = etag_of(doc)
+    response = json_response({"_id": doc["_id"], "_rev": rev, **doc}, version=version)
+    response.headers["ETag"] = f'"{rev}"'
+    response.headers["Cache-Control"] = "no-store"
+    return response
+
+
+@bp.route("/json/global-config/authentication", methods=["GET", "PUT", "POST"])
+def global_authentication() -> Response:
+    require_admin()
+    parsed, version = api_version(CONFIG_VERSIONS)
+    store = emulator().store
+    if request.method == "POST":
+        _require_action("schema")
+        store.get_global_authentication()
+        return json_response({"type": "object", "properties": {}}, version=version)
+    if request.method == "PUT":
+        doc = store.put_global_authentication(json_body(require_json=True))
+    else:
+        doc = store.get_global_authentication()
+    return document_response(doc, parsed, version)
+
+
+def _require_action(expected: str) -> None:
+    action = request.args.get("_action")
+    if action != expected:
+        raise BadRequest(f"Action '{action}' not supported")
+
+
+def realm_authentication(realm: str) -> Response:
+    require_admin()
+    parsed, version = api_version(CONFIG_VERSIONS)
+    store = emulator().store
+    if request.method == "POST":
+        _require_action("schema")
+        return json_response(store.realm_authentication_schema(realm), version=version)
+    if request.method == "PUT":
+        doc = store.put_realm_authentication(realm, json_body(require_json=True))
+    else:
+        doc = store.get_realm_authentication(realm)
+    return document_response(doc, parsed, version)
+
+
+def session_service(realm: str) -> Response:
+    require_admin()
+    parsed, version = api_version(CONFIG_VERSIONS)
+    store = emulator().store
+    if request.method == "PUT":
+        doc = store.put_session_service(realm, json_body(require_json=True))
+    else:
+        doc = store.get_session_service(realm)
+    return document_response(doc, parsed, version)
+
+
+REALM_RESOURCES: dict[str, tuple[set[str], Callable[[str], Response]]] = {
+    "realm-config/authentication": ({"GET", "PUT", "POST"}, realm_authentication),
+    "realm-config/services/session": ({"GET", "PUT"}, session_service),
+    "authenticate": ({"POST"}, auth_routes.authenticate),
+    "sessions": ({"GET", "POST"}, auth_routes.sessions),
+    "sessions/": ({"GET", "POST"}, auth_routes.sessions),
+}
+
+
+@bp.route("/json/<path:rest>", methods=["GET", "PUT", "POST", "DELETE", "PATCH"])
+def realm_resource(rest: str) -> Response:
+    realm, resource = split_realm_path(rest)
+    entry = REALM_RESOURCES.get(resource)
+    if entry is None:
+        raise NotFound(f"Resource '{resource}' not found")
+    methods, handler = entry
+    if request.method not in methods:
+        raise MethodNotAllowed(f"Method {request.method} not supported")
+    return handler(realm)
+
+
+@bp.post("/oauth2/access_token")
+@bp.post("/oauth2/realms/root/access_token")
+def access_token() -> Response:
+    return auth_routes.access_token()
+
+
+@bp.post("/oauth2/authorize")
+def authorize() -> Response:
+    return auth_routes.authorize()
