@@ -14,7 +14,7 @@ WITH_ENGINE := scripts/with-engine
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-14s %s\n", $$1, $$2}'
 
-setup: venv engine ## Create the virtualenv, install the project and ensure the Pulumi engine (idempotent)
+setup: venv engine frodo ## Create the virtualenv, install the project and ensure the Pulumi engine (idempotent)
 
 venv: $(VENV)/.installed
 
@@ -30,9 +30,8 @@ engine: ## Build or find the Pulumi engine (cached outside the clone)
 pulumi-path: ## Print the absolute path of the pulumi binary in use
 	@scripts/ensure-engine --pulumi
 
-up: setup ## The main job: deploy the $(STACK) stack locally
-	$(WITH_ENGINE) pulumi stack select --create $(STACK)
-	$(WITH_ENGINE) pulumi up --yes --stack $(STACK)
+up: setup ## The main job: start the local emulator and deploy the $(STACK) stack to it
+	scripts/local-up $(STACK)
 
 test: setup ## Run the whole test suite (fails when no test ran)
 	@rc=0; $(WITH_ENGINE) $(VENV_PY) -m pytest $(PYTEST_ARGS) || rc=$$?; \
@@ -46,3 +45,14 @@ lint: setup ## ruff and mypy
 
 clean: ## Remove local state and the virtualenv (the engine cache stays)
 	rm -rf $(VENV) .pulumi
+
+FLAVOUR ?= aic
+PORT ?= 8080
+
+.PHONY: frodo emulator
+
+frodo: ## Install frodo-cli (a real AM/AIC client, for the emulator tests) if missing
+	@test -x tools/frodo/node_modules/.bin/frodo || npm ci --prefix tools/frodo --no-audit --no-fund
+
+emulator: venv ## Run the local AM/AIC emulator (FLAVOUR=aic|am, PORT=8080)
+	$(VENV)/bin/aic-emulator --flavour $(FLAVOUR) --port $(PORT)

@@ -115,12 +115,13 @@ class Emulator:
 
 
 def create_app(emulator: Emulator) -> Flask:
-    from aic_emulator import control, routes
+    from aic_emulator import control, idm_routes, routes
 
     app = Flask("aic_emulator")
     app.config["EMULATOR"] = emulator
     app.register_blueprint(routes.bp)
     app.register_blueprint(control.bp)
+    app.register_blueprint(idm_routes.bp)
     app.before_request(_before)
     app.after_request(_after)
     app.register_error_handler(EmulatorError, _emulator_error)

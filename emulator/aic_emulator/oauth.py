@@ -108,7 +108,7 @@ class OAuthOps(StoreBase):
         missing = [s for s in wanted if s not in allowed]
         if missing:
             raise OAuth2Error(
-                "invalid_scope", "Unsupported scope for service account: " + " ".join(missing)
+                "invalid_scope", "Unsupported scope for service account: " + ",".join(missing)
             )
         return wanted
 
