@@ -8,6 +8,8 @@ import pytest
 
 from tests.engine_cli import engine_environment
 
+pytest_plugins = ["tests.emulator_fixtures"]
+
 
 @pytest.fixture(scope="session")
 def engine_env_base(tmp_path_factory: pytest.TempPathFactory) -> dict[str, str]:

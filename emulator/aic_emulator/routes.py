@@ -85,7 +85,7 @@ def serverinfo_doc(store: Any) -> dict[str, Any]:
 
 @bp.get("/json/serverinfo/<path:item>")
 def serverinfo(item: str) -> Response:
-    _, version = api_version(SERVERINFO_VERSIONS)
+    _, version = api_version(["1.0"] if item == "version" else SERVERINFO_VERSIONS)
     if item == "*":
         doc = serverinfo_doc(emulator().store)
     elif item == "version":
