@@ -16,8 +16,8 @@ from typing import Any
 
 import pytest
 import requests
-
 from aic_emulator.testing import EmulatorServer
+
 from tests.emulator.util import admin_headers, login, sa_headers
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
@@ -59,8 +59,11 @@ def shape(value: Any) -> Any:
 
 def same_shape(recorded: Any, answered: Any, where: str = "$") -> list[str]:
     if isinstance(recorded, dict) and isinstance(answered, dict):
-        problems = [f"{where}: keys differ: {sorted(set(recorded) ^ set(answered))}"] if set(
-            recorded) != set(answered) else []
+        problems = (
+            [f"{where}: keys differ: {sorted(set(recorded) ^ set(answered))}"]
+            if set(recorded) != set(answered)
+            else []
+        )
         for key in set(recorded) & set(answered):
             problems += same_shape(recorded[key], answered[key], f"{where}.{key}")
         return problems
@@ -112,8 +115,11 @@ class Replayer:
     def send(self, entry: dict[str, Any]) -> requests.Response:
         request = entry["request"]
         response = requests.request(
-            request["method"], self.url(request["url"]), headers=self.headers(request["headers"]),
-            data=self.body(request), timeout=10,
+            request["method"],
+            self.url(request["url"]),
+            headers=self.headers(request["headers"]),
+            data=self.body(request),
+            timeout=10,
         )
         self.learn(entry, response)
         return response

@@ -8,7 +8,6 @@ from typing import Any
 
 import jwt
 import requests
-
 from aic_emulator.testing import EmulatorServer
 
 JWT_BEARER = "urn:ietf:params:oauth:grant-type:jwt-bearer"
@@ -31,8 +30,12 @@ def assertion(emu: EmulatorServer, sa_id: str, private_jwk: dict[str, Any], **cl
 
 
 def grant(emu: EmulatorServer, signed: str, scope: str = "fr:am:*") -> requests.Response:
-    form = {"grant_type": JWT_BEARER, "client_id": "service-account", "assertion": signed,
-            "scope": scope}
+    form = {
+        "grant_type": JWT_BEARER,
+        "client_id": "service-account",
+        "assertion": signed,
+        "scope": scope,
+    }
     return requests.post(f"{emu.base_url}/oauth2/access_token", data=form, timeout=10)
 
 
@@ -40,14 +43,18 @@ def sa_headers(emu: EmulatorServer, scope: str = "fr:am:*") -> dict[str, str]:
     sa_id, private = emu.service_account
     response = grant(emu, assertion(emu, sa_id, private), scope)
     response.raise_for_status()
-    return {"Authorization": f"Bearer {response.json()['access_token']}",
-            "Accept-API-Version": "protocol=2.1,resource=1.0"}
+    return {
+        "Authorization": f"Bearer {response.json()['access_token']}",
+        "Accept-API-Version": "protocol=2.1,resource=1.0",
+    }
 
 
 def admin_headers(emu: EmulatorServer) -> dict[str, str]:
     token = login(emu, "/json/realms/root", *emu.admin)["tokenId"]
-    return {"Cookie": f"{emu.cookie_name}={token}",
-            "Accept-API-Version": "protocol=2.1,resource=1.0"}
+    return {
+        "Cookie": f"{emu.cookie_name}={token}",
+        "Accept-API-Version": "protocol=2.1,resource=1.0",
+    }
 
 
 def headers(emu: EmulatorServer) -> dict[str, str]:
@@ -57,9 +64,13 @@ def headers(emu: EmulatorServer) -> dict[str, str]:
 def login(emu: EmulatorServer, realm_path: str, username: str, password: str) -> dict[str, Any]:
     response = requests.post(
         f"{emu.base_url}{realm_path}/authenticate",
-        headers={"X-OpenAM-Username": username, "X-OpenAM-Password": password,
-                 "Accept-API-Version": "resource=2.0, protocol=1.0"},
-        json={}, timeout=10,
+        headers={
+            "X-OpenAM-Username": username,
+            "X-OpenAM-Password": password,
+            "Accept-API-Version": "resource=2.0, protocol=1.0",
+        },
+        json={},
+        timeout=10,
     )
     assert response.status_code == 200, response.text
     result: dict[str, Any] = response.json()
