@@ -1,16 +1,75 @@
-"""The Pulumi program: declares this stack's resources from its typed configuration."""
+"""The Pulumi program: one set of session resources per realm of this stack's environment."""
 
 from __future__ import annotations
 
 import pulumi
-from aic_sessions.probe import EngineProbe
+from aic_sessions.resources import (
+    AuthenticatedSessionSettings,
+    JourneySessionSettings,
+    SigningSecret,
+)
+from aic_sessions.stack_config import RealmConfig, StackConfig, load_stack_config
 
 config = pulumi.Config()
-environment = config.require("environment")
-base_url = config.require("baseUrl")
+stack = load_stack_config(
+    {
+        "environment": config.require("environment"),
+        "baseUrl": config.require("baseUrl"),
+        "realms": config.require_object("realms"),
+    }
+)
+given_secrets = config.get_secret_object("signingSecrets") or pulumi.Output.secret({})
 
-probe = EngineProbe(f"{environment}-engine-probe", value=f"{environment}@{base_url}")
 
-pulumi.export("environment", environment)
-pulumi.export("baseUrl", base_url)
-pulumi.export("probe", probe.value)
+def declare_realm(stack: StackConfig, realm: RealmConfig) -> dict[str, pulumi.Output[object]]:
+    name = f"{stack.environment}-{realm.name.strip('/').replace('/', '-')}"
+    common = {"base_url": stack.baseUrl, "realm": realm.name, "on_delete": realm.onDelete}
+    journey = JourneySessionSettings(
+        f"{name}-journey",
+        state_management=realm.journey.stateManagement.value,
+        max_duration_minutes=realm.journey.maxDurationMinutes,
+        suspended_timeout_minutes=realm.journey.suspendedTimeoutMinutes,
+        allowlisting=realm.journey.allowlisting,
+        **common,
+    )
+    authenticated = AuthenticatedSessionSettings(
+        f"{name}-authenticated",
+        client_side_sessions=realm.authenticated.clientSideSessions,
+        max_session_time_minutes=realm.authenticated.maxSessionTimeMinutes,
+        max_idle_time_minutes=realm.authenticated.maxIdleTimeMinutes,
+        **common,
+    )
+    secret_cfg = realm.signingSecret
+    value = given_secrets.apply(lambda d, r=realm.name: (d or {}).get(r))
+    if secret_cfg.source == "given":
+        value = value.apply(lambda v, r=realm.name: _require_given(v, r))
+    signing = SigningSecret(
+        f"{name}-signing-secret",
+        base_url=stack.baseUrl,
+        realm=realm.name,
+        value=value if secret_cfg.source == "given" else None,
+        esv_reference=secret_cfg.esvReference,
+        rotation_trigger=secret_cfg.rotationTrigger,
+    )
+    return {
+        "journeyStateManagement": journey.stateManagement,
+        "journeyMaxDurationMinutes": journey.maxDurationMinutes,
+        "clientSideSessions": authenticated.clientSideSessions,
+        "signingSecretSource": signing.valueSource,
+        "signingSecretFingerprint": signing.fingerprint,
+    }
+
+
+def _require_given(value: object, realm: str) -> object:
+    if not value:
+        raise ValueError(
+            f"realm {realm!r} has signingSecret.source 'given' but aic-sessions:signingSecrets "
+            "has no value for it; run: "
+            f"pulumi config set --secret --path 'signingSecrets.{realm}' <base64>"
+        )
+    return value
+
+
+pulumi.export("environment", stack.environment)
+pulumi.export("baseUrl", stack.baseUrl)
+pulumi.export("realms", {realm.name: declare_realm(stack, realm) for realm in stack.realms})

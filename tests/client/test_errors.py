@@ -6,7 +6,6 @@ import json
 
 import pytest
 import requests
-
 from aic_sessions.client import errors
 from aic_sessions.client.errors import (
     AdminApiError,

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import pytest
-
 from aic_sessions.client import (
     AuthenticationSettings,
     SecretForm,
@@ -12,6 +11,7 @@ from aic_sessions.client import (
     classify_token,
 )
 from aic_sessions.client.models import SecuritySection
+
 from tests.recordings import exchanges
 
 SETTINGS = [e for e in exchanges() if e.url.endswith("/realm-config/authentication")]

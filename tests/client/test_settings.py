@@ -5,7 +5,6 @@ from __future__ import annotations
 import json
 
 import pytest
-
 from aic_sessions.client import (
     AdminAuth,
     BearerAuth,
@@ -13,6 +12,7 @@ from aic_sessions.client import (
     ConnectionSettings,
     ServiceAccountAuth,
 )
+
 from tests.client.keys import private_jwk
 
 BASE = "https://tenant.example.com/am"

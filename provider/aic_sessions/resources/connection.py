@@ -36,10 +36,12 @@ CONFIG_KEYS = (
 
 def remember_stack_config(values: Mapping[str, Any]) -> None:
     """Keep the provider configuration of this deployment (called from `configure`)."""
+    fresh = {k: str(v) for k, v in values.items() if v not in (None, "")}
     with _lock:
-        _stack_config.clear()
-        _stack_config.update({k: str(v) for k, v in values.items() if v not in (None, "")})
-        _clients.clear()
+        if fresh != _stack_config:  # every provider class calls this; keep clients if unchanged
+            _stack_config.clear()
+            _stack_config.update(fresh)
+            _clients.clear()
 
 
 def stack_setting(key: str) -> str | None:

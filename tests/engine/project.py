@@ -1,0 +1,41 @@
+"""A copy of this repository's Pulumi project in a temporary folder, with its own stack config."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+from typing import Any
+
+import yaml
+from aic_emulator.testing import EmulatorServer
+
+from tests.engine_cli import REPO_ROOT, VENV, PulumiCLI
+
+
+def copy_project(directory: Path) -> Path:
+    """Pulumi.yaml (virtualenv made absolute), the program and an empty stacks/ folder."""
+    directory.mkdir(parents=True, exist_ok=True)
+    text = (
+        (REPO_ROOT / "Pulumi.yaml").read_text().replace("virtualenv: .venv", f"virtualenv: {VENV}")
+    )
+    (directory / "Pulumi.yaml").write_text(text)
+    shutil.copy(REPO_ROOT / "__main__.py", directory / "__main__.py")
+    (directory / "stacks").mkdir(exist_ok=True)
+    return directory
+
+
+def write_stack(directory: Path, stack: str, config: dict[str, Any]) -> None:
+    values = {f"aic-sessions:{k}": v for k, v in config.items()}
+    (directory / "stacks" / f"Pulumi.{stack}.yaml").write_text(yaml.safe_dump({"config": values}))
+
+
+def emulator_cli(directory: Path, env: dict[str, str], emulator: EmulatorServer) -> PulumiCLI:
+    """The CLI, with the emulator's seeded service account as credentials."""
+    sa_id, jwk = emulator.service_account
+    creds = {"AIC_SA_ID": sa_id, "AIC_SA_JWK": json.dumps(jwk)}
+    return PulumiCLI(directory, {**env, **creds})
+
+
+def realm(name: str, **sections: Any) -> dict[str, Any]:
+    return {"name": name, **sections}

@@ -1,0 +1,183 @@
+"""The three session resources through the real engine against the emulator (issue: resources).
+
+up -> preview --expect-no-changes -> out-of-band change -> refresh detects it -> up restores ->
+destroy restores the prior values. Preview never writes; bad inputs fail before any write.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from aic_emulator.testing import EmulatorServer
+from aic_sessions.client import AdminClient, AuthenticationSettingsPatch, ConnectionSettings
+
+from tests.engine.project import copy_project, emulator_cli, realm, write_stack
+from tests.engine_cli import PulumiCLI
+
+pytestmark = pytest.mark.engine
+
+STACK = "e2e"
+
+
+def writes(emulator: EmulatorServer) -> int:
+    return int(emulator.request_counts()["writes"])
+
+
+def admin(emulator: EmulatorServer) -> AdminClient:
+    sa_id, jwk = emulator.service_account
+    import json
+
+    return AdminClient(
+        ConnectionSettings.from_env(
+            {"AIC_BASE_URL": emulator.base_url, "AIC_SA_ID": sa_id, "AIC_SA_JWK": json.dumps(jwk)}
+        )
+    )
+
+
+@pytest.fixture
+def deployment(
+    tmp_path: Path, engine_env: dict[str, str], aic_emulator: EmulatorServer
+) -> PulumiCLI:
+    project = copy_project(tmp_path / "project")
+    write_stack(
+        project,
+        STACK,
+        {
+            "environment": "dev",
+            "baseUrl": aic_emulator.base_url,
+            "realms": [
+                realm("alpha", journey={"stateManagement": "CTS", "maxDurationMinutes": 10}),
+                realm(
+                    "bravo",
+                    authenticated={"clientSideSessions": False, "maxSessionTimeMinutes": 480},
+                ),
+            ],
+        },
+    )
+    cli = emulator_cli(project, engine_env, aic_emulator)
+    cli.run("stack", "init", STACK)
+    return cli
+
+
+def test_lifecycle_up_drift_refresh_restore_destroy(
+    deployment: PulumiCLI, aic_emulator: EmulatorServer
+) -> None:
+    client = admin(aic_emulator)
+    before = client.read_authentication_settings("alpha")
+    assert before.trees.state_management == "JWT"
+
+    aic_emulator.clear_requests()
+    deployment.run("preview")
+    assert writes(aic_emulator) == 0, "preview must not write"
+
+    deployment.run("up", "--yes", "--skip-preview")
+    alpha = client.read_authentication_settings("alpha")
+    assert (alpha.trees.state_management, alpha.trees.max_duration) == ("CTS", 10)
+    assert client.read_session_service("bravo").max_session_time == 480
+    digest = aic_emulator.secret_digest("alpha")
+
+    aic_emulator.clear_requests()
+    deployment.run("preview", "--expect-no-changes")
+    assert writes(aic_emulator) == 0
+    deployment.run("up", "--yes", "--skip-preview")
+    assert aic_emulator.secret_digest("alpha") == digest, "the generated secret is kept across runs"
+
+    client.update_authentication_settings(
+        "alpha", AuthenticationSettingsPatch(state_management="JWT", stateless_sessions=True)
+    )
+    refresh = deployment.run("refresh", "--yes", "--skip-preview")
+    assert "~ 2 updated" in refresh.stdout or "2 updated" in refresh.stdout
+    drifted = deployment.run("preview", "--expect-no-changes", check=False)
+    assert drifted.returncode != 0
+    deployment.run("up", "--yes", "--skip-preview")
+    alpha = client.read_authentication_settings("alpha")
+    assert (alpha.trees.state_management, alpha.general.stateless_sessions) == ("CTS", False)
+    deployment.run("preview", "--expect-no-changes")
+
+    deployment.run("destroy", "--yes", "--skip-preview")
+    alpha = client.read_authentication_settings("alpha")
+    assert (alpha.trees.state_management, alpha.trees.max_duration) == ("JWT", 5)
+    assert client.read_session_service("bravo").max_session_time == 120
+
+
+@pytest.mark.parametrize(
+    ("realm_config", "given_secret", "message"),
+    [
+        (realm("alpha", signingSecret={"source": "given"}), "not base64!!", "is not valid base64"),
+        (realm("alpha", signingSecret={"source": "given"}), "AAAAAAAAAAA=", "decodes to 64 bits"),
+        (realm("alpha", journey={"stateManagement": "SQL"}), None, "stateManagement"),
+        (realm("alpha", journey={"maxDurationMinutes": -5}), None, "maxDurationMinutes"),
+        (realm("alpha", journey={"maxDurationMinutes": 100000}), None, "maxDurationMinutes"),
+    ],
+)
+def test_bad_inputs_fail_at_preview_without_writes(
+    tmp_path: Path,
+    engine_env: dict[str, str],
+    aic_emulator: EmulatorServer,
+    realm_config: dict,
+    given_secret: str | None,
+    message: str,
+) -> None:
+    project = copy_project(tmp_path / "project")
+    write_stack(
+        project,
+        STACK,
+        {"environment": "dev", "baseUrl": aic_emulator.base_url, "realms": [realm_config]},
+    )
+    cli = emulator_cli(project, engine_env, aic_emulator)
+    cli.run("stack", "init", STACK)
+    if given_secret is not None:
+        cli.run("config", "set", "--secret", "--path", "signingSecrets.alpha", given_secret)
+    aic_emulator.clear_requests()
+    result = cli.run("preview", check=False)
+    output = result.stdout + result.stderr
+    assert result.returncode != 0
+    assert message in output
+    assert given_secret is None or given_secret not in output, "the secret must not be echoed"
+    assert writes(aic_emulator) == 0
+
+
+def test_unknown_realm_and_bad_credentials_write_nothing(
+    tmp_path: Path, engine_env: dict[str, str], aic_emulator: EmulatorServer
+) -> None:
+    project = copy_project(tmp_path / "project")
+    write_stack(
+        project,
+        STACK,
+        {"environment": "dev", "baseUrl": aic_emulator.base_url, "realms": [realm("charlie")]},
+    )
+    cli = emulator_cli(project, engine_env, aic_emulator)
+    cli.run("stack", "init", STACK)
+    aic_emulator.clear_requests()
+    unknown = cli.run("up", "--yes", "--skip-preview", check=False)
+    assert unknown.returncode != 0
+    assert "realm '/charlie'" in unknown.stdout and "HTTP 404" in unknown.stdout
+    assert writes(aic_emulator) == 0
+
+    write_stack(
+        project,
+        STACK,
+        {"environment": "dev", "baseUrl": aic_emulator.base_url, "realms": [realm("alpha")]},
+    )
+    forged = PulumiCLI(project, {**cli.env, "AIC_SA_ID": "not-a-service-account"})
+    denied = forged.run("up", "--yes", "--skip-preview", check=False)
+    assert denied.returncode != 0
+    assert "Obtaining an access token for the service account" in denied.stdout
+    assert writes(aic_emulator) == 0
+
+
+def test_unreachable_tenant_is_a_clear_error(
+    tmp_path: Path, engine_env: dict[str, str], aic_emulator: EmulatorServer
+) -> None:
+    project = copy_project(tmp_path / "project")
+    write_stack(
+        project,
+        STACK,
+        {"environment": "dev", "baseUrl": "http://127.0.0.1:9/am", "realms": [realm("alpha")]},
+    )
+    cli = emulator_cli(project, {**engine_env}, aic_emulator)
+    cli.run("stack", "init", STACK)
+    result = cli.run("up", "--yes", "--skip-preview", check=False)
+    assert result.returncode != 0
+    assert "The connection failed" in result.stdout
