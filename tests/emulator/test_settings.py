@@ -183,3 +183,19 @@ def test_concurrent_disjoint_partial_puts_lose_nothing(aic_emulator: EmulatorSer
         k: v for section in doc.values() if isinstance(section, dict) for k, v in section.items()
     }
     assert all(flat[name] == 50 for name in attributes)
+
+
+def test_session_service_get_and_partial_put(am_emulator: EmulatorServer) -> None:
+    url = f"{am_emulator.base_url}{ALPHA}/realm-config/services/session"
+    hdrs = headers(am_emulator)
+    doc = requests.get(url, headers=hdrs, timeout=10).json()
+    assert doc["dynamic"] == {
+        "maxIdleTime": 30,
+        "maxSessionTime": 120,
+        "quotaLimit": 2,
+        "maxCachingTime": 3,
+    }
+    answer = requests.put(url, headers=hdrs, json={"dynamic": {"maxIdleTime": 5}}, timeout=10)
+    assert answer.json()["dynamic"]["maxIdleTime"] == 5
+    assert answer.json()["dynamic"]["maxSessionTime"] == 120
+    assert requests.put(url, headers=hdrs, json={"maxIdleTime": "x"}, timeout=10).status_code == 400
