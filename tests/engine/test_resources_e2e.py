@@ -6,6 +6,8 @@ destroy restores the prior values. Preview never writes; bad inputs fail before 
 
 from __future__ import annotations
 
+import base64
+import json
 from pathlib import Path
 
 import pytest
@@ -20,14 +22,36 @@ pytestmark = pytest.mark.engine
 STACK = "e2e"
 
 
+def assert_no_secret_in_state_or_output(cli: PulumiCLI, emulator: EmulatorServer) -> None:
+    """The generated signing secrets and the service-account key appear nowhere in plaintext."""
+    revealed = json.loads(cli.run("stack", "export", "--show-secrets").stdout)
+    values = [
+        json.loads(r["inputs"]["value"]["plaintext"])
+        for r in revealed["deployment"]["resources"]
+        if r["type"].endswith(":SigningSecret")
+    ]
+    assert len(values) == 2 and all(len(v) == 44 for v in values)
+    _, jwk = emulator.service_account
+    export = cli.run("stack", "export").stdout
+    pickled = [
+        r["outputs"]["__provider"]
+        for r in revealed["deployment"]["resources"]
+        if "__provider" in r.get("outputs", {})
+    ]
+    provider_blobs = [base64.b64decode(json.loads(p["plaintext"])) for p in pickled]
+    outputs = [entry for entry in cli.log if "--show-secrets" not in entry.splitlines()[0]]
+    everything = export + "".join(outputs)
+    for secret in [*values, jwk["d"], jwk["p"], jwk["q"]]:
+        assert secret not in everything
+        assert all(secret.encode() not in blob for blob in provider_blobs)
+
+
 def writes(emulator: EmulatorServer) -> int:
     return int(emulator.request_counts()["writes"])
 
 
 def admin(emulator: EmulatorServer) -> AdminClient:
     sa_id, jwk = emulator.service_account
-    import json
-
     return AdminClient(
         ConnectionSettings.from_env(
             {"AIC_BASE_URL": emulator.base_url, "AIC_SA_ID": sa_id, "AIC_SA_JWK": json.dumps(jwk)}
@@ -76,6 +100,7 @@ def test_lifecycle_up_drift_refresh_restore_destroy(
     assert (alpha.trees.state_management, alpha.trees.max_duration) == ("CTS", 10)
     assert client.read_session_service("bravo").max_session_time == 480
     digest = aic_emulator.secret_digest("alpha")
+    assert_no_secret_in_state_or_output(deployment, aic_emulator)
 
     aic_emulator.clear_requests()
     deployment.run("preview", "--expect-no-changes")

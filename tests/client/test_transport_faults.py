@@ -1,0 +1,127 @@
+"""Every retry path, the deadline and the 401-refresh path, through the emulator's faults."""
+
+from __future__ import annotations
+
+import time
+
+import pytest
+from aic_emulator.testing import EmulatorServer
+from aic_sessions.client import (
+    AdminClient,
+    AuthenticationSettingsPatch,
+    DeadlineExceeded,
+    ServerError,
+    TransportError,
+)
+from pydantic import SecretStr
+
+from tests.client.conftest import sa_client
+
+SETTINGS = "realm-config/authentication"
+
+
+def count(emulator: EmulatorServer, method: str, fragment: str) -> int:
+    counts = emulator.request_counts()["counts"]
+    return sum(n for key, n in counts.items() if key.startswith(method) and fragment in key)
+
+
+def test_429_is_retried_after_the_servers_delay(
+    client: AdminClient, aic_emulator: EmulatorServer
+) -> None:
+    client.read_authentication_settings("alpha")  # token fetched before the fault
+    aic_emulator.clear_requests()
+    aic_emulator.inject_fault(
+        method="GET", path=SETTINGS, kind="status", status=429, count=2, retryAfter=1
+    )
+    started = time.monotonic()
+    client.read_authentication_settings("alpha")
+    assert time.monotonic() - started >= 2.0, "Retry-After was honoured"
+    assert count(aic_emulator, "GET", SETTINGS) == 3
+
+
+@pytest.mark.parametrize("status", [502, 503, 504])
+def test_gateway_errors_are_retried_for_idempotent_writes(
+    client: AdminClient, aic_emulator: EmulatorServer, status: int
+) -> None:
+    aic_emulator.inject_fault(method="PUT", path=SETTINGS, kind="status", status=status, count=2)
+    result = client.update_authentication_settings(
+        "alpha", AuthenticationSettingsPatch(max_duration=7)
+    )
+    assert result.trees.max_duration == 7
+    assert count(aic_emulator, "PUT", SETTINGS) == 3
+
+
+def test_500_is_not_retried(client: AdminClient, aic_emulator: EmulatorServer) -> None:
+    aic_emulator.inject_fault(method="GET", path=SETTINGS, kind="status", status=500, count=1)
+    with pytest.raises(ServerError, match="HTTP 500"):
+        client.read_authentication_settings("alpha")
+    assert count(aic_emulator, "GET", SETTINGS) == 1
+
+
+def test_dropped_connection_is_retried(client: AdminClient, aic_emulator: EmulatorServer) -> None:
+    aic_emulator.inject_fault(method="PUT", path=SETTINGS, kind="drop", count=1)
+    result = client.update_authentication_settings(
+        "alpha", AuthenticationSettingsPatch(max_duration=8)
+    )
+    assert result.trees.max_duration == 8
+
+
+def test_slow_answer_times_out_and_is_retried(aic_emulator: EmulatorServer) -> None:
+    with sa_client(
+        aic_emulator, timeouts={"read": 0.5}, retries={"initial_backoff": 0.01}
+    ) as client:
+        client.read_authentication_settings("alpha")
+        aic_emulator.inject_fault(method="GET", path=SETTINGS, kind="slow", delayMs=1500, count=1)
+        assert client.read_authentication_settings("alpha").trees.max_duration == 5
+
+
+def test_non_idempotent_login_is_not_retried(
+    client: AdminClient, aic_emulator: EmulatorServer
+) -> None:
+    aic_emulator.inject_fault(
+        method="POST", path="/authenticate", kind="status", status=503, count=1
+    )
+    with pytest.raises(ServerError):
+        client.authenticate_user("alpha", "demo", SecretStr("Ch4ng3!t"))
+    assert count(aic_emulator, "POST", "/authenticate") == 1
+
+
+def test_attempt_budget_is_bounded(aic_emulator: EmulatorServer) -> None:
+    with sa_client(aic_emulator, retries={"max_attempts": 3, "initial_backoff": 0.01}) as client:
+        client.read_authentication_settings("alpha")
+        aic_emulator.clear_requests()
+        aic_emulator.inject_fault(method="GET", path=SETTINGS, kind="status", status=503, count=50)
+        with pytest.raises(ServerError, match="HTTP 503"):
+            client.read_authentication_settings("alpha")
+        assert count(aic_emulator, "GET", SETTINGS) == 3
+
+
+def test_deadline_bounds_the_whole_operation(aic_emulator: EmulatorServer) -> None:
+    with sa_client(
+        aic_emulator,
+        timeouts={"deadline": 1.5, "read": 1.0},
+        retries={"max_attempts": 20, "initial_backoff": 0.2, "max_backoff": 0.4},
+    ) as client:
+        client.read_authentication_settings("alpha")
+        aic_emulator.inject_fault(method="GET", path=SETTINGS, kind="slow", delayMs=1200, count=50)
+        started = time.monotonic()
+        with pytest.raises((DeadlineExceeded, ServerError, TransportError)):
+            client.read_authentication_settings("alpha")
+        assert time.monotonic() - started < 3.0
+
+
+def test_expired_token_is_refreshed_once(client: AdminClient, aic_emulator: EmulatorServer) -> None:
+    client.read_authentication_settings("alpha")
+    aic_emulator.reset()  # the server forgets every issued access token; accounts stay
+    client.read_authentication_settings("alpha")
+    assert count(aic_emulator, "POST", "/oauth2/access_token") == 1
+    assert count(aic_emulator, "GET", SETTINGS) == 2
+
+
+def test_token_is_shared_across_threads(client: AdminClient, aic_emulator: EmulatorServer) -> None:
+    from concurrent.futures import ThreadPoolExecutor
+
+    aic_emulator.clear_requests()
+    with ThreadPoolExecutor(8) as pool:
+        list(pool.map(lambda _: client.read_authentication_settings("alpha"), range(16)))
+    assert count(aic_emulator, "POST", "/oauth2/access_token") == 1
