@@ -39,8 +39,8 @@ test: setup ## Run the whole test suite (fails when no test ran)
 	exit $$rc
 
 lint: setup ## ruff and mypy
-	$(VENV)/bin/ruff check provider policies tests __main__.py
-	$(VENV)/bin/ruff format --check provider policies tests __main__.py
+	$(VENV)/bin/ruff check provider emulator policies tests __main__.py
+	$(VENV)/bin/ruff format --check provider emulator policies tests __main__.py
 	$(VENV)/bin/mypy
 
 clean: ## Remove local state and the virtualenv (the engine cache stays)
