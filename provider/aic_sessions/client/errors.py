@@ -65,10 +65,11 @@ class AdminApiError(Exception):
         super().__init__(self._render())
 
     def _render(self) -> str:
-        where = self.context.describe() if self.context else "admin API call"
+        if self.context is None:
+            return f"{self.detail} {self.hint}".strip()
         status = f" -> HTTP {self.status}" if self.status is not None else ""
         said = f": {self.am_message}" if self.am_message else ""
-        return f"{where} failed{status}{said}. {self.detail} {self.hint}".strip()
+        return f"{self.context.describe()} failed{status}{said}. {self.detail} {self.hint}".strip()
 
 
 class TransportError(AdminApiError):

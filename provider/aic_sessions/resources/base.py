@@ -8,14 +8,15 @@ into `CheckFailure`s that name the property and the fix, computes diffs over own
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+import functools
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from typing import Any, ClassVar
 
 from pulumi.dynamic import CheckFailure, CheckResult, ConfigureRequest, DiffResult, ResourceProvider
 from pydantic import BaseModel, ValidationError
 
-from aic_sessions.client import AdminClient, NotFoundError
+from aic_sessions.client import AdminApiError, AdminClient, NotFoundError
 
 from . import connection
 
@@ -31,12 +32,34 @@ def is_unknown(value: Any) -> bool:
     return bool(value == UNKNOWN)
 
 
+class ProviderError(Exception):
+    """An admin-API failure as the user should read it: the client's message, no stack."""
+
+
+def _concise(method: Callable[..., Any]) -> Callable[..., Any]:
+    @functools.wraps(method)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        try:
+            return method(*args, **kwargs)
+        except AdminApiError as exc:
+            raise ProviderError(str(exc)) from None
+
+    return wrapper
+
+
 class SessionProvider(ResourceProvider):
     """Base provider: subclasses set `inputs_model`, `owned` and `hints`."""
 
     inputs_model: ClassVar[type[BaseModel]]
     owned: ClassVar[tuple[str, ...]]
     hints: ClassVar[dict[str, str]] = {}
+
+    def __init_subclass__(cls, **kwargs: Any) -> None:
+        """API errors surface as their message alone (the engine would print a long stack)."""
+        super().__init_subclass__(**kwargs)
+        for name in ("create", "read", "update", "delete"):
+            if name in cls.__dict__:
+                setattr(cls, name, _concise(cls.__dict__[name]))
 
     def configure(self, req: ConfigureRequest) -> None:
         values = {key: req.config.get(key) for key in connection.CONFIG_KEYS}

@@ -1,0 +1,39 @@
+"""`make up`'s script: emulator + dev stack + policy pack, as a user runs it (issue: resources)."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+from pathlib import Path
+
+import pytest
+
+from tests.engine_cli import REPO_ROOT
+
+pytestmark = pytest.mark.engine
+
+
+def test_local_up_deploys_the_dev_stack_twice(tmp_path: Path, engine_env: dict[str, str]) -> None:
+    """Regression: the dev stack once pointed at a port the emulator does not use."""
+    env = {**engine_env, "LOCAL_UP_DIR": str(tmp_path / "emulator")}
+
+    def local_up() -> str:
+        proc = subprocess.run(
+            [str(REPO_ROOT / "scripts/local-up"), "dev"],
+            cwd=REPO_ROOT,
+            env=env,
+            capture_output=True,
+            text=True,
+            timeout=600,
+        )
+        assert proc.returncode == 0, proc.stdout + proc.stderr
+        return proc.stdout
+
+    first = local_up()
+    assert "+ 7 created" in first
+    counts = json.loads(first.strip().splitlines()[-1])
+    assert counts["writes"] == 7  # one write per resource: nothing more is needed
+
+    second = local_up()
+    assert "7 unchanged" in second
+    assert json.loads(second.strip().splitlines()[-1])["writes"] == 0
