@@ -9,7 +9,7 @@ VENV_PY := $(VENV)/bin/python
 STACK ?= dev
 WITH_ENGINE := scripts/with-engine
 
-.PHONY: help setup venv engine pulumi-path up test lint clean
+.PHONY: help setup venv engine pulumi-path up test lint clean policy-check
 
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-14s %s\n", $$1, $$2}'
@@ -32,6 +32,9 @@ pulumi-path: ## Print the absolute path of the pulumi binary in use
 
 up: setup ## The main job: start the local emulator and deploy the $(STACK) stack to it
 	scripts/local-up $(STACK)
+
+policy-check: setup ## Preview every stack with the policy pack; fails on any mandatory violation
+	scripts/policy-check
 
 test: setup ## Run the whole test suite (fails when no test ran)
 	@rc=0; $(WITH_ENGINE) $(VENV_PY) -m pytest $(PYTEST_ARGS) || rc=$$?; \

@@ -3,4 +3,4 @@
 from pulumi_policy import EnforcementLevel, PolicyPack
 from session_policies import POLICIES
 
-PolicyPack(name="aic-sessions", enforcement_level=EnforcementLevel.MANDATORY, policies=POLICIES)
+PolicyPack(name="aic-sessions", enforcement_level=EnforcementLevel.ADVISORY, policies=POLICIES)

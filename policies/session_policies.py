@@ -1,62 +1,251 @@
-"""The session rules, as plain functions `(args, report_violation)` wrapped into policies."""
+"""The seed page's session rules as plain functions `(args, report_violation)`, and the policies.
+
+Mandatory everywhere: journey sessions on CTS, server-side authenticated sessions, strong signing
+secrets, a signing secret that no other environment (and no other realm) uses. Configurable
+(advisory by default, raised per environment by the generated policy config): journey max
+duration within bounds, a SigningSecret for every realm with session settings, and all three
+resources for every managed realm. Every message names the resource, the realm, the problem and
+the fix. Rules read the inputs after the provider's `check`, so everything they need (the
+secret's fingerprint included) is known at preview.
+"""
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections import defaultdict
+from collections.abc import Callable, Iterable, Mapping
 from typing import Any
 
+from aic_sessions import signing_secrets
 from pulumi_policy import (
     EnforcementLevel,
+    PolicyConfigSchema,
     ResourceValidationArgs,
     ResourceValidationPolicy,
+    StackValidationArgs,
+    StackValidationPolicy,
 )
 
-ReportViolation = Callable[..., None]
+Report = Callable[..., None]
 
-JOURNEY_TYPE = "pulumi-python:dynamic/aic:JourneySessionSettings"
-AUTHENTICATED_TYPE = "pulumi-python:dynamic/aic:AuthenticatedSessionSettings"
+PREFIX = "pulumi-python:dynamic/aic:"
+JOURNEY = PREFIX + "JourneySessionSettings"
+AUTHENTICATED = PREFIX + "AuthenticatedSessionSettings"
+SIGNING_SECRET = PREFIX + "SigningSecret"
+SESSION_TYPES = (JOURNEY, AUTHENTICATED, SIGNING_SECRET)
+KIND = {
+    JOURNEY: "JourneySessionSettings",
+    AUTHENTICATED: "AuthenticatedSessionSettings",
+    SIGNING_SECRET: "SigningSecret",
+}
 
 
-def _realm(props: dict[str, Any]) -> str:
-    return str(props.get("realm", "?"))
+def realm_of(props: Mapping[str, Any]) -> str:
+    return "/" + str(props.get("realm", "?")).strip("/")
 
 
-def journey_sessions_use_cts(args: ResourceValidationArgs, report: ReportViolation) -> None:
+def realm_key(props: Mapping[str, Any]) -> tuple[str, str]:
+    return (str(props.get("baseUrl", "")).rstrip("/"), realm_of(props))
+
+
+def where(name: str, props: Mapping[str, Any]) -> str:
+    return f"{name} (realm {realm_of(props)})"
+
+
+# Resource rules ------------------------------------------------------------------------------
+
+
+def journey_sessions_use_cts(args: ResourceValidationArgs, report: Report) -> None:
     """Journey sessions must be stored server-side (`CTS`)."""
-    if args.resource_type != JOURNEY_TYPE:
+    if args.resource_type != JOURNEY:
         return
     scheme = args.props.get("stateManagement")
     if scheme != "CTS":
         report(
-            f"{args.name} (realm {_realm(args.props)}): journey sessions use {scheme!r}, "
-            "not server-side storage. Set stateManagement='CTS'."
+            f"{where(args.name, args.props)}: journey sessions use {scheme!r}, so journey state "
+            "is not kept server-side. Set stateManagement to 'CTS'."
         )
 
 
-def authenticated_sessions_server_side(
-    args: ResourceValidationArgs, report: ReportViolation
-) -> None:
-    """Authenticated sessions must be server-side (client-side sessions off)."""
-    if args.resource_type != AUTHENTICATED_TYPE:
+def authenticated_sessions_server_side(args: ResourceValidationArgs, report: Report) -> None:
+    """Authenticated sessions must be server-side ("Use Client-Side Sessions" cleared)."""
+    if args.resource_type != AUTHENTICATED:
         return
     if args.props.get("clientSideSessions") is not False:
         report(
-            f"{args.name} (realm {_realm(args.props)}): client-side sessions are on, so sessions "
-            "are not stored in the CTS. Set clientSideSessions=False."
+            f"{where(args.name, args.props)}: client-side sessions are on, so sessions are not "
+            "stored in the CTS and cannot be listed or revoked. Set clientSideSessions to false."
         )
 
+
+def signing_secret_strength(args: ResourceValidationArgs, report: Report) -> None:
+    """A given or generated secret is base64, at least 128 bits, and not trivially weak."""
+    if args.resource_type != SIGNING_SECRET or args.props.get("valueSource") == "esv":
+        return
+    value = args.props.get("value")
+    if not isinstance(value, str):
+        report(
+            f"{where(args.name, args.props)}: the signing secret has no value. Give one or "
+            "leave it unset to have 256 random bits generated."
+        )
+        return
+    for problem in signing_secrets.format_problems(value) + signing_secrets.weakness_problems(
+        value
+    ):
+        report(f"{where(args.name, args.props)}: the signing secret {problem}.")
+
+
+def journey_max_duration_bounds(args: ResourceValidationArgs, report: Report) -> None:
+    """Journey max duration within this environment's bounds (policy config)."""
+    if args.resource_type != JOURNEY:
+        return
+    config = args.get_config()
+    low, high = int(config.get("minMinutes", 1)), int(config.get("maxMinutes", 60))
+    minutes = args.props.get("maxDurationMinutes")
+    if isinstance(minutes, int | float) and not low <= minutes <= high:
+        report(
+            f"{where(args.name, args.props)}: journey max duration is {int(minutes)} minutes, "
+            f"outside this environment's bounds of {low} to {high}. Set maxDurationMinutes "
+            "within them or change the bounds in policies/environments.yaml."
+        )
+
+
+# Stack rules ---------------------------------------------------------------------------------
+
+
+def _session_resources(args: StackValidationArgs) -> list[Any]:
+    return [r for r in args.resources if r.resource_type in SESSION_TYPES]
+
+
+def signing_secret_distinct(args: StackValidationArgs, report: Report) -> None:
+    """No two realms share a secret, and no other environment uses this stack's secret."""
+    config = args.get_config()
+    others: Mapping[str, Mapping[str, str]] = config.get("otherEnvironments", {})
+    owners: dict[str, list[Any]] = defaultdict(list)
+    for resource in _session_resources(args):
+        fingerprint = resource.props.get("fingerprint")
+        if resource.resource_type == SIGNING_SECRET and isinstance(fingerprint, str):
+            owners[fingerprint].append(resource)
+    for fingerprint, resources in owners.items():
+        if len(resources) > 1:
+            names = ", ".join(where(r.name, r.props) for r in resources)
+            for resource in resources:
+                report(
+                    f"{names} use the same signing secret. Give each realm its own secret.",
+                    resource.urn,
+                )
+        for environment, realms in sorted(others.items()):
+            for realm, other in sorted(realms.items()):
+                if other == fingerprint:
+                    for resource in resources:
+                        report(
+                            f"{where(resource.name, resource.props)}: the signing secret is the "
+                            f"same as {environment}'s (realm {realm}); journeys signed in one "
+                            "environment would be valid in the other. Use a different secret "
+                            "in each environment.",
+                            resource.urn,
+                        )
+
+
+def realm_has_signing_secret(args: StackValidationArgs, report: Report) -> None:
+    """Every realm whose sessions are managed here also has its signing secret managed."""
+    by_realm = _by_realm(_session_resources(args))
+    for (_, realm), kinds in sorted(by_realm.items()):
+        if SIGNING_SECRET not in kinds:
+            first = next(iter(kinds.values()))
+            report(
+                f"realm {realm}: sessions are configured but no SigningSecret is declared, so the "
+                "tenant-generated secret is used in every environment. Declare a SigningSecret "
+                "for this realm.",
+                first.urn,
+            )
+
+
+def realm_fully_managed(args: StackValidationArgs, report: Report) -> None:
+    """Every managed realm has all three resources."""
+    for (_, realm), kinds in sorted(_by_realm(_session_resources(args)).items()):
+        missing = [KIND[t] for t in SESSION_TYPES if t not in kinds]
+        if missing:
+            report(
+                f"realm {realm}: {', '.join(missing)} missing; part of the realm's session "
+                "configuration is left to manual changes. Declare all three resources.",
+                next(iter(kinds.values())).urn,
+            )
+
+
+def _by_realm(resources: Iterable[Any]) -> dict[tuple[str, str], dict[str, Any]]:
+    grouped: dict[tuple[str, str], dict[str, Any]] = defaultdict(dict)
+    for resource in resources:
+        grouped[realm_key(resource.props)][resource.resource_type] = resource
+    return grouped
+
+
+# The policies --------------------------------------------------------------------------------
+
+MANDATORY, ADVISORY = EnforcementLevel.MANDATORY, EnforcementLevel.ADVISORY
+
+BOUNDS_SCHEMA = PolicyConfigSchema(
+    properties={
+        "minMinutes": {"type": "integer", "minimum": 1, "default": 1},
+        "maxMinutes": {"type": "integer", "minimum": 1, "maximum": 1440, "default": 60},
+    }
+)
+DISTINCT_SCHEMA = PolicyConfigSchema(
+    properties={
+        "environment": {"type": "string"},
+        "otherEnvironments": {
+            "type": "object",
+            "additionalProperties": {
+                "type": "object",
+                "additionalProperties": {"type": "string", "pattern": "^scrypt:[0-9a-f]+$"},
+            },
+            "default": {},
+        },
+    }
+)
 
 POLICIES = [
     ResourceValidationPolicy(
         name="journey-sessions-use-cts",
         description="Journey sessions are stored server-side in the CTS.",
         validate=journey_sessions_use_cts,
-        enforcement_level=EnforcementLevel.MANDATORY,
+        enforcement_level=MANDATORY,
     ),
     ResourceValidationPolicy(
         name="authenticated-sessions-server-side",
         description="Authenticated sessions are server-side: Use Client-Side Sessions is cleared.",
         validate=authenticated_sessions_server_side,
-        enforcement_level=EnforcementLevel.MANDATORY,
+        enforcement_level=MANDATORY,
+    ),
+    ResourceValidationPolicy(
+        name="signing-secret-strength",
+        description="Signing secrets are base64, at least 128 bits and not trivially weak.",
+        validate=signing_secret_strength,
+        enforcement_level=MANDATORY,
+    ),
+    StackValidationPolicy(
+        name="signing-secret-distinct-across-environments",
+        description="Each realm and each environment has its own signing secret.",
+        validate=signing_secret_distinct,
+        enforcement_level=MANDATORY,
+        config_schema=DISTINCT_SCHEMA,
+    ),
+    ResourceValidationPolicy(
+        name="journey-max-duration-bounds",
+        description="Journey max duration is within the environment's bounds.",
+        validate=journey_max_duration_bounds,
+        enforcement_level=ADVISORY,
+        config_schema=BOUNDS_SCHEMA,
+    ),
+    StackValidationPolicy(
+        name="realm-has-signing-secret",
+        description="Every realm with managed session settings has a SigningSecret.",
+        validate=realm_has_signing_secret,
+        enforcement_level=ADVISORY,
+    ),
+    StackValidationPolicy(
+        name="realm-fully-managed",
+        description="Every managed realm has all three session resources.",
+        validate=realm_fully_managed,
+        enforcement_level=ADVISORY,
     ),
 ]

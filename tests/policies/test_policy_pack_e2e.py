@@ -1,0 +1,230 @@
+"""The policy pack through the real engine: violations fail preview and block up before writes."""
+
+from __future__ import annotations
+
+import base64
+import json
+import os
+import subprocess
+from pathlib import Path
+
+import pytest
+
+from aic_emulator.testing import EmulatorServer
+from tests.engine.project import copy_project, emulator_cli, realm, write_stack
+from tests.engine_cli import REPO_ROOT, PulumiCLI
+
+pytestmark = pytest.mark.engine
+
+PACK = str(REPO_ROOT / "policies")
+
+
+def project(
+    tmp_path: Path, env: dict[str, str], emulator: EmulatorServer, stacks: dict
+) -> PulumiCLI:
+    directory = copy_project(tmp_path / "project")
+    shutil_copy_policies(directory)
+    for name, config in stacks.items():
+        write_stack(directory, name, {"baseUrl": emulator.base_url, **config})
+    cli = emulator_cli(directory, env, emulator)
+    for name in stacks:
+        cli.run("stack", "init", name)
+    return cli
+
+
+def shutil_copy_policies(directory: Path) -> None:
+    """policy_config reads policies/environments.yaml from the project root."""
+    (directory / "policies").mkdir()
+    (directory / "policies" / "environments.yaml").write_text(
+        (REPO_ROOT / "policies" / "environments.yaml").read_text()
+    )
+
+
+def preview(cli: PulumiCLI, stack: str, *extra: str) -> subprocess.CompletedProcess[str]:
+    return cli.run("preview", "--stack", stack, "--policy-pack", PACK, *extra, check=False)
+
+
+@pytest.mark.parametrize(
+    ("realm_config", "message"),
+    [
+        (realm("alpha", journey={"stateManagement": "JWT"}), "journey sessions use 'JWT'"),
+        (realm("alpha", authenticated={"clientSideSessions": True}), "client-side sessions are on"),
+    ],
+)
+def test_session_rules_fail_preview(
+    tmp_path: Path,
+    engine_env: dict[str, str],
+    aic_emulator: EmulatorServer,
+    realm_config: dict,
+    message: str,
+) -> None:
+    cli = project(
+        tmp_path,
+        engine_env,
+        aic_emulator,
+        {"dev": {"environment": "dev", "realms": [realm_config]}},
+    )
+    result = preview(cli, "dev")
+    assert result.returncode != 0
+    assert message in result.stdout
+    assert "mandatory" in result.stdout
+
+
+def test_weak_and_short_secrets(
+    tmp_path: Path, engine_env: dict[str, str], aic_emulator: EmulatorServer
+) -> None:
+    given = realm("alpha", signingSecret={"source": "given"})
+    cli = project(
+        tmp_path, engine_env, aic_emulator, {"dev": {"environment": "dev", "realms": [given]}}
+    )
+    weak = base64.b64encode(bytes(32)).decode()
+    cli.run("config", "set", "--secret", "--path", "signingSecrets.alpha", weak, "--stack", "dev")
+    result = preview(cli, "dev")
+    assert result.returncode != 0
+    assert "signing-secret-strength" in result.stdout
+    assert "the signing secret is the byte 0x00 repeated; use random bytes" in result.stdout
+    assert weak not in result.stdout + result.stderr
+
+    short = base64.b64encode(os.urandom(8)).decode()
+    cli.run("config", "set", "--secret", "--path", "signingSecrets.alpha", short, "--stack", "dev")
+    result = preview(cli, "dev")
+    assert result.returncode != 0  # stopped by the provider's check, before any policy
+    assert "decodes to 64 bits, fewer than the 128 required" in result.stdout
+
+
+def test_two_environments_sharing_a_secret(
+    tmp_path: Path, engine_env: dict[str, str], aic_emulator: EmulatorServer
+) -> None:
+    given = [realm("alpha", signingSecret={"source": "given"})]
+    cli = project(
+        tmp_path,
+        engine_env,
+        aic_emulator,
+        {
+            "staging": {"environment": "staging", "realms": given},
+            "prod": {"environment": "prod", "realms": given},
+        },
+    )
+    shared = base64.b64encode(os.urandom(32)).decode()
+    for stack in ("staging", "prod"):
+        cli.run(
+            "config", "set", "--secret", "--path", "signingSecrets.alpha", shared, "--stack", stack
+        )
+    config_file = tmp_path / "staging-policy.json"
+    subprocess.run(
+        [
+            str(REPO_ROOT / ".venv/bin/python"),
+            "-m",
+            "aic_sessions.policy_config",
+            "--stack",
+            "staging",
+            "--output",
+            str(config_file),
+            "--root",
+            str(cli.cwd),
+        ],
+        env=cli.env,
+        check=True,
+        capture_output=True,
+        text=True,
+    )
+    document = json.loads(config_file.read_text())
+    assert document["signing-secret-distinct-across-environments"]["otherEnvironments"]
+    assert shared not in config_file.read_text()
+    result = preview(cli, "staging", "--policy-pack-config", str(config_file))
+    assert result.returncode != 0
+    assert "the signing secret is the same as prod (stack prod)'s (realm alpha)" in result.stdout
+
+    cli.run(
+        "config",
+        "set",
+        "--secret",
+        "--path",
+        "signingSecrets.alpha",
+        base64.b64encode(os.urandom(32)).decode(),
+        "--stack",
+        "prod",
+    )
+    subprocess.run(
+        [
+            str(REPO_ROOT / ".venv/bin/python"),
+            "-m",
+            "aic_sessions.policy_config",
+            "--stack",
+            "staging",
+            "--output",
+            str(config_file),
+            "--root",
+            str(cli.cwd),
+        ],
+        env=cli.env,
+        check=True,
+        capture_output=True,
+        text=True,
+    )
+    assert preview(cli, "staging", "--policy-pack-config", str(config_file)).returncode == 0
+
+
+def test_violation_blocks_up_before_any_write(
+    tmp_path: Path, engine_env: dict[str, str], aic_emulator: EmulatorServer
+) -> None:
+    bad = [realm("alpha"), realm("bravo", journey={"stateManagement": "JWT"})]
+    cli = project(
+        tmp_path, engine_env, aic_emulator, {"dev": {"environment": "dev", "realms": bad}}
+    )
+    aic_emulator.clear_requests()
+    result = cli.run("up", "--yes", "--stack", "dev", "--policy-pack", PACK, check=False)
+    assert result.returncode != 0
+    assert "journey sessions use 'JWT'" in result.stdout
+    assert aic_emulator.request_counts()["writes"] == 0
+
+
+def test_compliant_stack_passes_and_prod_levels_apply(
+    tmp_path: Path, engine_env: dict[str, str], aic_emulator: EmulatorServer
+) -> None:
+    good = [realm("alpha", journey={"maxDurationMinutes": 30})]
+    cli = project(
+        tmp_path,
+        engine_env,
+        aic_emulator,
+        {
+            "dev": {"environment": "dev", "realms": good},
+            "prod": {"environment": "prod", "realms": good},
+        },
+    )
+    assert preview(cli, "dev").returncode == 0
+    config_file = tmp_path / "prod-policy.json"
+    subprocess.run(
+        [
+            str(REPO_ROOT / ".venv/bin/python"),
+            "-m",
+            "aic_sessions.policy_config",
+            "--stack",
+            "prod",
+            "--output",
+            str(config_file),
+            "--root",
+            str(cli.cwd),
+        ],
+        env=cli.env,
+        check=True,
+        capture_output=True,
+        text=True,
+    )
+    result = preview(cli, "prod", "--policy-pack-config", str(config_file))
+    assert result.returncode != 0, "30 minutes is above prod's mandatory bound of 10"
+    assert "outside this environment's bounds of 1 to 10" in result.stdout
+
+
+def test_repository_stacks_pass_policy_check(engine_env: dict[str, str], tmp_path: Path) -> None:
+    env = {**engine_env, "POLICY_CONFIG_DIR": str(tmp_path / "policy-config")}
+    proc = subprocess.run(
+        [str(REPO_ROOT / "scripts/policy-check")],
+        cwd=REPO_ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
+    assert proc.returncode == 0, proc.stdout[-4000:] + proc.stderr[-2000:]
+    assert "policy-check: every stack passes (dev prod staging)" in proc.stdout

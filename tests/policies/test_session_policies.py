@@ -1,0 +1,115 @@
+"""Each policy: passing and failing cases, with a collecting report callback."""
+
+from __future__ import annotations
+
+import base64
+import os
+
+import pytest
+
+import session_policies as sp
+from aic_sessions import signing_secrets
+from tests.policies.fakes import Report, Resource, Stack, authenticated, journey, secret
+
+STRONG = base64.b64encode(os.urandom(32)).decode()
+
+
+def run(rule, args) -> list[str]:  # type: ignore[no-untyped-def]
+    report = Report()
+    rule(args, report)
+    return report.messages
+
+
+def test_journey_cts() -> None:
+    assert run(sp.journey_sessions_use_cts, journey()) == []
+    [message] = run(sp.journey_sessions_use_cts, journey(stateManagement="JWT"))
+    assert "alpha-journey (realm /alpha)" in message and "'JWT'" in message
+    assert "Set stateManagement to 'CTS'" in message
+    assert run(sp.journey_sessions_use_cts, authenticated()) == []
+
+
+def test_authenticated_server_side() -> None:
+    assert run(sp.authenticated_sessions_server_side, authenticated()) == []
+    [message] = run(sp.authenticated_sessions_server_side, authenticated(clientSideSessions=True))
+    assert "client-side sessions are on" in message and "clientSideSessions to false" in message
+
+
+@pytest.mark.parametrize(
+    ("value", "problem"),
+    [
+        ("not*base64", "is not valid base64"),
+        (base64.b64encode(b"short").decode(), "fewer than the 128 required"),
+        (base64.b64encode(bytes(32)).decode(), "the byte 0x00 repeated"),
+        (base64.b64encode(b"abcd" * 8).decode(), "repeats a 4-byte pattern"),
+        (base64.b64encode(b"ab" * 9 + b"abcab" * 3).decode(), "distinct byte values"),
+    ],
+)
+def test_weak_or_malformed_secrets(value: str, problem: str) -> None:
+    messages = run(sp.signing_secret_strength, secret(value=value))
+    assert messages and problem in messages[0]
+    assert value not in " ".join(messages), "the secret itself is never echoed"
+
+
+def test_strong_generated_and_esv_secrets_pass() -> None:
+    assert run(sp.signing_secret_strength, secret(value=STRONG)) == []
+    assert run(sp.signing_secret_strength, secret(value=signing_secrets.generate())) == []
+    assert run(sp.signing_secret_strength, secret(valueSource="esv", esvReference="&{esv.x}")) == []
+
+
+def test_duration_bounds_from_config() -> None:
+    bounded = journey(maxDurationMinutes=30.0)
+    bounded.config = {"minMinutes": 1, "maxMinutes": 10}
+    [message] = run(sp.journey_max_duration_bounds, bounded)
+    assert "30 minutes, outside this environment's bounds of 1 to 10" in message
+    bounded.config = {"maxMinutes": 60}
+    assert run(sp.journey_max_duration_bounds, bounded) == []
+
+
+def fingerprinted(realm: str, value: str) -> Resource:
+    return secret(realm, value=value, fingerprint=signing_secrets.fingerprint(value))
+
+
+def test_distinct_across_realms_and_environments() -> None:
+    other = base64.b64encode(os.urandom(32)).decode()
+    stack = Stack([fingerprinted("alpha", STRONG), fingerprinted("bravo", other)])
+    assert run(sp.signing_secret_distinct, stack) == []
+
+    twins = Stack([fingerprinted("alpha", STRONG), fingerprinted("bravo", STRONG)])
+    messages = run(sp.signing_secret_distinct, twins)
+    assert len(messages) == 2 and "use the same signing secret" in messages[0]
+
+    shared = Stack(
+        [fingerprinted("alpha", STRONG)],
+        {
+            "otherEnvironments": {
+                "prod (stack prod)": {"alpha": signing_secrets.fingerprint(STRONG)}
+            }
+        },
+    )
+    [message] = run(sp.signing_secret_distinct, shared)
+    assert "same as prod (stack prod)'s (realm alpha)" in message
+    assert "Use a different secret in each environment" in message
+
+
+def test_realm_has_signing_secret_and_fully_managed() -> None:
+    complete = Stack([journey(), authenticated(), fingerprinted("alpha", STRONG)])
+    assert run(sp.realm_has_signing_secret, complete) == []
+    assert run(sp.realm_fully_managed, complete) == []
+    partial = Stack([journey("bravo")])
+    [missing_secret] = run(sp.realm_has_signing_secret, partial)
+    assert "realm /bravo" in missing_secret and "Declare a SigningSecret" in missing_secret
+    [missing] = run(sp.realm_fully_managed, partial)
+    assert "AuthenticatedSessionSettings, SigningSecret missing" in missing
+
+
+def test_every_policy_is_in_the_pack_with_its_level() -> None:
+    levels = {p.name: p.enforcement_level.value for p in sp.POLICIES}
+    assert levels == {
+        "journey-sessions-use-cts": "mandatory",
+        "authenticated-sessions-server-side": "mandatory",
+        "signing-secret-strength": "mandatory",
+        "signing-secret-distinct-across-environments": "mandatory",
+        "journey-max-duration-bounds": "advisory",
+        "realm-has-signing-secret": "advisory",
+        "realm-fully-managed": "advisory",
+    }
