@@ -8,9 +8,9 @@ import os
 from pathlib import Path
 
 import pytest
-
 from aic_emulator.testing import EmulatorServer
 from aic_sessions.client import AuthenticationSettingsPatch
+
 from tests.engine.project import copy_project, emulator_cli, realm, write_stack
 from tests.engine.test_resources_e2e import admin
 from tests.engine_cli import PulumiCLI
