@@ -68,3 +68,18 @@ def test_admin_login_leaks_nothing(
     for text in (caplog.text, repr(settings), json.dumps(settings.model_dump(mode="json"))):
         assert "Password1!" not in text
         assert cookie.split("=", 1)[1] not in text
+
+
+def test_call_repr_hides_bodies_and_headers() -> None:
+    from aic_sessions.client.transport import Call
+
+    call = Call(
+        "Login",
+        "POST",
+        "/json/authenticate",
+        headers={"X-OpenAM-Password": "pw-9"},
+        json={"sharedSecret": "s-9"},
+        data={"assertion": "a-9"},
+    )
+    assert not {"pw-9", "s-9", "a-9"} & set(repr(call).replace("'", " ").split())
+    assert "pw-9" not in repr(call) and "s-9" not in repr(call) and "a-9" not in repr(call)

@@ -54,9 +54,9 @@ class Call:
     realm: str | None = None
     api_version: str | None = None
     params: Mapping[str, str] | None = None
-    json: Any = None
-    data: Mapping[str, str] | None = None
-    headers: Mapping[str, str] = field(default_factory=dict)
+    json: Any = field(default=None, repr=False)  # bodies and headers may carry secrets
+    data: Mapping[str, str] | None = field(default=None, repr=False)
+    headers: Mapping[str, str] = field(default_factory=dict, repr=False)
     idempotent: bool = True
     authenticated: bool = True
 
