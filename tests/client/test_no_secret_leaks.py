@@ -81,5 +81,4 @@ def test_call_repr_hides_bodies_and_headers() -> None:
         json={"sharedSecret": "s-9"},
         data={"assertion": "a-9"},
     )
-    assert not {"pw-9", "s-9", "a-9"} & set(repr(call).replace("'", " ").split())
     assert "pw-9" not in repr(call) and "s-9" not in repr(call) and "a-9" not in repr(call)
