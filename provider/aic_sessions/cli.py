@@ -1,0 +1,168 @@
+"""The `aic-sessions` command line; `verify` is a thin shell over `aic_sessions.verify`.
+
+Exit status of `verify`: 0 when every check passed, 1 when a check failed, 2 for usage or
+configuration errors (bad flags, unreadable stack file, missing credentials).
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+import click
+from pydantic import SecretStr
+
+from aic_sessions.client import AdminClient, ConfigurationError, ConnectionSettings, RetryBudget
+from aic_sessions.stack_config import StackConfigError
+from aic_sessions.verify import (
+    IntentError,
+    Target,
+    TestUser,
+    from_flags,
+    from_stack,
+    to_json,
+    to_table,
+    verify_target,
+)
+
+PASSWORD_ENV = "AIC_TEST_PASSWORD"  # noqa: S105 (the variable's name, not a password)
+EXIT_FAILED = 1
+
+
+class ConfigProblem(click.ClickException):
+    """A configuration error: exits 2 like a usage error, without the usage text."""
+
+    exit_code = 2
+
+
+@click.group()
+def main() -> None:
+    """Session configuration of Ping AIC / ForgeRock AM realms, as code."""
+
+
+@main.command()
+@click.option("--stack", help="Verify the tenant and realms of STACKS_DIR/Pulumi.STACK.yaml.")
+@click.option(
+    "--stacks-dir",
+    type=click.Path(file_okay=False, path_type=Path),
+    help="Folder of the stack files (default: ./stacks).",
+)
+@click.option("--base-url", help="The tenant's AM URL, without --stack (default: AIC_BASE_URL).")
+@click.option(
+    "--realm",
+    "realms",
+    multiple=True,
+    help="A realm to verify (repeatable); with --stack: only it.",
+)
+@click.option(
+    "--username",
+    envvar="AIC_TEST_USERNAME",
+    show_envvar=True,
+    help="A non-administrative test user; its password comes from AIC_TEST_PASSWORD or a "
+    "hidden prompt.",
+)
+@click.option("--json", "as_json", is_flag=True, help="Print the report as JSON.")
+@click.option(
+    "--max-attempts",
+    type=click.IntRange(1, 20),
+    help="Attempts per admin-API request, retries included (default: the client's).",
+)
+@click.option("-v", "--verbose", count=True, help="Log requests to stderr (-vv: redacted headers).")
+@click.pass_context
+def verify(
+    ctx: click.Context,
+    stack: str | None,
+    stacks_dir: Path | None,
+    base_url: str | None,
+    realms: tuple[str, ...],
+    username: str | None,
+    as_json: bool,
+    max_attempts: int | None,
+    verbose: int,
+) -> None:
+    """Check that each realm really issues server-side sessions.
+
+    Logs a test user in, checks the token's form and that the session is listed, compares the
+    realm's journey scheme and client-side flag with the stack, then logs the session out.
+    The admin identity comes from the environment (AIC_SA_ID + AIC_SA_JWK or AIC_SA_JWK_FILE,
+    AM_ADMIN_USERNAME + AM_ADMIN_PASSWORD, or AIC_ACCESS_TOKEN).
+    """
+    target = _target(stack, stacks_dir, base_url, realms)
+    settings = _settings(target, max_attempts)
+    if not username:
+        raise click.UsageError("Name the test user with --username or AIC_TEST_USERNAME.")
+    user = TestUser(username, _password())
+    with _logging(verbose), AdminClient(settings) as client:
+        report = verify_target(client, target, user)
+    click.echo(to_json(report) if as_json else to_table(report))
+    if not report.passed:
+        ctx.exit(EXIT_FAILED)
+
+
+def _target(
+    stack: str | None, stacks_dir: Path | None, base_url: str | None, realms: tuple[str, ...]
+) -> Target:
+    if stack is None:
+        try:
+            return from_flags(base_url, realms)
+        except IntentError as exc:
+            raise click.UsageError(str(exc)) from None
+    if base_url:
+        raise click.UsageError(
+            "--base-url cannot be used with --stack: the stack names the tenant."
+        )
+    try:
+        return from_stack(stacks_dir or Path.cwd() / "stacks", stack, realms)
+    except (IntentError, StackConfigError) as exc:
+        raise ConfigProblem(str(exc)) from None
+
+
+def _settings(target: Target, max_attempts: int | None) -> ConnectionSettings:
+    overrides: dict[str, Any] = {"base_url": target.base_url} if target.base_url else {}
+    if max_attempts is not None:
+        overrides["retries"] = RetryBudget(max_attempts=max_attempts)
+    try:
+        return ConnectionSettings.from_env(**overrides)
+    except ConfigurationError as exc:
+        raise ConfigProblem(str(exc)) from None
+
+
+def _password() -> SecretStr:
+    value = os.environ.get(PASSWORD_ENV)
+    if not value:
+        try:
+            value = click.prompt("Password of the test user", hide_input=True)
+        except click.Abort:
+            raise click.UsageError(
+                f"No password for the test user: set {PASSWORD_ENV} or type it at the prompt."
+            ) from None
+    return SecretStr(value)
+
+
+class _EchoHandler(logging.Handler):
+    """Writes log lines to the current stderr (click's, so test runners capture them)."""
+
+    def emit(self, record: logging.LogRecord) -> None:
+        click.echo(self.format(record), err=True)
+
+
+@contextmanager
+def _logging(verbose: int) -> Iterator[None]:
+    if not verbose:
+        yield
+        return
+    logger = logging.getLogger("aic_sessions")
+    handler = _EchoHandler()
+    handler.setFormatter(logging.Formatter("%(levelname)s %(name)s: %(message)s"))
+    previous = logger.level
+    logger.addHandler(handler)
+    logger.setLevel(logging.DEBUG if verbose > 1 else logging.INFO)
+    try:
+        yield
+    finally:
+        logger.removeHandler(handler)
+        logger.setLevel(previous)

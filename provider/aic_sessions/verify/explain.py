@@ -1,0 +1,122 @@
+"""The likely causes of each failure, and the one mapping from client errors to them.
+
+NotFoundError                        -> wrong realm (404)
+TransportError (and DeadlineExceeded) -> tenant unreachable
+PermissionDeniedError, invalid_scope  -> the admin identity lacks scope (403)
+AuthenticationError while logging in  -> the test user cannot log in (401 at authenticate)
+AuthenticationError as the admin      -> the admin credentials were refused
+RateLimitedError, ServerError         -> the tenant is failing or busy
+anything else                         -> an unexpected answer (the detail says which)
+"""
+
+from __future__ import annotations
+
+from enum import StrEnum
+
+from aic_sessions.client.errors import (
+    AdminApiError,
+    AuthenticationError,
+    InvalidRequestError,
+    NotFoundError,
+    PermissionDeniedError,
+    RateLimitedError,
+    ServerError,
+    TransportError,
+)
+
+from .results import Cause
+
+
+class Phase(StrEnum):
+    """Who made the failing call: the test user logging in, or the admin identity."""
+
+    LOGIN = "login"
+    ADMIN = "admin"
+
+
+CLIENT_SIDE_ON = Cause(
+    "client-side-sessions-on",
+    "Client-side sessions are still on: 'Use Client-Side Sessions' "
+    "(general.statelessSessionsEnabled) is set, so the token carries the session and nothing "
+    "is stored server-side. Clear it on the General tab (pulumi up puts the stack's value back).",
+)
+JOURNEY_NOT_CTS = Cause(
+    "journey-sessions-not-cts",
+    "Journey sessions are not on CTS: set 'Authentication session state management scheme' "
+    "(trees.authenticationSessionsStateManagement) to CTS on the Trees tab, or run pulumi up.",
+)
+DRIFT = Cause(
+    "differs-from-stack",
+    "The realm differs from what the stack intends: someone changed it out of band, or the "
+    "stack was never deployed; run pulumi up --refresh.",
+)
+SESSION_NOT_STORED = Cause(
+    "session-not-stored",
+    "The session is not in the realm's session list: it ended at once (a very short maximum "
+    "session time) or was created in another realm than the one queried.",
+)
+TOKEN_UNRECOGNISED = Cause(
+    "token-unrecognised",
+    "The token is neither a server-side reference nor a client-side JWT: a proxy or a custom "
+    "journey may rewrite it; check the login answer by hand.",
+)
+CLEANUP_FAILED = Cause(
+    "test-session-left",
+    "The test session could not be logged out; it stays until its maximum session time: "
+    "log it out under Realms > Realm > Sessions.",
+)
+WRONG_REALM = Cause(
+    "wrong-realm",
+    "Wrong realm (HTTP 404): no such realm at this base URL; check the realm name "
+    "(alpha, parent/child) and that the base URL ends in /am.",
+)
+USER_CANNOT_LOG_IN = Cause(
+    "user-cannot-log-in",
+    "The test user cannot log in (HTTP 401 at authenticate): wrong username or password, the "
+    "user is not in this realm or is locked or inactive, or the realm's default journey asks "
+    "for more than a username and password.",
+)
+ADMIN_LACKS_SCOPE = Cause(
+    "admin-lacks-scope",
+    "The admin identity lacks scope (HTTP 403, or invalid_scope from the token endpoint): the "
+    "service account needs fr:am:*; an AM administrator needs rights on this realm's settings "
+    "and sessions.",
+)
+ADMIN_REFUSED = Cause(
+    "admin-credentials-refused",
+    "The admin identity's credentials were refused (HTTP 401): check AIC_SA_ID with "
+    "AIC_SA_JWK/AIC_SA_JWK_FILE (or AM_ADMIN_USERNAME/AM_ADMIN_PASSWORD, AIC_ACCESS_TOKEN) "
+    "and that they belong to this tenant.",
+)
+UNREACHABLE = Cause(
+    "tenant-unreachable",
+    "The tenant is unreachable (no HTTP answer): check the base URL, DNS, proxy, firewall and "
+    "TLS settings.",
+)
+TENANT_FAILING = Cause(
+    "tenant-failing",
+    "The tenant is failing or rate limiting (HTTP 5xx or 429); retry later.",
+)
+UNEXPECTED = Cause(
+    "unexpected-answer",
+    "The tenant gave an unexpected answer; see the detail.",
+)
+
+
+def causes_for(error: AdminApiError, phase: Phase) -> tuple[Cause, ...]:
+    """The likely causes of a client error (the only place errors are interpreted)."""
+    if isinstance(error, NotFoundError):
+        return (WRONG_REALM,)
+    if isinstance(error, TransportError):
+        return (UNREACHABLE,)
+    if isinstance(error, PermissionDeniedError) or _invalid_scope(error):
+        return (ADMIN_LACKS_SCOPE,)
+    if isinstance(error, AuthenticationError):
+        return (USER_CANNOT_LOG_IN,) if phase is Phase.LOGIN else (ADMIN_REFUSED,)
+    if isinstance(error, RateLimitedError | ServerError):
+        return (TENANT_FAILING,)
+    return (UNEXPECTED,)
+
+
+def _invalid_scope(error: AdminApiError) -> bool:
+    return isinstance(error, InvalidRequestError) and error.body.get("error") == "invalid_scope"

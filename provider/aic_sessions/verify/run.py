@@ -1,0 +1,21 @@
+"""Verify every realm of a target with one admin client, one realm after the other."""
+
+from __future__ import annotations
+
+from aic_sessions.client import AdminClient, realm_display
+
+from .checks import evaluate
+from .intent import Target
+from .observe import TestUser, observe_realm
+from .results import RealmReport, Report
+
+
+def verify_target(client: AdminClient, target: Target, user: TestUser) -> Report:
+    realms = tuple(
+        RealmReport(
+            realm_display(intent.realm),
+            evaluate(observe_realm(client, intent.realm, user), intent),
+        )
+        for intent in target.realms
+    )
+    return Report(client.settings.base_url, user.username, realms, target.stack)
