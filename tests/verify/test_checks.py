@@ -1,0 +1,136 @@
+"""The pure parts: checks over fabricated observations, and the error -> cause mapping."""
+
+from __future__ import annotations
+
+import inspect
+
+import pytest
+from aic_sessions.client import (
+    AuthenticationSettings,
+    SessionInfo,
+    StoredSession,
+    TokenKind,
+    errors,
+)
+from aic_sessions.client.errors import AdminApiError, RequestContext
+from aic_sessions.verify import Observation, Outcome, Phase, RealmIntent, causes_for, evaluate
+
+CONTEXT = RequestContext("Reading", "GET", "/json/realms/root/realms/alpha/x", "/alpha")
+UID = "id=demo,ou=user,o=alpha,ou=services,ou=am-config"
+
+
+def settings(scheme: str = "CTS", stateless: bool = False) -> AuthenticationSettings:
+    return AuthenticationSettings.from_api(
+        {
+            "trees": {"authenticationSessionsStateManagement": scheme},
+            "general": {"statelessSessionsEnabled": stateless},
+        }
+    )
+
+
+def stored(handle: str) -> StoredSession:
+    return StoredSession.model_validate(
+        {"username": "demo", "universalId": UID, "realm": "/alpha", "sessionHandle": handle}
+    )
+
+
+def observation(
+    kind: TokenKind, listed: list[StoredSession], left: list[StoredSession]
+) -> Observation:
+    info = SessionInfo.model_validate({"username": "demo", "universalId": UID, "realm": "/alpha"})
+    return Observation(
+        settings=Outcome(settings(stateless=kind is TokenKind.CLIENT_SIDE)),
+        login=Outcome(kind),
+        info=Outcome(info),
+        listed=Outcome(listed),
+        logout=Outcome(None),
+        remaining=Outcome(left),
+    )
+
+
+def statuses(obs: Observation, intent: RealmIntent) -> dict[str, str]:
+    return {check.name: check.status.value for check in evaluate(obs, intent)}
+
+
+def test_client_side_intent_expects_a_jwt_and_no_stored_session() -> None:
+    intent = RealmIntent("alpha", client_side_sessions=True)
+    obs = observation(TokenKind.CLIENT_SIDE, [], [])
+    assert set(statuses(obs, intent).values()) == {"pass"}
+    drifted = statuses(observation(TokenKind.SERVER_SIDE, [stored("a")], []), intent)
+    assert (
+        drifted["token"] == drifted["session-stored"] == drifted["client-side-sessions"] == "fail"
+    )
+
+
+def test_cleanup_fails_when_the_test_session_is_still_listed() -> None:
+    intent = RealmIntent("alpha")
+    obs = observation(TokenKind.SERVER_SIDE, [stored("a")], [stored("a")])
+    (cleanup,) = [c for c in evaluate(obs, intent) if c.name == "cleanup"]
+    assert cleanup.status.value == "fail"
+    assert [c.code for c in cleanup.causes] == ["test-session-left"]
+    other_sessions = observation(TokenKind.SERVER_SIDE, [stored("a"), stored("b")], [stored("b")])
+    assert statuses(other_sessions, intent)["cleanup"] == "pass", "other sessions are not ours"
+
+
+def test_a_failed_logout_names_the_left_session_and_the_error_cause() -> None:
+    obs = observation(TokenKind.SERVER_SIDE, [stored("a")], [])
+    obs.logout = Outcome(error=errors.PermissionDeniedError(CONTEXT, "", status=403))
+    obs.remaining = None
+    (cleanup,) = [c for c in evaluate(obs, RealmIntent("alpha")) if c.name == "cleanup"]
+    assert [c.code for c in cleanup.causes] == ["test-session-left", "admin-lacks-scope"]
+    assert cleanup.detail is not None and "HTTP 403" in cleanup.detail
+
+
+def test_unrecognised_token_form() -> None:
+    obs = observation(TokenKind.UNKNOWN, [stored("a")], [])
+    (token,) = [c for c in evaluate(obs, RealmIntent("alpha")) if c.name == "token"]
+    assert [c.code for c in token.causes] == ["token-unrecognised"]
+
+
+@pytest.mark.parametrize(
+    ("error", "phase", "code"),
+    [
+        (errors.NotFoundError(CONTEXT, "", status=404), Phase.ADMIN, "wrong-realm"),
+        (errors.TransportError(CONTEXT, "refused"), Phase.ADMIN, "tenant-unreachable"),
+        (errors.DeadlineExceeded(CONTEXT, "late"), Phase.LOGIN, "tenant-unreachable"),
+        (errors.PermissionDeniedError(CONTEXT, "", status=403), Phase.ADMIN, "admin-lacks-scope"),
+        (
+            errors.InvalidRequestError(CONTEXT, "", status=400, body={"error": "invalid_scope"}),
+            Phase.ADMIN,
+            "admin-lacks-scope",
+        ),
+        (errors.AuthenticationError(CONTEXT, "", status=401), Phase.LOGIN, "user-cannot-log-in"),
+        (
+            errors.AuthenticationError(CONTEXT, "", status=401),
+            Phase.ADMIN,
+            "admin-credentials-refused",
+        ),
+        (errors.RateLimitedError(CONTEXT, "", status=429), Phase.ADMIN, "tenant-failing"),
+        (errors.ServerError(CONTEXT, "", status=503), Phase.ADMIN, "tenant-failing"),
+        (errors.InvalidRequestError(CONTEXT, "", status=400), Phase.ADMIN, "unexpected-answer"),
+        (errors.ConflictError(CONTEXT, "", status=409), Phase.ADMIN, "unexpected-answer"),
+    ],
+)
+def test_each_client_error_has_its_causes(error: AdminApiError, phase: Phase, code: str) -> None:
+    assert [cause.code for cause in causes_for(error, phase)] == [code]
+
+
+def test_no_client_error_class_is_left_out_of_the_mapping_test() -> None:
+    """A new error class in the client must get a decision here (and a row above)."""
+    classes = {
+        cls.__name__
+        for _, cls in inspect.getmembers(errors, inspect.isclass)
+        if issubclass(cls, AdminApiError) and cls is not AdminApiError
+    }
+    assert classes == {
+        "AuthenticationError",
+        "ConfigurationError",  # raised before any request: the CLI exits 2
+        "ConflictError",
+        "DeadlineExceeded",
+        "InvalidRequestError",
+        "NotFoundError",
+        "PermissionDeniedError",
+        "RateLimitedError",
+        "ServerError",
+        "TransportError",
+    }

@@ -1,0 +1,66 @@
+"""`aic-sessions verify --stack` after a real `pulumi up` of a dev-like stack (issue 7).
+
+up -> verify passes -> client-side sessions switched on out of band -> verify fails and says
+why -> `up --refresh` restores the stack's settings -> verify passes again.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from aic_emulator.testing import EmulatorServer
+
+from tests.engine.project import copy_project, emulator_cli, realm, write_stack
+from tests.verify.util import failed, run_verify, tenant_for
+
+pytestmark = pytest.mark.engine
+
+STACK = "dev"
+
+
+def test_verify_follows_up_drift_and_restore(
+    tmp_path: Path, engine_env: dict[str, str], aic_emulator: EmulatorServer
+) -> None:
+    project = copy_project(tmp_path / "project")
+    write_stack(
+        project,
+        STACK,
+        {
+            "environment": "dev",
+            "baseUrl": aic_emulator.base_url,
+            "realms": [
+                realm("alpha", journey={"stateManagement": "CTS", "maxDurationMinutes": 10}),
+                realm("bravo", authenticated={"clientSideSessions": False}),
+            ],
+        },
+    )
+    cli = emulator_cli(project, engine_env, aic_emulator)
+    cli.run("stack", "init", STACK)
+    tenant = tenant_for(aic_emulator)
+    env = {**tenant.env, "AIC_BASE_URL": None}
+    args = ("--stack", STACK, "--stacks-dir", str(project / "stacks"))
+
+    before = run_verify(env, *args)
+    assert before.exit_code == 1, "a fresh realm keeps journeys on JWT until the stack is deployed"
+
+    cli.run("up", "--yes", "--skip-preview")
+    deployed = run_verify(env, *args)
+    assert deployed.exit_code == 0, deployed.output
+    assert "2 of 2 realm(s) passed." in deployed.stdout
+
+    tenant.configure("bravo", stateless_sessions=True)
+    drifted = run_verify(env, *args, "--json")
+    assert drifted.exit_code == 1
+    realms = {r["realm"]: r["passed"] for r in json.loads(drifted.stdout)["realms"]}
+    assert realms == {"/alpha": True, "/bravo": False}
+    table = run_verify(env, *args, "--realm", "bravo")
+    assert "Client-side sessions are still on" in table.stdout
+    only_bravo = run_verify(env, *args, "--realm", "bravo", "--json")
+    assert failed(only_bravo)["client-side-sessions"] == ["client-side-sessions-on"]
+
+    cli.run("up", "--yes", "--skip-preview", "--refresh")
+    restored = run_verify(env, *args)
+    assert restored.exit_code == 0, restored.output
+    assert tenant.sessions(realm="alpha") == [] and tenant.sessions(realm="bravo") == []
