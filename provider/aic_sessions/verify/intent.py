@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-import yaml  # type: ignore[import-untyped,unused-ignore]
+import yaml
 
 from aic_sessions.client.models import StateManagement
 from aic_sessions.client.realms import realm_display
