@@ -39,3 +39,21 @@ def emulator_cli(directory: Path, env: dict[str, str], emulator: EmulatorServer)
 
 def realm(name: str, **sections: Any) -> dict[str, Any]:
     return {"name": name, **sections}
+
+
+def new_stack(
+    directory: Path,
+    env: dict[str, str],
+    emulator: EmulatorServer,
+    realms: list[dict[str, Any]],
+    *,
+    stack: str = "e2e",
+    base_url: str | None = None,
+) -> PulumiCLI:
+    """A project copy with one dev-like stack over `realms`, initialised, on the emulator."""
+    project = copy_project(directory)
+    config = {"environment": "dev", "baseUrl": base_url or emulator.base_url, "realms": realms}
+    write_stack(project, stack, config)
+    cli = emulator_cli(project, env, emulator)
+    cli.run("stack", "init", stack)
+    return cli

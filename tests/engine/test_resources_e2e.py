@@ -14,7 +14,7 @@ import pytest
 from aic_emulator.testing import EmulatorServer
 from aic_sessions.client import AdminClient, AuthenticationSettingsPatch, ConnectionSettings
 
-from tests.engine.project import copy_project, emulator_cli, realm, write_stack
+from tests.engine.project import copy_project, emulator_cli, new_stack, realm, write_stack
 from tests.engine_cli import PulumiCLI
 
 pytestmark = pytest.mark.engine
@@ -144,14 +144,7 @@ def test_bad_inputs_fail_at_preview_without_writes(
     given_secret: str | None,
     message: str,
 ) -> None:
-    project = copy_project(tmp_path / "project")
-    write_stack(
-        project,
-        STACK,
-        {"environment": "dev", "baseUrl": aic_emulator.base_url, "realms": [realm_config]},
-    )
-    cli = emulator_cli(project, engine_env, aic_emulator)
-    cli.run("stack", "init", STACK)
+    cli = new_stack(tmp_path / "project", engine_env, aic_emulator, [realm_config], stack=STACK)
     if given_secret is not None:
         cli.run("config", "set", "--secret", "--path", "signingSecrets.alpha", given_secret)
     aic_emulator.clear_requests()
@@ -166,14 +159,8 @@ def test_bad_inputs_fail_at_preview_without_writes(
 def test_unknown_realm_and_bad_credentials_write_nothing(
     tmp_path: Path, engine_env: dict[str, str], aic_emulator: EmulatorServer
 ) -> None:
-    project = copy_project(tmp_path / "project")
-    write_stack(
-        project,
-        STACK,
-        {"environment": "dev", "baseUrl": aic_emulator.base_url, "realms": [realm("charlie")]},
-    )
-    cli = emulator_cli(project, engine_env, aic_emulator)
-    cli.run("stack", "init", STACK)
+    cli = new_stack(tmp_path / "project", engine_env, aic_emulator, [realm("charlie")], stack=STACK)
+    project = cli.cwd
     aic_emulator.clear_requests()
     unknown = cli.run("up", "--yes", "--skip-preview", check=False)
     assert unknown.returncode != 0
@@ -195,14 +182,15 @@ def test_unknown_realm_and_bad_credentials_write_nothing(
 def test_unreachable_tenant_is_a_clear_error(
     tmp_path: Path, engine_env: dict[str, str], aic_emulator: EmulatorServer
 ) -> None:
-    project = copy_project(tmp_path / "project")
-    write_stack(
-        project,
-        STACK,
-        {"environment": "dev", "baseUrl": "http://127.0.0.1:9/am", "realms": [realm("alpha")]},
+    unreachable = "http://127.0.0.1:9/am"
+    cli = new_stack(
+        tmp_path / "project",
+        engine_env,
+        aic_emulator,
+        [realm("alpha")],
+        stack=STACK,
+        base_url=unreachable,
     )
-    cli = emulator_cli(project, {**engine_env}, aic_emulator)
-    cli.run("stack", "init", STACK)
     result = cli.run("up", "--yes", "--skip-preview", check=False)
     assert result.returncode != 0
     assert "The connection failed" in result.stdout

@@ -11,30 +11,19 @@ import pytest
 from aic_emulator.testing import EmulatorServer
 from aic_sessions.client import AuthenticationSettingsPatch
 
-from tests.engine.project import copy_project, emulator_cli, realm, write_stack
+from tests.engine.project import new_stack, realm, write_stack
 from tests.engine.test_resources_e2e import admin
-from tests.engine_cli import PulumiCLI
 
 pytestmark = pytest.mark.engine
-
-
-def deploy(
-    tmp_path: Path, env: dict[str, str], emulator: EmulatorServer, realms: list
-) -> PulumiCLI:
-    project = copy_project(tmp_path / "project")
-    write_stack(
-        project, "e2e", {"environment": "dev", "baseUrl": emulator.base_url, "realms": realms}
-    )
-    cli = emulator_cli(project, env, emulator)
-    cli.run("stack", "init", "e2e")
-    return cli
 
 
 def test_esv_reference_is_written_and_its_drift_detected(
     tmp_path: Path, engine_env: dict[str, str], aic_emulator: EmulatorServer
 ) -> None:
     esv = {"source": "esv", "esvReference": "esv-alpha-signing-secret"}
-    cli = deploy(tmp_path, engine_env, aic_emulator, [realm("alpha", signingSecret=esv)])
+    cli = new_stack(
+        tmp_path / "project", engine_env, aic_emulator, [realm("alpha", signingSecret=esv)]
+    )
     cli.run("up", "--yes", "--skip-preview")
     client = admin(aic_emulator)
     security = client.read_authentication_settings("alpha").security
@@ -54,7 +43,7 @@ def test_esv_reference_is_written_and_its_drift_detected(
 def test_rotation_and_given_values(
     tmp_path: Path, engine_env: dict[str, str], aic_emulator: EmulatorServer
 ) -> None:
-    cli = deploy(tmp_path, engine_env, aic_emulator, [realm("alpha")])
+    cli = new_stack(tmp_path / "project", engine_env, aic_emulator, [realm("alpha")])
     cli.run("up", "--yes", "--skip-preview")
     generated = aic_emulator.secret_digest("alpha")
 
@@ -91,7 +80,9 @@ def test_rotation_and_given_values(
 def test_retain_leaves_the_tenant_as_it_is(
     tmp_path: Path, engine_env: dict[str, str], aic_emulator: EmulatorServer
 ) -> None:
-    cli = deploy(tmp_path, engine_env, aic_emulator, [realm("alpha", onDelete="retain")])
+    cli = new_stack(
+        tmp_path / "project", engine_env, aic_emulator, [realm("alpha", onDelete="retain")]
+    )
     cli.run("up", "--yes", "--skip-preview")
     cli.run("destroy", "--yes", "--skip-preview")
     settings = admin(aic_emulator).read_authentication_settings("alpha")

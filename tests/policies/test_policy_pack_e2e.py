@@ -9,8 +9,8 @@ import subprocess
 from pathlib import Path
 
 import pytest
-
 from aic_emulator.testing import EmulatorServer
+
 from tests.engine.project import copy_project, emulator_cli, realm, write_stack
 from tests.engine_cli import REPO_ROOT, PulumiCLI
 
@@ -38,6 +38,13 @@ def shutil_copy_policies(directory: Path) -> None:
     (directory / "policies" / "environments.yaml").write_text(
         (REPO_ROOT / "policies" / "environments.yaml").read_text()
     )
+
+
+def write_policy_config(cli: PulumiCLI, stack: str, path: Path) -> None:
+    """What scripts/policy-check does before each preview."""
+    command = [str(REPO_ROOT / ".venv/bin/python"), "-m", "aic_sessions.policy_config"]
+    command += ["--stack", stack, "--output", str(path), "--root", str(cli.cwd)]
+    subprocess.run(command, env=cli.env, check=True, capture_output=True, text=True)
 
 
 def preview(cli: PulumiCLI, stack: str, *extra: str) -> subprocess.CompletedProcess[str]:
@@ -111,23 +118,7 @@ def test_two_environments_sharing_a_secret(
             "config", "set", "--secret", "--path", "signingSecrets.alpha", shared, "--stack", stack
         )
     config_file = tmp_path / "staging-policy.json"
-    subprocess.run(
-        [
-            str(REPO_ROOT / ".venv/bin/python"),
-            "-m",
-            "aic_sessions.policy_config",
-            "--stack",
-            "staging",
-            "--output",
-            str(config_file),
-            "--root",
-            str(cli.cwd),
-        ],
-        env=cli.env,
-        check=True,
-        capture_output=True,
-        text=True,
-    )
+    write_policy_config(cli, "staging", config_file)
     document = json.loads(config_file.read_text())
     assert document["signing-secret-distinct-across-environments"]["otherEnvironments"]
     assert shared not in config_file.read_text()
@@ -145,23 +136,7 @@ def test_two_environments_sharing_a_secret(
         "--stack",
         "prod",
     )
-    subprocess.run(
-        [
-            str(REPO_ROOT / ".venv/bin/python"),
-            "-m",
-            "aic_sessions.policy_config",
-            "--stack",
-            "staging",
-            "--output",
-            str(config_file),
-            "--root",
-            str(cli.cwd),
-        ],
-        env=cli.env,
-        check=True,
-        capture_output=True,
-        text=True,
-    )
+    write_policy_config(cli, "staging", config_file)
     assert preview(cli, "staging", "--policy-pack-config", str(config_file)).returncode == 0
 
 
@@ -194,23 +169,7 @@ def test_compliant_stack_passes_and_prod_levels_apply(
     )
     assert preview(cli, "dev").returncode == 0
     config_file = tmp_path / "prod-policy.json"
-    subprocess.run(
-        [
-            str(REPO_ROOT / ".venv/bin/python"),
-            "-m",
-            "aic_sessions.policy_config",
-            "--stack",
-            "prod",
-            "--output",
-            str(config_file),
-            "--root",
-            str(cli.cwd),
-        ],
-        env=cli.env,
-        check=True,
-        capture_output=True,
-        text=True,
-    )
+    write_policy_config(cli, "prod", config_file)
     result = preview(cli, "prod", "--policy-pack-config", str(config_file))
     assert result.returncode != 0, "30 minutes is above prod's mandatory bound of 10"
     assert "outside this environment's bounds of 1 to 10" in result.stdout

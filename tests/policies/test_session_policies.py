@@ -6,9 +6,9 @@ import base64
 import os
 
 import pytest
-
 import session_policies as sp
 from aic_sessions import signing_secrets
+
 from tests.policies.fakes import Report, Resource, Stack, authenticated, journey, secret
 
 STRONG = base64.b64encode(os.urandom(32)).decode()

@@ -11,29 +11,18 @@ from typing import Any, Literal
 
 import pulumi
 from pulumi.dynamic import CreateResult, ReadResult, UpdateResult
-from pydantic import BaseModel, ConfigDict, Field, field_validator
+from pydantic import Field
 
 from aic_sessions.client import AdminClient, AuthenticationSettingsPatch, SessionServicePatch
-from aic_sessions.client.realms import realm_segments
 
-from .base import SessionProvider, gone_on_404
+from .base import RealmInputs, SessionProvider, gone_on_404
 
 
-class AuthenticatedInputs(BaseModel):
-    model_config = ConfigDict(extra="ignore", populate_by_name=True)
-
-    baseUrl: str = Field(pattern=r"^https?://\S+$")
-    realm: str
+class AuthenticatedInputs(RealmInputs):
     clientSideSessions: bool
     maxSessionTimeMinutes: int | None = Field(None, ge=1, le=525600)
     maxIdleTimeMinutes: int | None = Field(None, ge=1, le=525600)
     onDelete: Literal["restore", "retain"] = "restore"
-
-    @field_validator("realm")
-    @classmethod
-    def _realm(cls, value: str) -> str:
-        realm_segments(value)
-        return value
 
     def session_patch(self, changed: set[str] | None = None) -> SessionServicePatch:
         def pick(name: str, value: int | None) -> int | None:
@@ -66,12 +55,9 @@ class AuthenticatedSessionSettingsProvider(SessionProvider):
     inputs_model = AuthenticatedInputs
     owned = ("clientSideSessions", "maxSessionTimeMinutes", "maxIdleTimeMinutes", "onDelete")
     hints = {
-        "baseUrl": "Give the tenant's AM URL, e.g. https://tenant.example.com/am.",
-        "realm": "Use the realm name, e.g. 'alpha' (nested: 'parent/child').",
         "clientSideSessions": "Use false for server-side sessions (required by policy) or true.",
         "maxSessionTimeMinutes": "Use whole minutes from 1 to 525600, or leave it unset.",
         "maxIdleTimeMinutes": "Use whole minutes from 1 to 525600, or leave it unset.",
-        "onDelete": "Use 'restore' (put the prior values back) or 'retain'.",
     }
 
     def create(self, props: dict[str, Any]) -> CreateResult:

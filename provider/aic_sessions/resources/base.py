@@ -14,14 +14,36 @@ from contextlib import contextmanager
 from typing import Any, ClassVar
 
 from pulumi.dynamic import CheckFailure, CheckResult, ConfigureRequest, DiffResult, ResourceProvider
-from pydantic import BaseModel, ValidationError
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
 from aic_sessions.client import AdminApiError, AdminClient, NotFoundError
+from aic_sessions.client.realms import realm_segments
 
 from . import connection
 
 UNKNOWN = "04da6b54-80e4-46f7-96ec-b56ff0331ba9"  # pulumi.runtime.rpc.UNKNOWN
 REPLACE_ON = ("baseUrl", "realm")
+
+COMMON_HINTS = {
+    "baseUrl": "Give the tenant's AM URL, e.g. https://tenant.example.com/am.",
+    "realm": "Use the realm name, e.g. 'alpha' (nested: 'parent/child').",
+    "onDelete": "Use 'restore' (put the prior values back) or 'retain'.",
+}
+
+
+class RealmInputs(BaseModel):
+    """Inputs every session resource has: the tenant and the realm (both replace on change)."""
+
+    model_config = ConfigDict(extra="ignore", populate_by_name=True)
+
+    baseUrl: str = Field(pattern=r"^https?://\S+$")
+    realm: str
+
+    @field_validator("realm")
+    @classmethod
+    def _realm(cls, value: str) -> str:
+        realm_segments(value)
+        return value
 
 
 def is_unknown(value: Any) -> bool:
@@ -88,7 +110,7 @@ class SessionProvider(ResourceProvider):
         if partial and error["type"] == "missing" and prop not in inputs:
             return None  # unknown during preview: checked again once known
         reason = f"{error['msg']}."
-        hint = self.hints.get(prop)
+        hint = self.hints.get(prop) or COMMON_HINTS.get(prop)
         return CheckFailure(prop, f"{reason} {hint}" if hint else reason)
 
     @staticmethod

@@ -12,32 +12,21 @@ from typing import Any, Literal
 
 import pulumi
 from pulumi.dynamic import CreateResult, ReadResult, UpdateResult
-from pydantic import BaseModel, ConfigDict, Field, field_validator
+from pydantic import Field, field_validator
 
 from aic_sessions.client import AuthenticationSettings, AuthenticationSettingsPatch, StateManagement
-from aic_sessions.client.realms import realm_segments
 
-from .base import SessionProvider, gone_on_404
+from .base import RealmInputs, SessionProvider, gone_on_404
 
 AIC_HOST_SUFFIXES = (".forgeblocks.com", ".forgerock.io", ".pingone.com", ".pingidentity.com")
 
 
-class JourneyInputs(BaseModel):
-    model_config = ConfigDict(extra="ignore", populate_by_name=True)
-
-    baseUrl: str = Field(pattern=r"^https?://\S+$")
-    realm: str
+class JourneyInputs(RealmInputs):
     stateManagement: StateManagement
     maxDurationMinutes: int = Field(ge=1, le=1440)
     suspendedTimeoutMinutes: int | None = Field(None, ge=1, le=43200)
     allowlisting: bool | None = None
     onDelete: Literal["restore", "retain"] = "restore"
-
-    @field_validator("realm")
-    @classmethod
-    def _realm(cls, value: str) -> str:
-        realm_segments(value)
-        return value
 
     @field_validator("stateManagement")
     @classmethod
@@ -78,12 +67,9 @@ class JourneySessionSettingsProvider(SessionProvider):
         "onDelete",
     )
     hints = {
-        "baseUrl": "Give the tenant's AM URL, e.g. https://tenant.example.com/am.",
-        "realm": "Use the realm name, e.g. 'alpha' (nested: 'parent/child').",
         "stateManagement": "Use 'CTS' (server-side, required by policy), 'JWT' or 'IN_MEMORY'.",
         "maxDurationMinutes": "Use whole minutes from 1 to 1440 (the default is 5).",
         "suspendedTimeoutMinutes": "Use whole minutes from 1 to 43200, or leave it unset.",
-        "onDelete": "Use 'restore' (put the prior values back) or 'retain'.",
     }
 
     def create(self, props: dict[str, Any]) -> CreateResult:

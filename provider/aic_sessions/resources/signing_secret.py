@@ -14,15 +14,14 @@ from typing import Any, Literal
 
 import pulumi
 from pulumi.dynamic import CheckFailure, CheckResult, CreateResult, ReadResult, UpdateResult
-from pydantic import BaseModel, ConfigDict, Field, SecretStr, field_validator
+from pydantic import SecretStr, field_validator
 
 from aic_sessions import signing_secrets
 from aic_sessions.client import AdminClient, AuthenticationSettingsPatch, SecretForm
 from aic_sessions.client.models import AIC_SECRET_PLACEHOLDER
-from aic_sessions.client.realms import realm_segments
 
 from . import connection
-from .base import SessionProvider, gone_on_404, is_unknown
+from .base import RealmInputs, SessionProvider, gone_on_404, is_unknown
 
 SECRET_SIG = {"4dabf18193072939515e22adb298388d": "1b47061264138c4ac30d75fd1eb44270"}
 
@@ -36,21 +35,11 @@ def plain(value: Any) -> Any:
     return value.get("value") if isinstance(value, dict) and "value" in value else value
 
 
-class SecretInputs(BaseModel):
-    model_config = ConfigDict(extra="ignore", populate_by_name=True)
-
-    baseUrl: str = Field(pattern=r"^https?://\S+$")
-    realm: str
+class SecretInputs(RealmInputs):
     value: SecretStr | None = None
     esvReference: str | None = None
     rotationTrigger: str | None = None
     onDelete: Literal["restore", "retain"] = "retain"
-
-    @field_validator("realm")
-    @classmethod
-    def _realm(cls, value: str) -> str:
-        realm_segments(value)
-        return value
 
     @field_validator("esvReference")
     @classmethod
@@ -66,8 +55,6 @@ class SigningSecretProvider(SessionProvider):
     inputs_model = SecretInputs
     owned = ("fingerprint", "esvReference", "valueSource", "onDelete")
     hints = {
-        "baseUrl": "Give the tenant's AM URL, e.g. https://tenant.example.com/am.",
-        "realm": "Use the realm name, e.g. 'alpha' (nested: 'parent/child').",
         "esvReference": "Name an ESV holding the secret, e.g. 'esv-am-signing-secret'.",
         "onDelete": "Use 'retain' (leave the secret) or 'restore' (AIC: back to the prior form).",
     }
