@@ -95,3 +95,14 @@ def test_only_gateway_errors_are_retryable() -> None:
 )
 def test_every_requests_exception_is_described(exc: requests.RequestException) -> None:
     assert _describe_transport(exc).endswith(".")
+
+
+def test_missing_scope_is_a_permission_error() -> None:
+    body = {
+        "error": "invalid_scope",
+        "error_description": "Unsupported scope for service account: fr:am:*",
+    }
+    error = error_from_response(CONTEXT, _response(400, body))
+    assert isinstance(error, errors.PermissionDeniedError)
+    assert "Grant the identity the needed scope" in str(error)
+    assert "  " not in str(error)

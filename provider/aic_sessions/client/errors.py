@@ -65,11 +65,12 @@ class AdminApiError(Exception):
         super().__init__(self._render())
 
     def _render(self) -> str:
-        if self.context is None:
-            return f"{self.detail} {self.hint}".strip()
-        status = f" -> HTTP {self.status}" if self.status is not None else ""
-        said = f": {self.am_message}" if self.am_message else ""
-        return f"{self.context.describe()} failed{status}{said}. {self.detail} {self.hint}".strip()
+        parts = [self.detail, self.hint]
+        if self.context is not None:
+            status = f" -> HTTP {self.status}" if self.status is not None else ""
+            said = f": {self.am_message}" if self.am_message else ""
+            parts.insert(0, f"{self.context.describe()} failed{status}{said}.")
+        return " ".join(part for part in parts if part)
 
 
 class TransportError(AdminApiError):
@@ -147,6 +148,10 @@ def error_from_response(context: RequestContext, response: requests.Response) ->
     body = _json_body(response)
     am_message = _am_message(body)
     status = response.status_code
+    if body.get("error") == "invalid_scope":  # OAuth2 400: the identity lacks the scope
+        return PermissionDeniedError(
+            context, _detail(body), status=status, am_message=am_message, body=body
+        )
     if status == 429:
         return RateLimitedError(
             context,
