@@ -125,3 +125,16 @@ def test_token_is_shared_across_threads(client: AdminClient, aic_emulator: Emula
     with ThreadPoolExecutor(8) as pool:
         list(pool.map(lambda _: client.read_authentication_settings("alpha"), range(16)))
     assert count(aic_emulator, "POST", "/oauth2/access_token") == 1
+
+
+def test_own_session_actions_need_no_admin_credentials(aic_emulator: EmulatorServer) -> None:
+    """Regression: a test session could not be logged out when the admin identity was broken."""
+    from aic_sessions.client import BearerAuth, ConnectionSettings
+
+    broken = ConnectionSettings(
+        base_url=aic_emulator.base_url, auth=BearerAuth(access_token="revoked")
+    )
+    with AdminClient(broken) as client:
+        token = client.authenticate_user("alpha", "demo", SecretStr("Ch4ng3!t"))
+        assert client.session_info("alpha", token).username == "demo"
+        client.logout("alpha", token)

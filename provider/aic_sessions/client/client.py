@@ -30,6 +30,7 @@ SESSION_SERVICE_API = "protocol=2.0,resource=1.0"
 LOGIN_API = "resource=2.0, protocol=1.0"
 SESSION_INFO_API = "resource=4.0"
 SESSION_QUERY_API = "resource=5.1, protocol=1.0"
+OWN_TOKEN_ACTIONS = frozenset({"getSessionInfo", "logout"})
 
 
 class AdminClient:
@@ -188,6 +189,9 @@ class AdminClient:
         self.transport.send(call)
 
     def _sessions_call(self, operation: str, realm: str, action: str, body: dict[str, Any]) -> Call:
+        """Actions on the session whose token is in the body need no admin credentials (as the
+        recorded getSessionInfo shows), so a test session can be logged out even when the admin
+        identity is broken; the other actions are the admin's."""
         return Call(
             operation,
             "POST",
@@ -197,6 +201,7 @@ class AdminClient:
             params={"_action": action},
             json=body,
             headers={"Content-Type": "application/json"},
+            authenticated=action not in OWN_TOKEN_ACTIONS,
         )
 
 
