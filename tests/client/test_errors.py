@@ -106,3 +106,14 @@ def test_missing_scope_is_a_permission_error() -> None:
     assert isinstance(error, errors.PermissionDeniedError)
     assert "Grant the identity the needed scope" in str(error)
     assert "  " not in str(error)
+
+
+@pytest.mark.parametrize("error", ["invalid_grant", "invalid_client", "unauthorized_client"])
+def test_refused_assertion_is_an_authentication_error(error: str) -> None:
+    """Regression: a service-account key that is not the account's (400 invalid_grant) was an
+    InvalidRequestError saying 'Fix the value named above', though no value was named."""
+    body = {"error": error, "error_description": "JWT is not valid: Signature verification failed"}
+    refused = error_from_response(CONTEXT, _response(400, body))
+    assert isinstance(refused, errors.AuthenticationError)
+    assert "Check the credentials" in str(refused)
+    assert "Fix the value named above" not in str(refused)

@@ -143,6 +143,11 @@ _BY_STATUS: dict[int, type[AdminApiError]] = {
 }
 
 
+# A token endpoint refusing the assertion (bad signature, unknown or expired account) answers
+# 400 invalid_grant or 401 invalid_client: a credentials problem, not a bad request.
+OAUTH_REFUSED_CREDENTIALS = ("invalid_grant", "invalid_client", "unauthorized_client")
+
+
 def error_from_response(context: RequestContext, response: requests.Response) -> AdminApiError:
     """Map a non-2xx response to its typed error (the only place where this happens)."""
     body = _json_body(response)
@@ -150,6 +155,10 @@ def error_from_response(context: RequestContext, response: requests.Response) ->
     status = response.status_code
     if body.get("error") == "invalid_scope":  # OAuth2 400: the identity lacks the scope
         return PermissionDeniedError(
+            context, _detail(body), status=status, am_message=am_message, body=body
+        )
+    if body.get("error") in OAUTH_REFUSED_CREDENTIALS:  # OAuth2 400/401 (RFC 6749, 7523)
+        return AuthenticationError(
             context, _detail(body), status=status, am_message=am_message, body=body
         )
     if status == 429:
