@@ -1,0 +1,173 @@
+"""Faults injected into the admin API during `pulumi up` (issue 8): 429 storms, 503 bursts, answers
+slower than the client's read timeout, connections dropped mid-write.
+
+Each first `up` either succeeds or fails with a message that says what was attempted and what
+came back; the next `up` converges; every intended value is then in the tenant, the prior values
+the resources recorded are the realm's real originals (nothing half-applied), no diff is
+pending, and `destroy` puts the originals back.
+"""
+
+from __future__ import annotations
+
+import time
+from pathlib import Path
+from typing import Any
+
+import pytest
+from aic_emulator.testing import EmulatorServer
+from aic_sessions.client import AdminClient
+
+from tests.reliability.deployment import (
+    AIC_REALMS,
+    UP,
+    Deployment,
+    assert_converged,
+    deploy,
+    provider_log,
+    reader,
+    sa_credentials,
+)
+
+pytestmark = pytest.mark.engine
+
+ANY_CONFIG = "/realm-config/"
+ALPHA_AUTHN = "/realms/alpha/realm-config/authentication"
+READ_TIMEOUT_S = 30  # the client's default `Timeouts.read`; not settable from the environment
+
+
+def fault(kind: str, path: str, method: str = "*", **spec: Any) -> dict[str, Any]:
+    return {"kind": kind, "path": path, "method": method, **spec}
+
+
+CASES = [
+    pytest.param(
+        [fault("status", ANY_CONFIG, status=429, retryAfter=1, count=4)],
+        "-> 429",
+        None,
+        id="429-storm-retry-after-1-absorbed",
+    ),
+    pytest.param(
+        [fault("status", ALPHA_AUTHN, "PUT", status=429, retryAfter=1, count=6)],
+        "-> 429",
+        "-> HTTP 429",
+        id="429-storm-outlasting-the-retry-budget",
+    ),
+    pytest.param(
+        [
+            fault("status", ANY_CONFIG, "GET", status=503, count=3),
+            fault("status", ANY_CONFIG, "PUT", status=503, count=3),
+            fault("status", ANY_CONFIG, "PUT", status=502, count=2),
+        ],
+        "-> 502",
+        None,
+        id="503-and-502-bursts",
+    ),
+    pytest.param(
+        [fault("slow", ALPHA_AUTHN, "PUT", delayMs=(READ_TIMEOUT_S + 2) * 1000, count=1)],
+        "ReadTimeout",
+        None,
+        id="put-slower-than-the-read-timeout",
+    ),
+    pytest.param(
+        [fault("drop", ANY_CONFIG, "PUT", count=2)],
+        "-> ERR",
+        None,
+        id="connection-dropped-mid-write",
+    ),
+    pytest.param(
+        [fault("drop", ALPHA_AUTHN, "PUT", count=6)],
+        "-> ERR",
+        "The connection failed or was dropped",
+        id="connection-dropped-on-every-attempt",
+    ),
+]
+
+
+def originals(client: AdminClient, realms: list[str]) -> dict[str, tuple[Any, ...]]:
+    """What each realm says before we deploy: what `destroy` must bring back."""
+    snapshot = {}
+    for name in realms:
+        settings = client.read_authentication_settings(name)
+        service = client.read_session_service(name)
+        snapshot[name] = (
+            settings.trees.state_management,
+            settings.trees.max_duration,
+            settings.general.stateless_sessions,
+            service.max_session_time,
+        )
+    return snapshot
+
+
+def assert_clear_failure(output: str, expected: str) -> None:
+    """The message names the operation, realm, request and outcome, and what to do.
+
+    The Pulumi SDK's dynamic-provider host prints a short stack of its own before every error
+    (`_abort_with_traceback`); the client's and the transport's frames must not be in it.
+    """
+    message = next(line for line in output.splitlines() if "ProviderError: " in line)
+    assert expected in message, output
+    assert "authentication settings" in message and "in realm '/alpha'" in message, message
+    assert "(PUT /json/realms/root/realms/alpha/realm-config/authentication)" in message
+    assert message.rstrip().endswith(("retry later.", "retried safely.")), message
+    assert "tenacity" not in output and "urllib3" not in output, output
+
+
+def assert_priors_are_originals(deployment: Deployment, before: dict[str, tuple[Any, ...]]) -> None:
+    """A failed first run must not have made a resource record our own values as 'prior'."""
+    resources = deployment.revealed_state()["deployment"]["resources"]
+    for r in resources:
+        prior, realm = r.get("outputs", {}).get("priorSettings"), r.get("inputs", {}).get("realm")
+        if r["type"].endswith(":JourneySessionSettings"):
+            assert (prior["stateManagement"], prior["maxDurationMinutes"]) == before[realm][:2]
+        if r["type"].endswith(":AuthenticatedSessionSettings"):
+            assert prior["clientSideSessions"] == before[realm][2]
+            if "maxSessionTimeMinutes" in prior:
+                assert prior["maxSessionTimeMinutes"] == before[realm][3]
+
+
+def settle_late_writes(faults: list[dict[str, Any]], started: float) -> None:
+    """A `slow` PUT the client gave up on is still applied by the server when its delay ends;
+    wait for it, so it cannot land after `destroy` and be mistaken for a failed restore."""
+    delay = max((f.get("delayMs", 0) for f in faults if f["kind"] == "slow"), default=0)
+    time.sleep(max(0.0, started + delay / 1000 + 1 - time.monotonic()))
+
+
+@pytest.mark.parametrize(("faults", "seen", "failure"), CASES)
+def test_up_under_faults_converges_on_the_next_up(
+    tmp_path: Path,
+    engine_env: dict[str, str],
+    aic_emulator: EmulatorServer,
+    faults: list[dict[str, Any]],
+    seen: str,
+    failure: str | None,
+) -> None:
+    """`seen`: what the provider's log shows when it meets the fault; `failure`: the message
+    of a first run that must fail (None: the retries must absorb the fault)."""
+    deployment = deploy(
+        tmp_path, engine_env, aic_emulator, AIC_REALMS, sa_credentials(aic_emulator)
+    )
+    names = [r["name"] for r in AIC_REALMS]
+    with reader(aic_emulator) as client:
+        before = originals(client, names)
+    for spec in faults:
+        aic_emulator.inject_fault(**spec)
+
+    started = time.monotonic()
+    first = deployment.run(*UP, check=False)
+    output = first.stdout + first.stderr
+    if failure is None:
+        assert first.returncode == 0, output
+    else:
+        assert first.returncode != 0, output
+        assert_clear_failure(output, failure)
+    assert seen in provider_log(deployment), "the fault was never met"
+
+    aic_emulator.clear_faults()
+    deployment.run(*UP)
+    assert_converged(deployment)
+    assert_priors_are_originals(deployment, before)
+
+    settle_late_writes(faults, started)
+    deployment.run("destroy", "--yes", "--skip-preview")
+    with reader(aic_emulator) as client:
+        assert originals(client, names) == before

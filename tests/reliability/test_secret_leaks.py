@@ -1,0 +1,135 @@
+"""A leak scan (issue 8): every secret a deployment used — generated and given signing secrets,
+the service account's private key members, the admin password, the access tokens and admin
+sessions the emulator issued — appears nowhere: not in the backend's files on disk, not in
+`pulumi stack export`, not in any CLI output, not in the emulator's or the provider's logs, not
+in the pickled providers.
+
+The plaintext values come from `pulumi stack export --show-secrets`, used for the comparison
+only and never scanned.
+"""
+
+from __future__ import annotations
+
+import base64
+import json
+import logging
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import pytest
+from aic_emulator.testing import EmulatorServer
+
+from tests.engine.project import realm
+from tests.reliability.deployment import (
+    UP,
+    Deployment,
+    admin_credentials,
+    deploy,
+    provider_log,
+    sa_credentials,
+)
+
+pytestmark = pytest.mark.engine
+
+GIVEN_SECRET = "bGVhay1zY2FuLWdpdmVuLXNpZ25pbmctc2VjcmV0LTAxMjM0NTY3ODk="
+JWK_PRIVATE_MEMBERS = ("d", "p", "q", "dp", "dq", "qi")
+REALMS = [
+    realm("alpha", journey={"maxDurationMinutes": 10}),  # generated secret
+    realm("bravo", signingSecret={"source": "given"}),
+]
+
+
+@dataclass
+class Tenant:
+    emulator: EmulatorServer
+    credentials: dict[str, str]
+    credential_secrets: list[str]
+
+
+@pytest.fixture(params=["aic-service-account", "am-admin-login"])
+def tenant(request: pytest.FixtureRequest) -> Iterator[Tenant]:
+    if request.param == "aic-service-account":
+        emulator: EmulatorServer = request.getfixturevalue("aic_emulator")
+        _, jwk = emulator.service_account
+        yield Tenant(emulator, sa_credentials(emulator), [jwk[m] for m in JWK_PRIVATE_MEMBERS])
+        return
+    with EmulatorServer(flavour="am", realms=["alpha", "bravo"]) as emulator:
+        yield Tenant(emulator, admin_credentials(emulator), [emulator.admin[1]])
+
+
+def exercise(deployment: Deployment) -> dict[str, Any]:
+    """up with a retried write, a change, refresh, preview, export, outputs, then destroy.
+    Returns the revealed state, taken before destroy."""
+    deployment.set_secret("signingSecrets.bravo", GIVEN_SECRET)
+    deployment.emulator.inject_fault(method="PUT", path="/realm-config/", kind="status", status=503)
+    deployment.run(*UP)
+    deployment.set_realms([{**r, "journey": {"maxDurationMinutes": 12}} for r in REALMS])
+    deployment.run(*UP)
+    deployment.run("refresh", "--yes", "--skip-preview")
+    deployment.run("preview", "--diff", "--expect-no-changes")
+    deployment.run("stack", "export")
+    deployment.run("stack", "output", "--json")
+    revealed = deployment.revealed_state()
+    deployment.run("destroy", "--yes", "--skip-preview")
+    return revealed
+
+
+def signing_secrets(revealed: dict[str, Any]) -> list[str]:
+    return [
+        json.loads(r["inputs"]["value"]["plaintext"])
+        for r in revealed["deployment"]["resources"]
+        if r["type"].endswith(":SigningSecret")
+    ]
+
+
+def provider_blobs(revealed: dict[str, Any]) -> list[str]:
+    """The dill-pickled providers, decoded (bytes as latin-1 text)."""
+    return [
+        base64.b64decode(json.loads(r["outputs"]["__provider"]["plaintext"])).decode("latin-1")
+        for r in revealed["deployment"]["resources"]
+        if "__provider" in r.get("outputs", {})
+    ]
+
+
+def issued_tokens(emulator: EmulatorServer) -> list[str]:
+    """Access tokens and admin session tokens the emulator handed out during the test."""
+    state = emulator.emulator.store.state
+    return [*state["accessTokens"], *state["sessions"]]
+
+
+def files_under(*roots: Path) -> dict[str, str]:
+    return {
+        str(path): path.read_bytes().decode("utf-8", errors="replace")
+        for root in roots
+        for path in sorted(root.rglob("*"))
+        if path.is_file()
+    }
+
+
+def test_no_secret_anywhere_on_disk_in_output_or_logs(
+    tmp_path: Path, engine_env: dict[str, str], tenant: Tenant, caplog: pytest.LogCaptureFixture
+) -> None:
+    caplog.set_level(logging.DEBUG)
+    deployment = deploy(tmp_path, engine_env, tenant.emulator, REALMS, tenant.credentials)
+    revealed = exercise(deployment)
+
+    generated = signing_secrets(revealed)
+    tokens = issued_tokens(tenant.emulator)
+    assert GIVEN_SECRET in generated and len(generated) == 2 and tokens
+    secrets = [*generated, *tenant.credential_secrets, *tokens]
+    haystacks = {
+        **files_under(deployment.backend, deployment.cli.cwd),
+        "cli output": "\n".join(deployment.cli.log),
+        "provider log": provider_log(deployment),
+        "emulator log": caplog.text,
+    }
+    assert "/realm-config/authentication -> 503" in haystacks["provider log"]
+    assert "realm-config/authentication 200" in haystacks["emulator log"]
+    assert '"ciphertext"' in haystacks["cli output"], "the stack export is among the outputs"
+    for name, text in haystacks.items():
+        leaked = [i for i, secret in enumerate(secrets) if secret in text]
+        assert not leaked, f"secret(s) #{leaked} of {len(secrets)} found in {name}"
+    for blob in provider_blobs(revealed):
+        assert not [s for s in secrets if s in blob], "a secret is in a pickled provider"
