@@ -41,6 +41,10 @@ test: setup ## Run the whole test suite (fails when no test ran)
 	if [ $$rc -eq 5 ]; then echo "make test: pytest collected no tests; that is a failure" >&2; fi; \
 	exit $$rc
 
+.PHONY: bench
+bench: setup ## Benchmarks against the engine's floor and frodo-cli; writes docs/benchmarks.md
+	$(WITH_ENGINE) $(VENV_PY) bench/run.py
+
 lint: setup ## ruff and mypy
 	$(VENV)/bin/ruff check provider emulator policies tests __main__.py
 	$(VENV)/bin/ruff format --check provider emulator policies tests __main__.py

@@ -1,0 +1,240 @@
+"""The benchmark's moving parts: an in-process emulator that also measures concurrency, copies of
+the Pulumi project (ours, or the `EngineProbe` baseline) with their own file backend, and a timed
+`pulumi` runner.
+
+Everything listens on 127.0.0.1 and every command has a timeout, so a run is bounded.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import statistics
+import subprocess
+import threading
+import time
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import yaml
+from aic_emulator.app import Emulator, QuietRequestHandler, create_app
+from aic_emulator.faults import parse_fault
+from werkzeug.serving import make_server
+
+REPO = Path(__file__).resolve().parent.parent
+VENV = REPO / ".venv"
+STACK = "bench"
+ADMIN = {"AM_ADMIN_USERNAME": "amadmin", "AM_ADMIN_PASSWORD": "Password1!"}
+COMMAND_TIMEOUT = 600.0
+
+BASELINE_PROGRAM = '''\
+"""The engine's floor: three do-nothing EngineProbe resources per realm, as many as ours."""
+
+import pulumi
+from aic_sessions.probe import EngineProbe
+
+realms = int(pulumi.Config().require("realms"))
+values = {}
+for i in range(1, realms + 1):
+    for kind in ("journey", "authenticated", "signing-secret"):
+        probe = EngineProbe(f"bench-r{i}-{kind}", value=f"r{i}-{kind}")
+        values[f"r{i}-{kind}"] = probe.value
+pulumi.export("realms", values)
+'''
+
+
+@dataclass(frozen=True)
+class Counts:
+    """Admin-API requests as the emulator counted them."""
+
+    reads: int  # GET of realm configuration
+    writes: int  # PUT/POST/DELETE of realm configuration
+    other: int  # login, token, server info, IDM
+    total: int
+
+    @classmethod
+    def from_snapshot(cls, snapshot: dict[str, Any]) -> Counts:
+        reads = sum(
+            n
+            for key, n in snapshot["counts"].items()
+            if key.startswith("GET ") and "-config/" in key
+        )
+        writes, total = int(snapshot["writes"]), int(snapshot["total"])
+        return cls(reads, writes, total - reads - writes, total)
+
+    def __str__(self) -> str:
+        return f"{self.reads} / {self.writes} / {self.other}"
+
+
+class Meter:
+    """WSGI middleware: peak admin-API requests in flight, and bytes of config writes."""
+
+    def __init__(self, app: Callable[..., Any]) -> None:
+        self.app = app
+        self.in_flight = 0
+        self.peak = 0
+        self.write_bytes = 0
+        self._lock = threading.Lock()
+
+    def __call__(self, environ: dict[str, Any], start_response: Callable[..., Any]) -> Any:
+        path = str(environ.get("PATH_INFO", ""))
+        if path.startswith("/__emulator"):
+            return self.app(environ, start_response)
+        written = int(environ.get("CONTENT_LENGTH") or 0) if "-config/" in path else 0
+        self._enter(0 if environ.get("REQUEST_METHOD") == "GET" else written)
+        try:
+            return self.app(environ, start_response)
+        finally:
+            self._leave()
+
+    def _enter(self, written: int) -> None:
+        with self._lock:
+            self.in_flight += 1
+            self.peak = max(self.peak, self.in_flight)
+            self.write_bytes += written
+
+    def _leave(self) -> None:
+        with self._lock:
+            self.in_flight -= 1
+
+    def reset(self) -> None:
+        with self._lock:
+            self.peak = self.in_flight
+            self.write_bytes = 0
+
+
+class BenchEmulator:
+    """The emulator on an ephemeral port of 127.0.0.1, in a thread of this process."""
+
+    def __init__(self, flavour: str, realms: list[str] | None = None) -> None:
+        self.emulator = Emulator(flavour, realms)
+        self.meter = Meter(create_app(self.emulator))
+        self._server = make_server(
+            "127.0.0.1", 0, self.meter, threaded=True, request_handler=QuietRequestHandler
+        )
+        self.base_url = f"http://127.0.0.1:{self._server.server_port}/am"
+        self._thread = threading.Thread(target=self._server.serve_forever, daemon=True)
+
+    def __enter__(self) -> BenchEmulator:
+        self._thread.start()
+        return self
+
+    def __exit__(self, *_exc: object) -> None:
+        self._server.shutdown()
+        self._server.server_close()
+        self._thread.join(timeout=10)
+
+    def clear(self) -> None:
+        self.emulator.requests.clear()
+        self.meter.reset()
+
+    def counts(self) -> Counts:
+        return Counts.from_snapshot(self.emulator.requests.snapshot())
+
+    def add_latency(self, method: str, path: str, delay_ms: int, count: int) -> None:
+        spec = {"method": method, "path": path, "kind": "latency", "delayMs": delay_ms}
+        self.emulator.faults.add(parse_fault({**spec, "count": count}))
+
+    def trees(self, realm: str) -> dict[str, Any]:
+        """The realm's journey settings as the emulator holds them (to check a run's effect)."""
+        with self.emulator.store.lock:
+            realms = self.emulator.store.state["realms"]
+            return dict(realms[f"/{realm}"]["authentication"]["trees"])
+
+
+@dataclass(frozen=True)
+class Run:
+    seconds: float
+    output: str
+
+
+class Project:
+    """A copy of a Pulumi project with its own file backend and stack."""
+
+    def __init__(self, directory: Path, env: dict[str, str], config_file: str) -> None:
+        self.directory = directory
+        self.config_file = directory / config_file
+        backend = directory.parent / f"{directory.name}-backend"
+        backend.mkdir(parents=True, exist_ok=True)
+        self.env = {**env, "PULUMI_BACKEND_URL": f"file://{backend}"}
+
+    def pulumi(self, *args: str) -> Run:
+        command = ["pulumi", "--non-interactive", *args, "--stack", STACK]
+        started = time.perf_counter()
+        proc = subprocess.run(  # noqa: S603 (our own argument list, no shell)
+            command,
+            cwd=self.directory,
+            env=self.env,
+            capture_output=True,
+            text=True,
+            timeout=COMMAND_TIMEOUT,
+            check=False,
+        )
+        seconds = time.perf_counter() - started
+        if proc.returncode != 0:
+            raise RuntimeError(f"{' '.join(command)} failed:\n{proc.stdout}\n{proc.stderr}")
+        return Run(seconds, proc.stdout)
+
+    def init(self) -> None:
+        self.pulumi("stack", "init")
+
+    def write_config(self, config: dict[str, Any]) -> None:
+        self.config_file.write_text(yaml.safe_dump({"config": config}))
+
+
+def our_project(directory: Path, env: dict[str, str]) -> Project:
+    """This repository's program and Pulumi.yaml (virtualenv made absolute)."""
+    directory.mkdir(parents=True)
+    text = (REPO / "Pulumi.yaml").read_text()
+    (directory / "Pulumi.yaml").write_text(text.replace("virtualenv: .venv", f"virtualenv: {VENV}"))
+    shutil.copy(REPO / "__main__.py", directory / "__main__.py")
+    (directory / "stacks").mkdir()
+    return Project(directory, env, f"stacks/Pulumi.{STACK}.yaml")
+
+
+def baseline_project(directory: Path, env: dict[str, str], realms: int) -> Project:
+    """A program of 3 x `realms` EngineProbe resources, on the same virtualenv."""
+    directory.mkdir(parents=True)
+    (directory / "Pulumi.yaml").write_text(
+        "name: bench-baseline\nruntime:\n  name: python\n  options:\n"
+        f"    toolchain: pip\n    virtualenv: {VENV}\n"
+    )
+    (directory / "__main__.py").write_text(BASELINE_PROGRAM)
+    project = Project(directory, env, f"Pulumi.{STACK}.yaml")
+    project.write_config({"bench-baseline:realms": str(realms)})
+    return project
+
+
+def stack_config(
+    base_url: str, realms: Iterable[str], max_duration: int = 5, esv: bool = False
+) -> dict[str, Any]:
+    """Our stack: per realm the page's defaults; the first realm's maxDuration as given. With
+    `esv`, signing secrets are ESV references (nothing to fingerprint) instead of generated."""
+    entries: list[dict[str, Any]] = []
+    for i, name in enumerate(realms):
+        entry: dict[str, Any] = {"name": name, "journey": {"maxDurationMinutes": 5}}
+        if i == 0:
+            entry["journey"]["maxDurationMinutes"] = max_duration
+        if esv:
+            entry["signingSecret"] = {"source": "esv", "esvReference": "esv-bench-signing"}
+        entries.append(entry)
+    return {
+        "aic-sessions:environment": "bench",
+        "aic-sessions:baseUrl": base_url,
+        "aic-sessions:realms": entries,
+    }
+
+
+def engine_env() -> dict[str, str]:
+    """The environment `scripts/with-engine` built (make bench runs us through it)."""
+    if shutil.which("pulumi") is None:
+        raise SystemExit("bench: no `pulumi` on PATH; run `make bench` (or scripts/with-engine)")
+    env = dict(os.environ)
+    env.pop("PULUMI_BACKEND_URL", None)
+    return env
+
+
+def median(values: list[float]) -> float:
+    return statistics.median(values)

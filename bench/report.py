@@ -1,0 +1,229 @@
+"""The Markdown of docs/benchmarks.md (also printed): tables, then findings computed from them."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from harness import Counts
+from machine import Machine
+from scenarios import (
+    DESTROY,
+    LATENCY_MS,
+    PREVIEW,
+    REFRESH,
+    UP,
+    UP_NOOP,
+    ColdStart,
+    FrodoResult,
+    Series,
+    SizeResult,
+)
+
+GOAL_RATIO = 1.2
+
+
+@dataclass(frozen=True)
+class Results:
+    sizes: list[SizeResult]
+    without_fingerprints: SizeResult
+    frodo: FrodoResult
+    cold: ColdStart
+    machine: Machine
+    repeat: int
+    parallel: int
+    workers: int
+
+
+def cmd(args: tuple[str, ...]) -> str:
+    return "`pulumi " + " ".join(args) + "`"
+
+
+def row(*cells: object) -> str:
+    return "| " + " | ".join(str(c) for c in cells) + " |"
+
+
+def header(*names: str) -> list[str]:
+    return [row(*names), row(*["---"] * len(names))]
+
+
+def seconds(value: float) -> str:
+    return f"{value:.2f} s"
+
+
+def ratio(value: float) -> str:
+    return f"**{value:.2f}**" if value > GOAL_RATIO else f"{value:.2f}"
+
+
+def split(value: Counts) -> tuple[int, int, int]:
+    return value.reads, value.writes, value.other
+
+
+def counts(series: Series) -> str:
+    return f"{series.counts}" + ("" if series.stable else " (varied)")
+
+
+# tables ------------------------------------------------------------------------------------
+
+OPERATIONS = (  # key, label, command, minimum for one realm
+    ("preview", "preview", cmd(PREVIEW), "0 / 0"),
+    ("noop", "no-op up", cmd(UP_NOOP), "0 / 0"),
+    ("change", "one-field change", cmd(UP) + " after maxDurationMinutes 5 -> 7", "1 / 1"),
+    ("refresh", "refresh", cmd(REFRESH), "1 / 0"),
+    ("create", "create", "first " + cmd(UP), "1 / 1"),
+    ("destroy", "destroy", cmd(DESTROY), "0 / 1"),
+)
+
+
+LABELS = {key: label for key, label, *_ in OPERATIONS}
+
+
+def per_operation(results: Results) -> list[str]:
+    one = results.sizes[0]
+    lines = header(
+        "operation",
+        "command",
+        "config reads",
+        "config writes",
+        "login/other",
+        "minimum reads / writes",
+        "bytes written",
+    )
+    for key, label, command, minimum in OPERATIONS:
+        series = one.ours[key]
+        lines.append(row(label, command, *split(series.counts), minimum, series.write_bytes))
+    for series, label, command, minimum in (
+        (results.frodo.export, "frodo: export", "`frodo authn export`", "1 / 0"),
+        (results.frodo.import_, "frodo: import (the change)", "`frodo authn import`", "1 / 1"),
+    ):
+        lines.append(row(label, command, *split(series.counts), minimum, series.write_bytes))
+    return lines
+
+
+def growth_requests(results: Results) -> list[str]:
+    keys = [key for key, *_ in OPERATIONS]
+    lines = header("realms", *(label for _, label, *_ in OPERATIONS))
+    for size in results.sizes:
+        lines.append(row(size.realms, *(counts(size.ours[k]) for k in keys)))
+    return lines
+
+
+def ratios(results: Results) -> list[str]:
+    lines = header("realms", "preview: ours", "floor", "ratio", "no-op up: ours", "floor", "ratio")
+    for size in results.sizes:
+        cells: list[str] = []
+        for key in ("preview", "noop"):
+            cells += [seconds(size.ours[key].seconds), seconds(size.floor[key].seconds)]
+            cells.append(ratio(size.ratio(key)))
+        lines.append(row(size.realms, *cells))
+    return lines
+
+
+def other_times(results: Results) -> list[str]:
+    lines = header(
+        "realms",
+        "create: ours",
+        "floor",
+        "one-field change: ours",
+        "refresh: ours",
+        "floor",
+        "destroy: ours",
+        "floor",
+    )
+    for size in results.sizes:
+        ours, floor = size.ours, size.floor
+        cells = [
+            ours["create"],
+            floor["create"],
+            ours["change"],
+            ours["refresh"],
+            floor["refresh"],
+            ours["destroy"],
+            floor["destroy"],
+        ]
+        lines.append(row(size.realms, *(seconds(s.seconds) for s in cells)))
+    return lines
+
+
+def growth_times(results: Results) -> list[str]:
+    """Marginal wall time of one more realm, between the smallest and the largest stack."""
+    first, last = results.sizes[0], results.sizes[-1]
+    span = last.realms - first.realms
+    if span <= 0:
+        return ["(one size only: no growth figure)"]
+    lines = header("per additional realm", "ours", "floor")
+    for key in ("create", "preview", "noop", "change", "refresh", "destroy"):
+        ours = (last.ours[key].seconds - first.ours[key].seconds) / span * 1000
+        floor = "-"
+        if key in last.floor:
+            floor = f"{(last.floor[key].seconds - first.floor[key].seconds) / span * 1000:.0f} ms"
+        lines.append(row(LABELS[key], f"{ours:.0f} ms", floor))
+    return lines
+
+
+def versus_frodo(results: Results) -> list[str]:
+    frodo = results.frodo
+    lines = header("tool", "what", "median", "reads / writes / login", "bytes written")
+    for size in results.sizes:
+        change = size.ours["change"]
+        lines.append(
+            row(
+                "ours",
+                f"`pulumi up`, stack of {size.realms} realm(s)",
+                seconds(change.seconds),
+                change.counts,
+                change.write_bytes,
+            )
+        )
+    lines.append(
+        row(
+            "frodo-cli",
+            "`frodo authn import`",
+            seconds(frodo.import_.seconds),
+            frodo.import_.counts,
+            frodo.import_.write_bytes,
+        )
+    )
+    both = frodo.export.seconds + frodo.import_.seconds
+    lines.append(row("frodo-cli", "`authn export`, edit, `authn import`", seconds(both), "-", "-"))
+    return lines
+
+
+def cold_start(results: Results) -> list[str]:
+    cold = results.cold
+    return [
+        *header("in a fresh `python -c`", "median"),
+        row(
+            "`import pulumi.dynamic` alone",
+            f"{cold.floor_ms:.0f} ms",
+        ),
+        row(
+            "`import pulumi.dynamic, aic_sessions.resources` + build a client (ours)",
+            f"{cold.ours_ms:.0f} ms",
+        ),
+        row("ratio", ratio(cold.ours_ms / cold.floor_ms)),
+        row(
+            "one `SigningSecret` fingerprint (scrypt), computed in every `check`",
+            f"{cold.fingerprint_ms:.0f} ms",
+        ),
+    ]
+
+
+def parallelism(results: Results) -> list[str]:
+    largest = results.sizes[-1]
+    slow = largest.ours["refresh-latency"]
+    serial = 3 * largest.realms * LATENCY_MS / 1000
+    peaks = ", ".join(f"{s.realms} realms: {s.ours['create'].peak}" for s in results.sizes)
+    return [
+        f"- pulumi's default `--parallel` here: {results.parallel} (4 x GOMAXPROCS; "
+        "`PULUMI_PARALLEL` overrides it).",
+        f"- The dynamic-provider process serves every call with a thread pool of "
+        f"{results.workers} (read from the installed `pulumi/dynamic/__main__.py`), so at most "
+        f"{results.workers} provider calls run at once whatever `--parallel` says.",
+        "- The provider serialises the three resources of one realm (one lock per realm), so "
+        "realms, not resources, run in parallel.",
+        f"- Peak admin-API requests in flight during create: {peaks} (the emulator answers in "
+        "about a millisecond, so calls rarely overlap).",
+        f"- With {LATENCY_MS} ms added to every config read, `pulumi refresh` of "
+        f"{largest.realms} realms took {seconds(slow.seconds)} with a peak of {slow.peak} "
+        f"requests in flight; one at a time it would need at least {serial:.0f} s.",
+    ]

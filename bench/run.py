@@ -1,0 +1,165 @@
+"""`make bench`: measure requests and wall time of our stack against the engine's floor and
+frodo-cli, print the tables and write docs/benchmarks.md.
+
+    make bench                      # = scripts/with-engine .venv/bin/python bench/run.py
+    bench/run.py --sizes 1,10 --repeat 3 --output /tmp/b.md   (a quicker, partial run)
+
+Everything is measured in this one invocation, against emulators started here on 127.0.0.1,
+with each Pulumi project copied to a temporary directory with its own file backend.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+import tempfile
+import time
+from datetime import UTC, datetime
+from pathlib import Path
+
+from findings import findings
+from harness import REPO, engine_env
+from machine import Machine, machine
+from report import (
+    Results,
+    cold_start,
+    growth_requests,
+    growth_times,
+    other_times,
+    parallelism,
+    per_operation,
+    ratios,
+    versus_frodo,
+)
+from scenarios import (
+    default_parallel,
+    measure_cold_start,
+    measure_frodo,
+    measure_size,
+    measure_without_fingerprints,
+    provider_workers,
+)
+
+COMMAND = "make bench"
+
+
+def parse_args() -> argparse.Namespace:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--sizes", default="1,10,50", help="numbers of realms (first one: 1)")
+    parser.add_argument("--repeat", type=int, default=5, help="repetitions per timed operation")
+    parser.add_argument("--output", type=Path, default=REPO / "docs" / "benchmarks.md")
+    return parser.parse_args()
+
+
+def main() -> int:
+    args = parse_args()
+    sizes = [int(n) for n in args.sizes.split(",")]
+    started, load = time.monotonic(), os.getloadavg()[0]
+    env = engine_env()
+    with tempfile.TemporaryDirectory(prefix="aic-bench-") as tmp:
+        workdir = Path(tmp)
+        host = machine(workdir)
+        results = []
+        for n in sizes:
+            print(f"bench: {n} realm(s) ...", file=sys.stderr, flush=True)
+            results.append(measure_size(n, args.repeat, workdir, env))
+        print(f"bench: {sizes[-1]} realms without fingerprints ...", file=sys.stderr, flush=True)
+        esv = measure_without_fingerprints(sizes[-1], args.repeat, workdir, env)
+        print("bench: frodo-cli, cold start ...", file=sys.stderr, flush=True)
+        frodo = measure_frodo(args.repeat, workdir)
+        cold = measure_cold_start(args.repeat)
+    measured = Results(
+        results, esv, frodo, cold, host, args.repeat, default_parallel(), provider_workers()
+    )
+    meta = {
+        "load": f"{load:.2f} at the start, {os.getloadavg()[0]:.2f} at the end",
+        "minutes": f"{(time.monotonic() - started) / 60:.1f}",
+        "date": datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC"),
+    }
+    text = document(measured, meta)
+    print(text)
+    args.output.write_text(text)
+    print(f"bench: wrote {args.output}", file=sys.stderr)
+    return 0
+
+
+def document(results: Results, meta: dict[str, str]) -> str:
+    sections = [
+        "# Benchmarks",
+        _intro(results, meta),
+        "## Machine and versions",
+        "\n".join(_machine(results.machine, meta)),
+        "## Requests per operation (a stack of one realm: three resources)",
+        _COUNTS_NOTE,
+        "\n".join(per_operation(results)),
+        "## Findings",
+        "\n".join(findings(results)),
+        "## Wall time against the engine's floor (goal: ratio <= 1.2)",
+        _FLOOR_NOTE.format(repeat=results.repeat),
+        "\n".join(ratios(results)),
+        "\n".join(other_times(results)),
+        "## How cost grows with realms",
+        "Requests (config reads / writes / login and other):",
+        "\n".join(growth_requests(results)),
+        "Wall time of one more realm (slope between the smallest and the largest stack):",
+        "\n".join(growth_times(results)),
+        "## One-field change: `pulumi up` against frodo-cli",
+        _FRODO_NOTE,
+        "\n".join(versus_frodo(results)),
+        "## Provider cold start",
+        "\n".join(cold_start(results)),
+        "## Parallelism",
+        "\n".join(parallelism(results)),
+    ]
+    return "\n\n".join(sections) + "\n"
+
+
+def _intro(results: Results, meta: dict[str, str]) -> str:
+    sizes = ", ".join(str(s.realms) for s in results.sizes)
+    return (
+        f"Measured on {meta['date']} by one run of `{COMMAND}` ({meta['minutes']} minutes), which "
+        "runs `scripts/with-engine .venv/bin/python bench/run.py`. Reproduce with the same "
+        f"command; `bench/run.py --help` lists the options. Stacks of {sizes} realm(s) on the "
+        "emulator's `am` flavour (admin login `amadmin`), started in-process on 127.0.0.1; each "
+        "project is copied to a temporary directory with its own file backend. This file is "
+        "written by the script: edit `bench/` rather than this page."
+    )
+
+
+def _machine(host: Machine, meta: dict[str, str]) -> list[str]:
+    return [
+        "| | |",
+        "|---|---|",
+        f"| CPU | {host.cpu}, {host.cores} cores |",
+        f"| RAM | {host.ram_gib:.1f} GiB |",
+        f"| OS | {host.system} |",
+        f"| load average (1 min) | {meta['load']} |",
+        f"| pulumi CLI | {host.pulumi} |",
+        f"| pulumi Python SDK | {host.pulumi_sdk} |",
+        f"| Python | {host.python} |",
+        f"| frodo-cli | {host.frodo} (node {host.node}) |",
+    ]
+
+
+_COUNTS_NOTE = (
+    "Counted by the emulator. *Config reads*: GET of `realm-config`; *config writes*: PUT of "
+    "`realm-config`; *login/other*: admin login, server info, session and OAuth requests. "
+    "*Minimum*: what any tool needs for the same effect (one read and one write per changed "
+    "realm; nothing when nothing changes). *Bytes written*: bodies of the config writes."
+)
+_FLOOR_NOTE = (
+    "The floor is a project with the same number of `EngineProbe` resources (3 per realm: a "
+    "do-nothing dynamic resource from this package), run by the same engine on the same "
+    "virtualenv, in turns with ours. Medians of {repeat} runs (create, destroy: one run)."
+)
+_FRODO_NOTE = (
+    "The same change (maxDurationMinutes of realm r1) applied by frodo-cli with admin login on "
+    "the `am` flavour: `frodo authn export`, edit the JSON, `frodo authn import`. Ours runs "
+    "`pulumi up --yes --skip-preview` after editing the stack file; a plain `pulumi up --yes` adds "
+    "one preview (see above)."
+)
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
