@@ -75,6 +75,14 @@ def fingerprint(value: str, key: str = "") -> str:
     return "scrypt:" + digest.hex()
 
 
+def fingerprint_basis(value: str, key: str = "") -> str:
+    """A fast digest of the secret and the key, to tell whether a fingerprint is still valid.
+
+    It is as sensitive as the secret (fast to brute-force), so it is only ever stored encrypted.
+    """
+    return hashlib.sha256(b"basis\0" + value.encode() + b"\0" + key.encode()).hexdigest()
+
+
 def esv_expression(reference: str) -> str | None:
     """`esv-my-secret` or `&{esv.my.secret}` -> `&{esv.my.secret}`; None when neither."""
     reference = reference.strip()

@@ -31,6 +31,11 @@ def assert_no_secret_in_state_or_output(cli: PulumiCLI, emulator: EmulatorServer
         if r["type"].endswith(":SigningSecret")
     ]
     assert len(values) == 2 and all(len(v) == 44 for v in values)
+    values += [
+        json.loads(r["inputs"]["fingerprintBasis"]["plaintext"])
+        for r in revealed["deployment"]["resources"]
+        if r["type"].endswith(":SigningSecret")
+    ]
     _, jwk = emulator.service_account
     export = cli.run("stack", "export").stdout
     pickled = [

@@ -1,42 +1,94 @@
-"""The AM / Advanced Identity Cloud admin-API client. It never imports Pulumi."""
+"""The AM / Advanced Identity Cloud admin-API client. It never imports Pulumi.
+
+Names are loaded on first use: the resources' `check` and `diff` (and the Pulumi program) need
+only the models, so they do not pay for importing requests, PyJWT and tenacity.
+"""
 
 from __future__ import annotations
 
-from .client import AdminClient
-from .errors import (
-    AdminApiError,
-    AuthenticationError,
-    ConfigurationError,
-    ConflictError,
-    DeadlineExceeded,
-    InvalidRequestError,
-    NotFoundError,
-    PermissionDeniedError,
-    RateLimitedError,
-    RequestContext,
-    ServerError,
-    TransportError,
-)
-from .models import (
-    AuthenticationSettings,
-    AuthenticationSettingsPatch,
-    SecretForm,
-    SessionInfo,
-    SessionServicePatch,
-    SessionServiceSettings,
-    StateManagement,
-    StoredSession,
-)
-from .realms import realm_display, realm_path
-from .settings import (
-    AdminAuth,
-    BearerAuth,
-    ConnectionSettings,
-    RetryBudget,
-    ServiceAccountAuth,
-    Timeouts,
-)
-from .tokens import TokenKind, classify_token
+import importlib
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from .client import AdminClient
+    from .errors import (
+        AdminApiError,
+        AuthenticationError,
+        ConfigurationError,
+        ConflictError,
+        DeadlineExceeded,
+        InvalidRequestError,
+        NotFoundError,
+        PermissionDeniedError,
+        RateLimitedError,
+        RequestContext,
+        ServerError,
+        TransportError,
+    )
+    from .models import (
+        AuthenticationSettings,
+        AuthenticationSettingsPatch,
+        SecretForm,
+        SessionInfo,
+        SessionServicePatch,
+        SessionServiceSettings,
+        StateManagement,
+        StoredSession,
+    )
+    from .realms import realm_display, realm_path
+    from .settings import (
+        AdminAuth,
+        BearerAuth,
+        ConnectionSettings,
+        RetryBudget,
+        ServiceAccountAuth,
+        Timeouts,
+    )
+    from .tokens import TokenKind, classify_token
+
+_MODULE_OF = {
+    "AdminApiError": "errors",
+    "AdminAuth": "settings",
+    "AdminClient": "client",
+    "AuthenticationError": "errors",
+    "AuthenticationSettings": "models",
+    "AuthenticationSettingsPatch": "models",
+    "BearerAuth": "settings",
+    "ConfigurationError": "errors",
+    "ConflictError": "errors",
+    "ConnectionSettings": "settings",
+    "DeadlineExceeded": "errors",
+    "InvalidRequestError": "errors",
+    "NotFoundError": "errors",
+    "PermissionDeniedError": "errors",
+    "RateLimitedError": "errors",
+    "RequestContext": "errors",
+    "RetryBudget": "settings",
+    "SecretForm": "models",
+    "ServerError": "errors",
+    "ServiceAccountAuth": "settings",
+    "SessionInfo": "models",
+    "SessionServicePatch": "models",
+    "SessionServiceSettings": "models",
+    "StateManagement": "models",
+    "StoredSession": "models",
+    "Timeouts": "settings",
+    "TokenKind": "tokens",
+    "TransportError": "errors",
+    "classify_token": "tokens",
+    "realm_display": "realms",
+    "realm_path": "realms",
+}
+
+
+def __getattr__(name: str) -> Any:
+    module = _MODULE_OF.get(name)
+    if module is None:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    value = getattr(importlib.import_module(f".{module}", __name__), name)
+    globals()[name] = value
+    return value
+
 
 __all__ = [
     "AdminApiError",

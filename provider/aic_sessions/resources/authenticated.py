@@ -7,15 +7,18 @@ server-side sessions (`maxSessionTimeMinutes`, `maxIdleTimeMinutes`) can be mana
 
 from __future__ import annotations
 
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
 import pulumi
 from pulumi.dynamic import CreateResult, ReadResult, UpdateResult
 from pydantic import Field
 
-from aic_sessions.client import AdminClient, AuthenticationSettingsPatch, SessionServicePatch
+from aic_sessions.client.models import AuthenticationSettingsPatch, SessionServicePatch
 
 from .base import RealmInputs, SessionProvider, gone_on_404
+
+if TYPE_CHECKING:
+    from aic_sessions.client.client import AdminClient
 
 
 class AuthenticatedInputs(RealmInputs):

@@ -11,15 +11,18 @@ from __future__ import annotations
 import functools
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from typing import Any, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar
 
 from pulumi.dynamic import CheckFailure, CheckResult, ConfigureRequest, DiffResult, ResourceProvider
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
-from aic_sessions.client import AdminApiError, AdminClient, NotFoundError
+from aic_sessions.client.errors import AdminApiError, NotFoundError
 from aic_sessions.client.realms import realm_segments
 
 from . import connection
+
+if TYPE_CHECKING:
+    from aic_sessions.client.client import AdminClient
 
 UNKNOWN = "04da6b54-80e4-46f7-96ec-b56ff0331ba9"  # pulumi.runtime.rpc.UNKNOWN
 REPLACE_ON = ("baseUrl", "realm")

@@ -13,9 +13,12 @@ import hashlib
 import os
 import threading
 from collections.abc import Mapping
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from aic_sessions.client import AdminClient, ConnectionSettings
+from aic_sessions.client.settings import ConnectionSettings
+
+if TYPE_CHECKING:
+    from aic_sessions.client.client import AdminClient
 
 _lock = threading.Lock()
 _stack_config: dict[str, str] = {}
@@ -76,6 +79,8 @@ def settings_for(base_url: str) -> ConnectionSettings:
 
 def client_for(base_url: str) -> AdminClient:
     """One shared client per tenant and credentials within this process."""
+    from aic_sessions.client.client import AdminClient  # the HTTP stack, only when needed
+
     settings = settings_for(base_url)
     key = hashlib.sha256(settings.model_dump_json().encode() + _secret_bytes(settings)).hexdigest()
     with _lock:

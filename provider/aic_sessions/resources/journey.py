@@ -14,7 +14,11 @@ import pulumi
 from pulumi.dynamic import CreateResult, ReadResult, UpdateResult
 from pydantic import Field, field_validator
 
-from aic_sessions.client import AuthenticationSettings, AuthenticationSettingsPatch, StateManagement
+from aic_sessions.client.models import (
+    AuthenticationSettings,
+    AuthenticationSettingsPatch,
+    StateManagement,
+)
 
 from .base import RealmInputs, SessionProvider, gone_on_404
 

@@ -10,18 +10,24 @@ is seen only through its visible form (an ESV reference where we wrote a value, 
 
 from __future__ import annotations
 
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
 import pulumi
 from pulumi.dynamic import CheckFailure, CheckResult, CreateResult, ReadResult, UpdateResult
 from pydantic import SecretStr, field_validator
 
 from aic_sessions import signing_secrets
-from aic_sessions.client import AdminClient, AuthenticationSettingsPatch, SecretForm
-from aic_sessions.client.models import AIC_SECRET_PLACEHOLDER
+from aic_sessions.client.models import (
+    AIC_SECRET_PLACEHOLDER,
+    AuthenticationSettingsPatch,
+    SecretForm,
+)
 
 from . import connection
 from .base import RealmInputs, SessionProvider, gone_on_404, is_unknown
+
+if TYPE_CHECKING:
+    from aic_sessions.client.client import AdminClient
 
 SECRET_SIG = {"4dabf18193072939515e22adb298388d": "1b47061264138c4ac30d75fd1eb44270"}
 
@@ -78,8 +84,9 @@ class SigningSecretProvider(SessionProvider):
                 return CheckResult(
                     news, [CheckFailure("value", f"The signing secret {p}.") for p in problems]
                 )
-            return CheckResult(self._with_value(news, value, "given"), [])
-        return CheckResult(self._with_value(news, self._generated(olds, news), "generated"), [])
+            return CheckResult(self._with_value(olds, news, value, "given"), [])
+        generated = self._generated(olds, news)
+        return CheckResult(self._with_value(olds, news, generated, "generated"), [])
 
     def _generated(self, olds: dict[str, Any], news: dict[str, Any]) -> str:
         keep = (
@@ -89,13 +96,25 @@ class SigningSecretProvider(SessionProvider):
         )
         return str(plain(olds["value"])) if keep else signing_secrets.generate()
 
-    def _with_value(self, news: dict[str, Any], value: str, source: str) -> dict[str, Any]:
+    def _with_value(
+        self, olds: dict[str, Any], news: dict[str, Any], value: str, source: str
+    ) -> dict[str, Any]:
+        """The inputs with the value as a secret and its fingerprint.
+
+        scrypt is deliberately slow (~40 ms), so an unchanged secret keeps its old fingerprint:
+        `fingerprintBasis`, a fast digest of value and key stored encrypted like the value
+        itself, tells whether either changed.
+        """
         key = connection.stack_setting("fingerprintKey") or ""
+        basis = signing_secrets.fingerprint_basis(value, key)
+        unchanged = plain(olds.get("fingerprintBasis")) == basis and olds.get("fingerprint")
+        fingerprint = olds["fingerprint"] if unchanged else signing_secrets.fingerprint(value, key)
         return {
             **news,
             "value": as_secret(value),
             "valueSource": source,
-            "fingerprint": signing_secrets.fingerprint(value, key),
+            "fingerprint": fingerprint,
+            "fingerprintBasis": as_secret(basis),
         }
 
     def create(self, props: dict[str, Any]) -> CreateResult:
@@ -150,8 +169,9 @@ def _restore(client: AdminClient, realm: str, reference: str) -> None:
 
 
 def _outputs(props: dict[str, Any]) -> dict[str, Any]:
-    """Everything but the value itself."""
-    return {k: v for k, v in SessionProvider.public(props).items() if k != "value"}
+    """Everything but the value itself (and its digest)."""
+    hidden = ("value", "fingerprintBasis")
+    return {k: v for k, v in SessionProvider.public(props).items() if k not in hidden}
 
 
 def _drift(props: dict[str, Any], form: SecretForm, ref: str | None) -> dict[str, Any]:
