@@ -58,7 +58,7 @@ def is_unknown(value: Any) -> bool:
 
 
 class ProviderError(Exception):
-    """An admin-API failure as the user should read it: the client's message, no stack."""
+    """An admin-API failure as the user should read it: the client's message, none of its stack."""
 
 
 def _concise(method: Callable[..., Any]) -> Callable[..., Any]:
@@ -80,7 +80,7 @@ class SessionProvider(ResourceProvider):
     hints: ClassVar[dict[str, str]] = {}
 
     def __init_subclass__(cls, **kwargs: Any) -> None:
-        """API errors surface as their message alone (the engine would print a long stack)."""
+        """API errors surface as their message after the SDK's few frames, not the client's."""
         super().__init_subclass__(**kwargs)
         for name in ("create", "read", "update", "delete"):
             if name in cls.__dict__:
