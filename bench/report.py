@@ -202,7 +202,7 @@ def cold_start(results: Results) -> list[str]:
         ),
         row("ratio", ratio(cold.ours_ms / cold.floor_ms)),
         row(
-            "one `SigningSecret` fingerprint (scrypt), computed in every `check`",
+            "one `SigningSecret` fingerprint (scrypt), computed when a secret changes",
             f"{cold.fingerprint_ms:.0f} ms",
         ),
     ]

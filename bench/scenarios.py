@@ -244,7 +244,7 @@ TIMED = "import time\nt = time.perf_counter()\n{body}\nprint(time.perf_counter()
 class ColdStart:
     floor_ms: float  # import pulumi.dynamic alone, in a fresh interpreter
     ours_ms: float  # import aic_sessions.resources and build a client, same interpreter
-    fingerprint_ms: float  # one SigningSecret fingerprint (scrypt), computed in every check
+    fingerprint_ms: float  # one SigningSecret fingerprint (scrypt), computed when a secret changes
 
 
 def measure_cold_start(repeat: int) -> ColdStart:

@@ -187,3 +187,19 @@ def test_repository_stacks_pass_policy_check(engine_env: dict[str, str], tmp_pat
     )
     assert proc.returncode == 0, proc.stdout[-4000:] + proc.stderr[-2000:]
     assert "policy-check: every stack passes (dev prod staging)" in proc.stdout
+
+
+def test_invalid_policy_config_is_rejected_by_its_schema(
+    tmp_path: Path, engine_env: dict[str, str], aic_emulator: EmulatorServer
+) -> None:
+    cli = project(
+        tmp_path,
+        engine_env,
+        aic_emulator,
+        {"dev": {"environment": "dev", "realms": [realm("alpha")]}},
+    )
+    bad = tmp_path / "bad-policy.json"
+    bad.write_text(json.dumps({"journey-max-duration-bounds": {"maxMinutes": "ten"}}))
+    result = preview(cli, "dev", "--policy-pack-config", str(bad))
+    assert result.returncode != 0
+    assert "maxMinutes" in result.stdout + result.stderr
