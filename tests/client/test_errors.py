@@ -117,3 +117,9 @@ def test_refused_assertion_is_an_authentication_error(error: str) -> None:
     assert isinstance(refused, errors.AuthenticationError)
     assert "Check the credentials" in str(refused)
     assert "Fix the value named above" not in str(refused)
+
+
+def test_a_redirect_is_an_error_naming_the_target() -> None:
+    error = error_from_response(CONTEXT, _response(302, headers={"Location": "https://t/am/"}))
+    assert isinstance(error, errors.RedirectedError)
+    assert "redirected to https://t/am/" in str(error) and "Set the base URL" in str(error)

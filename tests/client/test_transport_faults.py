@@ -138,3 +138,39 @@ def test_own_session_actions_need_no_admin_credentials(aic_emulator: EmulatorSer
         token = client.authenticate_user("alpha", "demo", SecretStr("Ch4ng3!t"))
         assert client.session_info("alpha", token).username == "demo"
         client.logout("alpha", token)
+
+
+def test_each_token_attempt_signs_a_fresh_assertion(
+    aic_emulator: EmulatorServer, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Regression: retries resent one assertion, whose jti the server may already have used."""
+    from aic_sessions.client.auth import ServiceAccountAuthenticator
+
+    signed: list[str] = []
+    original = ServiceAccountAuthenticator._assertion
+
+    def recording(self: ServiceAccountAuthenticator) -> str:
+        signed.append(original(self))
+        return signed[-1]
+
+    monkeypatch.setattr(ServiceAccountAuthenticator, "_assertion", recording)
+    aic_emulator.inject_fault(
+        method="POST", path="access_token", kind="status", status=503, count=2
+    )
+    with sa_client(aic_emulator, retries={"initial_backoff": 0.01}) as client:
+        client.read_authentication_settings("alpha")
+    assert len(signed) == 3 and len(set(signed)) == 3
+
+
+def test_credential_failures_are_not_retried_again_by_the_outer_call(
+    aic_emulator: EmulatorServer,
+) -> None:
+    """Regression: a failing token endpoint got max_attempts squared requests."""
+    aic_emulator.inject_fault(
+        method="POST", path="access_token", kind="status", status=503, count=50
+    )
+    budget = {"max_attempts": 3, "initial_backoff": 0.01}
+    with sa_client(aic_emulator, retries=budget) as client, pytest.raises(ServerError):
+        client.read_authentication_settings("alpha")
+    assert count(aic_emulator, "POST", "/oauth2/access_token") == 3
+    assert count(aic_emulator, "GET", SETTINGS) == 0

@@ -109,6 +109,7 @@ def test_unrecognised_token_form() -> None:
         (errors.ServerError(CONTEXT, "", status=503), Phase.ADMIN, "tenant-failing"),
         (errors.InvalidRequestError(CONTEXT, "", status=400), Phase.ADMIN, "unexpected-answer"),
         (errors.ConflictError(CONTEXT, "", status=409), Phase.ADMIN, "unexpected-answer"),
+        (errors.RedirectedError(CONTEXT, "", status=302), Phase.ADMIN, "base-url-redirects"),
     ],
 )
 def test_each_client_error_has_its_causes(error: AdminApiError, phase: Phase, code: str) -> None:
@@ -131,6 +132,7 @@ def test_no_client_error_class_is_left_out_of_the_mapping_test() -> None:
         "NotFoundError",
         "PermissionDeniedError",
         "RateLimitedError",
+        "RedirectedError",
         "ServerError",
         "TransportError",
     }

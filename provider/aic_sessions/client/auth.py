@@ -67,7 +67,7 @@ class ServiceAccountAuthenticator:
             "Obtaining an access token for the service account",
             "POST",
             "/oauth2/access_token",
-            data={
+            data=lambda: {
                 "grant_type": JWT_BEARER,
                 "client_id": "service-account",
                 "assertion": self._assertion(),

@@ -206,6 +206,4 @@ class AdminClient:
 
 
 def _names(patch: AuthenticationSettingsPatch) -> list[str]:
-    return [
-        name for name, value in patch.model_dump(exclude_none=True).items() if value is not None
-    ]
+    return [name for name in type(patch).model_fields if getattr(patch, name) is not None]

@@ -4,6 +4,7 @@
     ├── TransportError            no usable HTTP answer (connection refused/dropped, timeout, TLS)
     │   └── DeadlineExceeded      the operation's overall deadline ran out while retrying
     ├── ConfigurationError        the connection settings themselves are unusable (no request sent)
+    ├── RedirectedError           3xx: the base URL is not the tenant's final address
     ├── AuthenticationError       401, or the token endpoint refused the credentials
     ├── PermissionDeniedError     403 (missing scope, or an operation the tenant forbids)
     ├── NotFoundError             404 (unknown realm or endpoint)
@@ -88,6 +89,10 @@ class ConfigurationError(AdminApiError):
     hint = "Fix the connection settings; nothing was sent to the tenant."
 
 
+class RedirectedError(AdminApiError):
+    hint = "Set the base URL to the address the tenant redirects to (usually https://<host>/am)."
+
+
 class AuthenticationError(AdminApiError):
     hint = (
         "Check the credentials (service-account id and key, admin username and password, or the "
@@ -154,6 +159,9 @@ def error_from_response(context: RequestContext, response: requests.Response) ->
     body = _json_body(response)
     am_message = _am_message(body)
     status = response.status_code
+    if 300 <= status < 400:
+        where = response.headers.get("Location", "another address")
+        return RedirectedError(context, f"The tenant redirected to {where}.", status=status)
     if body.get("error") == "invalid_scope":  # OAuth2 400: the identity lacks the scope
         return PermissionDeniedError(
             context, _detail(body), status=status, am_message=am_message, body=body

@@ -55,7 +55,11 @@ class Call:
     api_version: str | None = None
     params: Mapping[str, str] | None = None
     json: Any = field(default=None, repr=False)  # bodies and headers may carry secrets
-    data: Mapping[str, str] | None = field(default=None, repr=False)
+    # A callable is evaluated at every attempt (a fresh JWT assertion, so a retry never replays
+    # a `jti` the server may already have consumed).
+    data: Mapping[str, str] | Callable[[], Mapping[str, str]] | None = field(
+        default=None, repr=False
+    )
     headers: Mapping[str, str] = field(default_factory=dict, repr=False)
     idempotent: bool = True
     authenticated: bool = True
@@ -168,7 +172,7 @@ class Transport:
                 self.settings.base_url + call.path,
                 params=call.params,
                 json=call.json,
-                data=call.data,
+                data=call.data() if callable(call.data) else call.data,
                 headers={**headers, **auth_headers},
                 timeout=(min(timeouts.connect, remaining), min(timeouts.read, remaining)),
                 verify=self.settings.tls_verify,
@@ -178,7 +182,7 @@ class Transport:
             self._log(call, "ERR", started, attempt_no, type(exc).__name__)
             raise TransportError(call.context(), _describe_transport(exc)) from None
         self._log(call, str(response.status_code), started, attempt_no, "", response)
-        if response.status_code < 400:
+        if response.status_code < 300:
             return response
         error = error_from_response(call.context(), response)
         if response.status_code == 401 and auth_headers and self.authenticator:
@@ -210,6 +214,8 @@ class Transport:
 
 
 def _should_retry(exc: BaseException, call: Call) -> bool:
+    if isinstance(exc, AdminApiError) and exc.context and exc.context.path != call.path:
+        return False  # getting credentials failed after its own retries: do not multiply them
     if isinstance(exc, RateLimitedError):
         return True
     if isinstance(exc, DeadlineExceeded):

@@ -13,9 +13,10 @@ import pulumi
 from pulumi.dynamic import CreateResult, ReadResult, UpdateResult
 from pydantic import Field
 
+from aic_sessions.client.errors import AdminApiError
 from aic_sessions.client.models import AuthenticationSettingsPatch, SessionServicePatch
 
-from .base import RealmInputs, SessionProvider, gone_on_404
+from .base import RealmInputs, SessionProvider, carried_prior, gone_on_404, managed_keys
 
 if TYPE_CHECKING:
     from aic_sessions.client.client import AdminClient
@@ -67,7 +68,13 @@ class AuthenticatedSessionSettingsProvider(SessionProvider):
         inputs = AuthenticatedInputs.model_validate(props)
         with self.realm(props) as client:
             prior = observed(client, props)
-            self._write(client, inputs, changed=None)
+            try:
+                self._write(client, inputs, changed=None)
+            except Exception:
+                # A failed create leaves no state, and the next create would read our half
+                # applied values as the realm's prior ones: put back what was written.
+                _restore_quietly(client, props["realm"], prior)
+                raise
         outs = {**self.public(props), "priorSettings": prior}
         return CreateResult(self.resource_id("authenticated", props), outs)
 
@@ -80,10 +87,8 @@ class AuthenticatedSessionSettingsProvider(SessionProvider):
     def update(self, _id: str, olds: dict[str, Any], news: dict[str, Any]) -> UpdateResult:
         inputs = AuthenticatedInputs.model_validate(news)
         changed = {k for k in self.owned if olds.get(k) != news.get(k)}
-        prior = dict(olds.get("priorSettings") or {})
         with self.realm(news) as client:
-            if _manages_timeouts(news) and not _manages_timeouts(olds):
-                prior.update(observed(client, news))  # newly managed: remember what was there
+            prior = carried_prior(olds, news, MANAGED, lambda: observed(client, news))
             self._write(client, inputs, changed)
         return UpdateResult({**self.public(news), "priorSettings": prior})
 
@@ -91,16 +96,9 @@ class AuthenticatedSessionSettingsProvider(SessionProvider):
         if props.get("onDelete", "restore") == "retain":
             return
         prior = props.get("priorSettings") or {}
-        restore = AuthenticatedInputs.model_validate({**props, **prior})
+        still_managed = {k: v for k, v in prior.items() if k in managed_keys(props, MANAGED)}
         with self.realm(props) as client:
-            if "clientSideSessions" in prior:
-                client.update_authentication_settings(
-                    props["realm"],
-                    AuthenticationSettingsPatch(stateless_sessions=prior["clientSideSessions"]),
-                )
-            timeouts = restore.session_patch(set(prior))
-            if timeouts.to_api()["dynamic"]:
-                client.update_session_service(props["realm"], timeouts)
+            _restore(client, props["realm"], still_managed)
 
     @staticmethod
     def _write(client: AdminClient, inputs: AuthenticatedInputs, changed: set[str] | None) -> None:
@@ -112,6 +110,34 @@ class AuthenticatedSessionSettingsProvider(SessionProvider):
         timeouts = inputs.session_patch(changed)
         if timeouts.to_api()["dynamic"]:
             client.update_session_service(inputs.realm, timeouts)
+
+
+MANAGED = ("clientSideSessions", "maxSessionTimeMinutes", "maxIdleTimeMinutes")
+
+
+def _restore(client: AdminClient, realm: str, prior: dict[str, Any]) -> None:
+    """Put prior values back as the tenant had them (no bounds: they are the tenant's own)."""
+    if "clientSideSessions" in prior:
+        client.update_authentication_settings(
+            realm, AuthenticationSettingsPatch(stateless_sessions=prior["clientSideSessions"])
+        )
+    timeouts = SessionServicePatch.model_construct(
+        max_session_time=_int(prior.get("maxSessionTimeMinutes")),
+        max_idle_time=_int(prior.get("maxIdleTimeMinutes")),
+    )
+    if timeouts.to_api()["dynamic"]:
+        client.update_session_service(realm, timeouts)
+
+
+def _restore_quietly(client: AdminClient, realm: str, prior: dict[str, Any]) -> None:
+    try:
+        _restore(client, realm, prior)
+    except AdminApiError as exc:  # the original failure is the one to report
+        pulumi.log.warn(f"{realm}: could not put back the prior session settings: {exc}")
+
+
+def _int(value: Any) -> int | None:
+    return None if value is None else int(value)
 
 
 class AuthenticatedSessionSettings(

@@ -9,7 +9,7 @@ into `CheckFailure`s that name the property and the fix, computes diffs over own
 from __future__ import annotations
 
 import functools
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from typing import TYPE_CHECKING, Any, ClassVar
 
@@ -144,13 +144,41 @@ class SessionProvider(ResourceProvider):
         return f"{kind}:{props['realm']}@{props['baseUrl']}"
 
 
+def managed_keys(props: dict[str, Any], keys: Iterable[str]) -> set[str]:
+    """The optional attributes a resource manages: those its inputs set."""
+    return {key for key in keys if props.get(key) is not None}
+
+
+def carried_prior(
+    olds: dict[str, Any],
+    news: dict[str, Any],
+    keys: Iterable[str],
+    read_current: Callable[[], dict[str, Any]],
+) -> dict[str, Any]:
+    """Prior values for exactly the attributes `news` manages, read before anything is written.
+
+    Attributes no longer managed are dropped (the tenant keeps them as they are); newly managed
+    ones get the value the realm has now, which is the one to restore on delete.
+    """
+    wanted = managed_keys(news, keys)
+    prior = {k: v for k, v in (olds.get("priorSettings") or {}).items() if k in wanted}
+    if wanted - prior.keys():
+        current = read_current()
+        prior.update({k: current[k] for k in wanted - prior.keys() if k in current})
+    return prior
+
+
 def gone_on_404(fn: Any) -> Any:
     """`read` helper: a realm that no longer exists means the resource is gone (drift)."""
 
     def wrapper(*args: Any, **kwargs: Any) -> Any:
         try:
             return fn(*args, **kwargs)
-        except NotFoundError:
+        except NotFoundError as exc:
+            # Only the realm's own configuration answering 404 means the realm is gone; a 404
+            # from the token endpoint or a misrouted proxy must not drop resources from state.
+            if exc.context is None or "/realm-config/" not in exc.context.path:
+                raise
             from pulumi.dynamic import ReadResult
 
             return ReadResult("", {})

@@ -15,6 +15,7 @@ import threading
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
+from aic_sessions.client.realms import realm_display
 from aic_sessions.client.settings import ConnectionSettings
 
 if TYPE_CHECKING:
@@ -93,7 +94,8 @@ def client_for(base_url: str) -> AdminClient:
 def realm_lock(base_url: str, realm: str) -> threading.Lock:
     """Serialises this process's writes to one realm (all three resource kinds share it)."""
     with _lock:
-        return _realm_locks.setdefault((base_url.rstrip("/"), realm.strip("/")), threading.Lock())
+        key = (base_url.rstrip("/"), realm_display(realm))  # "alpha", "/alpha", "root/alpha"
+        return _realm_locks.setdefault(key, threading.Lock())
 
 
 def _secret_bytes(settings: ConnectionSettings) -> bytes:

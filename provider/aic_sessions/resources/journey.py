@@ -20,7 +20,7 @@ from aic_sessions.client.models import (
     StateManagement,
 )
 
-from .base import RealmInputs, SessionProvider, gone_on_404
+from .base import RealmInputs, SessionProvider, carried_prior, gone_on_404
 
 AIC_HOST_SUFFIXES = (".forgeblocks.com", ".forgerock.io", ".pingone.com", ".pingidentity.com")
 
@@ -81,7 +81,7 @@ class JourneySessionSettingsProvider(SessionProvider):
         with self.realm(props) as client:
             before = client.read_authentication_settings(inputs.realm)
             client.update_authentication_settings(inputs.realm, inputs.patch())
-        outs = {**self.public(props), "priorSettings": observed(before, _all_managed())}
+        outs = {**self.public(props), "priorSettings": observed(before, props)}
         return CreateResult(self.resource_id("journey", props), outs)
 
     @gone_on_404
@@ -97,23 +97,34 @@ class JourneySessionSettingsProvider(SessionProvider):
         patch = inputs.patch().model_copy(
             update={f: None for f, prop in _PATCH_FIELDS.items() if prop not in changed}
         )
-        if patch:
-            with self.realm(news) as client:
+        with self.realm(news) as client:
+            prior = carried_prior(
+                olds,
+                news,
+                _PATCH_FIELDS.values(),
+                lambda: observed(client.read_authentication_settings(inputs.realm), news),
+            )
+            if patch:
                 client.update_authentication_settings(inputs.realm, patch)
-        return UpdateResult({**self.public(news), "priorSettings": olds.get("priorSettings", {})})
+        return UpdateResult({**self.public(news), "priorSettings": prior})
 
     def delete(self, _id: str, props: dict[str, Any]) -> None:
         if props.get("onDelete", "restore") == "retain":
             return
         prior = props.get("priorSettings") or {}
-        patch = AuthenticationSettingsPatch(
-            state_management=prior.get("stateManagement"),
-            max_duration=_int(prior.get("maxDurationMinutes")),
-            suspended_timeout=_int(prior.get("suspendedTimeoutMinutes")),
-            allowlisting=prior.get("allowlisting"),
-        )
-        with self.realm(props) as client:
-            client.update_authentication_settings(props["realm"], patch)
+        restore = {
+            field: prior[prop]
+            for field, prop in _PATCH_FIELDS.items()
+            if prop in prior and props.get(prop) is not None
+        }
+        for field in ("max_duration", "suspended_timeout"):
+            if field in restore:
+                restore[field] = _int(restore[field])
+        # Prior values are the tenant's own: put them back as they were, without our bounds.
+        patch = AuthenticationSettingsPatch.model_construct(**restore)
+        if patch:
+            with self.realm(props) as client:
+                client.update_authentication_settings(props["realm"], patch)
 
 
 _PATCH_FIELDS = {
@@ -122,10 +133,6 @@ _PATCH_FIELDS = {
     "suspended_timeout": "suspendedTimeoutMinutes",
     "allowlisting": "allowlisting",
 }
-
-
-def _all_managed() -> dict[str, Any]:
-    return dict.fromkeys(_PATCH_FIELDS.values(), True)
 
 
 def _int(value: Any) -> int | None:

@@ -2,6 +2,7 @@
 
 NotFoundError                        -> wrong realm (404)
 TransportError (and DeadlineExceeded) -> tenant unreachable
+RedirectedError                       -> the base URL redirects elsewhere
 PermissionDeniedError, invalid_scope  -> the admin identity lacks scope (403)
 AuthenticationError while logging in  -> the test user cannot log in (401 at authenticate)
 AuthenticationError as the admin      -> the admin credentials were refused
@@ -20,6 +21,7 @@ from aic_sessions.client.errors import (
     NotFoundError,
     PermissionDeniedError,
     RateLimitedError,
+    RedirectedError,
     ServerError,
     TransportError,
 )
@@ -97,6 +99,10 @@ TENANT_FAILING = Cause(
     "tenant-failing",
     "The tenant is failing or rate limiting (HTTP 5xx or 429); retry later.",
 )
+REDIRECTED = Cause(
+    "base-url-redirects",
+    "The base URL answers with a redirect; use the tenant's final address (https://<host>/am).",
+)
 UNEXPECTED = Cause(
     "unexpected-answer",
     "The tenant gave an unexpected answer; see the detail.",
@@ -109,6 +115,8 @@ def causes_for(error: AdminApiError, phase: Phase) -> tuple[Cause, ...]:
         return (WRONG_REALM,)
     if isinstance(error, TransportError):
         return (UNREACHABLE,)
+    if isinstance(error, RedirectedError):
+        return (REDIRECTED,)
     if isinstance(error, PermissionDeniedError) or _invalid_scope(error):
         return (ADMIN_LACKS_SCOPE,)
     if isinstance(error, AuthenticationError):

@@ -1,0 +1,141 @@
+"""The providers' methods called directly against the emulator: prior values, rollback, drift.
+
+Faster than the engine and precise about what each method writes; the engine tests in
+tests/engine cover the same resources end to end.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+from aic_emulator.testing import EmulatorServer
+from aic_sessions.client import AuthenticationSettingsPatch, SessionServicePatch
+from aic_sessions.resources import connection
+from aic_sessions.resources.authenticated import AuthenticatedSessionSettingsProvider
+from aic_sessions.resources.base import ProviderError
+from aic_sessions.resources.journey import JourneySessionSettingsProvider
+from pulumi.dynamic import ReadResult
+
+from tests.client.conftest import sa_client
+
+
+@pytest.fixture
+def emulator(
+    aic_emulator: EmulatorServer, monkeypatch: pytest.MonkeyPatch
+) -> Iterator[EmulatorServer]:
+    sa_id, jwk = aic_emulator.service_account
+    monkeypatch.setenv("AIC_SA_ID", sa_id)
+    monkeypatch.setenv("AIC_SA_JWK", json.dumps(jwk))
+    connection.remember_stack_config({})
+    connection._clients.clear()
+    yield aic_emulator
+    connection._clients.clear()
+
+
+def props(emulator: EmulatorServer, **values: Any) -> dict[str, Any]:
+    return {"baseUrl": emulator.base_url, "realm": "alpha", "onDelete": "restore", **values}
+
+
+def test_journey_destroy_leaves_unowned_attributes_alone(emulator: EmulatorServer) -> None:
+    """Regression: delete wrote back all four trees attributes, managed or not."""
+    provider = JourneySessionSettingsProvider()
+    inputs = props(emulator, stateManagement="CTS", maxDurationMinutes=10)
+    outs = provider.create(inputs).outs
+    assert set(outs["priorSettings"]) == {"stateManagement", "maxDurationMinutes"}
+    with sa_client(emulator) as client:
+        client.update_authentication_settings(
+            "alpha", AuthenticationSettingsPatch(allowlisting=True, suspended_timeout=600)
+        )
+        provider.delete("id", {**inputs, **outs})
+        trees = client.read_authentication_settings("alpha").trees
+    assert (trees.state_management, trees.max_duration) == ("JWT", 5)
+    assert (trees.allowlisting, trees.suspended_timeout) == (True, 600)
+
+
+def test_journey_newly_managed_attribute_gets_its_prior(emulator: EmulatorServer) -> None:
+    provider = JourneySessionSettingsProvider()
+    first = props(emulator, stateManagement="CTS", maxDurationMinutes=10)
+    outs = provider.create(first).outs
+    second = {**first, "suspendedTimeoutMinutes": 60}
+    outs = provider.update("id", {**first, **outs}, second).outs
+    assert outs["priorSettings"]["suspendedTimeoutMinutes"] == 1440
+    provider.delete("id", {**second, **outs})
+    with sa_client(emulator) as client:
+        assert client.read_authentication_settings("alpha").trees.suspended_timeout == 1440
+
+
+def test_authenticated_prior_survives_newly_managed_timeouts(emulator: EmulatorServer) -> None:
+    """Regression: adding a timeout overwrote the prior clientSideSessions with our own value."""
+    with sa_client(emulator) as client:
+        client.update_authentication_settings(
+            "alpha", AuthenticationSettingsPatch(stateless_sessions=True)
+        )
+    provider = AuthenticatedSessionSettingsProvider()
+    first = props(emulator, clientSideSessions=False, maxSessionTimeMinutes=480)
+    outs = provider.create(first).outs
+    second = {**first, "maxIdleTimeMinutes": 60}
+    outs = provider.update("id", {**first, **outs}, second).outs
+    assert outs["priorSettings"] == {
+        "clientSideSessions": True,
+        "maxSessionTimeMinutes": 120,
+        "maxIdleTimeMinutes": 30,
+    }
+    provider.delete("id", {**second, **outs})
+    with sa_client(emulator) as client:
+        assert client.read_authentication_settings("alpha").general.stateless_sessions is True
+        service = client.read_session_service("alpha")
+    assert (service.max_session_time, service.max_idle_time) == (120, 30)
+
+
+def test_failed_second_write_of_create_is_rolled_back(emulator: EmulatorServer) -> None:
+    """Regression: a half-applied create made the next create record our value as the prior."""
+    with sa_client(emulator) as client:
+        client.update_authentication_settings(
+            "alpha", AuthenticationSettingsPatch(stateless_sessions=True)
+        )
+    emulator.inject_fault(method="PUT", path="services/session", kind="status", status=500, count=1)
+    provider = AuthenticatedSessionSettingsProvider()
+    with pytest.raises(ProviderError, match="HTTP 500"):
+        provider.create(props(emulator, clientSideSessions=False, maxIdleTimeMinutes=15))
+    with sa_client(emulator) as client:
+        assert client.read_authentication_settings("alpha").general.stateless_sessions is True
+
+
+def test_prior_values_outside_our_bounds_are_still_restored(emulator: EmulatorServer) -> None:
+    with sa_client(emulator) as client:
+        client.update_session_service("alpha", SessionServicePatch.model_construct(max_idle_time=0))
+    provider = AuthenticatedSessionSettingsProvider()
+    inputs = props(emulator, clientSideSessions=False, maxIdleTimeMinutes=15)
+    outs = provider.create(inputs).outs
+    provider.delete("id", {**inputs, **outs})
+    with sa_client(emulator) as client:
+        assert client.read_session_service("alpha").max_idle_time == 0
+
+
+def test_only_a_realm_config_404_means_gone(emulator: EmulatorServer) -> None:
+    """Regression: a 404 from the token endpoint made refresh drop every resource from state."""
+    provider = JourneySessionSettingsProvider()
+    inputs = props(emulator, stateManagement="CTS", maxDurationMinutes=5)
+    emulator.inject_fault(method="POST", path="access_token", kind="status", status=404, count=1)
+    with pytest.raises(ProviderError, match="HTTP 404"):
+        provider.read("id", inputs)
+    gone = provider.read("id", {**inputs, "realm": "no-such-realm"})
+    assert isinstance(gone, ReadResult) and gone.id == ""
+
+
+def test_check_names_the_property_and_skips_unknowns(emulator: EmulatorServer) -> None:
+    provider = JourneySessionSettingsProvider()
+    failures = provider.check(
+        {}, props(emulator, stateManagement="SQL", maxDurationMinutes=-5)
+    ).failures
+    by_property = {f.property: f.reason for f in failures}
+    assert "Use 'CTS'" in by_property["stateManagement"]
+    assert "Use whole minutes from 1 to 1440" in by_property["maxDurationMinutes"]
+    unknown = "04da6b54-80e4-46f7-96ec-b56ff0331ba9"
+    assert (
+        provider.check({}, props(emulator, stateManagement=unknown, maxDurationMinutes=5)).failures
+        == []
+    )
