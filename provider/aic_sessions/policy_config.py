@@ -28,8 +28,12 @@ NS = "aic-sessions:"
 DISTINCT = "signing-secret-distinct-across-environments"
 
 
-def pulumi_json(root: Path, *args: str) -> Any | None:
-    """JSON from a `pulumi` command, or None when it fails (e.g. the stack was never deployed)."""
+class PolicyConfigError(RuntimeError):
+    """A stack could not be read: comparing secrets without it would pass for the wrong reason."""
+
+
+def pulumi_json(root: Path, *args: str, optional: bool = False) -> Any | None:
+    """JSON from a `pulumi` command; a failure raises, unless `optional` (then None)."""
     proc = subprocess.run(  # noqa: S603 (fixed arguments; pulumi is the engine on PATH)
         ["pulumi", "--non-interactive", *args],  # noqa: S607
         cwd=root,
@@ -37,7 +41,15 @@ def pulumi_json(root: Path, *args: str) -> Any | None:
         text=True,
         check=False,
     )
-    return json.loads(proc.stdout) if proc.returncode == 0 and proc.stdout.strip() else None
+    if proc.returncode != 0:
+        if optional:
+            return None
+        raise PolicyConfigError(
+            f"`pulumi {' '.join(args)}` failed: {proc.stderr.strip() or proc.stdout.strip()}. "
+            "Every stack in stacks/ must exist in this backend (pulumi stack init <name>) and be "
+            "readable with the configured passphrase."
+        )
+    return json.loads(proc.stdout) if proc.stdout.strip() else None
 
 
 def stack_names(root: Path) -> list[str]:
@@ -60,7 +72,11 @@ def configured(root: Path, stack: str) -> dict[str, Any]:
 def fingerprints(root: Path, stack: str, config: Mapping[str, Any]) -> dict[str, list[str]]:
     """Realm -> fingerprints this stack uses: deployed outputs and configured given values."""
     found: dict[str, list[str]] = {}
-    outputs = pulumi_json(root, "stack", "output", "realms", "--json", "--stack", stack) or {}
+    # Not deployed yet (or deployed before the output existed): only configured values count.
+    outputs = pulumi_json(
+        root, "stack", "output", "realms", "--json", "--stack", stack, optional=True
+    )
+    outputs = outputs or {}
     for realm, values in outputs.items():
         if isinstance(values, dict) and isinstance(values.get("signingSecretFingerprint"), str):
             found.setdefault(realm, []).append(values["signingSecretFingerprint"])
@@ -115,7 +131,11 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--output", type=Path, required=True)
     parser.add_argument("--root", type=Path, default=Path.cwd())
     args = parser.parse_args(argv)
-    document = build(args.root.resolve(), args.stack)
+    try:
+        document = build(args.root.resolve(), args.stack)
+    except PolicyConfigError as exc:
+        print(f"policy config for {args.stack}: {exc}", file=sys.stderr)
+        return 1
     args.output.parent.mkdir(parents=True, exist_ok=True)
     args.output.write_text(json.dumps(document, indent=2) + "\n")
     others = document[DISTINCT]["otherEnvironments"]

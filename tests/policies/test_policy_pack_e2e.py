@@ -203,3 +203,21 @@ def test_invalid_policy_config_is_rejected_by_its_schema(
     result = preview(cli, "dev", "--policy-pack-config", str(bad))
     assert result.returncode != 0
     assert "maxMinutes" in result.stdout + result.stderr
+
+
+def test_policy_config_fails_closed_when_a_stack_cannot_be_read(
+    tmp_path: Path, engine_env: dict[str, str], aic_emulator: EmulatorServer
+) -> None:
+    """Regression: an unreadable stack was taken as 'no fingerprints' and the rule passed."""
+    given = [realm("alpha", signingSecret={"source": "given"})]
+    cli = project(
+        tmp_path, engine_env, aic_emulator, {"staging": {"environment": "staging", "realms": given}}
+    )
+    write_stack(
+        cli.cwd, "prod", {"environment": "prod", "baseUrl": aic_emulator.base_url, "realms": given}
+    )
+    command = [str(REPO_ROOT / ".venv/bin/python"), "-m", "aic_sessions.policy_config"]
+    command += ["--stack", "staging", "--output", str(tmp_path / "c.json"), "--root", str(cli.cwd)]
+    proc = subprocess.run(command, env=cli.env, capture_output=True, text=True, check=False)
+    assert proc.returncode == 1
+    assert "must exist in this backend" in proc.stderr
