@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 from aic_emulator.testing import EmulatorServer
 
-from tests.engine.project import copy_project, emulator_cli, realm, write_stack
+from tests.engine.project import new_stack, realm
 from tests.verify.util import failed, run_verify, tenant_for
 
 pytestmark = pytest.mark.engine
@@ -23,21 +23,12 @@ STACK = "dev"
 def test_verify_follows_up_drift_and_restore(
     tmp_path: Path, engine_env: dict[str, str], aic_emulator: EmulatorServer
 ) -> None:
-    project = copy_project(tmp_path / "project")
-    write_stack(
-        project,
-        STACK,
-        {
-            "environment": "dev",
-            "baseUrl": aic_emulator.base_url,
-            "realms": [
-                realm("alpha", journey={"stateManagement": "CTS", "maxDurationMinutes": 10}),
-                realm("bravo", authenticated={"clientSideSessions": False}),
-            ],
-        },
-    )
-    cli = emulator_cli(project, engine_env, aic_emulator)
-    cli.run("stack", "init", STACK)
+    realms = [
+        realm("alpha", journey={"stateManagement": "CTS", "maxDurationMinutes": 10}),
+        realm("bravo", authenticated={"clientSideSessions": False}),
+    ]
+    cli = new_stack(tmp_path / "project", engine_env, aic_emulator, realms, stack=STACK)
+    project = cli.cwd
     tenant = tenant_for(aic_emulator)
     env = {**tenant.env, "AIC_BASE_URL": None}
     args = ("--stack", STACK, "--stacks-dir", str(project / "stacks"))
