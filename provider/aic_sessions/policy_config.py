@@ -45,7 +45,8 @@ def pulumi_json(root: Path, *args: str, optional: bool = False) -> Any | None:
         if optional:
             return None
         raise PolicyConfigError(
-            f"`pulumi {' '.join(args)}` failed: {proc.stderr.strip() or proc.stdout.strip()}. "
+            # stderr only: stdout of `config --show-secrets` may hold decrypted secrets
+            f"`pulumi {' '.join(args)}` failed: {proc.stderr.strip() or 'no message'}. "
             "Every stack in stacks/ must exist in this backend (pulumi stack init <name>) and be "
             "readable with the configured passphrase."
         )
