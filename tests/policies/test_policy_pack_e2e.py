@@ -23,7 +23,7 @@ def project(
     tmp_path: Path, env: dict[str, str], emulator: EmulatorServer, stacks: dict
 ) -> PulumiCLI:
     directory = copy_project(tmp_path / "project")
-    shutil_copy_policies(directory)
+    copy_policy_settings(directory)
     for name, config in stacks.items():
         write_stack(directory, name, {"baseUrl": emulator.base_url, **config})
     cli = emulator_cli(directory, env, emulator)
@@ -32,7 +32,7 @@ def project(
     return cli
 
 
-def shutil_copy_policies(directory: Path) -> None:
+def copy_policy_settings(directory: Path) -> None:
     """policy_config reads policies/environments.yaml from the project root."""
     (directory / "policies").mkdir()
     (directory / "policies" / "environments.yaml").write_text(
@@ -40,11 +40,13 @@ def shutil_copy_policies(directory: Path) -> None:
     )
 
 
-def write_policy_config(cli: PulumiCLI, stack: str, path: Path) -> None:
+def write_policy_config(
+    cli: PulumiCLI, stack: str, path: Path, check: bool = True
+) -> subprocess.CompletedProcess[str]:
     """What scripts/policy-check does before each preview."""
     command = [str(REPO_ROOT / ".venv/bin/python"), "-m", "aic_sessions.policy_config"]
     command += ["--stack", stack, "--output", str(path), "--root", str(cli.cwd)]
-    subprocess.run(command, env=cli.env, check=True, capture_output=True, text=True)
+    return subprocess.run(command, env=cli.env, check=check, capture_output=True, text=True)
 
 
 def preview(cli: PulumiCLI, stack: str, *extra: str) -> subprocess.CompletedProcess[str]:
@@ -216,8 +218,6 @@ def test_policy_config_fails_closed_when_a_stack_cannot_be_read(
     write_stack(
         cli.cwd, "prod", {"environment": "prod", "baseUrl": aic_emulator.base_url, "realms": given}
     )
-    command = [str(REPO_ROOT / ".venv/bin/python"), "-m", "aic_sessions.policy_config"]
-    command += ["--stack", "staging", "--output", str(tmp_path / "c.json"), "--root", str(cli.cwd)]
-    proc = subprocess.run(command, env=cli.env, capture_output=True, text=True, check=False)
+    proc = write_policy_config(cli, "staging", tmp_path / "c.json", check=False)
     assert proc.returncode == 1
     assert "must exist in this backend" in proc.stderr

@@ -16,7 +16,7 @@ from pydantic import Field
 from aic_sessions.client.errors import AdminApiError
 from aic_sessions.client.models import AuthenticationSettingsPatch, SessionServicePatch
 
-from .base import RealmInputs, SessionProvider, carried_prior, gone_on_404, managed_keys
+from .base import RealmInputs, SessionProvider, as_int, carried_prior, gone_on_404, managed_keys
 
 if TYPE_CHECKING:
     from aic_sessions.client.client import AdminClient
@@ -122,8 +122,8 @@ def _restore(client: AdminClient, realm: str, prior: dict[str, Any]) -> None:
             realm, AuthenticationSettingsPatch(stateless_sessions=prior["clientSideSessions"])
         )
     timeouts = SessionServicePatch.model_construct(
-        max_session_time=_int(prior.get("maxSessionTimeMinutes")),
-        max_idle_time=_int(prior.get("maxIdleTimeMinutes")),
+        max_session_time=as_int(prior.get("maxSessionTimeMinutes")),
+        max_idle_time=as_int(prior.get("maxIdleTimeMinutes")),
     )
     if timeouts.to_api()["dynamic"]:
         client.update_session_service(realm, timeouts)
@@ -134,10 +134,6 @@ def _restore_quietly(client: AdminClient, realm: str, prior: dict[str, Any]) -> 
         _restore(client, realm, prior)
     except AdminApiError as exc:  # the original failure is the one to report
         pulumi.log.warn(f"{realm}: could not put back the prior session settings: {exc}")
-
-
-def _int(value: Any) -> int | None:
-    return None if value is None else int(value)
 
 
 class AuthenticatedSessionSettings(

@@ -144,6 +144,11 @@ class SessionProvider(ResourceProvider):
         return f"{kind}:{props['realm']}@{props['baseUrl']}"
 
 
+def as_int(value: Any) -> int | None:
+    """Numbers arrive from the engine as floats; AM wants integers."""
+    return None if value is None else int(value)
+
+
 def managed_keys(props: dict[str, Any], keys: Iterable[str]) -> set[str]:
     """The optional attributes a resource manages: those its inputs set."""
     return {key for key in keys if props.get(key) is not None}

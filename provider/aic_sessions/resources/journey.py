@@ -20,7 +20,7 @@ from aic_sessions.client.models import (
     StateManagement,
 )
 
-from .base import RealmInputs, SessionProvider, carried_prior, gone_on_404
+from .base import RealmInputs, SessionProvider, as_int, carried_prior, gone_on_404
 
 AIC_HOST_SUFFIXES = (".forgeblocks.com", ".forgerock.io", ".pingone.com", ".pingidentity.com")
 
@@ -119,7 +119,7 @@ class JourneySessionSettingsProvider(SessionProvider):
         }
         for field in ("max_duration", "suspended_timeout"):
             if field in restore:
-                restore[field] = _int(restore[field])
+                restore[field] = as_int(restore[field])
         # Prior values are the tenant's own: put them back as they were, without our bounds.
         patch = AuthenticationSettingsPatch.model_construct(**restore)
         if patch:
@@ -133,10 +133,6 @@ _PATCH_FIELDS = {
     "suspended_timeout": "suspendedTimeoutMinutes",
     "allowlisting": "allowlisting",
 }
-
-
-def _int(value: Any) -> int | None:
-    return None if value is None else int(value)
 
 
 class JourneySessionSettings(pulumi.dynamic.Resource, module="aic", name="JourneySessionSettings"):
