@@ -47,10 +47,6 @@ def target(request: pytest.FixtureRequest) -> Iterator[Target]:
         with sa_client(emulator) as client:
             yield Target(client, "alpha", "demo", SecretStr("Ch4ng3!t"))
         return
-    if os.environ.get("AIC_CONTRACT_TENANT") != "1":
-        pytest.skip(
-            "real-tenant contract run not configured (AIC_CONTRACT_TENANT=1 and AIC_* variables)"
-        )
     with AdminClient(ConnectionSettings.from_env()) as client:
         yield Target(
             client,
