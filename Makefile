@@ -9,7 +9,7 @@ VENV_PY := $(VENV)/bin/python
 STACK ?= dev
 WITH_ENGINE := scripts/with-engine
 
-.PHONY: help setup venv engine pulumi-path up test lint clean policy-check
+.PHONY: help setup venv engine pulumi-path up policy-check test bench lint clean frodo emulator
 
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-14s %s\n", $$1, $$2}'
@@ -41,13 +41,12 @@ test: setup ## Run the whole test suite (fails when no test ran)
 	if [ $$rc -eq 5 ]; then echo "make test: pytest collected no tests; that is a failure" >&2; fi; \
 	exit $$rc
 
-.PHONY: bench
 bench: setup ## Benchmarks against the engine's floor and frodo-cli; writes docs/benchmarks.md
 	$(WITH_ENGINE) $(VENV_PY) bench/run.py
 
 lint: setup ## ruff and mypy
-	$(VENV)/bin/ruff check provider emulator policies tests __main__.py
-	$(VENV)/bin/ruff format --check provider emulator policies tests __main__.py
+	$(VENV)/bin/ruff check provider emulator policies tests bench __main__.py
+	$(VENV)/bin/ruff format --check provider emulator policies tests bench __main__.py
 	$(VENV)/bin/mypy
 
 clean: ## Remove local state and the virtualenv (the engine cache stays)
@@ -55,8 +54,6 @@ clean: ## Remove local state and the virtualenv (the engine cache stays)
 
 FLAVOUR ?= aic
 PORT ?= 8080
-
-.PHONY: frodo emulator
 
 frodo: ## Install frodo-cli (a real AM/AIC client, for the emulator tests) if missing
 	@test -x tools/frodo/node_modules/.bin/frodo || npm ci --prefix tools/frodo --no-audit --no-fund
