@@ -78,6 +78,10 @@ class NotFound(EmulatorError):
     status = 404
 
 
+class Conflict(EmulatorError):
+    status = 409
+
+
 class MethodNotAllowed(EmulatorError):
     status = 405
 

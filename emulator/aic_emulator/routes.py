@@ -139,8 +139,21 @@ def session_service(realm: str) -> Response:
     require_admin()
     parsed, version = api_version(CONFIG_VERSIONS)
     store = emulator().store
+    if request.method == "POST" and request.args.get("_action") == "nextdescendents":
+        store.get_session_service(realm)
+        return json_response({"result": []}, version=version)  # no sub-configurations
+    if request.method == "POST":
+        _require_action("create")
+        doc = store.add_session_service(realm, json_body(require_json=True))
+        response = document_response(doc, parsed, version)
+        response.status_code = 201
+        return response
+    if request.method == "DELETE":
+        store.remove_session_service(realm)
+        return json_response({"_rev": "0", "success": True}, version=version)
     if request.method == "PUT":
-        doc = store.put_session_service(realm, json_body(require_json=True))
+        if_match = request.headers.get("If-Match") is not None
+        doc = store.put_session_service(realm, json_body(require_json=True), if_match)
     else:
         doc = store.get_session_service(realm)
     return document_response(doc, parsed, version)
@@ -148,7 +161,7 @@ def session_service(realm: str) -> Response:
 
 REALM_RESOURCES: dict[str, tuple[set[str], Callable[[str], Response]]] = {
     "realm-config/authentication": ({"GET", "PUT", "POST"}, realm_authentication),
-    "realm-config/services/session": ({"GET", "PUT"}, session_service),
+    "realm-config/services/session": ({"GET", "PUT", "POST", "DELETE"}, session_service),
     "authenticate": ({"POST"}, auth_routes.authenticate),
     "sessions": ({"GET", "POST"}, auth_routes.sessions),
     "sessions/": ({"GET", "POST"}, auth_routes.sessions),

@@ -11,11 +11,13 @@
 
 from __future__ import annotations
 
+import base64
+import binascii
 import time
 import uuid
 from typing import Any
 
-from aic_emulator import tokens
+from aic_emulator import defaults, tokens
 from aic_emulator.errors import BadRequest, LoginFailure, Unauthorized
 from aic_emulator.state import StoreBase
 
@@ -84,7 +86,7 @@ class SessionOps(StoreBase):
         if trees["authenticationSessionsStateManagement"] == "JWT":
             claims["state"] = {"node": "credentials", "tree": tree}
         else:
-            journey_id = str(uuid.uuid4())
+            journey_id = tokens.journey_reference()
             self.state["journeys"][journey_id] = {
                 "realm": realm,
                 "tree": tree,
@@ -92,14 +94,10 @@ class SessionOps(StoreBase):
             }
             claims["sessionId"] = journey_id
         auth_id = tokens.sign_auth_id(claims, self._secret(realm))
-        return {
-            "authId": auth_id,
-            "callbacks": login_callbacks(),
-            "header": "Sign In",
-            "description": "",
-            "template": "",
-            "stage": "",
-        }
+        answer = {"authId": auth_id, "callbacks": login_callbacks()}
+        if self.flavour == "am":  # AIC answers with these two keys only (recorded)
+            answer.update(header="Sign In", description="", template="", stage="")
+        return answer
 
     def _continue_journey(self, realm: str, body: dict[str, Any]) -> dict[str, Any]:
         claims = tokens.verify_auth_id(str(body["authId"]), self._secret(realm))
@@ -115,7 +113,13 @@ class SessionOps(StoreBase):
         return self._login(realm, username, password)
 
     def _secret(self, realm: str) -> bytes:
-        return str(self.realm(realm)["secret"]).encode()
+        """The authId HMAC key: the base64-decoded signing secret, as AM uses it (observed on
+        OpenAM 16). A secret that is not base64 (an unresolved reference) keys by its text."""
+        text = str(self.realm(realm)["secret"])
+        try:
+            return base64.b64decode(text, validate=True)
+        except (binascii.Error, ValueError):
+            return text.encode()
 
     def _login(self, realm: str, username: str, password: str) -> dict[str, Any]:
         users = self.realm(realm)["users"]
@@ -127,8 +131,16 @@ class SessionOps(StoreBase):
         success = "/am/console" if realm == "/" else urls[0]
         return {"tokenId": token, "successUrl": success, "realm": realm}
 
+    def _session_limits(self, realm: str) -> dict[str, Any]:
+        """The realm's Session service values; where it has none (or a null), the global ones."""
+        limits = dict(defaults.session_service()["dynamic"])
+        service = self.realm(realm)["sessionService"]
+        if service is not None:
+            limits.update({k: v for k, v in service["dynamic"].items() if v is not None})
+        return limits
+
     def _create_session(self, realm: str, username: str) -> str:
-        limits = self.realm(realm)["sessionService"]["dynamic"]
+        limits = self._session_limits(realm)
         now = self.now()
         session = {
             "username": username,

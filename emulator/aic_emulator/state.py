@@ -8,6 +8,7 @@ expire journeys, sessions and tokens without sleeping.
 
 from __future__ import annotations
 
+import base64
 import json
 import os
 import secrets
@@ -32,10 +33,12 @@ def realm_name(parts: list[str]) -> str:
 
 def new_realm(flavour: str, name: str) -> dict[str, Any]:
     """A realm in its default state, with a generated signing secret and the demo user."""
-    secret = secrets.token_urlsafe(32)
+    secret = base64.b64encode(secrets.token_bytes(32)).decode()
     return {
         "authentication": defaults.realm_authentication(flavour, name),
-        "sessionService": defaults.session_service(),
+        # Self-managed AM: a new sub-realm has no Session service until one is added (observed
+        # on OpenAM 16: GET 404); AIC realms have it.
+        "sessionService": None if flavour == "am" and name != "/" else defaults.session_service(),
         "secret": secret,
         "tenantSecret": secret,
         "secretRef": None,

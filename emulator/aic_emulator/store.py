@@ -10,7 +10,7 @@ from __future__ import annotations
 import copy
 import hashlib
 import uuid
-from typing import Any
+from typing import Any, cast
 
 from aic_emulator import defaults
 from aic_emulator.documents import (
@@ -21,7 +21,7 @@ from aic_emulator.documents import (
     merge_typed,
     validate_partial,
 )
-from aic_emulator.errors import BadRequest, NotAvailableInCloud, NotFound
+from aic_emulator.errors import BadRequest, Conflict, NotAvailableInCloud, NotFound
 from aic_emulator.oauth import OAuthOps, generate_rsa_jwk
 from aic_emulator.sessions import SessionOps
 from aic_emulator.state import (
@@ -111,23 +111,57 @@ class ConfigOps(StoreBase):
 
     def get_session_service(self, name: str) -> dict[str, Any]:
         with self.lock:
-            return copy.deepcopy(self._config_realm(name)["sessionService"])
+            return copy.deepcopy(self._session_service(name))
 
-    def put_session_service(self, name: str, body: Any) -> dict[str, Any]:
+    def put_session_service(self, name: str, body: Any, if_match: bool) -> dict[str, Any]:
+        """Partial PUT. On a realm without the service it adds it: with `If-Match` from the
+        defaults, without it the attributes not sent are null (observed on OpenAM 16)."""
         with self.lock:
-            doc = self._config_realm(name)["sessionService"]
-            flat = flatten(body, {"dynamic"})
-            sections = attribute_sections(doc)
-            validate_partial(flat, sections, defaults.SESSION_ATTRIBUTE_TYPES)
-            apply_partial(doc, flat, sections)
+            realm = self._config_realm(name)
+            flat = self._session_attributes(body)
+            if realm["sessionService"] is None:
+                doc = defaults.session_service()
+                if not if_match:
+                    doc["dynamic"] = dict.fromkeys(doc["dynamic"])
+                realm["sessionService"] = doc
+            doc = realm["sessionService"]
+            apply_partial(doc, flat, attribute_sections(doc))
             return copy.deepcopy(doc)
 
-    def signing_key(self, name: str) -> bytes:
+    def add_session_service(self, name: str, body: Any) -> dict[str, Any]:
+        """`_action=create`: 409 when the realm has the service already."""
         with self.lock:
-            return str(self.realm(name)["secret"]).encode()
+            realm = self._config_realm(name)
+            if realm["sessionService"] is not None:
+                raise Conflict("Service already exists")
+            flat = self._session_attributes(body)
+            doc = defaults.session_service()
+            apply_partial(doc, flat, attribute_sections(doc))
+            realm["sessionService"] = doc
+            return copy.deepcopy(doc)
+
+    def remove_session_service(self, name: str) -> None:
+        with self.lock:
+            self._session_service(name)
+            self._config_realm(name)["sessionService"] = None
+
+    def _session_service(self, name: str) -> dict[str, Any]:
+        doc = self._config_realm(name)["sessionService"]
+        if doc is None:
+            raise NotFound("Not Found")
+        return cast(dict[str, Any], doc)
+
+    @staticmethod
+    def _session_attributes(body: Any) -> dict[str, Any]:
+        template = defaults.session_service()
+        flat = flatten(body, {"dynamic"})
+        validate_partial(flat, attribute_sections(template), defaults.SESSION_ATTRIBUTE_TYPES)
+        return flat
 
     def secret_digest(self, name: str) -> str:
-        return hashlib.sha256(self.signing_key(name)).hexdigest()
+        """sha256 of the secret text in effect (what was written), for tests."""
+        with self.lock:
+            return hashlib.sha256(str(self.realm(name)["secret"]).encode()).hexdigest()
 
     def add_user(self, realm: str, username: str, password: str) -> None:
         if not username or not isinstance(password, str):

@@ -10,7 +10,10 @@ the session travels with the token and nothing is stored.
 from __future__ import annotations
 
 import base64
+import binascii
 import hashlib
+import hmac
+import json
 import secrets
 import struct
 from typing import Any
@@ -63,22 +66,38 @@ def client_side_claims(token: str, key: bytes) -> dict[str, Any] | None:
     return claims
 
 
-def _hmac_key(secret: bytes) -> bytes:
-    """The HMAC key derived from a secret of any length (SHA-256 of it)."""
-    return hashlib.sha256(secret).digest()
+def journey_reference() -> str:
+    """The `sessionId` of a server-side journey, as AIC writes it (`type=CTS_AUTH`)."""
+    return _reference("CTS_AUTH")
 
 
 def sign_auth_id(claims: dict[str, Any], secret: bytes) -> str:
-    """A journey authId: a JWT signed (HS256) with the realm's signing secret."""
-    return jwt.encode(claims, _hmac_key(secret), algorithm="HS256")
+    """A journey authId: an HS256 JWT keyed by the realm's decoded signing secret, as AM does
+    (observed on OpenAM 16; not a hash of it). Signed by hand: AM allows 128-bit keys, which
+    PyJWT warns about."""
+    header = _b64url(json.dumps({"typ": "JWT", "alg": "HS256"}, separators=(",", ":")).encode())
+    payload = _b64url(json.dumps(claims, separators=(",", ":")).encode())
+    signature = hmac.new(secret, f"{header}.{payload}".encode(), hashlib.sha256).digest()
+    return f"{header}.{payload}.{_b64url(signature)}"
 
 
 def verify_auth_id(auth_id: str, secret: bytes) -> dict[str, Any] | None:
     """The claims of an authId, or None if its signature does not verify with `secret`."""
-    try:
-        claims: dict[str, Any] = jwt.decode(
-            auth_id, _hmac_key(secret), algorithms=["HS256"], options={"verify_exp": False}
-        )
-    except jwt.PyJWTError:
+    parts = auth_id.split(".")
+    if len(parts) != 3:
         return None
-    return claims
+    expected = hmac.new(secret, f"{parts[0]}.{parts[1]}".encode(), hashlib.sha256).digest()
+    try:
+        valid = hmac.compare_digest(expected, _unb64url(parts[2]))
+        claims = json.loads(_unb64url(parts[1])) if valid else None
+    except (ValueError, binascii.Error):
+        return None
+    return claims if isinstance(claims, dict) else None
+
+
+def _b64url(data: bytes) -> str:
+    return base64.urlsafe_b64encode(data).decode().rstrip("=")
+
+
+def _unb64url(text: str) -> bytes:
+    return base64.urlsafe_b64decode(text + "=" * (-len(text) % 4))

@@ -107,7 +107,7 @@ def test_end_user_session_round_trip(target: Target) -> None:
     client, realm = target.client, target.realm
     token = client.authenticate_user(realm, target.username, target.password)
     try:
-        info = client.session_info(realm, token)
+        info = client.session_info(realm, token, target.username)
         kind = classify_token(token.get_secret_value())
         stored = client.query_sessions(realm, info.username)
         assert (kind is TokenKind.SERVER_SIDE) == bool(stored)

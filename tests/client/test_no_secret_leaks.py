@@ -32,7 +32,7 @@ def test_service_account_flows_leak_nothing(
             "alpha", AuthenticationSettingsPatch(shared_secret=SecretStr(SIGNING_SECRET))
         )
         token = client.authenticate_user("alpha", "demo", SecretStr(USER_PASSWORD))
-        client.session_info("alpha", token)
+        client.session_info("alpha", token, "demo")
         errors = []
         for bad in (
             lambda: client.authenticate_user("alpha", "demo", SecretStr("wrong-" + USER_PASSWORD)),

@@ -136,7 +136,7 @@ def test_own_session_actions_need_no_admin_credentials(aic_emulator: EmulatorSer
     )
     with AdminClient(broken) as client:
         token = client.authenticate_user("alpha", "demo", SecretStr("Ch4ng3!t"))
-        assert client.session_info("alpha", token).username == "demo"
+        assert client.session_info("alpha", token, "demo").username == "demo"
         client.logout("alpha", token)
 
 

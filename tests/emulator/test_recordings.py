@@ -24,7 +24,10 @@ REPO_ROOT = Path(__file__).resolve().parents[2]
 RECORDED = REPO_ROOT.parent / "shared" / "fixtures" / "recorded"
 HAR_FILES = sorted(RECORDED.glob("*.har"))
 RECORDED_USERS = {
-    "aic": [("alpha", "vscheuber@gmail.com", "Password1!")],
+    "aic": [
+        ("alpha", "vscheuber@gmail.com", "Password1!"),
+        ("alpha", "user@example.com", "<redacted>"),  # the two-step recording's redacted user
+    ],
     "am": [("root", "amadmin", "TriVir#1")],
 }
 FORWARDED = {"accept-api-version", "content-type", "x-openam-username", "x-openam-password"}
@@ -126,8 +129,9 @@ class Replayer:
 
     def learn(self, entry: dict[str, Any], response: requests.Response) -> None:
         text = entry["response"]["content"].get("text") or ""
-        if '"tokenId"' in text and response.ok:
-            self.tokens[json.loads(text)["tokenId"]] = response.json()["tokenId"]
+        for key in ("tokenId", "authId"):  # an authId is signed with the realm's own secret
+            if f'"{key}"' in text and response.ok:
+                self.tokens[json.loads(text)[key]] = response.json()[key]
 
 
 def header(entry: dict[str, Any], name: str) -> str | None:

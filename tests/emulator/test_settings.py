@@ -185,9 +185,9 @@ def test_concurrent_disjoint_partial_puts_lose_nothing(aic_emulator: EmulatorSer
     assert all(flat[name] == 50 for name in attributes)
 
 
-def test_session_service_get_and_partial_put(am_emulator: EmulatorServer) -> None:
-    url = f"{am_emulator.base_url}{ALPHA}/realm-config/services/session"
-    hdrs = headers(am_emulator)
+def test_session_service_get_and_partial_put(aic_emulator: EmulatorServer) -> None:
+    url = f"{aic_emulator.base_url}{ALPHA}/realm-config/services/session"
+    hdrs = headers(aic_emulator)
     doc = requests.get(url, headers=hdrs, timeout=10).json()
     assert doc["dynamic"] == {
         "maxIdleTime": 30,
@@ -199,3 +199,28 @@ def test_session_service_get_and_partial_put(am_emulator: EmulatorServer) -> Non
     assert answer.json()["dynamic"]["maxIdleTime"] == 5
     assert answer.json()["dynamic"]["maxSessionTime"] == 120
     assert requests.put(url, headers=hdrs, json={"maxIdleTime": "x"}, timeout=10).status_code == 400
+
+
+def test_am_realm_session_service_is_absent_until_added(am_emulator: EmulatorServer) -> None:
+    """As on OpenAM 16: a new realm has no Session service (404); `_action=create` adds it
+    (201, then 409); DELETE removes it; a PUT without If-Match on an absent service nulls the
+    attributes not sent."""
+    url = f"{am_emulator.base_url}{ALPHA}/realm-config/services/session"
+    hdrs = headers(am_emulator)
+    assert requests.get(url, headers=hdrs, timeout=10).status_code == 404
+    body = {"dynamic": {"maxSessionTime": 100}}
+    created = requests.post(url, params={"_action": "create"}, headers=hdrs, json=body, timeout=10)
+    assert created.status_code == 201
+    assert created.json()["dynamic"]["maxSessionTime"] == 100
+    assert created.json()["dynamic"]["maxIdleTime"] == 30
+    again = requests.post(url, params={"_action": "create"}, headers=hdrs, json=body, timeout=10)
+    assert again.status_code == 409
+    assert requests.delete(url, headers=hdrs, timeout=10).status_code == 200
+    assert requests.get(url, headers=hdrs, timeout=10).status_code == 404
+    nulled = requests.put(url, headers=hdrs, json=body, timeout=10).json()["dynamic"]
+    assert nulled == {
+        "maxSessionTime": 100,
+        "maxIdleTime": None,
+        "quotaLimit": None,
+        "maxCachingTime": None,
+    }

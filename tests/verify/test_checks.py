@@ -110,6 +110,13 @@ def test_unrecognised_token_form() -> None:
         (errors.InvalidRequestError(CONTEXT, "", status=400), Phase.ADMIN, "unexpected-answer"),
         (errors.ConflictError(CONTEXT, "", status=409), Phase.ADMIN, "unexpected-answer"),
         (errors.RedirectedError(CONTEXT, "", status=302), Phase.ADMIN, "base-url-redirects"),
+        (
+            errors.UnsupportedApiVersion(CONTEXT, "", status=404),
+            Phase.ADMIN,
+            "api-version-unsupported",
+        ),
+        (errors.WriteNotAppliedError(CONTEXT, ""), Phase.ADMIN, "unexpected-answer"),
+        (errors.UnexpectedAnswerError(CONTEXT, ""), Phase.ADMIN, "unexpected-answer"),
     ],
 )
 def test_each_client_error_has_its_causes(error: AdminApiError, phase: Phase, code: str) -> None:
@@ -135,4 +142,7 @@ def test_no_client_error_class_is_left_out_of_the_mapping_test() -> None:
         "RedirectedError",
         "ServerError",
         "TransportError",
+        "UnexpectedAnswerError",
+        "UnsupportedApiVersion",
+        "WriteNotAppliedError",
     }

@@ -18,7 +18,7 @@ from typing import Any
 
 import jwt
 
-from .errors import AdminApiError, AuthenticationError
+from .errors import AdminApiError, AuthenticationError, UnexpectedAnswerError
 from .settings import AdminAuth, BearerAuth, ServiceAccountAuth
 from .transport import Authenticator, Call, Transport
 
@@ -124,16 +124,7 @@ class AdminAuthenticator:
 
     def cookie_name(self) -> str:
         if self._cookie_name is None:
-            info = self._transport.json(
-                Call(
-                    "Reading server information (cookie name)",
-                    "GET",
-                    "/json/serverinfo/*",
-                    api_version="resource=1.1",
-                    authenticated=False,
-                )
-            )
-            self._cookie_name = str(info.get("cookieName") or "iPlanetDirectoryPro")
+            self._cookie_name = server_cookie_name(self._transport)
         return self._cookie_name
 
     def _login(self) -> tuple[dict[str, str], float]:
@@ -172,6 +163,25 @@ class BearerAuthenticator:
 
     def invalidate(self, used: Mapping[str, str]) -> None:
         """A pre-issued token cannot be refreshed; the 401 surfaces to the caller."""
+
+
+def server_cookie_name(transport: Transport) -> str:
+    """The session cookie's name from `serverinfo/*` (no credentials needed)."""
+    info = transport.json(
+        Call(
+            "Reading server information (cookie name)",
+            "GET",
+            "/json/serverinfo/*",
+            api_version="resource=1.1",
+            authenticated=False,
+        )
+    )
+    name = info.get("cookieName") if isinstance(info, dict) else None
+    if not name:
+        raise UnexpectedAnswerError(
+            None, "serverinfo/* did not name the session cookie (cookieName)."
+        )
+    return str(name)
 
 
 def make_authenticator(

@@ -11,8 +11,15 @@ from typing import Any
 
 from pydantic import SecretStr
 
-from .auth import make_authenticator
-from .errors import AuthenticationError
+from .auth import make_authenticator, server_cookie_name
+from .dialects import Dialect, Negotiator
+from .errors import (
+    AuthenticationError,
+    NotFoundError,
+    RequestContext,
+    UnexpectedAnswerError,
+    WriteNotAppliedError,
+)
 from .models import (
     AuthenticationSettings,
     AuthenticationSettingsPatch,
@@ -20,6 +27,7 @@ from .models import (
     SessionServicePatch,
     SessionServiceSettings,
     StoredSession,
+    unconfirmed,
 )
 from .realms import realm_display, realm_path
 from .settings import ConnectionSettings
@@ -28,9 +36,7 @@ from .transport import Call, Transport
 AUTHN_API = "protocol=1.0,resource=1.0"
 SESSION_SERVICE_API = "protocol=2.0,resource=1.0"
 LOGIN_API = "resource=2.0, protocol=1.0"
-SESSION_INFO_API = "resource=4.0"
-SESSION_QUERY_API = "resource=5.1, protocol=1.0"
-OWN_TOKEN_ACTIONS = frozenset({"getSessionInfo", "logout"})
+WRITE_ONLY = frozenset({"security.sharedSecret"})  # never reads back; see SigningSecret
 
 
 class AdminClient:
@@ -40,6 +46,8 @@ class AdminClient:
         self.settings = settings
         self.transport = transport or Transport(settings)
         self.transport.authenticator = make_authenticator(settings.auth, self.transport)
+        self.dialects = Negotiator()
+        self._cookie_name: str | None = None
 
     def __repr__(self) -> str:
         return f"AdminClient(base_url={self.settings.base_url!r}, auth={self.settings.auth.method})"
@@ -66,14 +74,18 @@ class AdminClient:
         """Partial PUT of only the attributes set in `patch` (AM leaves the others unchanged)."""
         if not patch:
             return self.read_authentication_settings(realm)
+        sent = patch.to_api()
         call = self._authn_call(
             f"Updating authentication settings ({', '.join(_names(patch))})",
             "PUT",
             realm,
-            json=patch.to_api(),
+            json=sent,
         )
         response = self.transport.send(call)
-        return AuthenticationSettings.from_api(response.json(), response.headers.get("ETag"))
+        body = response.json()
+        skip = WRITE_ONLY if patch.shared_secret is not None else frozenset()
+        _confirm(call, sent, body, skip)
+        return AuthenticationSettings.from_api(body, response.headers.get("ETag"))
 
     def authentication_settings_schema(self, realm: str) -> dict[str, Any]:
         call = self._authn_call(
@@ -97,17 +109,52 @@ class AdminClient:
 
     # Realm Session service ---------------------------------------------------------------------
 
-    def read_session_service(self, realm: str) -> SessionServiceSettings:
+    def read_session_service(self, realm: str) -> SessionServiceSettings | None:
+        """The realm's Session service, or None where the realm has not added it (AM: 404)."""
         call = self._session_service_call("Reading the Session service", "GET", realm)
-        return SessionServiceSettings.from_api(self.transport.json(call))
+        try:
+            return SessionServiceSettings.from_api(self.transport.json(call))
+        except NotFoundError as exc:
+            if _realm_missing(exc):
+                raise
+            return None
 
     def update_session_service(
         self, realm: str, patch: SessionServicePatch
     ) -> SessionServiceSettings:
+        """Partial PUT of an existing service (`If-Match: *`: on AM a PUT without it nulls the
+        attributes not sent when the service is absent)."""
+        sent = patch.to_api()
         call = self._session_service_call(
-            "Updating the Session service", "PUT", realm, json=patch.to_api()
+            "Updating the Session service", "PUT", realm, json=sent, headers={"If-Match": "*"}
         )
-        return SessionServiceSettings.from_api(self.transport.json(call))
+        body = self.transport.json(call)
+        _confirm(call, sent, body)
+        return SessionServiceSettings.from_api(body)
+
+    def add_session_service(self, realm: str, patch: SessionServicePatch) -> SessionServiceSettings:
+        """Add the Session service to a realm that lacks it; unsent attributes get AM's defaults."""
+        sent = patch.to_api()
+        call = self._session_service_call(
+            "Adding the Session service",
+            "POST",
+            realm,
+            params={"_action": "create"},
+            json=sent,
+            idempotent=False,
+        )
+        body = self.transport.json(call)
+        _confirm(call, sent, body)
+        return SessionServiceSettings.from_api(body)
+
+    def remove_session_service(self, realm: str) -> None:
+        """Remove the realm's Session service (back to the global defaults); gone already is ok."""
+        call = self._session_service_call("Removing the Session service", "DELETE", realm)
+        try:
+            self.transport.send(call)
+        except NotFoundError as exc:
+            if _realm_missing(exc):
+                raise
 
     def _session_service_call(self, operation: str, method: str, realm: str, **kw: Any) -> Call:
         return Call(
@@ -151,58 +198,151 @@ class AdminClient:
             )
         return SecretStr(body["tokenId"])
 
-    def session_info(self, realm: str, token: SecretStr) -> SessionInfo:
-        call = self._sessions_call(
-            "Reading session information",
-            realm,
-            "getSessionInfo",
-            {"tokenId": token.get_secret_value()},
+    def start_journey(self, realm: str) -> str | None:
+        """Start the realm's default journey without credentials; its `authId` (a JWT signed with
+        the realm's signing secret), or None when the first answer carries none."""
+        call = Call(
+            "Starting a login journey",
+            "POST",
+            f"/json{realm_path(realm)}/authenticate",
+            realm=realm_display(realm),
+            api_version=LOGIN_API,
+            headers={"Content-Type": "application/json"},
+            json={},
+            authenticated=False,
         )
-        return SessionInfo.model_validate(self.transport.json(call))
+        body = self.transport.json(call)
+        auth_id = body.get("authId") if isinstance(body, dict) else None
+        return str(auth_id) if auth_id else None
+
+    def session_info(self, realm: str, token: SecretStr, username: str) -> SessionInfo:
+        """The session of `token`, which must belong to `username`.
+
+        Sent without the admin's credentials, with the token where the negotiated API version
+        reads it; an answer about anyone else (OpenAM answers for the caller's own cookie when
+        it ignores a token) is an error, never taken as the user's session.
+        """
+        body = self._own_token_action("Reading session information", realm, "getSessionInfo", token)
+        if not isinstance(body, dict) or body.get("valid") is False:
+            raise NotFoundError(
+                self._sessions_context("Reading session information", realm),
+                "The server says the session is not valid (logged out or expired).",
+            )
+        info = SessionInfo.model_validate(body)
+        if info.username.lower() != username.lower():
+            raise UnexpectedAnswerError(
+                self._sessions_context("Reading session information", realm),
+                f"The answer describes the session of {info.username!r}, not of {username!r}.",
+            )
+        return info
 
     def query_sessions(self, realm: str, username: str) -> list[StoredSession]:
         """The server-side sessions of one user in one realm (client-side ones are never listed)."""
         query = (
             f"username eq {json.dumps(username)} and realm eq {json.dumps(realm_display(realm))}"
         )
-        call = Call(
-            f"Querying sessions of {username!r}",
-            "GET",
-            f"/json{realm_path(realm)}/sessions",
-            realm=realm_display(realm),
-            api_version=SESSION_QUERY_API,
-            params={"_queryFilter": query},
-        )
-        body = self.transport.json(call)
+
+        def send(dialect: Dialect) -> Any:
+            return self.transport.json(
+                Call(
+                    f"Querying sessions of {username!r}",
+                    "GET",
+                    f"/json{realm_path(realm)}/sessions",
+                    realm=realm_display(realm),
+                    api_version=dialect.version,
+                    params={"_queryFilter": query},
+                )
+            )
+
+        body = self.dialects.call("session-query", send)
         return [StoredSession.model_validate(item) for item in body.get("result", [])]
 
     def logout(self, realm: str, token: SecretStr) -> None:
-        call = self._sessions_call(
-            "Logging out", realm, "logout", {"tokenId": token.get_secret_value()}
-        )
-        self.transport.send(call)
+        self._own_token_action("Logging out", realm, "logout", token)
 
     def logout_by_handle(self, realm: str, handles: list[str]) -> None:
-        call = self._sessions_call(
-            "Logging out sessions", realm, "logoutByHandle", {"sessionHandles": handles}
-        )
-        self.transport.send(call)
+        def send(dialect: Dialect) -> Any:
+            return self.transport.send(
+                self._sessions_call(
+                    "Logging out sessions",
+                    realm,
+                    dialect,
+                    "logoutByHandle",
+                    json={"sessionHandles": handles},
+                )
+            )
 
-    def _sessions_call(self, operation: str, realm: str, action: str, body: dict[str, Any]) -> Call:
-        """Actions on the session whose token is in the body need no admin credentials (as the
-        recorded getSessionInfo shows), so a test session can be logged out even when the admin
-        identity is broken; the other actions are the admin's."""
+        self.dialects.call("session-actions", send)
+
+    def _own_token_action(self, operation: str, realm: str, action: str, token: SecretStr) -> Any:
+        """An action on the session of `token`, as that session: no admin credentials are sent
+        (the recorded AM traffic does the same), so cleanup works with a broken admin identity."""
+
+        def send(dialect: Dialect) -> Any:
+            secret = token.get_secret_value()
+            if dialect.token_in_body:
+                body, headers = {"tokenId": secret}, {}
+            else:
+                body, headers = {}, {self.cookie_name(): secret}
+            call = self._sessions_call(
+                operation, realm, dialect, action, json=body, headers=headers, authenticated=False
+            )
+            return self.transport.json(call)
+
+        return self.dialects.call("session-actions", send)
+
+    def cookie_name(self) -> str:
+        """The session cookie's name (`serverinfo/*`), which older APIs also read as a header."""
+        if self._cookie_name is None:
+            self._cookie_name = server_cookie_name(self.transport)
+        return self._cookie_name
+
+    def _sessions_call(
+        self,
+        operation: str,
+        realm: str,
+        dialect: Dialect,
+        action: str,
+        *,
+        json: dict[str, Any],
+        headers: dict[str, str] | None = None,
+        authenticated: bool = True,
+    ) -> Call:
         return Call(
             operation,
             "POST",
             f"/json{realm_path(realm)}/sessions/",
             realm=realm_display(realm),
-            api_version=SESSION_INFO_API,
+            api_version=dialect.version,
             params={"_action": action},
-            json=body,
-            headers={"Content-Type": "application/json"},
-            authenticated=action not in OWN_TOKEN_ACTIONS,
+            json=json,
+            headers={"Content-Type": "application/json", **(headers or {})},
+            authenticated=authenticated,
         )
+
+    @staticmethod
+    def _sessions_context(operation: str, realm: str) -> RequestContext:
+        return RequestContext(
+            operation, "POST", f"/json{realm_path(realm)}/sessions/", realm_display(realm)
+        )
+
+
+def _confirm(
+    call: Call, sent: dict[str, Any], returned: Any, skip: frozenset[str] = frozenset()
+) -> None:
+    """A write counts only where the document the server returned shows the values sent."""
+    missing = unconfirmed(sent, returned, skip)
+    if missing:
+        raise WriteNotAppliedError(
+            call.context(),
+            f"The server answered success but its document does not show {', '.join(missing)} "
+            "as sent.",
+        )
+
+
+def _realm_missing(exc: NotFoundError) -> bool:
+    """AM names the realm when the realm itself is unknown (`Realm "/x" not found`)."""
+    return bool(exc.am_message and exc.am_message.startswith("Realm "))
 
 
 def _names(patch: AuthenticationSettingsPatch) -> list[str]:

@@ -8,18 +8,22 @@
     ├── AuthenticationError       401, or the token endpoint refused the credentials
     ├── PermissionDeniedError     403 (missing scope, or an operation the tenant forbids)
     ├── NotFoundError             404 (unknown realm or endpoint)
+    │   └── UnsupportedApiVersion 404 for every API version the client knows for an endpoint
     ├── InvalidRequestError       400 (AM's message and, for unknown attributes, validAttributes)
+    ├── WriteNotAppliedError      a write answered 2xx but the document does not show the values
+    ├── UnexpectedAnswerError     a 2xx answer about something other than what was asked
     ├── ConflictError             409 / 412
     ├── RateLimitedError          429 (with the Retry-After the server asked for)
     └── ServerError               5xx
 
 Every message says what was attempted (operation, method, path, realm), what came back (status and
-AM's own message) and what to do next. Messages never contain request bodies or headers, so
-they never carry a secret.
+AM's own message, HTML-unescaped and cut to `MAX_AM_MESSAGE` characters) and what to do next.
+Messages never contain request bodies or headers, so they never carry a secret.
 """
 
 from __future__ import annotations
 
+import html
 import json
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -106,6 +110,24 @@ class PermissionDeniedError(AdminApiError):
 
 class NotFoundError(AdminApiError):
     hint = "Check the realm name and the base URL (it usually ends in /am)."
+
+
+class UnsupportedApiVersion(NotFoundError):
+    hint = "This server is older or newer than the AM versions this product knows; report it."
+
+
+class WriteNotAppliedError(AdminApiError):
+    hint = (
+        "The server accepted the request but kept other values (it may not have this setting, "
+        "or rewrote it); nothing is recorded as done. Check the server's version and features."
+    )
+
+
+class UnexpectedAnswerError(AdminApiError):
+    hint = (
+        "The server answered about something else than what was asked (a proxy or an older "
+        "server ignoring part of the request); nothing was concluded from it."
+    )
 
 
 class InvalidRequestError(AdminApiError):
@@ -206,12 +228,19 @@ def _json_body(response: requests.Response) -> dict[str, Any]:
     return body if isinstance(body, dict) else {}
 
 
+MAX_AM_MESSAGE = 300
+
+
 def _am_message(body: dict[str, Any]) -> str | None:
+    """The server's own words: AM HTML-escapes them (`&#39;`); cut, so an echo stays short."""
     if "message" in body:
-        return str(body["message"])
-    if "error" in body:  # OAuth2 endpoints
-        return f"{body['error']}: {body.get('error_description', '')}".rstrip(": ")
-    return None
+        said = str(body["message"])
+    elif "error" in body:  # OAuth2 endpoints
+        said = f"{body['error']}: {body.get('error_description', '')}".rstrip(": ")
+    else:
+        return None
+    said = html.unescape(said)
+    return said if len(said) <= MAX_AM_MESSAGE else said[:MAX_AM_MESSAGE] + "…"
 
 
 def _detail(body: dict[str, Any]) -> str:

@@ -1,8 +1,14 @@
 """Typed views of AM documents, and the one pair of translations to and from the wire.
 
 `AuthenticationSettings.from_api` parses the realm's authentication settings document (every
-recorded AM and AIC response); `AuthenticationSettingsPatch.to_api` builds the partial PUT body
-with only the attributes that are set. Sections keep unknown attributes (`extra="allow"`).
+recorded AM and AIC response, and OpenAM 16's); `AuthenticationSettingsPatch.to_api` builds the
+partial PUT body with only the attributes that are set. Sections keep unknown attributes
+(`extra="allow"`).
+
+Nothing here invents a value: a section or attribute the server did not send is `None`
+(unknown), never a default. OpenAM has no `trees` section at all; a realm without the Session
+service has no `SessionServiceSettings`. `unconfirmed` compares a patch with the document a
+write returned, so a write the server answered 200 but did not apply is never taken as done.
 """
 
 from __future__ import annotations
@@ -32,6 +38,7 @@ class SecretForm(StrEnum):
     TENANT_GENERATED = "tenant-generated"  # AIC placeholder
     ESV_REFERENCE = "esv-reference"  # {"$string": "&{esv.<name>}"}
     LITERAL = "literal"  # should not happen: a server that echoes secrets
+    UNKNOWN = "unknown"  # the document has no `security` section
 
 
 class _Section(BaseModel):
@@ -39,15 +46,15 @@ class _Section(BaseModel):
 
 
 class TreesSection(_Section):
-    state_management: str = Field("JWT", alias="authenticationSessionsStateManagement")
-    max_duration: int = Field(5, alias="authenticationSessionsMaxDuration")
-    suspended_timeout: int = Field(5, alias="suspendedAuthenticationTimeout")
-    allowlisting: bool = Field(False, alias="authenticationSessionsWhitelist")
-    cookie_http_only: bool = Field(True, alias="authenticationTreeCookieHttpOnly")
+    state_management: str | None = Field(None, alias="authenticationSessionsStateManagement")
+    max_duration: int | None = Field(None, alias="authenticationSessionsMaxDuration")
+    suspended_timeout: int | None = Field(None, alias="suspendedAuthenticationTimeout")
+    allowlisting: bool | None = Field(None, alias="authenticationSessionsWhitelist")
+    cookie_http_only: bool | None = Field(None, alias="authenticationTreeCookieHttpOnly")
 
 
 class GeneralSection(_Section):
-    stateless_sessions: bool = Field(False, alias="statelessSessionsEnabled")
+    stateless_sessions: bool | None = Field(None, alias="statelessSessionsEnabled")
 
 
 class SecuritySection(_Section):
@@ -72,9 +79,9 @@ class AuthenticationSettings(BaseModel):
 
     model_config = ConfigDict(extra="allow", populate_by_name=True)
 
-    trees: TreesSection = TreesSection()
-    general: GeneralSection = GeneralSection()
-    security: SecuritySection = SecuritySection()
+    trees: TreesSection | None = None
+    general: GeneralSection | None = None
+    security: SecuritySection | None = None
     etag: str | None = Field(None, exclude=True)
 
     @classmethod
@@ -82,6 +89,11 @@ class AuthenticationSettings(BaseModel):
         settings = cls.model_validate(body)
         settings.etag = etag
         return settings
+
+    @property
+    def has_journey_settings(self) -> bool:
+        """Whether the server has journey-session settings at all (AM 6.5+ and AIC do)."""
+        return self.trees is not None
 
 
 class AuthenticationSettingsPatch(BaseModel):
@@ -134,8 +146,10 @@ class SessionServiceSettings(BaseModel):
 
     model_config = ConfigDict(extra="allow", populate_by_name=True)
 
-    max_session_time: int = Field(120, alias="maxSessionTime")
-    max_idle_time: int = Field(30, alias="maxIdleTime")
+    max_session_time: int | None = Field(None, alias="maxSessionTime")
+    max_idle_time: int | None = Field(None, alias="maxIdleTime")
+    quota_limit: int | None = Field(None, alias="quotaLimit")
+    max_caching_time: int | None = Field(None, alias="maxCachingTime")
 
     @classmethod
     def from_api(cls, body: dict[str, Any]) -> SessionServiceSettings:
@@ -143,6 +157,8 @@ class SessionServiceSettings(BaseModel):
 
 
 class SessionServicePatch(BaseModel):
+    """Session-service attributes to change; unset ones are not sent."""
+
     model_config = ConfigDict(extra="forbid")
 
     max_session_time: int | None = Field(None, ge=1)
@@ -181,3 +197,24 @@ class StoredSession(BaseModel):
     universal_id: str = Field(alias="universalId")
     realm: str
     session_handle: str = Field(alias="sessionHandle")
+
+
+def unconfirmed(
+    sent: dict[str, Any], returned: Any, skip: frozenset[str] = frozenset()
+) -> list[str]:
+    """`section.attribute` names whose value in the document a write returned is not the one sent.
+
+    A server may answer 200 and drop what it does not know (OpenAM drops a whole `trees`
+    section), so a write counts only where the answer shows the value. `skip` names write-only
+    attributes (the signing secret never reads back) that are confirmed another way.
+    """
+    missing = []
+    for section, attributes in sent.items():
+        shown = returned.get(section) if isinstance(returned, dict) else None
+        for attribute, value in attributes.items():
+            name = f"{section}.{attribute}"
+            if name in skip:
+                continue
+            if not isinstance(shown, dict) or attribute not in shown or shown[attribute] != value:
+                missing.append(name)
+    return missing

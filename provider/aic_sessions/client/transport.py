@@ -8,6 +8,7 @@ the request is sent once more with fresh ones. Every attempt logs one line, neve
 
 from __future__ import annotations
 
+import http.cookiejar
 import logging
 import random
 import threading
@@ -97,6 +98,10 @@ class Transport:
         self.settings = settings
         self.session = session or requests.Session()
         self.session.headers["User-Agent"] = USER_AGENT
+        # No cookie jar: a session cookie a login answer sets (the admin's, a test user's)
+        # would otherwise ride along on every later call, and AM answers session calls for the
+        # cookie's session. Every credential this client sends is an explicit header.
+        self.session.cookies.set_policy(_NoCookies())
         self.authenticator: Authenticator | None = None
         self._rate = RateBudget(settings.max_requests_per_second)
 
@@ -211,6 +216,16 @@ class Transport:
         )
         if log.isEnabledFor(logging.DEBUG) and response is not None:
             log.debug("request headers: %s", redact_headers(response.request.headers))
+
+
+class _NoCookies(http.cookiejar.DefaultCookiePolicy):
+    """Accepts no cookie and returns none."""
+
+    def set_ok(self, cookie: http.cookiejar.Cookie, request: Any) -> bool:
+        return False
+
+    def return_ok(self, cookie: http.cookiejar.Cookie, request: Any) -> bool:
+        return False
 
 
 def _should_retry(exc: BaseException, call: Call) -> bool:

@@ -42,17 +42,34 @@ def _manages_timeouts(props: dict[str, Any]) -> bool:
     return any(props.get(k) is not None for k in ("maxSessionTimeMinutes", "maxIdleTimeMinutes"))
 
 
+ABSENT = "absent"  # priorSettings["sessionService"]: the realm had no Session service
+
+
 def observed(client: AdminClient, props: dict[str, Any]) -> dict[str, Any]:
-    """Current values of the attributes `props` manages."""
+    """Current values of the attributes `props` manages; None where the server shows none.
+
+    A realm without the Session service (AM: added per realm) reads as
+    `{"sessionService": "absent"}` and no timeout values: they are unknown, not defaults.
+    """
     settings = client.read_authentication_settings(props["realm"])
-    values: dict[str, Any] = {"clientSideSessions": settings.general.stateless_sessions}
+    general = settings.general
+    values: dict[str, Any] = {"clientSideSessions": general.stateless_sessions if general else None}
     if _manages_timeouts(props):
         service = client.read_session_service(props["realm"])
-        if props.get("maxSessionTimeMinutes") is not None:
-            values["maxSessionTimeMinutes"] = service.max_session_time
-        if props.get("maxIdleTimeMinutes") is not None:
-            values["maxIdleTimeMinutes"] = service.max_idle_time
+        if service is None:
+            values["sessionService"] = ABSENT
+        for key, attribute in (
+            ("maxSessionTimeMinutes", "max_session_time"),
+            ("maxIdleTimeMinutes", "max_idle_time"),
+        ):
+            if props.get(key) is not None:
+                values[key] = getattr(service, attribute) if service else None
     return values
+
+
+def shown(values: dict[str, Any]) -> dict[str, Any]:
+    """Prior values as observed: nothing recorded for what the server did not show."""
+    return {k: v for k, v in values.items() if v is not None}
 
 
 class AuthenticatedSessionSettingsProvider(SessionProvider):
@@ -67,9 +84,9 @@ class AuthenticatedSessionSettingsProvider(SessionProvider):
     def create(self, props: dict[str, Any]) -> CreateResult:
         inputs = AuthenticatedInputs.model_validate(props)
         with self.realm(props) as client:
-            prior = observed(client, props)
+            prior = shown(observed(client, props))
             try:
-                self._write(client, inputs, changed=None)
+                self._write(client, inputs, changed=None, service_absent=_absent(prior))
             except Exception:
                 # A failed create leaves no state, and the next create would read our half
                 # applied values as the realm's prior ones: put back what was written.
@@ -82,14 +99,29 @@ class AuthenticatedSessionSettingsProvider(SessionProvider):
     def read(self, id_: str, props: dict[str, Any]) -> ReadResult:
         with self.realm(props) as client:
             current = observed(client, props)
+        current.pop("sessionService", None)
         return ReadResult(id_, {**props, **current})
 
     def update(self, _id: str, olds: dict[str, Any], news: dict[str, Any]) -> UpdateResult:
         inputs = AuthenticatedInputs.model_validate(news)
         changed = {k for k in self.owned if olds.get(k) != news.get(k)}
         with self.realm(news) as client:
-            prior = carried_prior(olds, news, MANAGED, lambda: observed(client, news))
-            self._write(client, inputs, changed)
+            read_once: list[dict[str, Any]] = []
+
+            def current() -> dict[str, Any]:
+                if not read_once:
+                    read_once.append(shown(observed(client, news)))
+                return read_once[0]
+
+            prior = carried_prior(olds, news, MANAGED, current)
+            if _manages_timeouts(news):
+                before = olds.get("priorSettings") or {} if _manages_timeouts(olds) else current()
+                if _absent(before):
+                    prior["sessionService"] = ABSENT
+            absent = bool(inputs.session_patch(changed).to_api()["dynamic"]) and (
+                client.read_session_service(inputs.realm) is None
+            )
+            self._write(client, inputs, changed, service_absent=absent)
         return UpdateResult({**self.public(news), "priorSettings": prior})
 
     def delete(self, _id: str, props: dict[str, Any]) -> None:
@@ -97,30 +129,49 @@ class AuthenticatedSessionSettingsProvider(SessionProvider):
             return
         prior = props.get("priorSettings") or {}
         still_managed = {k: v for k, v in prior.items() if k in managed_keys(props, MANAGED)}
+        if _manages_timeouts(props) and _absent(prior):
+            still_managed["sessionService"] = ABSENT
         with self.realm(props) as client:
             _restore(client, props["realm"], still_managed)
 
     @staticmethod
-    def _write(client: AdminClient, inputs: AuthenticatedInputs, changed: set[str] | None) -> None:
+    def _write(
+        client: AdminClient,
+        inputs: AuthenticatedInputs,
+        changed: set[str] | None,
+        service_absent: bool,
+    ) -> None:
         if changed is None or "clientSideSessions" in changed:
             client.update_authentication_settings(
                 inputs.realm,
                 AuthenticationSettingsPatch(stateless_sessions=inputs.clientSideSessions),
             )
         timeouts = inputs.session_patch(changed)
-        if timeouts.to_api()["dynamic"]:
+        if not timeouts.to_api()["dynamic"]:
+            return
+        if service_absent:
+            client.add_session_service(inputs.realm, timeouts)
+        else:
             client.update_session_service(inputs.realm, timeouts)
 
 
 MANAGED = ("clientSideSessions", "maxSessionTimeMinutes", "maxIdleTimeMinutes")
 
 
+def _absent(prior: dict[str, Any]) -> bool:
+    return prior.get("sessionService") == ABSENT
+
+
 def _restore(client: AdminClient, realm: str, prior: dict[str, Any]) -> None:
-    """Put prior values back as the tenant had them (no bounds: they are the tenant's own)."""
+    """Put prior values back as the tenant had them (no bounds: they are the tenant's own);
+    a Session service the realm did not have is removed again."""
     if "clientSideSessions" in prior:
         client.update_authentication_settings(
             realm, AuthenticationSettingsPatch(stateless_sessions=prior["clientSideSessions"])
         )
+    if _absent(prior):
+        client.remove_session_service(realm)
+        return
     timeouts = SessionServicePatch.model_construct(
         max_session_time=as_int(prior.get("maxSessionTimeMinutes")),
         max_idle_time=as_int(prior.get("maxIdleTimeMinutes")),

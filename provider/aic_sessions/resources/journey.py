@@ -20,7 +20,14 @@ from aic_sessions.client.models import (
     StateManagement,
 )
 
-from .base import RealmInputs, SessionProvider, as_int, carried_prior, gone_on_404
+from .base import (
+    ProviderError,
+    RealmInputs,
+    SessionProvider,
+    as_int,
+    carried_prior,
+    gone_on_404,
+)
 
 AIC_HOST_SUFFIXES = (".forgeblocks.com", ".forgerock.io", ".pingone.com", ".pingidentity.com")
 
@@ -49,16 +56,27 @@ class JourneyInputs(RealmInputs):
         )
 
 
+NO_TREES = (
+    "this server has no journey-session settings (no `trees` section in the realm's "
+    "authentication settings); they need AM 6.5+ or Advanced Identity Cloud. Nothing was written."
+)
+
+
 def observed(settings: AuthenticationSettings, managed: dict[str, Any]) -> dict[str, Any]:
-    """The realm's current values of the attributes this resource manages."""
+    """The realm's current values of the attributes this resource manages; None = not shown."""
     trees = settings.trees
     values = {
-        "stateManagement": trees.state_management,
-        "maxDurationMinutes": trees.max_duration,
-        "suspendedTimeoutMinutes": trees.suspended_timeout,
-        "allowlisting": trees.allowlisting,
+        "stateManagement": trees.state_management if trees else None,
+        "maxDurationMinutes": trees.max_duration if trees else None,
+        "suspendedTimeoutMinutes": trees.suspended_timeout if trees else None,
+        "allowlisting": trees.allowlisting if trees else None,
     }
     return {k: v for k, v in values.items() if managed.get(k) is not None}
+
+
+def shown(values: dict[str, Any]) -> dict[str, Any]:
+    """Only the values the server showed: an unknown prior value is never recorded."""
+    return {k: v for k, v in values.items() if v is not None}
 
 
 class JourneySessionSettingsProvider(SessionProvider):
@@ -80,8 +98,10 @@ class JourneySessionSettingsProvider(SessionProvider):
         inputs = JourneyInputs.model_validate(props)
         with self.realm(props) as client:
             before = client.read_authentication_settings(inputs.realm)
+            if not before.has_journey_settings:
+                raise ProviderError(f"{inputs.realm}: {NO_TREES}")
             client.update_authentication_settings(inputs.realm, inputs.patch())
-        outs = {**self.public(props), "priorSettings": observed(before, props)}
+        outs = {**self.public(props), "priorSettings": shown(observed(before, props))}
         return CreateResult(self.resource_id("journey", props), outs)
 
     @gone_on_404
@@ -102,7 +122,7 @@ class JourneySessionSettingsProvider(SessionProvider):
                 olds,
                 news,
                 _PATCH_FIELDS.values(),
-                lambda: observed(client.read_authentication_settings(inputs.realm), news),
+                lambda: shown(observed(client.read_authentication_settings(inputs.realm), news)),
             )
             if patch:
                 client.update_authentication_settings(inputs.realm, patch)

@@ -5,7 +5,11 @@ kept across runs, rotated by changing `rotationTrigger`), or an ESV reference
 (`esvReference="esv-my-secret"` or `"&{esv.my.secret}"`, AIC only). `check` validates the value
 and computes the non-secret `fingerprint` before anything is sent, so policies see it at
 preview. The value never appears in outputs, logs or messages. AM never returns the secret: drift
-is seen only through its visible form (an ESV reference where we wrote a value, or another one).
+is seen through its visible form (an ESV reference where we wrote a value, or another one) and,
+for a value the stack holds, through its effect: AM signs each journey's `authId` with the
+realm's secret, so `create`/`update` confirm a write and `read` (refresh) checks the secret in
+effect by starting a journey and verifying that signature (`secretInEffect`). A foreign write
+that reset the secret reads `secretInEffect=false`, which `diff` turns into an update.
 """
 
 from __future__ import annotations
@@ -13,7 +17,14 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any, Literal
 
 import pulumi
-from pulumi.dynamic import CheckFailure, CheckResult, CreateResult, ReadResult, UpdateResult
+from pulumi.dynamic import (
+    CheckFailure,
+    CheckResult,
+    CreateResult,
+    DiffResult,
+    ReadResult,
+    UpdateResult,
+)
 from pydantic import SecretStr, field_validator
 
 from aic_sessions import signing_secrets
@@ -22,9 +33,10 @@ from aic_sessions.client.models import (
     AuthenticationSettingsPatch,
     SecretForm,
 )
+from aic_sessions.client.tokens import auth_id_signed_with
 
 from . import connection
-from .base import RealmInputs, SessionProvider, gone_on_404, is_unknown
+from .base import ProviderError, RealmInputs, SessionProvider, gone_on_404, is_unknown
 
 if TYPE_CHECKING:
     from aic_sessions.client.client import AdminClient
@@ -117,27 +129,51 @@ class SigningSecretProvider(SessionProvider):
             "fingerprintBasis": as_secret(basis),
         }
 
+    def diff(self, id_: str, olds: dict[str, Any], news: dict[str, Any]) -> DiffResult:
+        """Owned inputs as usual; and a secret that refresh found not in effect is rewritten."""
+        result = super().diff(id_, olds, news)
+        if olds.get("secretInEffect") is False and not result.changes:
+            return DiffResult(changes=True, replaces=[], delete_before_replace=True)
+        return result
+
     def create(self, props: dict[str, Any]) -> CreateResult:
         with self.realm(props) as client:
-            prior_form, prior_ref = client.read_authentication_settings(
-                props["realm"]
-            ).security.secret_form()
+            security = client.read_authentication_settings(props["realm"]).security
+            prior_form, prior_ref = (
+                security.secret_form() if security else (SecretForm.UNKNOWN, None)
+            )
             client.update_authentication_settings(props["realm"], _patch(props))
-        outs = {**_outputs(props), "priorForm": prior_form.value, "priorEsvReference": prior_ref}
+            in_effect = _confirm_in_effect(client, props)
+        outs = {
+            **_outputs(props),
+            "priorForm": prior_form.value,
+            "priorEsvReference": prior_ref,
+            "secretInEffect": in_effect,
+        }
         return CreateResult(self.resource_id("signing-secret", props), outs)
 
     @gone_on_404
     def read(self, id_: str, props: dict[str, Any]) -> ReadResult:
         with self.realm(props) as client:
-            form, ref = client.read_authentication_settings(props["realm"]).security.secret_form()
-        return ReadResult(id_, {**props, **_drift(props, form, ref)})
+            security = client.read_authentication_settings(props["realm"]).security
+            form, ref = security.secret_form() if security else (SecretForm.UNKNOWN, None)
+            in_effect = secret_in_effect(client, props)
+        if in_effect is None and props.get("valueSource") != "esv" and ref is not None:
+            in_effect = False  # we wrote a value; the realm now points at an ESV instead
+        observed = {**_drift(props, form, ref), "secretInEffect": in_effect}
+        return ReadResult(id_, {**props, **observed})
 
     def update(self, _id: str, olds: dict[str, Any], news: dict[str, Any]) -> UpdateResult:
-        if any(olds.get(k) != news.get(k) for k in ("fingerprint", "esvReference", "valueSource")):
+        in_effect = olds.get("secretInEffect")
+        rewrite = olds.get("secretInEffect") is False or any(
+            olds.get(k) != news.get(k) for k in ("fingerprint", "esvReference", "valueSource")
+        )
+        if rewrite:
             with self.realm(news) as client:
                 client.update_authentication_settings(news["realm"], _patch(news))
+                in_effect = _confirm_in_effect(client, news)
         prior = {k: olds.get(k) for k in ("priorForm", "priorEsvReference")}
-        return UpdateResult({**_outputs(news), **prior})
+        return UpdateResult({**_outputs(news), **prior, "secretInEffect": in_effect})
 
     def delete(self, _id: str, props: dict[str, Any]) -> None:
         if props.get("onDelete", "retain") == "retain":
@@ -168,10 +204,38 @@ def _restore(client: AdminClient, realm: str, reference: str) -> None:
     )
 
 
+def secret_in_effect(client: AdminClient, props: dict[str, Any]) -> bool | None:
+    """Whether a new journey's `authId` is signed with the secret the stack holds; None when it
+    cannot be observed (an ESV-held value, or a journey answering without an authId)."""
+    value = plain(props.get("value"))
+    if props.get("valueSource") == "esv" or not value:
+        return None
+    auth_id = client.start_journey(props["realm"])
+    return auth_id_signed_with(auth_id, str(value)) if auth_id else None
+
+
+def _confirm_in_effect(client: AdminClient, props: dict[str, Any]) -> bool | None:
+    """AM never reads a secret back: a written value is confirmed by the journeys it signs."""
+    in_effect = secret_in_effect(client, props)
+    if in_effect is False:
+        raise ProviderError(
+            f"{props['realm']}: the server accepted the signing secret, but new journeys are not "
+            "signed with it, so it is not in effect (a property expression or a cluster that "
+            "did not take the change?). Nothing is recorded as done; run pulumi up again or "
+            "check the realm's Security settings."
+        )
+    if in_effect is None and props.get("valueSource") != "esv":
+        pulumi.log.warn(
+            f"{props['realm']}: could not confirm the signing secret (the realm's default "
+            "journey gave no authId to check); secretInEffect is unknown."
+        )
+    return in_effect
+
+
 def _outputs(props: dict[str, Any]) -> dict[str, Any]:
-    """Everything but the value itself (and its digest)."""
-    hidden = ("value", "fingerprintBasis")
-    return {k: v for k, v in SessionProvider.public(props).items() if k not in hidden}
+    """Everything but the value's digest; the value stays in state (encrypted) so refresh can
+    check the secret in effect."""
+    return {k: v for k, v in SessionProvider.public(props).items() if k != "fingerprintBasis"}
 
 
 def _drift(props: dict[str, Any], form: SecretForm, ref: str | None) -> dict[str, Any]:
@@ -180,8 +244,6 @@ def _drift(props: dict[str, Any], form: SecretForm, ref: str | None) -> dict[str
         return (
             {} if ref == props.get("esvReference") else {"esvReference": ref or f"({form.value})"}
         )
-    if form is SecretForm.ESV_REFERENCE:  # we wrote a value; someone switched it to an ESV
-        return {"fingerprint": f"changed-out-of-band:{ref}"}
     return {}
 
 
@@ -197,6 +259,7 @@ class SigningSecret(pulumi.dynamic.Resource, module="aic", name="SigningSecret")
     onDelete: pulumi.Output[str]
     priorForm: pulumi.Output[str]
     priorEsvReference: pulumi.Output[str | None]
+    secretInEffect: pulumi.Output[bool | None]
 
     def __init__(
         self,
@@ -221,6 +284,7 @@ class SigningSecret(pulumi.dynamic.Resource, module="aic", name="SigningSecret")
             "fingerprint": None,
             "priorForm": None,
             "priorEsvReference": None,
+            "secretInEffect": None,
         }
         opts = pulumi.ResourceOptions.merge(
             opts, pulumi.ResourceOptions(additional_secret_outputs=["value"])

@@ -3,22 +3,28 @@
 login                 the test user gets a session token
 token                 the token has the intended form (server-side reference or client JWT)
 session-stored        the session is (or, for client-side intent, is not) in the session list
-journey-sessions      trees.authenticationSessionsStateManagement is the intended scheme
+journey-sessions      the setting (trees.authenticationSessionsStateManagement, where the server
+                      has it) and a journey's authId agree with the intended scheme
 client-side-sessions  general.statelessSessionsEnabled is the intended flag
+signing-secret        (when the secret is at hand) journeys are signed with it
 cleanup               the test session was logged out and is gone from the session list
+
+A value that could not be observed never passes: the check fails as "not observed".
 """
 
 from __future__ import annotations
 
 from typing import TypeVar
 
-from aic_sessions.client import StoredSession, TokenKind
+from aic_sessions.client import StateManagement, StoredSession, TokenKind, classify_token
+from aic_sessions.client.tokens import auth_id_claims, auth_id_signed_with
 
 from .explain import (
     CLEANUP_FAILED,
     CLIENT_SIDE_ON,
     DRIFT,
     JOURNEY_NOT_CTS,
+    SECRET_OTHER,
     SESSION_NOT_STORED,
     TOKEN_UNRECOGNISED,
     Phase,
@@ -32,15 +38,21 @@ T = TypeVar("T")
 NOT_ATTEMPTED = "not attempted: the realm's settings could not be read"
 
 
+NOT_OBSERVED = "not observed"
+
+
 def evaluate(obs: Observation, intent: RealmIntent) -> tuple[CheckResult, ...]:
-    return (
+    checks = [
         check_login(obs),
         check_token(obs, intent),
         check_session_stored(obs, intent),
         check_journey_sessions(obs, intent),
         check_client_side_sessions(obs, intent),
-        check_cleanup(obs),
-    )
+    ]
+    if intent.signing_secret is not None:
+        checks.append(check_signing_secret(obs, intent))
+    checks.append(check_cleanup(obs))
+    return tuple(checks)
 
 
 def check_login(obs: Observation) -> CheckResult:
@@ -83,15 +95,44 @@ def check_session_stored(obs: Observation, intent: RealmIntent) -> CheckResult:
 
 
 def check_journey_sessions(obs: Observation, intent: RealmIntent) -> CheckResult:
-    name, expected = "journey-sessions", intent.state_management.value
+    """The scheme setting where the server has one, and what a journey's authId shows."""
+    name = "journey-sessions"
+    wanted = journey_kind_of(intent.state_management)
+    expected = f"{intent.state_management.value} ({wanted.value})"
     settings = obs.settings.value
     if settings is None:
         return _failed(name, expected, obs.settings, Phase.ADMIN)
-    observed = settings.trees.state_management
-    if observed == expected:
-        return CheckResult(name, Status.PASS, expected, observed)
-    cause = JOURNEY_NOT_CTS if expected == "CTS" else DRIFT
-    return CheckResult(name, Status.FAIL, expected, observed, (cause,))
+    setting = settings.trees.state_management if settings.trees else None
+    seen = journey_kind(obs)
+    notes = [f"setting {setting}" if setting else "no scheme setting on this server"]
+    notes.append(f"authId: {seen.value} journey" if seen else "no authId observed")
+    observed = "; ".join(notes)
+    if setting is None and seen is None:
+        return CheckResult(name, Status.FAIL, expected, f"{NOT_OBSERVED} ({observed})")
+    if (setting is not None and setting != intent.state_management.value) or (
+        seen is not None and seen is not wanted
+    ):
+        cause = JOURNEY_NOT_CTS if wanted is TokenKind.SERVER_SIDE else DRIFT
+        return CheckResult(name, Status.FAIL, expected, observed, (cause,))
+    return CheckResult(name, Status.PASS, expected, observed)
+
+
+def journey_kind_of(scheme: StateManagement) -> TokenKind:
+    return TokenKind.CLIENT_SIDE if scheme is StateManagement.JWT else TokenKind.SERVER_SIDE
+
+
+def journey_kind(obs: Observation) -> TokenKind | None:
+    """Server-side when the authId references a journey session kept by the server (AIC:
+    `type=CTS_AUTH`; OpenAM: an in-memory reference); client-side when it carries no such
+    reference (inferred: no recording shows a JWT-scheme authId)."""
+    auth_id = obs.journey.value if obs.journey is not None else None
+    claims = auth_id_claims(auth_id) if auth_id else None
+    if claims is None:
+        return None
+    reference = claims.get("sessionId")
+    if isinstance(reference, str) and classify_token(reference) is TokenKind.SERVER_SIDE:
+        return TokenKind.SERVER_SIDE
+    return TokenKind.CLIENT_SIDE
 
 
 def check_client_side_sessions(obs: Observation, intent: RealmIntent) -> CheckResult:
@@ -99,11 +140,29 @@ def check_client_side_sessions(obs: Observation, intent: RealmIntent) -> CheckRe
     settings = obs.settings.value
     if settings is None:
         return _failed(name, expected, obs.settings, Phase.ADMIN)
-    observed = _flag(settings.general.stateless_sessions)
+    flag = settings.general.stateless_sessions if settings.general else None
+    if flag is None:
+        return CheckResult(
+            name, Status.FAIL, expected, f"{NOT_OBSERVED} (no general.statelessSessionsEnabled)"
+        )
+    observed = _flag(flag)
     if observed == expected:
         return CheckResult(name, Status.PASS, expected, observed)
     cause = DRIFT if intent.client_side_sessions else CLIENT_SIDE_ON
     return CheckResult(name, Status.FAIL, expected, observed, (cause,))
+
+
+def check_signing_secret(obs: Observation, intent: RealmIntent) -> CheckResult:
+    """A new journey's authId is HS256-signed with the stack's secret (base64-decoded)."""
+    name, expected = "signing-secret", "journeys signed with the stack's secret"
+    if obs.journey is None or obs.journey.error is not None:
+        return _failed(name, expected, obs.journey, Phase.ADMIN)
+    auth_id = obs.journey.value
+    if not auth_id or intent.signing_secret is None:
+        return CheckResult(name, Status.FAIL, expected, f"{NOT_OBSERVED} (no authId)")
+    if auth_id_signed_with(auth_id, intent.signing_secret.get_secret_value()):
+        return CheckResult(name, Status.PASS, expected, "signed with it")
+    return CheckResult(name, Status.FAIL, expected, "signed with another secret", (SECRET_OTHER,))
 
 
 def check_cleanup(obs: Observation) -> CheckResult:
@@ -113,7 +172,7 @@ def check_cleanup(obs: Observation) -> CheckResult:
     if obs.logout.error is not None:
         return _failed(name, expected, obs.logout, Phase.ADMIN, CLEANUP_FAILED)
     if obs.remaining is None:
-        return CheckResult(name, Status.PASS, expected, "logged out (user unknown, not re-queried)")
+        return CheckResult(name, Status.FAIL, expected, f"{NOT_OBSERVED} (not re-queried)")
     if obs.remaining.error is not None:
         return _failed(name, expected, obs.remaining, Phase.ADMIN)
     left = _ours(obs, obs.remaining.value or [])
@@ -125,9 +184,12 @@ def check_cleanup(obs: Observation) -> CheckResult:
 
 
 def _ours(obs: Observation, sessions: list[StoredSession]) -> list[StoredSession]:
-    """The sessions of the test user (the query is by username; the universal id is exact)."""
+    """The sessions of the test user: the query is by username; the universal id, where the
+    session lookup gave one, is exact."""
     info = obs.info.value if obs.info is not None else None
-    uid = info.universal_id.lower() if info is not None else None
+    if info is None:
+        return sessions
+    uid = info.universal_id.lower()
     return [s for s in sessions if s.universal_id.lower() == uid]
 
 

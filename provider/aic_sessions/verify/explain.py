@@ -1,5 +1,6 @@
 """The likely causes of each failure, and the one mapping from client errors to them.
 
+UnsupportedApiVersion                -> the server routes none of the known API versions
 NotFoundError                        -> wrong realm (404)
 TransportError (and DeadlineExceeded) -> tenant unreachable
 RedirectedError                       -> the base URL redirects elsewhere
@@ -24,6 +25,7 @@ from aic_sessions.client.errors import (
     RedirectedError,
     ServerError,
     TransportError,
+    UnsupportedApiVersion,
 )
 
 from .results import Cause
@@ -61,6 +63,12 @@ TOKEN_UNRECOGNISED = Cause(
     "token-unrecognised",
     "The token is neither a server-side reference nor a client-side JWT: a proxy or a custom "
     "journey may rewrite it; check the login answer by hand.",
+)
+SECRET_OTHER = Cause(
+    "signing-secret-not-in-effect",
+    "New journeys are signed with another secret than the stack's: someone changed or reset "
+    "the realm's signing secret (a full-document import writes the tenant placeholder back), "
+    "or the stack was never deployed; run pulumi up --refresh.",
 )
 CLEANUP_FAILED = Cause(
     "test-session-left",
@@ -103,6 +111,11 @@ REDIRECTED = Cause(
     "base-url-redirects",
     "The base URL answers with a redirect; use the tenant's final address (https://<host>/am).",
 )
+SERVER_VERSION = Cause(
+    "api-version-unsupported",
+    "The server routes none of the API versions this product knows for the call (HTTP 404 "
+    "'no route' for each); it is older or newer than the AM versions supported.",
+)
 UNEXPECTED = Cause(
     "unexpected-answer",
     "The tenant gave an unexpected answer; see the detail.",
@@ -111,6 +124,8 @@ UNEXPECTED = Cause(
 
 def causes_for(error: AdminApiError, phase: Phase) -> tuple[Cause, ...]:
     """The likely causes of a client error (the only place errors are interpreted)."""
+    if isinstance(error, UnsupportedApiVersion):
+        return (SERVER_VERSION,)
     if isinstance(error, NotFoundError):
         return (WRONG_REALM,)
     if isinstance(error, TransportError):

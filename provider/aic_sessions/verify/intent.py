@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Any
 
 import yaml
+from pydantic import SecretStr
 
 from aic_sessions.client.models import StateManagement
 from aic_sessions.client.realms import realm_display
@@ -33,6 +34,7 @@ class RealmIntent:
     realm: str
     state_management: StateManagement = StateManagement.CTS
     client_side_sessions: bool = False
+    signing_secret: SecretStr | None = None  # base64; checked against journeys when given
 
 
 @dataclass(frozen=True)

@@ -1,9 +1,11 @@
-"""Observe one realm through the admin API: settings, a test login, its session, the logout.
+"""Observe one realm through the admin API: settings, a journey, a test login, its session.
 
 The realm's settings are read first, as the admin identity: when that fails (wrong realm, no
 scope, tenant unreachable) no test session is created, because it could not be looked up or
-logged out. Otherwise the test user logs in, the token's session is looked up and searched for,
-and the session is logged out in a `finally`, then searched for again.
+logged out. Otherwise a journey is started without credentials (its `authId` shows how journey
+sessions are kept and which secret signs them), the test user logs in, the token's session is
+looked up (it must be the test user's) and searched for, and the session is logged out in a
+`finally`, then searched for again by the test user's name.
 """
 
 from __future__ import annotations
@@ -57,6 +59,7 @@ class Observation:
     """Everything seen in one realm; None means the step was not attempted."""
 
     settings: Outcome[AuthenticationSettings]
+    journey: Outcome[str | None] | None = None  # the authId of a credential-less journey start
     login: Outcome[TokenKind] | None = None
     info: Outcome[SessionInfo] | None = None
     listed: Outcome[list[StoredSession]] | None = None
@@ -68,26 +71,25 @@ def observe_realm(client: AdminClient, realm: str, user: TestUser) -> Observatio
     obs = Observation(settings=attempt(lambda: client.read_authentication_settings(realm)))
     if obs.settings.error is not None:
         return obs
+    obs.journey = attempt(lambda: client.start_journey(realm))
     login = attempt(lambda: client.authenticate_user(realm, user.username, user.password))
     if login.value is None:
         obs.login = Outcome(error=login.error)
         return obs
-    _observe_session(client, realm, login.value, obs)
+    _observe_session(client, realm, login.value, user.username, obs)
     return obs
 
 
-def _observe_session(client: AdminClient, realm: str, token: SecretStr, obs: Observation) -> None:
+def _observe_session(
+    client: AdminClient, realm: str, token: SecretStr, username: str, obs: Observation
+) -> None:
     obs.login = Outcome(value=classify_token(token.get_secret_value()))
-    username: str | None = None
     try:
-        obs.info = attempt(lambda: client.session_info(realm, token))
-        if obs.info.value is not None:
-            username = obs.info.value.username
-            obs.listed = _query(client, realm, username)
+        obs.info = attempt(lambda: client.session_info(realm, token, username))
+        obs.listed = _query(client, realm, username)
     finally:
         obs.logout = attempt(lambda: client.logout(realm, token))
-        if username is not None:
-            obs.remaining = _query(client, realm, username)
+        obs.remaining = _query(client, realm, username)
 
 
 def _query(client: AdminClient, realm: str, username: str) -> Outcome[list[StoredSession]]:
