@@ -30,6 +30,7 @@ from aic_sessions.verify import (
 )
 
 PASSWORD_ENV = "AIC_TEST_PASSWORD"  # noqa: S105 (the variable's name, not a password)
+SIGNING_SECRET_ENV = "AIC_SIGNING_SECRET"  # noqa: S105 (the variable's name)
 EXIT_FAILED = 1
 
 
@@ -89,7 +90,8 @@ def verify(
     Logs a test user in, checks the token's form and that the session is listed, compares the
     realm's journey scheme and client-side flag with the stack, then logs the session out.
     The admin identity comes from the environment (AIC_SA_ID + AIC_SA_JWK or AIC_SA_JWK_FILE,
-    AM_ADMIN_USERNAME + AM_ADMIN_PASSWORD, or AIC_ACCESS_TOKEN).
+    AM_ADMIN_USERNAME + AM_ADMIN_PASSWORD, or AIC_ACCESS_TOKEN). Without --stack, a base64
+    signing secret in AIC_SIGNING_SECRET adds a check that journeys are signed with it.
     """
     target = _target(stack, stacks_dir, base_url, realms)
     settings = _settings(target, max_attempts)
@@ -108,7 +110,8 @@ def _target(
 ) -> Target:
     if stack is None:
         try:
-            return from_flags(base_url, realms)
+            secret = os.environ.get(SIGNING_SECRET_ENV)
+            return from_flags(base_url, realms, SecretStr(secret) if secret else None)
         except IntentError as exc:
             raise click.UsageError(str(exc)) from None
     if base_url:

@@ -87,3 +87,30 @@ def test_retain_leaves_the_tenant_as_it_is(
     cli.run("destroy", "--yes", "--skip-preview")
     settings = admin(aic_emulator).read_authentication_settings("alpha")
     assert settings.trees.state_management == "CTS"
+
+
+def test_frodo_export_import_reset_is_drift_and_repaired(
+    tmp_path: Path, engine_env: dict[str, str], aic_emulator: EmulatorServer
+) -> None:
+    """A full-document `frodo authn export` + `import` writes the tenant placeholder back and so
+    points the realm at the tenant secret again. The document looks the same as before (AIC
+    shows the placeholder either way); refresh sees it through the journeys' authId signature,
+    and the next up puts the stack's secret back."""
+    from tests.emulator.test_frodo import frodo, sa_env
+
+    cli = new_stack(tmp_path / "project", engine_env, aic_emulator, [realm("alpha")])
+    cli.run("up", "--yes", "--skip-preview")
+    ours = aic_emulator.secret_digest("alpha")
+    cli.run("preview", "--expect-no-changes", "--refresh")
+
+    env = sa_env(aic_emulator)
+    frodo(["authn", "export", "-f", "alpha.json"], tmp_path, env)
+    frodo(["authn", "import", "-f", "alpha.json"], tmp_path, env)
+    assert aic_emulator.secret_digest("alpha") != ours, "the import reset the secret"
+
+    refreshed = cli.run("refresh", "--yes", "--skip-preview", "--diff")
+    assert "secretInEffect" in refreshed.stdout
+    assert cli.run("preview", "--expect-no-changes", check=False).returncode != 0
+    cli.run("up", "--yes", "--skip-preview")
+    assert aic_emulator.secret_digest("alpha") == ours
+    cli.run("preview", "--expect-no-changes", "--refresh")

@@ -46,11 +46,17 @@ class Target:
     stack: str | None = None
 
 
-def from_flags(base_url: str | None, realms: Sequence[str]) -> Target:
-    """The default intent (CTS, server-side) for each realm named on the command line."""
+def from_flags(
+    base_url: str | None, realms: Sequence[str], signing_secret: SecretStr | None = None
+) -> Target:
+    """The default intent (CTS, server-side) for each realm named on the command line; with a
+    signing secret, journeys must be signed with it too."""
     if not realms:
         raise IntentError("Name the realms to verify with --realm (repeatable), or use --stack.")
-    return Target(base_url, tuple(RealmIntent(_checked(name)) for name in realms))
+    return Target(
+        base_url,
+        tuple(RealmIntent(_checked(name), signing_secret=signing_secret) for name in realms),
+    )
 
 
 def from_stack(stacks_dir: Path, stack: str, only: Sequence[str] = ()) -> Target:

@@ -1,0 +1,159 @@
+"""The admin-API client against a real OpenAM 16: what it reads, writes and concludes is what the
+server shows (the fixture's plain-requests helpers are the ground truth)."""
+
+from __future__ import annotations
+
+import base64
+import secrets
+from collections.abc import Iterator
+
+import pytest
+from aic_sessions.client import (
+    AdminAuth,
+    AdminClient,
+    AuthenticationSettingsPatch,
+    ConnectionSettings,
+    InvalidRequestError,
+    SessionServicePatch,
+    StateManagement,
+    TokenKind,
+    classify_token,
+)
+from aic_sessions.client.errors import WriteNotAppliedError
+from aic_sessions.client.tokens import auth_id_signed_with
+from pydantic import SecretStr
+
+from tests.realserver.openam import OpenAM
+
+
+@pytest.fixture
+def realm(openam: OpenAM) -> Iterator[str]:
+    name = openam.create_realm()
+    yield name
+    openam.delete_realm(name)
+
+
+@pytest.fixture
+def client(openam: OpenAM) -> Iterator[AdminClient]:
+    auth = AdminAuth(
+        username=openam.admin_username,
+        password=SecretStr(openam.admin_password.get_secret_value()),
+    )
+    with AdminClient(ConnectionSettings(base_url=openam.base_url, auth=auth)) as admin:
+        yield admin
+
+
+def test_read_shows_no_trees_and_invents_nothing(client: AdminClient, realm: str) -> None:
+    settings = client.read_authentication_settings(realm)
+    assert settings.trees is None and not settings.has_journey_settings
+    assert settings.general is not None
+    assert settings.general.stateless_sessions is False
+
+
+def test_partial_writes_of_general_and_security(
+    openam: OpenAM, client: AdminClient, realm: str
+) -> None:
+    before = openam.get_authentication(realm)
+    client.update_authentication_settings(
+        realm, AuthenticationSettingsPatch(stateless_sessions=True)
+    )
+    after = openam.get_authentication(realm)
+    assert after["general"]["statelessSessionsEnabled"] is True
+    unchanged = {k: v for k, v in after["general"].items() if k != "statelessSessionsEnabled"}
+    assert unchanged == {k: v for k, v in before["general"].items() if k in unchanged}
+    assert after["core"] == before["core"] and after["accountlockout"] == before["accountlockout"]
+
+    secret = base64.b64encode(secrets.token_bytes(32)).decode()
+    client.update_authentication_settings(
+        realm, AuthenticationSettingsPatch(shared_secret=SecretStr(secret))
+    )
+    auth_id = client.start_journey(realm)
+    assert auth_id is not None and auth_id_signed_with(auth_id, secret)
+    assert openam.get_authentication(realm)["general"]["statelessSessionsEnabled"] is True
+
+
+def test_a_trees_write_is_not_reported_as_done(
+    openam: OpenAM, client: AdminClient, realm: str
+) -> None:
+    """OpenAM answers 200 to a trees write and drops it: the client must say so."""
+    before = openam.get_authentication(realm)
+    patch = AuthenticationSettingsPatch(state_management=StateManagement.CTS, max_duration=7)
+    with pytest.raises(WriteNotAppliedError) as caught:
+        client.update_authentication_settings(realm, patch)
+    assert "trees.authenticationSessionsStateManagement" in str(caught.value)
+    after = openam.get_authentication(realm)
+    assert "trees" not in after
+    assert {k: v for k, v in after.items() if k != "_rev"} == {
+        k: v for k, v in before.items() if k != "_rev"
+    }
+
+
+def test_session_service_absent_added_partially_updated_removed(
+    openam: OpenAM, client: AdminClient, realm: str
+) -> None:
+    assert client.read_session_service(realm) is None
+    assert openam.get_session_service(realm) is None
+    added = client.add_session_service(realm, SessionServicePatch(max_session_time=90))
+    assert added.max_session_time == 90 and added.max_idle_time is not None
+    raw = openam.get_session_service(realm)
+    assert raw is not None and raw["dynamic"]["maxSessionTime"] == 90
+    idle, quota = raw["dynamic"]["maxIdleTime"], raw["dynamic"]["quotaLimit"]
+
+    client.update_session_service(realm, SessionServicePatch(max_idle_time=idle + 1))
+    raw = openam.get_session_service(realm)
+    assert raw is not None
+    assert raw["dynamic"]["maxSessionTime"] == 90, "an attribute not sent was kept"
+    assert raw["dynamic"]["maxIdleTime"] == idle + 1
+    assert raw["dynamic"]["quotaLimit"] == quota
+
+    client.remove_session_service(realm)
+    assert openam.get_session_service(realm) is None
+    assert client.read_session_service(realm) is None
+
+
+def test_invalid_values_are_typed_errors_with_readable_text(
+    client: AdminClient, realm: str
+) -> None:
+    bad_flag = AuthenticationSettingsPatch.model_construct(stateless_sessions="maybe")
+    with pytest.raises(InvalidRequestError) as caught:
+        client.update_authentication_settings(realm, bad_flag)
+    assert "'maybe'" in str(caught.value) and "&#39;" not in str(caught.value)
+
+    client.add_session_service(realm, SessionServicePatch(max_session_time=60))
+    negative = SessionServicePatch.model_construct(max_idle_time=-5)
+    with pytest.raises(InvalidRequestError) as caught:
+        client.update_session_service(realm, negative)
+    assert "max-idle-time" in str(caught.value)
+
+
+def test_sessions_of_the_user_asked_about_never_the_admins(
+    openam: OpenAM, client: AdminClient, realm: str
+) -> None:
+    """OpenAM reads the token from a header (resource=2.0) and ignores a body token; with the
+    admin's cookie along it would describe the admin. The client negotiates 2.0 and sends no
+    admin credentials on calls about another token."""
+    client.read_authentication_settings(realm)  # the admin is logged in from here on
+    password = SecretStr(openam.test_password.get_secret_value())
+    token = client.authenticate_user(realm, openam.test_username, password)
+    assert classify_token(token.get_secret_value()) is TokenKind.SERVER_SIDE
+
+    info = client.session_info(realm, token, openam.test_username)
+    assert info.username == openam.test_username and info.realm == f"/{realm}"
+    assert client.dialects.chosen("session-actions").version.startswith("resource=2.0")
+    listed = client.query_sessions(realm, openam.test_username)
+    assert [s.universal_id for s in listed] == [info.universal_id]
+    assert client.dialects.chosen("session-query").version.startswith("resource=2.0")
+
+    client.logout(realm, token)
+    assert client.query_sessions(realm, openam.test_username) == []
+
+
+def test_client_side_tokens_are_recognised(openam: OpenAM, client: AdminClient, realm: str) -> None:
+    client.update_authentication_settings(
+        realm, AuthenticationSettingsPatch(stateless_sessions=True)
+    )
+    password = SecretStr(openam.test_password.get_secret_value())
+    token = client.authenticate_user(realm, openam.test_username, password)
+    assert classify_token(token.get_secret_value()) is TokenKind.CLIENT_SIDE
+    assert client.query_sessions(realm, openam.test_username) == []
+    client.logout(realm, token)
