@@ -105,6 +105,7 @@ def start(layout: Layout) -> dict[str, object]:
         if _needs_configure(layout, ports):
             configure_seconds = configure.configure(layout, ports, creds)
             log.info("configured in %.0f s", configure_seconds)
+        fetch.write_tomcat_config(layout, ports, creds["tomcat_shutdown_command"])
         pid = _launch_until_ready(layout, url)
         provision.provision(url, creds, REALMS)
         total = time.monotonic() - began

@@ -32,7 +32,8 @@ HEAP = "-Xmx1536m"
 
 
 def catalina_opts(layout: Layout) -> str:
-    """JVM options: heap, upstream's exports, and OpenAM's home and configuration directory."""
+    """JVM options: heap, upstream's exports, OpenAM's home and configuration directory, then
+    `$AIC_OPENAM_JAVA_OPTS` (whitespace-separated)."""
     for path in (layout.home, layout.config):
         if any(ch.isspace() for ch in str(path)):
             raise ManagerError(f"the cache path {path} contains whitespace; set AIC_OPENAM_CACHE")
@@ -43,7 +44,8 @@ def catalina_opts(layout: Layout) -> str:
         f"-Dcom.iplanet.services.configpath={layout.config}",
         f"-Dcom.sun.identity.configuration.directory={layout.config}",
     ]
-    return " ".join(options)
+    extra = os.environ.get("AIC_OPENAM_JAVA_OPTS", "").split()
+    return " ".join([*options, *extra])
 
 
 def launch(layout: Layout, *, detached: bool) -> subprocess.Popen[bytes]:
