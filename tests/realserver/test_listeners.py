@@ -5,6 +5,9 @@ from __future__ import annotations
 import ipaddress
 import os
 import socket
+import subprocess
+import sys
+from pathlib import Path
 
 from tests.realserver.listeners import (
     decode_address,
@@ -53,3 +56,37 @@ def test_sees_a_real_listener_of_this_process() -> None:
         server.listen()
         port = server.getsockname()[1]
         assert ("127.0.0.1", port) in listening_sockets(os.getpid())
+
+
+ISOLATED_WILDCARD = """
+import os, socket, sys
+sys.path.insert(0, sys.argv[1])
+from tests.realserver.listeners import is_loopback, listening_sockets
+server = socket.socket()
+server.bind(("0.0.0.0", 0))
+server.listen()
+port = server.getsockname()[1]
+found = listening_sockets(os.getpid())
+assert ("0.0.0.0", port) in found, found
+assert not is_loopback("0.0.0.0")
+print("flagged", port)
+"""
+
+
+def test_flags_a_real_wildcard_listener_in_a_private_network_namespace() -> None:
+    """A real 0.0.0.0 listener is seen, in a namespace where it reaches nothing but itself."""
+    repo = str(Path(__file__).resolve().parents[2])
+    commands = [["unshare", "--net"], ["unshare", "--user", "--map-root-user", "--net"]]
+    results = [
+        subprocess.run(
+            [*prefix, sys.executable, "-c", ISOLATED_WILDCARD, repo],
+            capture_output=True,
+            text=True,
+            timeout=60,
+            check=False,
+        )
+        for prefix in (commands if os.geteuid() == 0 else commands[1:])
+    ]
+    assert any(r.returncode == 0 and r.stdout.startswith("flagged") for r in results), [
+        (r.returncode, r.stdout, r.stderr[-500:]) for r in results
+    ]
