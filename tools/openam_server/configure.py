@@ -137,7 +137,8 @@ def _run_isolated(isolation: list[str]) -> None:
     env = {**os.environ, "PYTHONPATH": package_parent}
     command = [*isolation, sys.executable, "-m", "openam_server", "_configure-isolated"]
     log.info("configuring in a private network namespace (%s)", " ".join(isolation))
-    result = subprocess.run(command, env=env, check=False)  # noqa: S603
+    # The namespace's process (and through it the configuring JVM) dies with this one.
+    result = subprocess.run(command, env=env, check=False, preexec_fn=tomcat.die_with_parent)  # noqa: S603
     if result.returncode != 0:
         raise ManagerError(f"the configuration failed (exit {result.returncode}); see logs/")
 

@@ -7,6 +7,7 @@ trusted (PIDs are reused).
 from __future__ import annotations
 
 import contextlib
+import ctypes
 import logging
 import os
 import signal
@@ -49,8 +50,17 @@ def catalina_opts(layout: Layout) -> str:
     return " ".join([*options, *extra])
 
 
+def die_with_parent() -> None:
+    """In a child before exec: SIGKILL it when its parent dies (prctl PR_SET_PDEATHSIG)."""
+    libc = ctypes.CDLL(None, use_errno=True)
+    libc.prctl(1, signal.SIGKILL)
+
+
 def launch(layout: Layout, *, detached: bool) -> subprocess.Popen[bytes]:
-    """Start Tomcat in the foreground mode of catalina.sh; its output goes to logs/catalina.out."""
+    """Start Tomcat in the foreground mode of catalina.sh; its output goes to logs/catalina.out.
+
+    Detached: its own session, it outlives us. Otherwise (configuration) it dies with us.
+    """
     env = {k: v for k, v in os.environ.items() if not k.startswith(("CATALINA_", "JAVA_OPTS"))}
     env |= {
         "CATALINA_HOME": str(layout.tomcat),
@@ -66,6 +76,7 @@ def launch(layout: Layout, *, detached: bool) -> subprocess.Popen[bytes]:
             stdout=out,
             stderr=subprocess.STDOUT,
             start_new_session=detached,
+            preexec_fn=None if detached else die_with_parent,
             cwd=layout.instance,
         )
     finally:
