@@ -36,7 +36,7 @@ up: setup ## The main job: start the local emulator and deploy the $(STACK) stac
 policy-check: setup ## Preview every stack with the policy pack; fails on any mandatory violation
 	scripts/policy-check
 
-test: setup ## Run the whole test suite (fails when no test ran)
+test: setup openam-deps ## Run the whole test suite (fails when no test ran)
 	@rc=0; $(WITH_ENGINE) $(VENV_PY) -m pytest $(PYTEST_ARGS) || rc=$$?; \
 	if [ $$rc -eq 5 ]; then echo "make test: pytest collected no tests; that is a failure" >&2; fi; \
 	exit $$rc
@@ -48,6 +48,8 @@ lint: setup ## ruff and mypy
 	$(VENV)/bin/ruff check provider emulator policies tests bench __main__.py
 	$(VENV)/bin/ruff format --check provider emulator policies tests bench __main__.py
 	$(VENV)/bin/mypy
+	$(VENV)/bin/ruff check tools/openam_server && $(VENV)/bin/ruff format --check tools/openam_server
+	$(VENV)/bin/mypy --strict --python-version 3.11 tools/openam_server
 
 clean: ## Remove local state and the virtualenv (the engine cache stays)
 	rm -rf $(VENV) .pulumi
@@ -60,3 +62,15 @@ frodo: ## Install frodo-cli (a real AM/AIC client, for the emulator tests) if mi
 
 emulator: venv ## Run the local AM/AIC emulator (FLAVOUR=aic|am, PORT=8080)
 	$(VENV)/bin/aic-emulator --flavour $(FLAVOUR) --port $(PORT)
+
+# The real OpenAM 16.0.5 of tests/realserver (docs/real-server.md); cached outside the clone.
+.PHONY: openam openam-stop openam-deps
+
+openam-deps: ## Java/Maven if missing, the OpenAM WAR and Tomcat (no server started)
+	@scripts/openam fetch >/dev/null
+
+openam: ## Start the real OpenAM on loopback (first time: download + configure); prints its URL
+	@scripts/openam start
+
+openam-stop: ## Stop the real OpenAM
+	@scripts/openam stop

@@ -1,0 +1,48 @@
+"""The `openam` fixture: one real OpenAM per test session, reused when already running.
+
+It starts the server with `scripts/openam start` only when `scripts/openam status` does not
+report one answering, and stops it at the end of the session (also after a failure or Ctrl-C)
+only if it started it.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import sys
+from collections.abc import Iterator
+
+import pytest
+
+from tests.realserver.openam import OpenAM, connect, server_status, start_server, stop_server
+
+
+@contextlib.contextmanager
+def _visible(config: pytest.Config) -> Iterator[None]:
+    """Let scripts/openam's progress reach the terminal (a cold start takes minutes)."""
+    capture = config.pluginmanager.getplugin("capturemanager")
+    context = capture.global_and_fixture_disabled() if capture else contextlib.nullcontext()
+    with context:
+        yield
+
+
+@pytest.fixture(scope="session")
+def openam(request: pytest.FixtureRequest) -> Iterator[OpenAM]:
+    """A running OpenAM with realms alpha and bravo, each holding the test user."""
+    code, facts = server_status()
+    started = False
+    if code != 0:
+        with _visible(request.config):
+            print("\nopenam: starting the real server (cold: minutes)", file=sys.stderr)
+            try:
+                facts = start_server()
+            except BaseException:
+                if code == 3:  # nobody else was running it: leave nothing behind
+                    stop_server()
+                raise
+        started = bool(facts["started"])
+    try:
+        yield connect(facts)
+    finally:
+        if started:
+            with _visible(request.config):
+                stop_server()

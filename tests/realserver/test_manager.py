@@ -1,0 +1,125 @@
+"""`scripts/openam` without a server: hardening, half-configured instances, ports, credentials."""
+
+from __future__ import annotations
+
+import json
+import stat
+from pathlib import Path
+
+import pytest
+
+from tests.realserver.manager import cli, configure, fetch, layout
+
+CONFIG_LDIF = """\
+dn: cn=config
+objectClass: top
+cn: config
+
+dn: cn=Administration Connector,cn=config
+objectClass: ds-cfg-administration-connector
+ds-cfg-listen-port: 4444
+ds-cfg-key-manager-provider: cn=Administration,cn=Key Manager Providers,cn=co
+ nfig
+
+dn: cn=LDAP Connection Handler,cn=Connection Handlers,cn=config
+objectClass: ds-cfg-ldap-connection-handler
+ds-cfg-listen-address: 0.0.0.0
+ds-cfg-listen-port: 50389
+ds-cfg-enabled: true
+
+dn: cn=JMX Connection Handler,cn=Connection Handlers,cn=config
+objectClass: ds-cfg-jmx-connection-handler
+ds-cfg-listen-port: 1689
+ds-cfg-enabled: true
+"""
+
+
+def test_the_embedded_opendj_as_configured_listens_beyond_loopback() -> None:
+    problems = configure.hardening_problems(CONFIG_LDIF)
+    assert len(problems) == 3, problems
+
+
+def test_hardening_puts_listeners_on_loopback_and_disables_jmx() -> None:
+    hardened = configure.harden_text(CONFIG_LDIF)
+    assert configure.hardening_problems(hardened) == []
+    assert "0.0.0.0" not in hardened
+    assert hardened.count("ds-cfg-listen-address: 127.0.0.1") == 2
+    assert "cn=Key Manager Providers,cn=config" in hardened  # folded line kept whole
+    jmx = hardened.split("cn=JMX Connection Handler")[1]
+    assert "ds-cfg-enabled: false" in jmx and "ds-cfg-enabled: true" not in jmx
+    assert configure.harden_text(hardened) == hardened  # idempotent
+
+
+def test_tomcat_listens_on_loopback_only() -> None:
+    ports = layout.Ports.from_env({})
+    xml = fetch.server_xml(ports, "Shutdown123")
+    assert xml.count('address="127.0.0.1"') == 2
+    assert "AJP" not in xml and "SSLEnabled" not in xml
+    assert f'port="{ports.http}"' in xml and f'port="{ports.shutdown}"' in xml
+
+
+def _cache(tmp_path: Path) -> object:
+    where = layout.Layout(tmp_path / "cache")
+    where.ensure_root()
+    layout.load_credentials(where)
+    return where
+
+
+def _write_marker(where: object, ports: object, digest: str) -> None:
+    where.instance.mkdir(parents=True, exist_ok=True)
+    record = {"ports": ports.as_dict(), "credentials_sha256": digest}
+    where.configured_marker.write_text(json.dumps(record))
+
+
+def test_a_configuration_killed_half_way_is_rebuilt(tmp_path: Path) -> None:
+    where = _cache(tmp_path)
+    (where.config / "opends").mkdir(parents=True)  # left by a configure that never finished
+    assert cli._needs_configure(where, layout.Ports.from_env({})) is True
+    fetch.wipe_instance(where)
+    assert not where.instance.exists()
+    assert where.credentials_file.exists()  # the passwords outlive the instance
+
+
+def test_a_complete_configuration_is_reused(tmp_path: Path) -> None:
+    where = _cache(tmp_path)
+    ports = layout.Ports.from_env({})
+    _write_marker(where, ports, layout.credentials_digest(where))
+    assert cli._needs_configure(where, ports) is False
+
+
+def test_other_credentials_mean_a_new_configuration(tmp_path: Path) -> None:
+    where = _cache(tmp_path)
+    ports = layout.Ports.from_env({})
+    _write_marker(where, ports, "0" * 64)
+    assert cli._needs_configure(where, ports) is True
+
+
+def test_other_ports_are_refused_with_the_fix(tmp_path: Path) -> None:
+    where = _cache(tmp_path)
+    _write_marker(where, layout.Ports.from_env({}), layout.credentials_digest(where))
+    other = layout.Ports.from_env({"AIC_OPENAM_HTTP_PORT": "18081"})
+    with pytest.raises(layout.ManagerError, match="scripts/openam reset"):
+        cli._needs_configure(where, other)
+
+
+@pytest.mark.parametrize("value", ["http", "0", "70000"])
+def test_a_bad_port_variable_is_named(value: str) -> None:
+    with pytest.raises(layout.ManagerError, match="AIC_OPENAM_LDAP_PORT"):
+        layout.Ports.from_env({"AIC_OPENAM_LDAP_PORT": value})
+
+
+def test_credentials_are_private_and_kept(tmp_path: Path) -> None:
+    where = _cache(tmp_path)
+    first = layout.load_credentials(where)
+    assert stat.S_IMODE(where.credentials_file.stat().st_mode) == 0o600
+    assert stat.S_IMODE(where.root.stat().st_mode) == 0o700
+    assert layout.load_credentials(where) == first
+    assert first["admin_password"] != first["amldapuser_password"]
+
+
+def test_scrub_hides_every_generated_secret(tmp_path: Path) -> None:
+    creds = layout.load_credentials(_cache(tmp_path))
+    text = " ".join(creds.values())
+    scrubbed = configure.scrub(text, creds)
+    for key in ("admin_password", "test_password", "directory_manager_password"):
+        assert creds[key] not in scrubbed

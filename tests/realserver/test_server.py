@@ -1,0 +1,77 @@
+"""The real OpenAM the fixture provides: reachable, provisioned, and on loopback only."""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.realserver.listeners import is_loopback, listening_sockets
+from tests.realserver.openam import CONFIG_VERSION, OpenAM, new_session, random_realm_name
+
+
+def test_serverinfo_answers_without_a_session(openam: OpenAM) -> None:
+    with new_session() as session:
+        answer = session.get(
+            f"{openam.base_url}/json/serverinfo/*",
+            headers={"Accept-API-Version": "resource=1.1"},
+            timeout=30,
+        )
+    assert answer.status_code == 200
+    assert answer.json()["cookieName"] == openam.cookie_name
+
+
+def test_admin_login_opens_an_admin_session(openam: OpenAM) -> None:
+    with openam.admin_session() as admin:
+        answer = admin.get(f"{openam.base_url}/json/serverinfo/version", timeout=30)
+    assert answer.status_code == 200, answer.text
+    assert answer.json()["version"]
+
+
+def test_wrong_admin_password_is_refused(openam: OpenAM) -> None:
+    answer = openam.authenticate("/", openam.admin_username, "not-the-password")
+    assert answer.status_code == 401
+
+
+@pytest.mark.parametrize("realm", ["alpha", "bravo"])
+def test_provisioned_realms_let_the_test_user_log_in(openam: OpenAM, realm: str) -> None:
+    assert openam.get_authentication(realm)["general"]["statelessSessionsEnabled"] is False
+    assert openam.login_test_user(realm)
+
+
+def test_created_realm_exists_and_its_test_user_logs_in(openam: OpenAM) -> None:
+    realm = openam.create_realm(random_realm_name())
+    try:
+        document = openam.get_authentication(realm)
+        assert {"general", "security", "core"} <= document.keys()
+        assert "trees" not in document  # this fork predates trees
+        assert openam.get_session_service(realm) is None  # not added in a fresh realm
+        answer = openam.authenticate(
+            realm, openam.test_username, openam.test_password.get_secret_value()
+        )
+        assert answer.status_code == 200, answer.text
+        assert answer.json()["tokenId"]
+        assert answer.json()["realm"] == f"/{realm}"
+        assert openam.create_realm(realm) == realm  # again: 409 from both is fine
+    finally:
+        openam.delete_realm(realm)
+    with openam.admin_session() as admin:
+        gone = admin.get(
+            f"{openam.base_url}/json/realms/root/realms/{realm}/realm-config/authentication",
+            headers={"Accept-API-Version": CONFIG_VERSION},
+            timeout=30,
+        )
+    assert gone.status_code == 404
+
+
+def test_every_listener_of_the_server_is_on_loopback(openam: OpenAM) -> None:
+    listeners = listening_sockets(openam.pid)
+    port = int(openam.base_url.rsplit(":", 1)[1].split("/")[0])
+    http = [host for host, p in listeners if p == port]
+    assert http, f"could not see the HTTP listener (port {port}) in {listeners}"
+    exposed = [(host, p) for host, p in listeners if not is_loopback(host)]
+    assert not exposed, f"listening beyond loopback: {exposed} (all: {listeners})"
+
+
+def test_passwords_stay_out_of_reprs(openam: OpenAM) -> None:
+    text = repr(openam) + str(openam.admin_password) + repr(openam.test_password)
+    assert openam.admin_password.get_secret_value() not in text
+    assert openam.test_password.get_secret_value() not in text
