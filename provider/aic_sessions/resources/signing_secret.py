@@ -2,10 +2,14 @@
 
 Three sources: a given base64 `value` (a Pulumi secret), one generated once (256 random bits,
 kept across runs, rotated by changing `rotationTrigger`), or an ESV reference
-(`esvReference="esv-my-secret"` or `"&{esv.my.secret}"`, AIC only). `check` validates the value
-and computes the non-secret `fingerprint` before anything is sent, so policies see it at
-preview. The value never appears in outputs, logs or messages. AM never returns the secret: drift
-is seen only through its visible form (an ESV reference where we wrote a value, or another one).
+(`esvReference="esv-my-secret"` or `"&{esv.my.secret}"`, AIC only). `check` validates a given
+value and computes the non-secret `fingerprint` before anything is sent, so policies see it at
+preview. A generated secret is drawn in `create` (or in `update` when `rotationTrigger`
+changes), never in `check`: `check` runs again at `up`, and a value drawn there would differ
+from the previewed one, so saved plans could not hold. Its fingerprint is unknown at preview,
+and the value is kept in state as an encrypted output. The value never appears in plaintext in
+state, logs or messages. AM never returns the secret: drift is seen only through its visible
+form (an ESV reference where we wrote a value, or another one).
 """
 
 from __future__ import annotations
@@ -13,7 +17,14 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any, Literal
 
 import pulumi
-from pulumi.dynamic import CheckFailure, CheckResult, CreateResult, ReadResult, UpdateResult
+from pulumi.dynamic import (
+    CheckFailure,
+    CheckResult,
+    CreateResult,
+    DiffResult,
+    ReadResult,
+    UpdateResult,
+)
 from pydantic import SecretStr, field_validator
 
 from aic_sessions import signing_secrets
@@ -85,16 +96,30 @@ class SigningSecretProvider(SessionProvider):
                     news, [CheckFailure("value", f"The signing secret {p}.") for p in problems]
                 )
             return CheckResult(self._with_value(olds, news, value, "given"), [])
-        generated = self._generated(olds, news)
-        return CheckResult(self._with_value(olds, news, generated, "generated"), [])
+        hidden = ("value", "fingerprint", "fingerprintBasis")  # known once drawn in create
+        return CheckResult(
+            {**{k: v for k, v in news.items() if k not in hidden}, "valueSource": "generated"}, []
+        )
 
-    def _generated(self, olds: dict[str, Any], news: dict[str, Any]) -> str:
+    def diff(self, id_: str, olds: dict[str, Any], news: dict[str, Any]) -> DiffResult:
+        if news.get("valueSource") != "generated":
+            return super().diff(id_, olds, news)
+        # The fingerprint of a generated secret is not an input: a new trigger means a new one.
+        result = super().diff(id_, olds, {**news, "fingerprint": olds.get("fingerprint")})
+        if olds.get("rotationTrigger") == news.get("rotationTrigger") or result.replaces:
+            return result
+        return DiffResult(changes=True, replaces=[], delete_before_replace=True)
+
+    def _drawn(self, olds: dict[str, Any], news: dict[str, Any]) -> dict[str, Any]:
+        """A generated secret: the one in state, or a new one when none or rotated."""
         keep = (
             olds.get("valueSource") == "generated"
             and olds.get("rotationTrigger") == news.get("rotationTrigger")
-            and plain(olds.get("value"))
+            and olds.get("fingerprint")
         )
-        return str(plain(olds["value"])) if keep else signing_secrets.generate()
+        if keep:
+            return {k: olds.get(k) for k in ("value", "fingerprint", "fingerprintBasis")}
+        return self._with_value({}, news, signing_secrets.generate(), "generated")
 
     def _with_value(
         self, olds: dict[str, Any], news: dict[str, Any], value: str, source: str
@@ -118,6 +143,8 @@ class SigningSecretProvider(SessionProvider):
         }
 
     def create(self, props: dict[str, Any]) -> CreateResult:
+        if props.get("valueSource") == "generated":
+            props = {**props, **self._drawn({}, props)}
         with self.realm(props) as client:
             prior_form, prior_ref = client.read_authentication_settings(
                 props["realm"]
@@ -133,6 +160,8 @@ class SigningSecretProvider(SessionProvider):
         return ReadResult(id_, {**props, **_drift(props, form, ref)})
 
     def update(self, _id: str, olds: dict[str, Any], news: dict[str, Any]) -> UpdateResult:
+        if news.get("valueSource") == "generated":
+            news = {**news, **self._drawn(olds, news)}
         if any(olds.get(k) != news.get(k) for k in ("fingerprint", "esvReference", "valueSource")):
             with self.realm(news) as client:
                 client.update_authentication_settings(news["realm"], _patch(news))
@@ -169,9 +198,16 @@ def _restore(client: AdminClient, realm: str, reference: str) -> None:
 
 
 def _outputs(props: dict[str, Any]) -> dict[str, Any]:
-    """Everything but the value itself (and its digest)."""
+    """Everything but a given value (and its digest); a generated one is kept, encrypted."""
+    public = SessionProvider.public(props)
+    if props.get("valueSource") == "generated":
+        return {**public, **{k: _secret(public.get(k)) for k in ("value", "fingerprintBasis")}}
     hidden = ("value", "fingerprintBasis")
-    return {k: v for k, v in SessionProvider.public(props).items() if k not in hidden}
+    return {k: v for k, v in public.items() if k not in hidden}
+
+
+def _secret(value: Any) -> Any:
+    return None if value is None else as_secret(str(plain(value)))
 
 
 def _drift(props: dict[str, Any], form: SecretForm, ref: str | None) -> dict[str, Any]:
