@@ -6,8 +6,8 @@ import base64
 import os
 
 import pytest
-import session_policies as sp
 from aic_sessions import signing_secrets
+from aic_sessions.policy_pack import session_policies as sp
 
 from tests.policies.fakes import Report, Resource, Stack, authenticated, journey, secret
 

@@ -15,7 +15,6 @@ from collections import defaultdict
 from collections.abc import Callable, Iterable, Mapping
 from typing import Any
 
-from aic_sessions import signing_secrets
 from pulumi_policy import (
     EnforcementLevel,
     PolicyConfigSchema,
@@ -24,6 +23,8 @@ from pulumi_policy import (
     StackValidationArgs,
     StackValidationPolicy,
 )
+
+from aic_sessions import signing_secrets
 
 Report = Callable[..., None]
 
