@@ -36,6 +36,7 @@ from aic_sessions.client.models import (
 
 from . import connection
 from .base import RealmInputs, SessionProvider, gone_on_404, is_unknown
+from .naming import OnDelete, SnakeCaseProperties, ValueSource
 
 if TYPE_CHECKING:
     from aic_sessions.client.client import AdminClient
@@ -221,18 +222,26 @@ def _drift(props: dict[str, Any], form: SecretForm, ref: str | None) -> dict[str
     return {}
 
 
-class SigningSecret(pulumi.dynamic.Resource, module="aic", name="SigningSecret"):
-    """The Organization Authentication Signing Secret of one realm."""
+class SigningSecret(
+    SnakeCaseProperties, pulumi.dynamic.Resource, module="aic", name="SigningSecret"
+):
+    """The Organization Authentication Signing Secret of one realm (the Security tab).
 
-    baseUrl: pulumi.Output[str]
+    Give a `value`, an `esv_reference`, or neither to have 256 random bits generated once (in
+    `create`) and kept in state, encrypted. The value is never a plaintext output, log line or
+    message; `fingerprint` (`scrypt:<hex>`) lets stacks be compared without it. Attributes are
+    snake_case; state and policies use camelCase.
+    """
+
+    base_url: pulumi.Output[str]
     realm: pulumi.Output[str]
-    valueSource: pulumi.Output[str]
+    value_source: pulumi.Output[ValueSource]
     fingerprint: pulumi.Output[str | None]
-    esvReference: pulumi.Output[str | None]
-    rotationTrigger: pulumi.Output[str | None]
-    onDelete: pulumi.Output[str]
-    priorForm: pulumi.Output[str]
-    priorEsvReference: pulumi.Output[str | None]
+    esv_reference: pulumi.Output[str | None]
+    rotation_trigger: pulumi.Output[str | None]
+    on_delete: pulumi.Output[OnDelete]
+    prior_form: pulumi.Output[str]
+    prior_esv_reference: pulumi.Output[str | None]
 
     def __init__(
         self,
@@ -243,20 +252,36 @@ class SigningSecret(pulumi.dynamic.Resource, module="aic", name="SigningSecret")
         value: pulumi.Input[str] | None = None,
         esv_reference: pulumi.Input[str] | None = None,
         rotation_trigger: pulumi.Input[str] | None = None,
-        on_delete: pulumi.Input[str] = "retain",
+        on_delete: pulumi.Input[OnDelete] = "retain",
         opts: pulumi.ResourceOptions | None = None,
     ) -> None:
+        """Declare the signing secret of one realm.
+
+        :param resource_name: The Pulumi name of this resource, unique in the stack.
+        :param base_url: The tenant's AM URL, e.g. `https://tenant.forgeblocks.com/am`.
+            Changing it replaces the resource.
+        :param realm: The realm, e.g. `alpha` (nested: `parent/child`). Changing it replaces
+            the resource.
+        :param value: A given secret: base64 (standard or URL-safe), at least 128 bits
+            decoded. Always stored as a Pulumi secret. Not with `esv_reference`.
+        :param esv_reference: An ESV holding the secret (AIC): `esv-name` or `&{esv.name}`.
+            Not with `value`.
+        :param rotation_trigger: Any string; changing it rotates a generated secret.
+        :param on_delete: `retain` (default) leaves the secret as it is on destroy; `restore`
+            (AIC only) writes the prior tenant-generated secret or ESV reference back.
+        :param opts: Pulumi resource options.
+        """
         props = {
-            "baseUrl": base_url,
+            "base_url": base_url,
             "realm": realm,
             "value": pulumi.Output.secret(value) if value is not None else None,
-            "esvReference": esv_reference,
-            "rotationTrigger": rotation_trigger,
-            "onDelete": on_delete,
-            "valueSource": None,
+            "esv_reference": esv_reference,
+            "rotation_trigger": rotation_trigger,
+            "on_delete": on_delete,
+            "value_source": None,
             "fingerprint": None,
-            "priorForm": None,
-            "priorEsvReference": None,
+            "prior_form": None,
+            "prior_esv_reference": None,
         }
         opts = pulumi.ResourceOptions.merge(
             opts, pulumi.ResourceOptions(additional_secret_outputs=["value"])
