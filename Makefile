@@ -18,10 +18,11 @@ setup: venv engine frodo ## Create the virtualenv, install the project and ensur
 
 venv: $(VENV)/.installed
 
-$(VENV)/.installed: pyproject.toml
+# constraints.txt pins this repository's own setup and CI; the package keeps library ranges.
+$(VENV)/.installed: pyproject.toml constraints.txt
 	@test -x $(VENV_PY) || $(PYTHON) -m venv $(VENV)
 	$(VENV_PY) -m pip install --quiet --disable-pip-version-check --upgrade pip
-	$(VENV_PY) -m pip install --quiet --disable-pip-version-check -e '.[dev]'
+	$(VENV_PY) -m pip install --quiet --disable-pip-version-check -c constraints.txt -e '.[dev]'
 	@touch $@
 
 engine: ## Build or find the Pulumi engine (cached outside the clone)

@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import pulumi
-from aic_sessions.resources import (
-    AuthenticatedSessionSettings,
-    JourneySessionSettings,
-    SigningSecret,
+from aic_sessions import (
+    AuthenticatedOptions,
+    JourneyOptions,
+    RealmSessionSettings,
+    SigningSecretOptions,
 )
 from aic_sessions.stack_config import RealmConfig, StackConfig, load_stack_config
 
@@ -22,41 +23,38 @@ given_secrets = config.get_secret_object("signingSecrets") or pulumi.Output.secr
 
 
 def declare_realm(stack: StackConfig, realm: RealmConfig) -> dict[str, pulumi.Output[object]]:
-    name = f"{stack.environment}-{realm.name.strip('/').replace('/', '-')}"
-    common = {"base_url": stack.baseUrl, "realm": realm.name, "on_delete": realm.onDelete}
-    journey = JourneySessionSettings(
-        f"{name}-journey",
-        state_management=realm.journey.stateManagement.value,
-        max_duration_minutes=realm.journey.maxDurationMinutes,
-        suspended_timeout_minutes=realm.journey.suspendedTimeoutMinutes,
-        allowlisting=realm.journey.allowlisting,
-        **common,
-    )
-    authenticated = AuthenticatedSessionSettings(
-        f"{name}-authenticated",
-        client_side_sessions=realm.authenticated.clientSideSessions,
-        max_session_time_minutes=realm.authenticated.maxSessionTimeMinutes,
-        max_idle_time_minutes=realm.authenticated.maxIdleTimeMinutes,
-        **common,
-    )
     secret_cfg = realm.signingSecret
     value = given_secrets.apply(lambda d, r=realm.name: (d or {}).get(r))
     if secret_cfg.source == "given":
         value = value.apply(lambda v, r=realm.name: _require_given(v, r))
-    signing = SigningSecret(
-        f"{name}-signing-secret",
+    settings = RealmSessionSettings(
+        f"{stack.environment}-{realm.name.strip('/').replace('/', '-')}",
         base_url=stack.baseUrl,
         realm=realm.name,
-        value=value if secret_cfg.source == "given" else None,
-        esv_reference=secret_cfg.esvReference,
-        rotation_trigger=secret_cfg.rotationTrigger,
+        on_delete=realm.onDelete,
+        journey=JourneyOptions(
+            state_management=realm.journey.stateManagement.value,
+            max_duration_minutes=realm.journey.maxDurationMinutes,
+            suspended_timeout_minutes=realm.journey.suspendedTimeoutMinutes,
+            allowlisting=realm.journey.allowlisting,
+        ),
+        authenticated=AuthenticatedOptions(
+            client_side_sessions=realm.authenticated.clientSideSessions,
+            max_session_time_minutes=realm.authenticated.maxSessionTimeMinutes,
+            max_idle_time_minutes=realm.authenticated.maxIdleTimeMinutes,
+        ),
+        signing_secret=SigningSecretOptions(
+            value=value if secret_cfg.source == "given" else None,
+            esv_reference=secret_cfg.esvReference,
+            rotation_trigger=secret_cfg.rotationTrigger,
+        ),
     )
     return {
-        "journeyStateManagement": journey.stateManagement,
-        "journeyMaxDurationMinutes": journey.maxDurationMinutes,
-        "clientSideSessions": authenticated.clientSideSessions,
-        "signingSecretSource": signing.valueSource,
-        "signingSecretFingerprint": signing.fingerprint,
+        "journeyStateManagement": settings.journey.state_management,
+        "journeyMaxDurationMinutes": settings.journey.max_duration_minutes,
+        "clientSideSessions": settings.authenticated.client_side_sessions,
+        "signingSecretSource": settings.signing_secret.value_source,
+        "signingSecretFingerprint": settings.signing_secret.fingerprint,
     }
 
 

@@ -25,6 +25,7 @@ from werkzeug.serving import make_server
 
 REPO = Path(__file__).resolve().parent.parent
 VENV = REPO / ".venv"
+PROBE_PATH = str(REPO / "bench")  # engine_probe.py: bench-only, not in the package
 STACK = "bench"
 ADMIN = {"AM_ADMIN_USERNAME": "amadmin", "AM_ADMIN_PASSWORD": "Password1!"}
 COMMAND_TIMEOUT = 600.0
@@ -33,7 +34,7 @@ BASELINE_PROGRAM = '''\
 """The engine's floor: three do-nothing EngineProbe resources per realm, as many as ours."""
 
 import pulumi
-from aic_sessions.probe import EngineProbe
+from engine_probe import EngineProbe
 
 realms = int(pulumi.Config().require("realms"))
 values = {}
@@ -202,7 +203,8 @@ def baseline_project(directory: Path, env: dict[str, str], realms: int) -> Proje
         f"    toolchain: pip\n    virtualenv: {VENV}\n"
     )
     (directory / "__main__.py").write_text(BASELINE_PROGRAM)
-    project = Project(directory, env, f"Pulumi.{STACK}.yaml")
+    probe_env = {**env, "PYTHONPATH": PROBE_PATH}
+    project = Project(directory, probe_env, f"Pulumi.{STACK}.yaml")
     project.write_config({"bench-baseline:realms": str(realms)})
     return project
 

@@ -1,6 +1,8 @@
-"""Builds the policy pack; the rules themselves live in `session_policies`."""
+"""This repository's pack: the shipped rules (`aic_sessions.policy_pack`) run from the project's
+`.venv` (`scripts/with-engine` puts it first on PATH); `environments.yaml` is read by
+`aic_sessions.policy_config`."""
 
+from aic_sessions.policy_pack.session_policies import POLICIES
 from pulumi_policy import EnforcementLevel, PolicyPack
-from session_policies import POLICIES
 
 PolicyPack(name="aic-sessions", enforcement_level=EnforcementLevel.ADVISORY, policies=POLICIES)

@@ -1,14 +1,13 @@
-"""Access to the real recorded AM/AIC traffic in ../shared/fixtures/recorded (HAR files)."""
+"""Access to the real recorded AM/AIC traffic in tests/fixtures/recorded (HAR files)."""
 
 from __future__ import annotations
 
 import json
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
-from tests.engine_cli import REPO_ROOT
-
-RECORDED = REPO_ROOT.parent / "shared" / "fixtures" / "recorded"
+RECORDED = Path(__file__).resolve().parent / "fixtures" / "recorded"
 
 
 @dataclass(frozen=True)

@@ -1,4 +1,4 @@
-"""Default documents, taken verbatim from the recordings in shared/fixtures/recorded.
+"""Default documents, taken verbatim from the recordings in tests/fixtures/recorded.
 
 `realm_authentication(flavour, realm)` is the realm authentication-settings document as AIC
 (alpha) and AM 8 (root) send it; `global_authentication()` is AM's global document. The only

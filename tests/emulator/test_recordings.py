@@ -19,9 +19,8 @@ import requests
 from aic_emulator.testing import EmulatorServer
 
 from tests.emulator.util import admin_headers, login, sa_headers
+from tests.recordings import RECORDED
 
-REPO_ROOT = Path(__file__).resolve().parents[2]
-RECORDED = REPO_ROOT.parent / "shared" / "fixtures" / "recorded"
 HAR_FILES = sorted(RECORDED.glob("*.har"))
 RECORDED_USERS = {
     "aic": [
@@ -47,7 +46,7 @@ def cases() -> list[Any]:
 
 
 def test_recordings_are_present() -> None:
-    """Guards against the replay silently testing nothing when ../shared is missing."""
+    """Guards against the replay silently testing nothing when the recordings are missing."""
     assert len(HAR_FILES) >= 5, f"recordings not found under {RECORDED}"
 
 

@@ -30,12 +30,12 @@ def test_local_up_deploys_the_dev_stack_twice(tmp_path: Path, engine_env: dict[s
         return proc.stdout
 
     first = local_up()
-    assert "+ 7 created" in first
+    assert "+ 9 created" in first  # the stack, per realm a RealmSessionSettings and its three
     assert counts(first)["writes"] == 7  # one write per resource: nothing more is needed
     assert "2 of 2 realm(s) passed." in first
 
     second = local_up()
-    assert "7 unchanged" in second
+    assert "9 unchanged" in second
     assert counts(second)["writes"] == 0
 
 

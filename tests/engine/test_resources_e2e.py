@@ -26,13 +26,13 @@ def assert_no_secret_in_state_or_output(cli: PulumiCLI, emulator: EmulatorServer
     """The generated signing secrets and the service-account key appear nowhere in plaintext."""
     revealed = json.loads(cli.run("stack", "export", "--show-secrets").stdout)
     values = [
-        json.loads(r["inputs"]["value"]["plaintext"])
+        json.loads(r["outputs"]["value"]["plaintext"])  # a generated secret: drawn in create
         for r in revealed["deployment"]["resources"]
         if r["type"].endswith(":SigningSecret")
     ]
     assert len(values) == 2 and all(len(v) == 44 for v in values)
     values += [
-        json.loads(r["inputs"]["fingerprintBasis"]["plaintext"])
+        json.loads(r["outputs"]["fingerprintBasis"]["plaintext"])
         for r in revealed["deployment"]["resources"]
         if r["type"].endswith(":SigningSecret")
     ]

@@ -14,12 +14,12 @@ pytestmark = pytest.mark.engine
 
 PROGRAM = """\
 import pulumi
-from aic_sessions.probe import EngineProbe
+from engine_probe import EngineProbe
 
 probe = EngineProbe("probe", value=pulumi.Config().require("value"))
 pulumi.export("value", probe.value)
 """
-PROBE_TYPE = "pulumi-python:dynamic/aic:EngineProbe"
+PROBE_TYPE = "pulumi-python:dynamic/bench:EngineProbe"
 SMOKE_POLICY = Path(__file__).parent / "smoke_policy"
 
 
@@ -27,7 +27,7 @@ SMOKE_POLICY = Path(__file__).parent / "smoke_policy"
 def smoke(tmp_path: Path, engine_env: dict[str, str]) -> PulumiCLI:
     project = tmp_path / "project"
     write_python_project(project, "smoke", PROGRAM)
-    cli = PulumiCLI(project, engine_env)
+    cli = PulumiCLI(project, {**engine_env, "PYTHONPATH": str(REPO_ROOT / "bench")})
     cli.run("stack", "init", "smoke")
     cli.run("config", "set", "value", "hello")
     return cli
@@ -45,7 +45,7 @@ def test_up_preview_policy_destroy(smoke: PulumiCLI) -> None:
     [probe] = [r for r in _resources(smoke, "--show-secrets") if r["type"] == PROBE_TYPE]
     assert probe["outputs"]["value"] == "hello"
     pickled = base64.b64decode(json.loads(probe["outputs"]["__provider"]["plaintext"]))
-    assert b"aic_sessions.probe" in pickled, "provider must be pickled by reference to the package"
+    assert b"engine_probe" in pickled, "provider must be pickled by reference to its module"
     assert json.loads(smoke.run("stack", "output", "--json").stdout) == {"value": "hello"}
     [encrypted] = [r for r in _resources(smoke) if r["type"] == PROBE_TYPE]
     assert "ciphertext" in encrypted["outputs"]["__provider"], "the pickled provider is a secret"

@@ -6,8 +6,8 @@ import base64
 import os
 
 import pytest
-import session_policies as sp
 from aic_sessions import signing_secrets
+from aic_sessions.policy_pack import session_policies as sp
 
 from tests.policies.fakes import Report, Resource, Stack, authenticated, journey, secret
 
@@ -54,6 +54,9 @@ def test_strong_generated_and_esv_secrets_pass() -> None:
     assert run(sp.signing_secret_strength, secret(value=STRONG)) == []
     assert run(sp.signing_secret_strength, secret(value=signing_secrets.generate())) == []
     assert run(sp.signing_secret_strength, secret(valueSource="esv", esvReference="&{esv.x}")) == []
+    # A generated secret is drawn in create: at preview it has no value, and that is no violation.
+    assert run(sp.signing_secret_strength, secret(valueSource="generated")) == []
+    assert run(sp.signing_secret_strength, secret(valueSource="given")) != []
 
 
 def test_duration_bounds_from_config() -> None:

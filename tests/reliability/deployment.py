@@ -104,8 +104,11 @@ class Deployment:
     def signing_values(self) -> dict[str, str]:
         """realm -> the signing secret the state says was written."""
         resources = self.revealed_state()["deployment"].get("resources") or []
+        # A generated secret is an (encrypted) output of create; a given one is an input.
         return {
-            r["inputs"]["realm"]: json.loads(r["inputs"]["value"]["plaintext"])
+            r["inputs"]["realm"]: json.loads(
+                (r["outputs"].get("value") or r["inputs"]["value"])["plaintext"]
+            )
             for r in resources
             if r["type"].endswith(":SigningSecret")
         }

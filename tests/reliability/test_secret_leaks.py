@@ -78,7 +78,7 @@ def exercise(deployment: Deployment) -> dict[str, Any]:
 
 def signing_secrets(revealed: dict[str, Any]) -> list[str]:
     return [
-        json.loads(r["inputs"]["value"]["plaintext"])
+        json.loads((r["outputs"].get("value") or r["inputs"]["value"])["plaintext"])
         for r in revealed["deployment"]["resources"]
         if r["type"].endswith(":SigningSecret")
     ]

@@ -17,6 +17,7 @@ from aic_sessions.client.errors import AdminApiError
 from aic_sessions.client.models import AuthenticationSettingsPatch, SessionServicePatch
 
 from .base import RealmInputs, SessionProvider, as_int, carried_prior, gone_on_404, managed_keys
+from .naming import OnDelete, SnakeCaseProperties
 
 if TYPE_CHECKING:
     from aic_sessions.client.client import AdminClient
@@ -188,17 +189,25 @@ def _restore_quietly(client: AdminClient, realm: str, prior: dict[str, Any]) -> 
 
 
 class AuthenticatedSessionSettings(
-    pulumi.dynamic.Resource, module="aic", name="AuthenticatedSessionSettings"
+    SnakeCaseProperties,
+    pulumi.dynamic.Resource,
+    module="aic",
+    name="AuthenticatedSessionSettings",
 ):
-    """Client-side or server-side authenticated sessions (and their timeouts) for one realm."""
+    """Client-side or server-side authenticated sessions (and their timeouts) for one realm.
 
-    baseUrl: pulumi.Output[str]
+    The General tab's "Use Client-Side Sessions" and, when set, the realm Session service's
+    `maxSessionTime` / `maxIdleTime`. `create` adopts the realm (`prior_settings`) and writes
+    only the managed attributes. Attributes are snake_case; state and policies use camelCase.
+    """
+
+    base_url: pulumi.Output[str]
     realm: pulumi.Output[str]
-    clientSideSessions: pulumi.Output[bool]
-    maxSessionTimeMinutes: pulumi.Output[int | None]
-    maxIdleTimeMinutes: pulumi.Output[int | None]
-    onDelete: pulumi.Output[str]
-    priorSettings: pulumi.Output[dict[str, Any]]
+    client_side_sessions: pulumi.Output[bool]
+    max_session_time_minutes: pulumi.Output[int | None]
+    max_idle_time_minutes: pulumi.Output[int | None]
+    on_delete: pulumi.Output[OnDelete]
+    prior_settings: pulumi.Output[dict[str, Any]]
 
     def __init__(
         self,
@@ -209,16 +218,33 @@ class AuthenticatedSessionSettings(
         client_side_sessions: pulumi.Input[bool] = False,
         max_session_time_minutes: pulumi.Input[int] | None = None,
         max_idle_time_minutes: pulumi.Input[int] | None = None,
-        on_delete: pulumi.Input[str] = "restore",
+        on_delete: pulumi.Input[OnDelete] = "restore",
         opts: pulumi.ResourceOptions | None = None,
     ) -> None:
+        """Declare the authenticated-session settings of one realm.
+
+        :param resource_name: The Pulumi name of this resource, unique in the stack.
+        :param base_url: The tenant's AM URL, e.g. `https://tenant.forgeblocks.com/am`.
+            Changing it replaces the resource.
+        :param realm: The realm, e.g. `alpha` (nested: `parent/child`). Changing it replaces
+            the resource.
+        :param client_side_sessions: `False` (default) for server-side sessions ("Use
+            Client-Side Sessions" cleared), `True` for client-side sessions.
+        :param max_session_time_minutes: Session service `maxSessionTime`, 1 to 525600
+            minutes; `None` leaves it unmanaged.
+        :param max_idle_time_minutes: Session service `maxIdleTime`, 1 to 525600 minutes;
+            `None` leaves it unmanaged.
+        :param on_delete: `restore` (default): `pulumi destroy` writes the prior values
+            back; `retain`: the realm keeps the managed values.
+        :param opts: Pulumi resource options.
+        """
         props = {
-            "baseUrl": base_url,
+            "base_url": base_url,
             "realm": realm,
-            "clientSideSessions": client_side_sessions,
-            "maxSessionTimeMinutes": max_session_time_minutes,
-            "maxIdleTimeMinutes": max_idle_time_minutes,
-            "onDelete": on_delete,
-            "priorSettings": None,
+            "client_side_sessions": client_side_sessions,
+            "max_session_time_minutes": max_session_time_minutes,
+            "max_idle_time_minutes": max_idle_time_minutes,
+            "on_delete": on_delete,
+            "prior_settings": None,
         }
         super().__init__(AuthenticatedSessionSettingsProvider(), resource_name, props, opts)

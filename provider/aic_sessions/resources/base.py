@@ -87,7 +87,8 @@ class SessionProvider(ResourceProvider):
                 setattr(cls, name, _concise(cls.__dict__[name]))
 
     def configure(self, req: ConfigureRequest) -> None:
-        values = {key: req.config.get(key) for key in connection.CONFIG_KEYS}
+        # Fully qualified: a bare key would be read under the *consuming* project's name.
+        values = {key: req.config.get(connection.config_key(key)) for key in connection.CONFIG_KEYS}
         connection.remember_stack_config(values)
 
     # check ---------------------------------------------------------------------------------

@@ -2,8 +2,9 @@
 
 The stack's provider configuration (`aic-sessions:saId`, `saJwk`, `adminUsername`,
 `adminPassword`, `accessToken`, `verifyTls`, `caBundle`; secrets decrypted by the engine) arrives
-through `ResourceProvider.configure` and is kept in this module, not on the provider instance, so
-no credential can end up in the pickled provider in state. Without stack configuration the client
+through `ResourceProvider.configure`. Its keys live in the fixed `aic-sessions` namespace whatever
+the consuming project is called. It is kept in this module, not on the provider instance, so no
+credential can end up in the pickled provider in state. Without stack configuration the client
 reads the environment (`AIC_*`, `AM_ADMIN_*`, `FRODO_*`).
 """
 
@@ -26,6 +27,7 @@ _stack_config: dict[str, str] = {}
 _clients: dict[str, AdminClient] = {}
 _realm_locks: dict[tuple[str, str], threading.Lock] = {}
 
+CONFIG_NAMESPACE = "aic-sessions"
 CONFIG_KEYS = (
     "saId",
     "saJwk",
@@ -36,6 +38,11 @@ CONFIG_KEYS = (
     "caBundle",
     "fingerprintKey",
 )
+
+
+def config_key(key: str) -> str:
+    """`saId` -> `aic-sessions:saId`: provider configuration is read under our own namespace."""
+    return f"{CONFIG_NAMESPACE}:{key}"
 
 
 def remember_stack_config(values: Mapping[str, Any]) -> None:

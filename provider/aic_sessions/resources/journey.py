@@ -28,6 +28,7 @@ from .base import (
     carried_prior,
     gone_on_404,
 )
+from .naming import OnDelete, SnakeCaseProperties, StateManagementName
 
 AIC_HOST_SUFFIXES = (".forgeblocks.com", ".forgerock.io", ".pingone.com", ".pingidentity.com")
 
@@ -155,17 +156,24 @@ _PATCH_FIELDS = {
 }
 
 
-class JourneySessionSettings(pulumi.dynamic.Resource, module="aic", name="JourneySessionSettings"):
-    """Journey-session storage and lifetime for one realm."""
+class JourneySessionSettings(
+    SnakeCaseProperties, pulumi.dynamic.Resource, module="aic", name="JourneySessionSettings"
+):
+    """Journey-session storage and lifetime for one realm (the Trees tab).
 
-    baseUrl: pulumi.Output[str]
+    `create` adopts the realm: it records the current values of the attributes this resource
+    manages (`prior_settings`) and writes only those. Changing `base_url` or `realm` replaces
+    the resource. Attributes are snake_case; state and policies use camelCase.
+    """
+
+    base_url: pulumi.Output[str]
     realm: pulumi.Output[str]
-    stateManagement: pulumi.Output[str]
-    maxDurationMinutes: pulumi.Output[int]
-    suspendedTimeoutMinutes: pulumi.Output[int | None]
+    state_management: pulumi.Output[StateManagementName]
+    max_duration_minutes: pulumi.Output[int]
+    suspended_timeout_minutes: pulumi.Output[int | None]
     allowlisting: pulumi.Output[bool | None]
-    onDelete: pulumi.Output[str]
-    priorSettings: pulumi.Output[dict[str, Any]]
+    on_delete: pulumi.Output[OnDelete]
+    prior_settings: pulumi.Output[dict[str, Any]]
 
     def __init__(
         self,
@@ -173,21 +181,38 @@ class JourneySessionSettings(pulumi.dynamic.Resource, module="aic", name="Journe
         *,
         base_url: pulumi.Input[str],
         realm: pulumi.Input[str],
-        state_management: pulumi.Input[str] = "CTS",
+        state_management: pulumi.Input[StateManagementName] = "CTS",
         max_duration_minutes: pulumi.Input[int] = 5,
         suspended_timeout_minutes: pulumi.Input[int] | None = None,
         allowlisting: pulumi.Input[bool] | None = None,
-        on_delete: pulumi.Input[str] = "restore",
+        on_delete: pulumi.Input[OnDelete] = "restore",
         opts: pulumi.ResourceOptions | None = None,
     ) -> None:
+        """Declare the journey-session settings of one realm.
+
+        :param resource_name: The Pulumi name of this resource, unique in the stack.
+        :param base_url: The tenant's AM URL, e.g. `https://tenant.forgeblocks.com/am`.
+            Changing it replaces the resource.
+        :param realm: The realm, e.g. `alpha` (nested: `parent/child`). Changing it replaces
+            the resource.
+        :param state_management: Where journey sessions live: `CTS` (server-side, the
+            default), `JWT` (client-side) or `IN_MEMORY` (self-managed AM only).
+        :param max_duration_minutes: Maximum journey duration, 1 to 1440 minutes (default 5).
+        :param suspended_timeout_minutes: Suspended-journey timeout, 1 to 43200 minutes;
+            `None` leaves the realm's value unmanaged.
+        :param allowlisting: Journey-session allowlisting; `None` leaves it unmanaged.
+        :param on_delete: `restore` (default): `pulumi destroy` writes the prior values
+            back; `retain`: the realm keeps the managed values.
+        :param opts: Pulumi resource options.
+        """
         props = {
-            "baseUrl": base_url,
+            "base_url": base_url,
             "realm": realm,
-            "stateManagement": state_management,
-            "maxDurationMinutes": max_duration_minutes,
-            "suspendedTimeoutMinutes": suspended_timeout_minutes,
+            "state_management": state_management,
+            "max_duration_minutes": max_duration_minutes,
+            "suspended_timeout_minutes": suspended_timeout_minutes,
             "allowlisting": allowlisting,
-            "onDelete": on_delete,
-            "priorSettings": None,
+            "on_delete": on_delete,
+            "prior_settings": None,
         }
         super().__init__(JourneySessionSettingsProvider(), resource_name, props, opts)

@@ -2,14 +2,18 @@
 
 Three sources: a given base64 `value` (a Pulumi secret), one generated once (256 random bits,
 kept across runs, rotated by changing `rotationTrigger`), or an ESV reference
-(`esvReference="esv-my-secret"` or `"&{esv.my.secret}"`, AIC only). `check` validates the value
-and computes the non-secret `fingerprint` before anything is sent, so policies see it at
-preview. The value never appears in outputs, logs or messages. AM never returns the secret: drift
-is seen through its visible form (an ESV reference where we wrote a value, or another one) and,
-for a value the stack holds, through its effect: AM signs each journey's `authId` with the
-realm's secret, so `create`/`update` confirm a write and `read` (refresh) checks the secret in
-effect by starting a journey and verifying that signature (`secretInEffect`). A foreign write
-that reset the secret reads `secretInEffect=false`, which `diff` turns into an update.
+(`esvReference="esv-my-secret"` or `"&{esv.my.secret}"`, AIC only). `check` validates a given
+value and computes the non-secret `fingerprint` before anything is sent, so policies see it at
+preview. A generated secret is drawn in `create` (or in `update` when `rotationTrigger`
+changes), never in `check`: `check` runs again at `up`, and a value drawn there would differ
+from the previewed one, so saved plans could not hold. Its fingerprint is unknown at preview.
+The value is kept in state as an encrypted output and never appears in plaintext in state, logs
+or messages. AM never returns the secret: drift is seen through its visible form (an ESV
+reference where we wrote a value, or another one) and, for a value the stack holds, through its
+effect: AM signs each journey's `authId` with the realm's secret, so `create`/`update` confirm a
+write and `read` (refresh) checks the secret in effect by starting a journey and verifying that
+signature (`secretInEffect`). A foreign write that reset the secret reads `secretInEffect=false`,
+which `diff` turns into an update.
 """
 
 from __future__ import annotations
@@ -37,6 +41,7 @@ from aic_sessions.client.tokens import auth_id_signed_with
 
 from . import connection
 from .base import ProviderError, RealmInputs, SessionProvider, gone_on_404, is_unknown
+from .naming import OnDelete, SnakeCaseProperties, ValueSource
 
 if TYPE_CHECKING:
     from aic_sessions.client.client import AdminClient
@@ -97,16 +102,35 @@ class SigningSecretProvider(SessionProvider):
                     news, [CheckFailure("value", f"The signing secret {p}.") for p in problems]
                 )
             return CheckResult(self._with_value(olds, news, value, "given"), [])
-        generated = self._generated(olds, news)
-        return CheckResult(self._with_value(olds, news, generated, "generated"), [])
+        hidden = ("value", "fingerprint", "fingerprintBasis")  # known once drawn in create
+        return CheckResult(
+            {**{k: v for k, v in news.items() if k not in hidden}, "valueSource": "generated"}, []
+        )
 
-    def _generated(self, olds: dict[str, Any], news: dict[str, Any]) -> str:
+    def diff(self, id_: str, olds: dict[str, Any], news: dict[str, Any]) -> DiffResult:
+        """Owned inputs; a generated secret's fingerprint is not an input (a new trigger means a
+        new one); and a secret that refresh found not in effect is written again."""
+        update = DiffResult(changes=True, replaces=[], delete_before_replace=True)
+        if news.get("valueSource") == "generated":
+            result = super().diff(id_, olds, {**news, "fingerprint": olds.get("fingerprint")})
+            if olds.get("rotationTrigger") != news.get("rotationTrigger") and not result.replaces:
+                result = update
+        else:
+            result = super().diff(id_, olds, news)
+        if olds.get("secretInEffect") is False and not result.changes:
+            return update
+        return result
+
+    def _drawn(self, olds: dict[str, Any], news: dict[str, Any]) -> dict[str, Any]:
+        """A generated secret: the one in state, or a new one when none or rotated."""
         keep = (
             olds.get("valueSource") == "generated"
             and olds.get("rotationTrigger") == news.get("rotationTrigger")
-            and plain(olds.get("value"))
+            and olds.get("fingerprint")
         )
-        return str(plain(olds["value"])) if keep else signing_secrets.generate()
+        if keep:
+            return {k: olds.get(k) for k in ("value", "fingerprint", "fingerprintBasis")}
+        return self._with_value({}, news, signing_secrets.generate(), "generated")
 
     def _with_value(
         self, olds: dict[str, Any], news: dict[str, Any], value: str, source: str
@@ -129,14 +153,9 @@ class SigningSecretProvider(SessionProvider):
             "fingerprintBasis": as_secret(basis),
         }
 
-    def diff(self, id_: str, olds: dict[str, Any], news: dict[str, Any]) -> DiffResult:
-        """Owned inputs as usual; and a secret that refresh found not in effect is rewritten."""
-        result = super().diff(id_, olds, news)
-        if olds.get("secretInEffect") is False and not result.changes:
-            return DiffResult(changes=True, replaces=[], delete_before_replace=True)
-        return result
-
     def create(self, props: dict[str, Any]) -> CreateResult:
+        if props.get("valueSource") == "generated":
+            props = {**props, **self._drawn({}, props)}
         with self.realm(props) as client:
             security = client.read_authentication_settings(props["realm"]).security
             prior_form, prior_ref = (
@@ -164,6 +183,8 @@ class SigningSecretProvider(SessionProvider):
         return ReadResult(id_, {**props, **observed})
 
     def update(self, _id: str, olds: dict[str, Any], news: dict[str, Any]) -> UpdateResult:
+        if news.get("valueSource") == "generated":
+            news = {**news, **self._drawn(olds, news)}
         in_effect = olds.get("secretInEffect")
         rewrite = olds.get("secretInEffect") is False or any(
             olds.get(k) != news.get(k) for k in ("fingerprint", "esvReference", "valueSource")
@@ -233,9 +254,16 @@ def _confirm_in_effect(client: AdminClient, props: dict[str, Any]) -> bool | Non
 
 
 def _outputs(props: dict[str, Any]) -> dict[str, Any]:
-    """Everything but the value's digest; the value stays in state (encrypted) so refresh can
-    check the secret in effect."""
-    return {k: v for k, v in SessionProvider.public(props).items() if k != "fingerprintBasis"}
+    """Everything but a given value's digest; the value (given or generated) stays in state as
+    an encrypted output, so refresh can check the secret in effect."""
+    public = SessionProvider.public(props)
+    if props.get("valueSource") == "esv":
+        return {k: v for k, v in public.items() if k not in ("value", "fingerprintBasis")}
+    return {**public, **{k: _secret(public.get(k)) for k in ("value", "fingerprintBasis")}}
+
+
+def _secret(value: Any) -> Any:
+    return None if value is None else as_secret(str(plain(value)))
 
 
 def _drift(props: dict[str, Any], form: SecretForm, ref: str | None) -> dict[str, Any]:
@@ -247,19 +275,27 @@ def _drift(props: dict[str, Any], form: SecretForm, ref: str | None) -> dict[str
     return {}
 
 
-class SigningSecret(pulumi.dynamic.Resource, module="aic", name="SigningSecret"):
-    """The Organization Authentication Signing Secret of one realm."""
+class SigningSecret(
+    SnakeCaseProperties, pulumi.dynamic.Resource, module="aic", name="SigningSecret"
+):
+    """The Organization Authentication Signing Secret of one realm (the Security tab).
 
-    baseUrl: pulumi.Output[str]
+    Give a `value`, an `esv_reference`, or neither to have 256 random bits generated once (in
+    `create`) and kept in state, encrypted. The value is never a plaintext output, log line or
+    message; `fingerprint` (`scrypt:<hex>`) lets stacks be compared without it. Attributes are
+    snake_case; state and policies use camelCase.
+    """
+
+    base_url: pulumi.Output[str]
     realm: pulumi.Output[str]
-    valueSource: pulumi.Output[str]
+    value_source: pulumi.Output[ValueSource]
     fingerprint: pulumi.Output[str | None]
-    esvReference: pulumi.Output[str | None]
-    rotationTrigger: pulumi.Output[str | None]
-    onDelete: pulumi.Output[str]
-    priorForm: pulumi.Output[str]
-    priorEsvReference: pulumi.Output[str | None]
-    secretInEffect: pulumi.Output[bool | None]
+    esv_reference: pulumi.Output[str | None]
+    rotation_trigger: pulumi.Output[str | None]
+    on_delete: pulumi.Output[OnDelete]
+    prior_form: pulumi.Output[str]
+    prior_esv_reference: pulumi.Output[str | None]
+    secret_in_effect: pulumi.Output[bool | None]
 
     def __init__(
         self,
@@ -270,21 +306,37 @@ class SigningSecret(pulumi.dynamic.Resource, module="aic", name="SigningSecret")
         value: pulumi.Input[str] | None = None,
         esv_reference: pulumi.Input[str] | None = None,
         rotation_trigger: pulumi.Input[str] | None = None,
-        on_delete: pulumi.Input[str] = "retain",
+        on_delete: pulumi.Input[OnDelete] = "retain",
         opts: pulumi.ResourceOptions | None = None,
     ) -> None:
+        """Declare the signing secret of one realm.
+
+        :param resource_name: The Pulumi name of this resource, unique in the stack.
+        :param base_url: The tenant's AM URL, e.g. `https://tenant.forgeblocks.com/am`.
+            Changing it replaces the resource.
+        :param realm: The realm, e.g. `alpha` (nested: `parent/child`). Changing it replaces
+            the resource.
+        :param value: A given secret: base64 (standard or URL-safe), at least 128 bits
+            decoded. Always stored as a Pulumi secret. Not with `esv_reference`.
+        :param esv_reference: An ESV holding the secret (AIC): `esv-name` or `&{esv.name}`.
+            Not with `value`.
+        :param rotation_trigger: Any string; changing it rotates a generated secret.
+        :param on_delete: `retain` (default) leaves the secret as it is on destroy; `restore`
+            (AIC only) writes the prior tenant-generated secret or ESV reference back.
+        :param opts: Pulumi resource options.
+        """
         props = {
-            "baseUrl": base_url,
+            "base_url": base_url,
             "realm": realm,
             "value": pulumi.Output.secret(value) if value is not None else None,
-            "esvReference": esv_reference,
-            "rotationTrigger": rotation_trigger,
-            "onDelete": on_delete,
-            "valueSource": None,
+            "esv_reference": esv_reference,
+            "rotation_trigger": rotation_trigger,
+            "on_delete": on_delete,
+            "value_source": None,
             "fingerprint": None,
-            "priorForm": None,
-            "priorEsvReference": None,
-            "secretInEffect": None,
+            "prior_form": None,
+            "prior_esv_reference": None,
+            "secret_in_effect": None,
         }
         opts = pulumi.ResourceOptions.merge(
             opts, pulumi.ResourceOptions(additional_secret_outputs=["value"])

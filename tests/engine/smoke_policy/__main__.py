@@ -4,7 +4,7 @@ from pulumi_policy import EnforcementLevel, PolicyPack, ResourceValidationPolicy
 
 
 def no_forbidden_value(args, report_violation):  # type: ignore[no-untyped-def]
-    if args.resource_type.endswith("aic:EngineProbe") and "forbidden" in args.props.get(
+    if args.resource_type.endswith("bench:EngineProbe") and "forbidden" in args.props.get(
         "value", ""
     ):
         report_violation(

@@ -15,7 +15,6 @@ from collections import defaultdict
 from collections.abc import Callable, Iterable, Mapping
 from typing import Any
 
-from aic_sessions import signing_secrets
 from pulumi_policy import (
     EnforcementLevel,
     PolicyConfigSchema,
@@ -24,6 +23,8 @@ from pulumi_policy import (
     StackValidationArgs,
     StackValidationPolicy,
 )
+
+from aic_sessions import signing_secrets
 
 Report = Callable[..., None]
 
@@ -81,6 +82,8 @@ def signing_secret_strength(args: ResourceValidationArgs, report: Report) -> Non
     """A given or generated secret is base64, at least 128 bits, and not trivially weak."""
     if args.resource_type != SIGNING_SECRET or args.props.get("valueSource") == "esv":
         return
+    if args.props.get("valueSource") == "generated":
+        return  # 256 random bits, drawn by the provider's create (never known at preview)
     value = args.props.get("value")
     if not isinstance(value, str):
         report(

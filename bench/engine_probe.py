@@ -2,6 +2,9 @@
 
 `EngineProbe` talks to no tenant. It echoes its inputs, so the engine's own cost of a dynamic
 resource (plugin start, pickling, gRPC) can be measured and tested apart from any API traffic.
+Bench and tests only: not shipped in the wheel, and typed `dynamic/bench:EngineProbe`, outside
+the product's `dynamic/aic:` namespace. Programs that use it need `bench/` on `PYTHONPATH`
+(the provider process inherits it).
 """
 
 from __future__ import annotations
@@ -31,7 +34,7 @@ class EngineProbeProvider(ResourceProvider):
         return CreateResult(f"probe-{uuid.uuid4().hex[:12]}", {"value": props["value"]})
 
 
-class EngineProbe(pulumi.dynamic.Resource, module="aic", name="EngineProbe"):
+class EngineProbe(pulumi.dynamic.Resource, module="bench", name="EngineProbe"):
     """A resource whose only property, `value`, is kept in state and nowhere else."""
 
     value: pulumi.Output[str]

@@ -1,0 +1,130 @@
+"""`RealmSessionSettings`: the three session resources of one realm, as one component.
+
+A realm is fully managed with a `JourneySessionSettings`, an `AuthenticatedSessionSettings` and a
+`SigningSecret` (the `realm-fully-managed` policy asks for all three). The component declares
+them as its children, named `<name>-journey`, `<name>-authenticated` and `<name>-signing-secret`.
+Each child also answers to its URN without a parent, so a stack that declared the three
+resources directly (under the same names) moves under the component without replacing them.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import pulumi
+
+from .authenticated import AuthenticatedSessionSettings
+from .journey import JourneySessionSettings
+from .naming import OnDelete, StateManagementName
+from .signing_secret import SigningSecret
+
+
+@dataclass(frozen=True)
+class JourneyOptions:
+    """The `JourneySessionSettings` of the realm; see that class for each field."""
+
+    state_management: pulumi.Input[StateManagementName] = "CTS"
+    max_duration_minutes: pulumi.Input[int] = 5
+    suspended_timeout_minutes: pulumi.Input[int] | None = None
+    allowlisting: pulumi.Input[bool] | None = None
+
+
+@dataclass(frozen=True)
+class AuthenticatedOptions:
+    """The `AuthenticatedSessionSettings` of the realm; see that class for each field."""
+
+    client_side_sessions: pulumi.Input[bool] = False
+    max_session_time_minutes: pulumi.Input[int] | None = None
+    max_idle_time_minutes: pulumi.Input[int] | None = None
+
+
+@dataclass(frozen=True)
+class SigningSecretOptions:
+    """The `SigningSecret` of the realm; see that class for each field (none: generated)."""
+
+    value: pulumi.Input[str] | None = None
+    esv_reference: pulumi.Input[str] | None = None
+    rotation_trigger: pulumi.Input[str] | None = None
+    on_delete: pulumi.Input[OnDelete] = "retain"
+
+
+class RealmSessionSettings(pulumi.ComponentResource):
+    """Journey sessions, authenticated sessions and the signing secret of one realm."""
+
+    journey: JourneySessionSettings
+    authenticated: AuthenticatedSessionSettings
+    signing_secret: SigningSecret
+
+    def __init__(
+        self,
+        resource_name: str,
+        *,
+        base_url: pulumi.Input[str],
+        realm: pulumi.Input[str],
+        journey: JourneyOptions | None = None,
+        authenticated: AuthenticatedOptions | None = None,
+        signing_secret: SigningSecretOptions | None = None,
+        on_delete: pulumi.Input[OnDelete] = "restore",
+        opts: pulumi.ResourceOptions | None = None,
+    ) -> None:
+        """Declare the three session resources of one realm.
+
+        :param resource_name: The component's name; the children are named
+            `<resource_name>-journey`, `-authenticated` and `-signing-secret`.
+        :param base_url: The tenant's AM URL, e.g. `https://tenant.forgeblocks.com/am`.
+        :param realm: The realm, e.g. `alpha` (nested: `parent/child`).
+        :param journey: Journey-session settings; default: `CTS`, 5 minutes.
+        :param authenticated: Authenticated-session settings; default: server-side.
+        :param signing_secret: The signing secret; default: generated, retained on destroy.
+        :param on_delete: `on_delete` of the journey and authenticated settings (`restore`
+            writes the prior values back on destroy, `retain` leaves them).
+        :param opts: Pulumi resource options of the component (children inherit its provider
+            and `protect`, as Pulumi does for any component).
+        """
+        super().__init__("aic-sessions:index:RealmSessionSettings", resource_name, None, opts)
+        journey = journey or JourneyOptions()
+        authenticated = authenticated or AuthenticatedOptions()
+        secret = signing_secret or SigningSecretOptions()
+        # Same names as the resources declared without a parent, so existing stacks move here.
+        child = pulumi.ResourceOptions(
+            parent=self, aliases=[pulumi.Alias(parent=pulumi.ROOT_STACK_RESOURCE)]
+        )
+        self.journey = JourneySessionSettings(
+            f"{resource_name}-journey",
+            base_url=base_url,
+            realm=realm,
+            state_management=journey.state_management,
+            max_duration_minutes=journey.max_duration_minutes,
+            suspended_timeout_minutes=journey.suspended_timeout_minutes,
+            allowlisting=journey.allowlisting,
+            on_delete=on_delete,
+            opts=child,
+        )
+        self.authenticated = AuthenticatedSessionSettings(
+            f"{resource_name}-authenticated",
+            base_url=base_url,
+            realm=realm,
+            client_side_sessions=authenticated.client_side_sessions,
+            max_session_time_minutes=authenticated.max_session_time_minutes,
+            max_idle_time_minutes=authenticated.max_idle_time_minutes,
+            on_delete=on_delete,
+            opts=child,
+        )
+        self.signing_secret = SigningSecret(
+            f"{resource_name}-signing-secret",
+            base_url=base_url,
+            realm=realm,
+            value=secret.value,
+            esv_reference=secret.esv_reference,
+            rotation_trigger=secret.rotation_trigger,
+            on_delete=secret.on_delete,
+            opts=child,
+        )
+        self.register_outputs(
+            {
+                "journeyStateManagement": self.journey.state_management,
+                "clientSideSessions": self.authenticated.client_side_sessions,
+                "signingSecretSource": self.signing_secret.value_source,
+                "signingSecretFingerprint": self.signing_secret.fingerprint,
+            }
+        )

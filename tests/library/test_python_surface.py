@@ -1,0 +1,136 @@
+"""The Python surface: top-level exports, snake_case attributes over camelCase wire names, typed
+and documented constructors, and the `RealmSessionSettings` component.
+
+The wire side is observed through Pulumi's mocks (what the SDK sends to the engine and how it
+maps what comes back); the real engine runs the same classes in tests/engine and tests/library.
+"""
+
+from __future__ import annotations
+
+import inspect
+import re
+import subprocess
+import sys
+from typing import Any, get_args
+
+import aic_sessions
+import pulumi
+import pytest
+from aic_sessions import (
+    AuthenticatedSessionSettings,
+    JourneySessionSettings,
+    OnDelete,
+    RealmSessionSettings,
+    SigningSecret,
+    SigningSecretOptions,
+    StateManagementName,
+)
+
+RESOURCES = [
+    JourneySessionSettings,
+    AuthenticatedSessionSettings,
+    SigningSecret,
+    RealmSessionSettings,
+]
+
+
+class Recorder(pulumi.runtime.Mocks):
+    """Answers every registration with its inputs plus `priorSettings`; keeps what was sent."""
+
+    def __init__(self) -> None:
+        self.sent: dict[str, tuple[str, dict[str, Any]]] = {}
+
+    def new_resource(self, args: pulumi.runtime.MockResourceArgs) -> tuple[str, dict[str, Any]]:
+        inputs = {k: v for k, v in args.inputs.items() if not k.startswith("__")}
+        self.sent[args.name] = (args.typ, inputs)
+        outputs = {**args.inputs, "priorSettings": {"maxDurationMinutes": 3}}
+        return f"{args.name}-id", outputs
+
+    def call(self, args: pulumi.runtime.MockCallArgs) -> tuple[dict[str, Any], list[Any]]:
+        return {}, []
+
+
+@pytest.fixture
+def recorder() -> Recorder:
+    mocks = Recorder()
+    pulumi.runtime.set_mocks(mocks, preview=False)
+    return mocks
+
+
+def test_top_level_exports_and_one_version() -> None:
+    for name in aic_sessions.__all__:
+        assert getattr(aic_sessions, name) is not None
+    assert set(get_args(StateManagementName)) == {"CTS", "JWT", "IN_MEMORY"}
+    assert set(get_args(OnDelete)) == {"restore", "retain"}
+    from importlib.metadata import version
+
+    assert version("aic-sessions") == aic_sessions.__version__
+
+
+def test_the_client_does_not_import_pulumi() -> None:
+    code = "import sys, aic_sessions, aic_sessions.client; print('pulumi' in sys.modules)"
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "False"
+
+
+@pytest.mark.parametrize("cls", RESOURCES, ids=lambda c: c.__name__)
+def test_every_parameter_is_typed_and_documented(cls: type) -> None:
+    signature = inspect.signature(cls.__init__)
+    documented = set(re.findall(r":param (\w+):", cls.__init__.__doc__ or ""))
+    params = [p for p in signature.parameters.values() if p.name != "self"]
+    assert {p.name for p in params} == documented
+    assert all(p.annotation is not inspect.Parameter.empty for p in params)
+    assert cls.__doc__
+
+
+@pulumi.runtime.test
+def test_snake_case_attributes_over_camel_case_wire_names(recorder: Recorder) -> Any:
+    journey = JourneySessionSettings(
+        "j", base_url="https://t/am", realm="alpha", max_duration_minutes=7
+    )
+    secret = SigningSecret("s", base_url="https://t/am", realm="alpha", esv_reference="esv-x")
+
+    def check(values: list[Any]) -> None:
+        state, duration, prior, esv = values
+        assert (state, duration, esv) == ("CTS", 7, "esv-x")
+        assert prior == {"max_duration_minutes": 3}, "nested output keys are Python names too"
+        _typ, sent = recorder.sent["j"]
+        assert {"baseUrl", "stateManagement", "maxDurationMinutes", "onDelete"} <= sent.keys()
+        assert not any("_" in key for key in sent), f"wire names stay camelCase: {sorted(sent)}"
+        assert "esvReference" in recorder.sent["s"][1]
+        assert not hasattr(journey, "stateManagement")
+
+    return pulumi.Output.all(
+        journey.state_management,
+        journey.max_duration_minutes,
+        journey.prior_settings,
+        secret.esv_reference,
+    ).apply(check)
+
+
+@pulumi.runtime.test
+def test_realm_component_declares_three_children(recorder: Recorder) -> Any:
+    realm = RealmSessionSettings(
+        "dev-alpha",
+        base_url="https://t/am",
+        realm="alpha",
+        signing_secret=SigningSecretOptions(rotation_trigger="2026-11"),
+    )
+
+    def check(urns: list[str]) -> None:
+        children = {name: sent for name, sent in recorder.sent.items() if name != "dev-alpha"}
+        assert sorted(children) == [
+            "dev-alpha-authenticated",
+            "dev-alpha-journey",
+            "dev-alpha-signing-secret",
+        ]
+        assert recorder.sent["dev-alpha"][0] == "aic-sessions:index:RealmSessionSettings"
+        for typ, _inputs in children.values():
+            assert typ.startswith("pulumi-python:dynamic/aic:")
+        for urn in urns[1:]:  # a child's URN names its parent's type
+            assert "aic-sessions:index:RealmSessionSettings$pulumi-python:dynamic/aic:" in urn
+        assert children["dev-alpha-signing-secret"][1]["rotationTrigger"] == "2026-11"
+
+    return pulumi.Output.all(
+        realm.urn, realm.journey.urn, realm.authenticated.urn, realm.signing_secret.urn
+    ).apply(check)
