@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pytest
 from aic_emulator.testing import EmulatorServer
+from aic_sessions import signing_secrets
 
 from tests.engine.project import copy_project, emulator_cli, realm, write_stack
 from tests.engine_cli import REPO_ROOT, PulumiCLI
@@ -101,6 +102,17 @@ def test_weak_and_short_secrets(
     assert "decodes to 64 bits, fewer than the 128 required" in result.stdout
 
 
+def record(cli: PulumiCLI, stack: str) -> None:
+    """What the owner of a stack runs after setting a given secret."""
+    command = [str(REPO_ROOT / ".venv/bin/python"), "-m", "aic_sessions.policy_config"]
+    command += ["--stack", stack, "--record", "--root", str(cli.cwd)]
+    subprocess.run(command, env=cli.env, check=True, capture_output=True, text=True)
+
+
+def set_secret(cli: PulumiCLI, stack: str, value: str) -> None:
+    cli.run("config", "set", "--secret", "--path", "signingSecrets.alpha", value, "--stack", stack)
+
+
 def test_two_environments_sharing_a_secret(
     tmp_path: Path, engine_env: dict[str, str], aic_emulator: EmulatorServer
 ) -> None:
@@ -116,9 +128,17 @@ def test_two_environments_sharing_a_secret(
     )
     shared = base64.b64encode(os.urandom(32)).decode()
     for stack in ("staging", "prod"):
-        cli.run(
-            "config", "set", "--secret", "--path", "signingSecrets.alpha", shared, "--stack", stack
-        )
+        set_secret(cli, stack, shared)
+    config_file = tmp_path / "prod-policy.json"
+    write_policy_config(cli, "prod", config_file)
+    result = preview(cli, "prod", "--policy-pack-config", str(config_file))
+    assert result.returncode != 0, "prod's own preview: the secret's fingerprint is not recorded"
+    assert "is not recorded in aic-sessions:signingSecretFingerprints" in result.stdout
+
+    for stack in ("staging", "prod"):
+        record(cli, stack)
+    stack_file = (cli.cwd / "stacks" / "Pulumi.prod.yaml").read_text()
+    assert signing_secrets.fingerprint(shared) in stack_file and shared not in stack_file
     config_file = tmp_path / "staging-policy.json"
     write_policy_config(cli, "staging", config_file)
     document = json.loads(config_file.read_text())
@@ -128,16 +148,12 @@ def test_two_environments_sharing_a_secret(
     assert result.returncode != 0
     assert "the signing secret is the same as prod (stack prod)'s (realm alpha)" in result.stdout
 
-    cli.run(
-        "config",
-        "set",
-        "--secret",
-        "--path",
-        "signingSecrets.alpha",
-        base64.b64encode(os.urandom(32)).decode(),
-        "--stack",
-        "prod",
-    )
+    set_secret(cli, "prod", base64.b64encode(os.urandom(32)).decode())
+    write_policy_config(cli, "prod", config_file)
+    stale = preview(cli, "prod", "--policy-pack-config", str(config_file))
+    assert stale.returncode != 0, "prod's record no longer matches its secret"
+    assert "the secret changed since it was recorded" in stale.stdout
+    record(cli, "prod")
     write_policy_config(cli, "staging", config_file)
     assert preview(cli, "staging", "--policy-pack-config", str(config_file)).returncode == 0
 
