@@ -60,3 +60,16 @@ frodo: ## Install frodo-cli (a real AM/AIC client, for the emulator tests) if mi
 
 emulator: venv ## Run the local AM/AIC emulator (FLAVOUR=aic|am, PORT=8080)
 	$(VENV)/bin/aic-emulator --flavour $(FLAVOUR) --port $(PORT)
+
+# Team tooling (issue 15): the workflow linter and a throwaway PostgreSQL state backend.
+.PHONY: lint-workflows postgres-up postgres-down
+PG_DIR ?= .pulumi/postgres
+
+lint-workflows: ## actionlint (pinned, installed with go install into the cache) over .github/workflows
+	"$$(scripts/ensure-actionlint)" .github/workflows/*.yml
+
+postgres-up: ## Start a local PostgreSQL state backend in $(PG_DIR); prints its PULUMI_BACKEND_URL
+	@scripts/postgres start "$(abspath $(PG_DIR))" | sed -n 2p
+
+postgres-down: ## Stop the local PostgreSQL state backend and delete $(PG_DIR)
+	scripts/postgres stop "$(abspath $(PG_DIR))"
