@@ -178,23 +178,34 @@ def signing_secret_fingerprint_recorded(args: StackValidationArgs, report: Repor
     Other stacks' policy checks read the record instead of this stack's secrets (they do not
     have its passphrase), so a missing or stale record would hide a shared secret from them.
     """
-    records = {
-        str(realm).strip("/"): fingerprint
-        for realm, fingerprint in (args.get_config().get("recorded") or {}).items()
-    }
+    config = args.get_config()
     given: dict[str, Any] = {}
     for resource in _session_resources(args):
-        if (
-            resource.resource_type == SIGNING_SECRET
-            and resource.props.get("valueSource") == "given"
-        ):
+        source = resource.props.get("valueSource")
+        if resource.resource_type == SIGNING_SECRET and source == "given":
             given[realm_of(resource.props).strip("/")] = resource
+    if "recorded" not in config:
+        for resource in given.values():
+            report(
+                f"{where(resource.name, resource.props)}: this run has no policy config with the "
+                "stack's recorded fingerprints, so the record cannot be checked. Run "
+                "scripts/policy-check, or pass the --policy-pack-config written by "
+                "python -m aic_sessions.policy_config.",
+                resource.urn,
+            )
+        return
+    records = {str(realm).strip("/"): fp for realm, fp in config["recorded"].items()}
     how = "run: python -m aic_sessions.policy_config --stack <this stack> --record"
     for realm, resource in sorted(given.items()):
         fingerprint = resource.props.get("fingerprint")
         if not isinstance(fingerprint, str):
-            continue  # not known at this preview (e.g. a secret computed from another output)
-        if realm not in records:
+            report(
+                f"{where(resource.name, resource.props)}: the secret's fingerprint is not known "
+                "at this preview (a value computed from another resource?), so its record "
+                "cannot be checked. Give the value from the stack's config.",
+                resource.urn,
+            )
+        elif realm not in records:
             report(
                 f"{where(resource.name, resource.props)}: the given signing secret's fingerprint "
                 "is not recorded in aic-sessions:signingSecretFingerprints, so other stacks' "
@@ -251,7 +262,6 @@ RECORDED_SCHEMA = PolicyConfigSchema(
         "recorded": {
             "type": "object",
             "additionalProperties": {"type": "string", "pattern": "^scrypt:[0-9a-f]{32}$"},
-            "default": {},
         },
     }
 )

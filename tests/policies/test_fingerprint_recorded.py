@@ -25,8 +25,15 @@ def test_a_true_record_passes() -> None:
     assert violations(stack) == []
 
 
-def test_a_missing_record_is_reported_with_the_command_that_records_it() -> None:
+def test_without_a_generated_policy_config_the_record_cannot_be_checked() -> None:
     [message] = violations(Stack([secret("alpha", fingerprint=PRINT)]))
+    assert "this run has no policy config with the stack's recorded fingerprints" in message
+    assert "scripts/policy-check" in message
+    assert violations(Stack([secret("alpha", valueSource="generated", fingerprint=PRINT)])) == []
+
+
+def test_a_missing_record_is_reported_with_the_command_that_records_it() -> None:
+    [message] = violations(Stack([secret("alpha", fingerprint=PRINT)], {"recorded": {}}))
     assert "alpha-signing-secret (realm /alpha)" in message
     assert "is not recorded in aic-sessions:signingSecretFingerprints" in message
     assert "python -m aic_sessions.policy_config --stack <this stack> --record" in message
@@ -43,7 +50,7 @@ def test_a_stale_record_is_reported() -> None:
 def test_generated_and_esv_secrets_need_no_record_and_must_not_have_one() -> None:
     generated = secret("alpha", valueSource="generated", fingerprint=PRINT)
     esv = secret("bravo", valueSource="esv", fingerprint=None, esvReference="&{esv.x}")
-    assert violations(Stack([generated, esv])) == []
+    assert violations(Stack([generated, esv], {"recorded": {}})) == []
     [message] = violations(Stack([generated, esv], {"recorded": {"bravo": PRINT}}))
     assert "realm /bravo: aic-sessions:signingSecretFingerprints records a fingerprint" in message
 
@@ -53,3 +60,8 @@ def test_nested_realm_names_match_with_or_without_slashes() -> None:
         [secret("/parent/child", fingerprint=PRINT)], {"recorded": {"parent/child": PRINT}}
     )
     assert violations(stack) == []
+
+
+def test_an_unknown_fingerprint_fails_instead_of_passing_unchecked() -> None:
+    [message] = violations(Stack([secret("alpha")], {"recorded": {"alpha": PRINT}}))
+    assert "the secret's fingerprint is not known at this preview" in message
