@@ -14,7 +14,7 @@ WITH_ENGINE := scripts/with-engine
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-14s %s\n", $$1, $$2}'
 
-setup: venv engine frodo ## Create the virtualenv, install the project and ensure the Pulumi engine (idempotent)
+setup: venv engine frodo postgres ## Create the virtualenv, install the project and ensure the Pulumi engine (idempotent)
 
 venv: $(VENV)/.installed
 
@@ -62,8 +62,11 @@ emulator: venv ## Run the local AM/AIC emulator (FLAVOUR=aic|am, PORT=8080)
 	$(VENV)/bin/aic-emulator --flavour $(FLAVOUR) --port $(PORT)
 
 # Team tooling (issue 15): the workflow linter and a throwaway PostgreSQL state backend.
-.PHONY: lint-workflows postgres-up postgres-down
+.PHONY: postgres lint-workflows postgres-up postgres-down
 PG_DIR ?= .pulumi/postgres
+
+postgres: ## Ensure PostgreSQL's initdb/pg_ctl (Debian's package via apt-get when missing), for the team tests
+	@scripts/postgres ensure >/dev/null
 
 lint-workflows: ## actionlint (pinned, installed with go install into the cache) over .github/workflows
 	"$$(scripts/ensure-actionlint)" .github/workflows/*.yml

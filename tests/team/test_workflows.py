@@ -122,6 +122,18 @@ def test_changed_stacks(repo: Path, change: dict[str, str | None], expected: lis
     assert json.loads(out) == expected
 
 
+def test_changed_stacks_without_a_base_is_every_stack(repo: Path) -> None:
+    """A new branch's first push has no `before` commit (all zeros)."""
+    out = subprocess.run(
+        [str(repo / "scripts" / "changed-stacks"), "0" * 40],
+        cwd=repo,
+        check=True,
+        capture_output=True,
+        text=True,
+    ).stdout
+    assert json.loads(out) == ["dev", "prod"]
+
+
 def test_pr_comment_posts_once_then_edits_in_place(tmp_path: Path) -> None:
     """Against a recording `gh` on PATH (the GitHub API is not reachable from tests)."""
     bin_dir = tmp_path / "bin"
