@@ -145,7 +145,10 @@ def given_fingerprints(root: Path, stack: str) -> dict[str, str]:
 def record(root: Path, stack: str) -> dict[str, str]:
     """Writes the fingerprints of the stack's given secrets into its non-secret config."""
     fingerprints_now = given_fingerprints(root, stack)
-    for realm in recorded(stack, read(stack_reader.public_config, root, stack)):
+    config = read(stack_reader.public_config, root, stack)
+    if not fingerprints_now and FINGERPRINTS_KEY in config:
+        _config(root, stack, "rm", FINGERPRINTS_KEY)
+    for realm in recorded(stack, config) if fingerprints_now else ():
         if realm not in {_realm(r) for r in fingerprints_now}:
             _config(root, stack, "rm", "--path", _path(realm))
     for realm, fingerprint in sorted(fingerprints_now.items()):

@@ -157,6 +157,10 @@ def test_two_environments_sharing_a_secret(
     write_policy_config(cli, "staging", config_file)
     assert preview(cli, "staging", "--policy-pack-config", str(config_file)).returncode == 0
 
+    cli.run("config", "rm", "--path", "signingSecrets.alpha", "--stack", "prod")
+    record(cli, "prod")
+    assert "signingSecretFingerprints" not in (cli.cwd / "stacks" / "Pulumi.prod.yaml").read_text()
+
 
 def test_violation_blocks_up_before_any_write(
     tmp_path: Path, engine_env: dict[str, str], aic_emulator: EmulatorServer
@@ -237,3 +241,29 @@ def test_policy_config_fails_closed_when_a_stack_cannot_be_read(
     proc = write_policy_config(cli, "staging", tmp_path / "c.json", check=False)
     assert proc.returncode == 1
     assert "must exist in this backend" in proc.stderr
+
+
+def test_record_follows_the_given_secrets_nested_realms_included(
+    tmp_path: Path, engine_env: dict[str, str], aic_emulator: EmulatorServer
+) -> None:
+    given = [realm(r, signingSecret={"source": "given"}) for r in ("alpha", "parent/child")]
+    cli = project(
+        tmp_path, engine_env, aic_emulator, {"qa": {"environment": "qa", "realms": given}}
+    )
+    values = {r: base64.b64encode(os.urandom(32)).decode() for r in ("alpha", "parent/child")}
+    for name, value in values.items():
+        cli.run(
+            "config", "set", "--secret", "--path", f'signingSecrets["{name}"]', value, "-s", "qa"
+        )
+    record(cli, "qa")
+    recorded = json.loads(
+        cli.run("config", "get", "signingSecretFingerprints", "--json", "-s", "qa").stdout
+    )["objectValue"]
+    assert recorded == {name: signing_secrets.fingerprint(v) for name, v in values.items()}
+
+    cli.run("config", "rm", "--path", 'signingSecrets["parent/child"]', "-s", "qa")
+    record(cli, "qa")
+    recorded = json.loads(
+        cli.run("config", "get", "signingSecretFingerprints", "--json", "-s", "qa").stdout
+    )["objectValue"]
+    assert recorded == {"alpha": signing_secrets.fingerprint(values["alpha"])}
