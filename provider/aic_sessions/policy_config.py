@@ -79,12 +79,23 @@ def recorded(stack: str, config: Mapping[str, Any]) -> dict[str, str]:
 
 
 def published(root: Path, stack: str) -> dict[str, str]:
-    """Realm -> fingerprint of the stack's deployed `realms` output ({} when never deployed)."""
+    """Realm -> fingerprint of the stack's deployed `realms` output ({} when never deployed).
+
+    A realm without one (an ESV reference) has none; one that cannot be read (blinded as a
+    secret, or malformed) is an error, not a realm without a fingerprint.
+    """
     found: dict[str, str] = {}
     for realm, values in (read(stack_reader.outputs, root, stack).get("realms") or {}).items():
         fingerprint = values.get("signingSecretFingerprint") if isinstance(values, dict) else None
-        if isinstance(fingerprint, str) and FINGERPRINT.match(fingerprint):
-            found[_realm(realm)] = fingerprint
+        if fingerprint is None:
+            continue
+        if not (isinstance(fingerprint, str) and FINGERPRINT.match(fingerprint)):
+            raise PolicyConfigError(
+                f"stack {stack}: the deployed realms.{realm}.signingSecretFingerprint output is "
+                "not a readable fingerprint (blinded as a secret?); run "
+                f"`pulumi up` of {stack} to publish it again"
+            )
+        found[_realm(realm)] = fingerprint
     return found
 
 

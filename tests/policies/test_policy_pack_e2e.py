@@ -267,3 +267,33 @@ def test_record_follows_the_given_secrets_nested_realms_included(
         cli.run("config", "get", "signingSecretFingerprints", "--json", "-s", "qa").stdout
     )["objectValue"]
     assert recorded == {"alpha": signing_secrets.fingerprint(values["alpha"])}
+
+
+def test_policy_config_fails_closed_on_an_unreadable_published_fingerprint(
+    tmp_path: Path, engine_env: dict[str, str], aic_emulator: EmulatorServer
+) -> None:
+    """A deployed fingerprint that is a secret reads as '[secret]': an error, not 'none'."""
+    given = [realm("alpha", signingSecret={"source": "given"})]
+    stacks = {name: {"environment": name, "realms": given} for name in ("staging", "prod")}
+    cli = project(tmp_path, engine_env, aic_emulator, stacks)
+    state = json.loads(cli.run("stack", "export", "--stack", "prod").stdout)
+    hidden = {"4dabf18193072939515e22adb298388d": "1b47061264138c4ac30d75fd1eb44270"}
+    plain = json.dumps(signing_secrets.fingerprint(base64.b64encode(os.urandom(32)).decode()))
+    state["deployment"]["resources"] = [
+        {
+            "urn": "urn:pulumi:prod::aic-sessions::pulumi:pulumi:Stack::aic-sessions-prod",
+            "custom": False,
+            "type": "pulumi:pulumi:Stack",
+            "outputs": {
+                "realms": {"alpha": {"signingSecretFingerprint": {**hidden, "plaintext": plain}}}
+            },
+        }
+    ]
+    exported = tmp_path / "prod.json"
+    exported.write_text(json.dumps(state))
+    cli.run("stack", "import", "--file", str(exported), "--stack", "prod")
+    proc = write_policy_config(cli, "staging", tmp_path / "c.json", check=False)
+    assert proc.returncode == 1, proc.stdout + proc.stderr
+    assert "realms.alpha.signingSecretFingerprint output is not a readable fingerprint" in (
+        proc.stderr
+    )
