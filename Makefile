@@ -14,7 +14,7 @@ WITH_ENGINE := scripts/with-engine
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-14s %s\n", $$1, $$2}'
 
-setup: venv engine frodo ## Create the virtualenv, install the project and ensure the Pulumi engine (idempotent)
+setup: venv engine frodo postgres ## Create the virtualenv, install the project and ensure the Pulumi engine (idempotent)
 
 venv: $(VENV)/.installed
 
@@ -75,3 +75,18 @@ openam: ## Start the real OpenAM on loopback (first time: download + configure);
 
 openam-stop: ## Stop the real OpenAM
 	@scripts/openam stop
+# Team tooling (issue 15): the workflow linter and a throwaway PostgreSQL state backend.
+.PHONY: postgres lint-workflows postgres-up postgres-down
+PG_DIR ?= .pulumi/postgres
+
+postgres: ## Ensure PostgreSQL's initdb/pg_ctl (Debian's package via apt-get when missing), for the team tests
+	@scripts/postgres ensure >/dev/null
+
+lint-workflows: ## actionlint (pinned, installed with go install into the cache) over .github/workflows
+	"$$(scripts/ensure-actionlint)" .github/workflows/*.yml
+
+postgres-up: ## Start a local PostgreSQL state backend in $(PG_DIR); prints its PULUMI_BACKEND_URL
+	@scripts/postgres start "$(abspath $(PG_DIR))" | sed -n 2p
+
+postgres-down: ## Stop the local PostgreSQL state backend and delete $(PG_DIR)
+	scripts/postgres stop "$(abspath $(PG_DIR))"

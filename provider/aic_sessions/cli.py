@@ -1,7 +1,7 @@
 """The `aic-sessions` command line; `verify` is a thin shell over `aic_sessions.verify`.
 
 Exit status of `verify`: 0 when every check passed, 1 when a check failed, 2 for usage or
-configuration errors (bad flags, unreadable stack file, missing credentials).
+configuration errors (bad flags, a stack Pulumi cannot read, missing credentials).
 """
 
 from __future__ import annotations
@@ -28,6 +28,7 @@ from aic_sessions.verify import (
     to_table,
     verify_target,
 )
+from aic_sessions.verify.intent import Source
 
 PASSWORD_ENV = "AIC_TEST_PASSWORD"  # noqa: S105 (the variable's name, not a password)
 SIGNING_SECRET_ENV = "AIC_SIGNING_SECRET"  # noqa: S105 (the variable's name)
@@ -46,11 +47,22 @@ def main() -> None:
 
 
 @main.command()
-@click.option("--stack", help="Verify the tenant and realms of STACKS_DIR/Pulumi.STACK.yaml.")
 @click.option(
-    "--stacks-dir",
+    "--stack",
+    help="Verify the tenant and realms of this Pulumi stack (read with the `pulumi` CLI).",
+)
+@click.option(
+    "--project-dir",
     type=click.Path(file_okay=False, path_type=Path),
-    help="Folder of the stack files (default: ./stacks).",
+    help="The Pulumi project folder of --stack (default: the working directory).",
+)
+@click.option(
+    "--intent",
+    "intent_source",
+    type=click.Choice(["config", "outputs"]),
+    default="config",
+    show_default=True,
+    help="With --stack: the stack's resolved configuration, or its deployed outputs.",
 )
 @click.option("--base-url", help="The tenant's AM URL, without --stack (default: AIC_BASE_URL).")
 @click.option(
@@ -77,7 +89,8 @@ def main() -> None:
 def verify(
     ctx: click.Context,
     stack: str | None,
-    stacks_dir: Path | None,
+    project_dir: Path | None,
+    intent_source: Source,
     base_url: str | None,
     realms: tuple[str, ...],
     username: str | None,
@@ -93,7 +106,7 @@ def verify(
     AM_ADMIN_USERNAME + AM_ADMIN_PASSWORD, or AIC_ACCESS_TOKEN). Without --stack, a base64
     signing secret in AIC_SIGNING_SECRET adds a check that journeys are signed with it.
     """
-    target = _target(stack, stacks_dir, base_url, realms)
+    target = _target(stack, project_dir or Path.cwd(), intent_source, base_url, realms)
     settings = _settings(target, max_attempts)
     if not username:
         raise click.UsageError("Name the test user with --username or AIC_TEST_USERNAME.")
@@ -106,7 +119,11 @@ def verify(
 
 
 def _target(
-    stack: str | None, stacks_dir: Path | None, base_url: str | None, realms: tuple[str, ...]
+    stack: str | None,
+    project_dir: Path,
+    source: Source,
+    base_url: str | None,
+    realms: tuple[str, ...],
 ) -> Target:
     if stack is None:
         try:
@@ -119,7 +136,7 @@ def _target(
             "--base-url cannot be used with --stack: the stack names the tenant."
         )
     try:
-        return from_stack(stacks_dir or Path.cwd() / "stacks", stack, realms)
+        return from_stack(project_dir, stack, realms, source)
     except (IntentError, StackConfigError) as exc:
         raise ConfigProblem(str(exc)) from None
 

@@ -1,56 +1,57 @@
-"""Builds a stack's `--policy-pack-config`: per-environment levels and other stacks' secrets.
+"""Builds a stack's `--policy-pack-config` from non-secret material only; records fingerprints.
 
-The distinct-secrets policy needs to know the signing-secret fingerprints of every *other*
-stack. They are read through the `pulumi` CLI from each stack in `stacks/`: the deployed
-`realms` output where the stack has been deployed, and the fingerprints of the configured
-(`signingSecrets`, decrypted) values as well, so two stacks configured with the same secret are
-caught before either is deployed. Enforcement levels and bounds come from
-`policies/environments.yaml`.
+The distinct-secrets policy compares this stack's signing-secret fingerprints with every *other*
+stack's. Those are read through the `pulumi` CLI without decrypting anything, so checking one
+stack needs that stack's passphrase only:
+
+- the fingerprints a stack publishes: its deployed `realms` output (`pulumi stack output`,
+  which blinds secrets and needs no passphrase);
+- for a given secret not deployed yet, the fingerprint recorded in that stack's own non-secret
+  config, `aic-sessions:signingSecretFingerprints` (`pulumi config`, secrets left out). The
+  stack's own preview re-checks the record against the secret (policy
+  `signing-secret-fingerprint-recorded`), so a record cannot silently go stale.
+
+Enforcement levels and bounds come from `policies/environments.yaml`.
 
     python -m aic_sessions.policy_config --stack staging --output policy-config.json
+    python -m aic_sessions.policy_config --stack staging --record   # needs staging's passphrase
 """
 
 from __future__ import annotations
 
 import argparse
 import json
-import subprocess
+import re
 import sys
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import Any
 
 import yaml
 
-from aic_sessions import signing_secrets
+from aic_sessions import signing_secrets, stack_reader
+from aic_sessions.stack_reader import StackReadError
 
-NS = "aic-sessions:"
+NS = stack_reader.NS
 DISTINCT = "signing-secret-distinct-across-environments"
+RECORDED = "signing-secret-fingerprint-recorded"
+FINGERPRINTS_KEY = "signingSecretFingerprints"
+FINGERPRINT = re.compile(r"^scrypt:[0-9a-f]{32}$")
 
 
 class PolicyConfigError(RuntimeError):
     """A stack could not be read: comparing secrets without it would pass for the wrong reason."""
 
 
-def pulumi_json(root: Path, *args: str, optional: bool = False) -> Any | None:
-    """JSON from a `pulumi` command; a failure raises, unless `optional` (then None)."""
-    proc = subprocess.run(  # noqa: S603 (fixed arguments; pulumi is the engine on PATH)
-        ["pulumi", "--non-interactive", *args],  # noqa: S607
-        cwd=root,
-        capture_output=True,
-        text=True,
-        check=False,
-    )
-    if proc.returncode != 0:
-        if optional:
-            return None
+def read(what: Callable[[Path, str], dict[str, Any]], root: Path, stack: str) -> dict[str, Any]:
+    """A `stack_reader` function's answer; a failure is a PolicyConfigError naming the fix."""
+    try:
+        return what(root, stack)
+    except StackReadError as exc:
         raise PolicyConfigError(
-            # stderr only: stdout of `config --show-secrets` may hold decrypted secrets
-            f"`pulumi {' '.join(args)}` failed: {proc.stderr.strip() or 'no message'}. "
-            "Every stack in stacks/ must exist in this backend (pulumi stack init <name>) and be "
-            "readable with the configured passphrase."
-        )
-    return json.loads(proc.stdout) if proc.stdout.strip() else None
+            f"{exc}. Every stack in stacks/ must exist in this backend (its owner creates it "
+            "with its own passphrase: pulumi stack init <name>)."
+        ) from None
 
 
 def stack_names(root: Path) -> list[str]:
@@ -59,35 +60,50 @@ def stack_names(root: Path) -> list[str]:
     )
 
 
-def configured(root: Path, stack: str) -> dict[str, Any]:
-    """The stack's configuration with secrets decrypted (`{key: value}`, project namespace)."""
-    raw = pulumi_json(root, "config", "--json", "--show-secrets", "--stack", stack) or {}
-    values: dict[str, Any] = {}
-    for key, entry in raw.items():
-        if key.startswith(NS):
-            value = entry.get("objectValue", entry.get("value"))
-            values[key[len(NS) :]] = value
-    return values
+def recorded(stack: str, config: Mapping[str, Any]) -> dict[str, str]:
+    """The fingerprints a stack records in its config (realm -> fingerprint), validated."""
+    entries = config.get(FINGERPRINTS_KEY) or {}
+    if not isinstance(entries, dict):
+        raise PolicyConfigError(
+            f"stack {stack}: {NS}{FINGERPRINTS_KEY} must map realm names to fingerprints; "
+            f"re-create it with: python -m aic_sessions.policy_config --stack {stack} --record"
+        )
+    bad = sorted(r for r, v in entries.items() if not (isinstance(v, str) and FINGERPRINT.match(v)))
+    if bad:
+        raise PolicyConfigError(
+            f"stack {stack}: {NS}{FINGERPRINTS_KEY} has no valid fingerprint for "
+            f"{', '.join(bad)} (expected scrypt:<32 hex digits>); re-create it with: "
+            f"python -m aic_sessions.policy_config --stack {stack} --record"
+        )
+    return {_realm(r): v for r, v in entries.items()}
+
+
+def published(root: Path, stack: str) -> dict[str, str]:
+    """Realm -> fingerprint of the stack's deployed `realms` output ({} when never deployed).
+
+    A realm without one (an ESV reference) has none; one that cannot be read (blinded as a
+    secret, or malformed) is an error, not a realm without a fingerprint.
+    """
+    found: dict[str, str] = {}
+    for realm, values in (read(stack_reader.outputs, root, stack).get("realms") or {}).items():
+        fingerprint = values.get("signingSecretFingerprint") if isinstance(values, dict) else None
+        if fingerprint is None:
+            continue
+        if not (isinstance(fingerprint, str) and FINGERPRINT.match(fingerprint)):
+            raise PolicyConfigError(
+                f"stack {stack}: the deployed realms.{realm}.signingSecretFingerprint output is "
+                "not a readable fingerprint (blinded as a secret?); run "
+                f"`pulumi up` of {stack} to publish it again"
+            )
+        found[_realm(realm)] = fingerprint
+    return found
 
 
 def fingerprints(root: Path, stack: str, config: Mapping[str, Any]) -> dict[str, list[str]]:
-    """Realm -> fingerprints this stack uses: deployed outputs and configured given values."""
+    """Realm -> fingerprints another stack uses: published (deployed) and recorded (config)."""
     found: dict[str, list[str]] = {}
-    # Not deployed yet (or deployed before the output existed): only configured values count.
-    outputs = pulumi_json(
-        root, "stack", "output", "realms", "--json", "--stack", stack, optional=True
-    )
-    outputs = outputs or {}
-    for realm, values in outputs.items():
-        if isinstance(values, dict) and isinstance(values.get("signingSecretFingerprint"), str):
-            found.setdefault(realm, []).append(values["signingSecretFingerprint"])
-    given = config.get("signingSecrets") or {}
-    if isinstance(given, str):
-        given = json.loads(given)
-    key = str(config.get("fingerprintKey") or "")
-    for realm, value in given.items():
-        if isinstance(value, str) and signing_secrets.decode(value) is not None:
-            fingerprint = signing_secrets.fingerprint(value, key)
+    for source in (published(root, stack), recorded(stack, config)):
+        for realm, fingerprint in source.items():
             if fingerprint not in found.get(realm, []):
                 found.setdefault(realm, []).append(fingerprint)
     return found
@@ -102,10 +118,9 @@ def environment_levels(root: Path, environment: str) -> dict[str, Any]:
 
 
 def build(root: Path, stack: str) -> dict[str, Any]:
-    """The `--policy-pack-config` document for `stack`."""
-    configs = {name: configured(root, name) for name in stack_names(root)}
-    if stack not in configs:
-        configs[stack] = configured(root, stack)
+    """The `--policy-pack-config` document for `stack`; decrypts no stack's secrets."""
+    names = sorted({*stack_names(root), stack})
+    configs = {name: read(stack_reader.public_config, root, name) for name in names}
     environment = str(configs[stack].get("environment") or stack)
     others: dict[str, dict[str, str]] = {}
     for name, config in configs.items():
@@ -114,26 +129,77 @@ def build(root: Path, stack: str) -> dict[str, Any]:
         label = f"{config.get('environment') or name} (stack {name})"
         for realm, prints in fingerprints(root, name, config).items():
             for index, fingerprint in enumerate(prints):
-                others.setdefault(label, {})[realm if index == 0 else f"{realm}#{index}"] = (
-                    fingerprint
-                )
+                key = realm if index == 0 else f"{realm}#{index}"
+                others.setdefault(label, {})[key] = fingerprint
     document = environment_levels(root, environment)
     document[DISTINCT] = {
         **document.get(DISTINCT, {}),
         "environment": environment,
         "otherEnvironments": others,
     }
+    document[RECORDED] = {**document.get(RECORDED, {}), "recorded": recorded(stack, configs[stack])}
     return document
+
+
+def given_fingerprints(root: Path, stack: str) -> dict[str, str]:
+    """Realm -> fingerprint of each given secret of `stack` (needs the stack's passphrase)."""
+    config = read(stack_reader.secret_config, root, stack)
+    given = config.get("signingSecrets") or {}
+    key = str(config.get("fingerprintKey") or "")
+    found: dict[str, str] = {}
+    for realm, value in given.items() if isinstance(given, dict) else ():
+        if isinstance(value, str) and not signing_secrets.format_problems(value):
+            found[str(realm)] = signing_secrets.fingerprint(value, key)
+    return found
+
+
+def record(root: Path, stack: str) -> dict[str, str]:
+    """Writes the fingerprints of the stack's given secrets into its non-secret config."""
+    fingerprints_now = given_fingerprints(root, stack)
+    config = read(stack_reader.public_config, root, stack)
+    if not fingerprints_now and FINGERPRINTS_KEY in config:
+        _config(root, stack, "rm", FINGERPRINTS_KEY)
+    for realm in recorded(stack, config) if fingerprints_now else ():
+        if realm not in {_realm(r) for r in fingerprints_now}:
+            _config(root, stack, "rm", "--path", _path(realm))
+    for realm, fingerprint in sorted(fingerprints_now.items()):
+        _config(root, stack, "set", "--plaintext", "--path", _path(realm), fingerprint)
+    return fingerprints_now
+
+
+def _config(root: Path, stack: str, *args: str) -> None:
+    proc = stack_reader.run(root, "config", *args, "--stack", stack)
+    if proc.returncode != 0:
+        raise PolicyConfigError(f"`pulumi config {args[0]}` failed: {proc.stderr.strip()}")
+
+
+def _path(realm: str) -> str:
+    return f"{FINGERPRINTS_KEY}[{json.dumps(realm)}]"
+
+
+def _realm(name: str) -> str:
+    return str(name).strip("/")
 
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--stack", required=True)
-    parser.add_argument("--output", type=Path, required=True)
+    action = parser.add_mutually_exclusive_group(required=True)
+    action.add_argument("--output", type=Path, help="write the stack's policy-pack config here")
+    action.add_argument(
+        "--record",
+        action="store_true",
+        help="record the fingerprints of the stack's given secrets in its config",
+    )
     parser.add_argument("--root", type=Path, default=Path.cwd())
     args = parser.parse_args(argv)
+    root = args.root.resolve()
     try:
-        document = build(args.root.resolve(), args.stack)
+        if args.record:
+            done = record(root, args.stack)
+            print(f"recorded {len(done)} fingerprint(s) in stack {args.stack}: {', '.join(done)}")
+            return 0
+        document = build(root, args.stack)
     except PolicyConfigError as exc:
         print(f"policy config for {args.stack}: {exc}", file=sys.stderr)
         return 1

@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pytest
 from aic_emulator.testing import EmulatorServer
+from aic_sessions import signing_secrets
 
 from tests.engine.project import copy_project, emulator_cli, realm, write_stack
 from tests.engine_cli import REPO_ROOT, PulumiCLI
@@ -101,6 +102,17 @@ def test_weak_and_short_secrets(
     assert "decodes to 64 bits, fewer than the 128 required" in result.stdout
 
 
+def record(cli: PulumiCLI, stack: str) -> None:
+    """What the owner of a stack runs after setting a given secret."""
+    command = [str(REPO_ROOT / ".venv/bin/python"), "-m", "aic_sessions.policy_config"]
+    command += ["--stack", stack, "--record", "--root", str(cli.cwd)]
+    subprocess.run(command, env=cli.env, check=True, capture_output=True, text=True)
+
+
+def set_secret(cli: PulumiCLI, stack: str, value: str) -> None:
+    cli.run("config", "set", "--secret", "--path", "signingSecrets.alpha", value, "--stack", stack)
+
+
 def test_two_environments_sharing_a_secret(
     tmp_path: Path, engine_env: dict[str, str], aic_emulator: EmulatorServer
 ) -> None:
@@ -116,9 +128,17 @@ def test_two_environments_sharing_a_secret(
     )
     shared = base64.b64encode(os.urandom(32)).decode()
     for stack in ("staging", "prod"):
-        cli.run(
-            "config", "set", "--secret", "--path", "signingSecrets.alpha", shared, "--stack", stack
-        )
+        set_secret(cli, stack, shared)
+    config_file = tmp_path / "prod-policy.json"
+    write_policy_config(cli, "prod", config_file)
+    result = preview(cli, "prod", "--policy-pack-config", str(config_file))
+    assert result.returncode != 0, "prod's own preview: the secret's fingerprint is not recorded"
+    assert "is not recorded in aic-sessions:signingSecretFingerprints" in result.stdout
+
+    for stack in ("staging", "prod"):
+        record(cli, stack)
+    stack_file = (cli.cwd / "stacks" / "Pulumi.prod.yaml").read_text()
+    assert signing_secrets.fingerprint(shared) in stack_file and shared not in stack_file
     config_file = tmp_path / "staging-policy.json"
     write_policy_config(cli, "staging", config_file)
     document = json.loads(config_file.read_text())
@@ -128,18 +148,18 @@ def test_two_environments_sharing_a_secret(
     assert result.returncode != 0
     assert "the signing secret is the same as prod (stack prod)'s (realm alpha)" in result.stdout
 
-    cli.run(
-        "config",
-        "set",
-        "--secret",
-        "--path",
-        "signingSecrets.alpha",
-        base64.b64encode(os.urandom(32)).decode(),
-        "--stack",
-        "prod",
-    )
+    set_secret(cli, "prod", base64.b64encode(os.urandom(32)).decode())
+    write_policy_config(cli, "prod", config_file)
+    stale = preview(cli, "prod", "--policy-pack-config", str(config_file))
+    assert stale.returncode != 0, "prod's record no longer matches its secret"
+    assert "the secret changed since it was recorded" in stale.stdout
+    record(cli, "prod")
     write_policy_config(cli, "staging", config_file)
     assert preview(cli, "staging", "--policy-pack-config", str(config_file)).returncode == 0
+
+    cli.run("config", "rm", "--path", "signingSecrets.alpha", "--stack", "prod")
+    record(cli, "prod")
+    assert "signingSecretFingerprints" not in (cli.cwd / "stacks" / "Pulumi.prod.yaml").read_text()
 
 
 def test_violation_blocks_up_before_any_write(
@@ -221,3 +241,59 @@ def test_policy_config_fails_closed_when_a_stack_cannot_be_read(
     proc = write_policy_config(cli, "staging", tmp_path / "c.json", check=False)
     assert proc.returncode == 1
     assert "must exist in this backend" in proc.stderr
+
+
+def test_record_follows_the_given_secrets_nested_realms_included(
+    tmp_path: Path, engine_env: dict[str, str], aic_emulator: EmulatorServer
+) -> None:
+    given = [realm(r, signingSecret={"source": "given"}) for r in ("alpha", "parent/child")]
+    cli = project(
+        tmp_path, engine_env, aic_emulator, {"qa": {"environment": "qa", "realms": given}}
+    )
+    values = {r: base64.b64encode(os.urandom(32)).decode() for r in ("alpha", "parent/child")}
+    for name, value in values.items():
+        cli.run(
+            "config", "set", "--secret", "--path", f'signingSecrets["{name}"]', value, "-s", "qa"
+        )
+    record(cli, "qa")
+    recorded = json.loads(
+        cli.run("config", "get", "signingSecretFingerprints", "--json", "-s", "qa").stdout
+    )["objectValue"]
+    assert recorded == {name: signing_secrets.fingerprint(v) for name, v in values.items()}
+
+    cli.run("config", "rm", "--path", 'signingSecrets["parent/child"]', "-s", "qa")
+    record(cli, "qa")
+    recorded = json.loads(
+        cli.run("config", "get", "signingSecretFingerprints", "--json", "-s", "qa").stdout
+    )["objectValue"]
+    assert recorded == {"alpha": signing_secrets.fingerprint(values["alpha"])}
+
+
+def test_policy_config_fails_closed_on_an_unreadable_published_fingerprint(
+    tmp_path: Path, engine_env: dict[str, str], aic_emulator: EmulatorServer
+) -> None:
+    """A deployed fingerprint that is a secret reads as '[secret]': an error, not 'none'."""
+    given = [realm("alpha", signingSecret={"source": "given"})]
+    stacks = {name: {"environment": name, "realms": given} for name in ("staging", "prod")}
+    cli = project(tmp_path, engine_env, aic_emulator, stacks)
+    state = json.loads(cli.run("stack", "export", "--stack", "prod").stdout)
+    hidden = {"4dabf18193072939515e22adb298388d": "1b47061264138c4ac30d75fd1eb44270"}
+    plain = json.dumps(signing_secrets.fingerprint(base64.b64encode(os.urandom(32)).decode()))
+    state["deployment"]["resources"] = [
+        {
+            "urn": "urn:pulumi:prod::aic-sessions::pulumi:pulumi:Stack::aic-sessions-prod",
+            "custom": False,
+            "type": "pulumi:pulumi:Stack",
+            "outputs": {
+                "realms": {"alpha": {"signingSecretFingerprint": {**hidden, "plaintext": plain}}}
+            },
+        }
+    ]
+    exported = tmp_path / "prod.json"
+    exported.write_text(json.dumps(state))
+    cli.run("stack", "import", "--file", str(exported), "--stack", "prod")
+    proc = write_policy_config(cli, "staging", tmp_path / "c.json", check=False)
+    assert proc.returncode == 1, proc.stdout + proc.stderr
+    assert "realms.alpha.signingSecretFingerprint output is not a readable fingerprint" in (
+        proc.stderr
+    )

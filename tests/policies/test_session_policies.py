@@ -112,6 +112,7 @@ def test_every_policy_is_in_the_pack_with_its_level() -> None:
         "authenticated-sessions-server-side": "mandatory",
         "signing-secret-strength": "mandatory",
         "signing-secret-distinct-across-environments": "mandatory",
+        "signing-secret-fingerprint-recorded": "mandatory",
         "journey-max-duration-bounds": "advisory",
         "realm-has-signing-secret": "advisory",
         "realm-fully-managed": "advisory",

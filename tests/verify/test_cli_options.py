@@ -1,5 +1,5 @@
-"""`aic-sessions verify` options: stacks as the source of intent, usage and config errors (exit 2),
-and the installed console script."""
+"""`aic-sessions verify` options: a Pulumi stack (as Pulumi resolves it) as the source of intent,
+usage and config errors (exit 2), and the installed console script."""
 
 from __future__ import annotations
 
@@ -12,32 +12,35 @@ from typing import Any
 import pytest
 import yaml
 
-from tests.engine_cli import VENV
+from tests.engine.project import copy_project, write_stack
+from tests.engine_cli import VENV, PulumiCLI
 from tests.verify.util import REALM, Tenant, isolated_env, run_verify
 
 
-def write_stack(directory: Path, name: str, config: dict[str, Any]) -> Path:
-    directory.mkdir(parents=True, exist_ok=True)
-    values = {f"aic-sessions:{key}": value for key, value in config.items()}
-    values["aic-sessions:signingSecrets"] = {"alpha": {"secure": "v1:not-needed-here"}}
-    (directory / f"Pulumi.{name}.yaml").write_text(yaml.safe_dump({"config": values}))
-    return directory
+def stack_project(
+    directory: Path, engine_env: dict[str, str], stacks: dict[str, dict[str, Any]]
+) -> PulumiCLI:
+    """A project copy whose stacks exist in the test's backend (with a secret, never decrypted)."""
+    project = copy_project(directory)
+    cli = PulumiCLI(project, engine_env)
+    for name, config in stacks.items():
+        write_stack(project, name, config)
+        cli.run("stack", "init", name)
+        cli.run("config", "set", "--secret", "--path", "signingSecrets.alpha", "x", "-s", name)
+    return cli
 
 
-def test_stack_names_the_tenant_realms_and_intent(aic: Tenant, tmp_path: Path) -> None:
+@pytest.mark.engine
+def test_stack_names_the_tenant_realms_and_intent(
+    aic: Tenant, tmp_path: Path, engine_env: dict[str, str]
+) -> None:
     """bravo intends JWT journeys, so a realm left on JWT passes there and fails on alpha."""
-    stacks = write_stack(
-        tmp_path / "stacks",
-        "qa",
-        {
-            "environment": "qa",
-            "baseUrl": aic.emulator.base_url,
-            "realms": [{"name": "alpha"}, {"name": "bravo", "journey": {"stateManagement": "JWT"}}],
-        },
-    )
+    realms = [{"name": "alpha"}, {"name": "bravo", "journey": {"stateManagement": "JWT"}}]
+    config = {"environment": "qa", "baseUrl": aic.emulator.base_url, "realms": realms}
+    project = stack_project(tmp_path / "project", engine_env, {"qa": config}).cwd
     aic.configure("bravo", state_management="JWT", stateless_sessions=False)
-    env = {**aic.env, "AIC_BASE_URL": None}
-    result = run_verify(env, "--stack", "qa", "--stacks-dir", str(stacks), "--json")
+    env = {**engine_env, **aic.env, "AIC_BASE_URL": None, "PULUMI_CONFIG_PASSPHRASE": "wrong"}
+    result = run_verify(env, "--stack", "qa", "--project-dir", str(project), "--json")
     report = json.loads(result.stdout)
     assert result.exit_code == 1
     assert (report["stack"], report["baseUrl"]) == ("qa", aic.emulator.base_url)
@@ -46,22 +49,36 @@ def test_stack_names_the_tenant_realms_and_intent(aic: Tenant, tmp_path: Path) -
         ("/bravo", True),
     ]
     aic.make_server_side()
-    only_alpha = run_verify(env, "--stack", "qa", "--stacks-dir", str(stacks), "--realm", REALM)
+    only_alpha = run_verify(env, "--stack", "qa", "--project-dir", str(project), "--realm", REALM)
     assert only_alpha.exit_code == 0, only_alpha.output
     assert "(stack qa)" in only_alpha.stdout and "/bravo" not in only_alpha.stdout
 
 
-def test_stacks_dir_defaults_to_the_working_directory(aic: Tenant, tmp_path: Path) -> None:
-    aic.make_server_side()
-    config = {"environment": "qa", "baseUrl": aic.emulator.base_url, "realms": [{"name": REALM}]}
-    write_stack(tmp_path / "stacks", "qa", config)
+@pytest.mark.engine
+def test_intent_is_what_pulumi_resolves_project_defaults_included(
+    aic: Tenant, tmp_path: Path, engine_env: dict[str, str]
+) -> None:
+    """The realms come from a default in Pulumi.yaml that no stack file mentions."""
+    cli = stack_project(
+        tmp_path / "project",
+        engine_env,
+        {"qa": {"environment": "qa", "baseUrl": aic.emulator.base_url}},
+    )
+    project_file = cli.cwd / "Pulumi.yaml"
+    project = yaml.safe_load(project_file.read_text())
+    project["config"]["realms"]["default"] = [
+        {"name": "bravo", "journey": {"maxDurationMinutes": 7}}
+    ]
+    project_file.write_text(yaml.safe_dump(project))
+    aic.make_server_side("bravo")
     cwd = Path.cwd()
-    os.chdir(tmp_path)
+    os.chdir(cli.cwd)  # --project-dir defaults to the working directory
     try:
-        result = run_verify(aic.env, "--stack", "qa")
+        result = run_verify({**engine_env, **aic.env, "AIC_BASE_URL": None}, "--stack", "qa")
     finally:
         os.chdir(cwd)
     assert result.exit_code == 0, result.output
+    assert "/bravo" in result.stdout and "/alpha" not in result.stdout
 
 
 @pytest.mark.parametrize(
@@ -71,26 +88,34 @@ def test_stacks_dir_defaults_to_the_working_directory(aic: Tenant, tmp_path: Pat
         (["--realm", "alpha"], {"AIC_TEST_USERNAME": None}, "--username"),
         (["--realm", "bad realm!"], {}, "is not a valid realm name"),
         (["--stack", "qa", "--base-url", "http://127.0.0.1:1/am"], {}, "cannot be used with"),
-        (["--stack", "missing", "--stacks-dir", "{stacks}"], {}, "No stack file"),
-        (["--stack", "broken", "--stacks-dir", "{stacks}"], {}, "aic-sessions:baseUrl"),
-        (["--stack", "qa", "--stacks-dir", "{stacks}", "--realm", "zulu"], {}, "not in stack"),
+        (["--stack", "missing", "--project-dir", "{project}"], {}, "Cannot read stack 'missing'"),
+        (["--stack", "broken", "--project-dir", "{project}"], {}, "aic-sessions:baseUrl"),
+        (["--stack", "qa", "--project-dir", "{project}", "--realm", "zulu"], {}, "not in stack"),
+        (
+            ["--stack", "qa", "--project-dir", "{project}", "--intent", "outputs"],
+            {},
+            "has no deployed baseUrl and realms outputs",
+        ),
         (["--realm", "alpha"], {"AIC_SA_ID": None, "AM_ADMIN_USERNAME": None}, "No credentials"),
         (["--realm", "alpha"], {"AIC_BASE_URL": None}, "No tenant URL"),
         (["--realm", "alpha"], {"AIC_TEST_PASSWORD": None}, "No password"),
     ],
 )
 def test_usage_and_configuration_errors_exit_2(
-    tenant: Tenant, tmp_path: Path, args: list[str], env: dict[str, Any], message: str
+    tenant: Tenant,
+    tmp_path: Path,
+    engine_env: dict[str, str],
+    args: list[str],
+    env: dict[str, Any],
+    message: str,
 ) -> None:
-    stacks = write_stack(
-        tmp_path / "stacks",
-        "qa",
-        {"environment": "qa", "baseUrl": tenant.emulator.base_url, "realms": [{"name": "alpha"}]},
-    )
-    write_stack(stacks, "broken", {"environment": "qa", "baseUrl": "ftp://x", "realms": []})
+    if "{project}" in args:
+        qa = {"environment": "qa", "baseUrl": tenant.emulator.base_url, "realms": [{"name": REALM}]}
+        broken = {"environment": "qa", "baseUrl": "ftp://x", "realms": []}
+        cli = stack_project(tmp_path / "project", engine_env, {"qa": qa, "broken": broken})
+        args = [arg.format(project=cli.cwd) for arg in args]
     tenant.emulator.clear_requests()
-    args = [arg.format(stacks=stacks) for arg in args]
-    result = run_verify({**tenant.env, **env}, *args, stdin="")
+    result = run_verify({**engine_env, **tenant.env, **env}, *args, stdin="")
     assert result.exit_code == 2, result.output
     assert message in result.output
     assert tenant.emulator.request_counts()["total"] == 0, "nothing is sent on a usage error"

@@ -31,7 +31,8 @@ def test_verify_follows_up_drift_and_restore(
     project = cli.cwd
     tenant = tenant_for(aic_emulator)
     env = {**tenant.env, "AIC_BASE_URL": None}
-    args = ("--stack", STACK, "--stacks-dir", str(project / "stacks"))
+    env = {**engine_env, **env}
+    args = ("--stack", STACK, "--project-dir", str(project))
 
     before = run_verify(env, *args)
     assert before.exit_code == 1, "a fresh realm keeps journeys on JWT until the stack is deployed"
@@ -40,6 +41,9 @@ def test_verify_follows_up_drift_and_restore(
     deployed = run_verify(env, *args)
     assert deployed.exit_code == 0, deployed.output
     assert "2 of 2 realm(s) passed." in deployed.stdout
+    from_outputs = run_verify(env, *args, "--intent", "outputs", "--json")
+    assert from_outputs.exit_code == 0, from_outputs.output
+    assert [r["realm"] for r in json.loads(from_outputs.stdout)["realms"]] == ["/alpha", "/bravo"]
 
     tenant.configure("bravo", stateless_sessions=True)
     drifted = run_verify(env, *args, "--json")

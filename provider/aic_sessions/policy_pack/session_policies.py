@@ -175,6 +175,60 @@ def realm_fully_managed(args: StackValidationArgs, report: Report) -> None:
             )
 
 
+def signing_secret_fingerprint_recorded(args: StackValidationArgs, report: Report) -> None:
+    """Each given secret's fingerprint is recorded in the stack's config, and every record is true.
+
+    Other stacks' policy checks read the record instead of this stack's secrets (they do not
+    have its passphrase), so a missing or stale record would hide a shared secret from them.
+    """
+    config = args.get_config()
+    given: dict[str, Any] = {}
+    for resource in _session_resources(args):
+        source = resource.props.get("valueSource")
+        if resource.resource_type == SIGNING_SECRET and source == "given":
+            given[realm_of(resource.props).strip("/")] = resource
+    if "recorded" not in config:
+        for resource in given.values():
+            report(
+                f"{where(resource.name, resource.props)}: this run has no policy config with the "
+                "stack's recorded fingerprints, so the record cannot be checked. Run "
+                "scripts/policy-check, or pass the --policy-pack-config written by "
+                "python -m aic_sessions.policy_config.",
+                resource.urn,
+            )
+        return
+    records = {str(realm).strip("/"): fp for realm, fp in config["recorded"].items()}
+    how = "run: python -m aic_sessions.policy_config --stack <this stack> --record"
+    for realm, resource in sorted(given.items()):
+        fingerprint = resource.props.get("fingerprint")
+        if not isinstance(fingerprint, str):
+            report(
+                f"{where(resource.name, resource.props)}: the secret's fingerprint is not known "
+                "at this preview (a value computed from another resource?), so its record "
+                "cannot be checked. Give the value from the stack's config.",
+                resource.urn,
+            )
+        elif realm not in records:
+            report(
+                f"{where(resource.name, resource.props)}: the given signing secret's fingerprint "
+                "is not recorded in aic-sessions:signingSecretFingerprints, so other stacks' "
+                f"checks cannot compare it before it is deployed. To record it, {how}.",
+                resource.urn,
+            )
+        elif records[realm] != fingerprint:
+            report(
+                f"{where(resource.name, resource.props)}: the fingerprint recorded in "
+                "aic-sessions:signingSecretFingerprints is not this secret's (the secret changed "
+                f"since it was recorded). To record the current one, {how}.",
+                resource.urn,
+            )
+    for realm in sorted(set(records) - set(given)):
+        report(
+            f"realm /{realm}: aic-sessions:signingSecretFingerprints records a fingerprint, but "
+            f"the realm has no given signing secret in this stack. To remove the record, {how}."
+        )
+
+
 def _by_realm(resources: Iterable[Any]) -> dict[tuple[str, str], dict[str, Any]]:
     grouped: dict[tuple[str, str], dict[str, Any]] = defaultdict(dict)
     for resource in resources:
@@ -206,6 +260,15 @@ DISTINCT_SCHEMA = PolicyConfigSchema(
     }
 )
 
+RECORDED_SCHEMA = PolicyConfigSchema(
+    properties={
+        "recorded": {
+            "type": "object",
+            "additionalProperties": {"type": "string", "pattern": "^scrypt:[0-9a-f]{32}$"},
+        },
+    }
+)
+
 POLICIES = [
     ResourceValidationPolicy(
         name="journey-sessions-use-cts",
@@ -231,6 +294,13 @@ POLICIES = [
         validate=signing_secret_distinct,
         enforcement_level=MANDATORY,
         config_schema=DISTINCT_SCHEMA,
+    ),
+    StackValidationPolicy(
+        name="signing-secret-fingerprint-recorded",
+        description="Given signing secrets have their fingerprint recorded in the stack's config.",
+        validate=signing_secret_fingerprint_recorded,
+        enforcement_level=MANDATORY,
+        config_schema=RECORDED_SCHEMA,
     ),
     ResourceValidationPolicy(
         name="journey-max-duration-bounds",

@@ -1,26 +1,29 @@
 """What a stack intends for each realm: the tenant, its realms and their session settings.
 
-The stack file (`stacks/Pulumi.<name>.yaml`, keys prefixed `aic-sessions:`) is read directly and
-validated with `load_stack_config`; Pulumi is not needed (signing secrets are not used here).
-Without a stack, every realm gets the seed page's intent: journeys on CTS, server-side sessions.
+With a stack, the intent is what Pulumi resolves for it (project defaults and ESC environments
+applied), read through the `pulumi` CLI without decrypting secrets (`aic_sessions.stack_reader`):
+its configuration (`source="config"`, validated with `load_stack_config`), or what it deployed,
+its `baseUrl` and `realms` outputs (`source="outputs"`). Without a stack, every realm gets the
+seed page's intent: journeys on CTS, server-side sessions.
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
-import yaml
 from pydantic import SecretStr
 
+from aic_sessions import stack_reader
 from aic_sessions.client.models import StateManagement
 from aic_sessions.client.realms import realm_display
 from aic_sessions.stack_config import load_stack_config
+from aic_sessions.stack_reader import StackReadError
 
-PREFIX = "aic-sessions:"
 STACK_KEYS = ("environment", "baseUrl", "realms")
+Source = Literal["config", "outputs"]
 
 
 class IntentError(ValueError):
@@ -59,15 +62,15 @@ def from_flags(
     )
 
 
-def from_stack(stacks_dir: Path, stack: str, only: Sequence[str] = ()) -> Target:
-    """The tenant and realms of `stacks_dir/Pulumi.<stack>.yaml`, optionally only some realms."""
-    config = load_stack_config(read_stack_values(stacks_dir / f"Pulumi.{stack}.yaml"))
-    intents = {
-        realm_display(r.name): RealmIntent(
-            r.name, r.journey.stateManagement, r.authenticated.clientSideSessions
-        )
-        for r in config.realms
-    }
+def from_stack(
+    project_dir: Path, stack: str, only: Sequence[str] = (), source: Source = "config"
+) -> Target:
+    """The tenant and realms of `stack` as Pulumi resolves it, optionally only some realms."""
+    base_url, intents = (
+        _from_outputs(project_dir, stack)
+        if source == "outputs"
+        else (_from_config(project_dir, stack))
+    )
     wanted = [realm_display(_checked(name)) for name in only] or list(intents)
     unknown = [name for name in wanted if name not in intents]
     if unknown:
@@ -75,21 +78,58 @@ def from_stack(stacks_dir: Path, stack: str, only: Sequence[str] = ()) -> Target
             f"Realm(s) {', '.join(unknown)} are not in stack {stack!r} "
             f"(it lists {', '.join(intents)})."
         )
-    return Target(config.baseUrl, tuple(intents[name] for name in wanted), stack)
+    return Target(base_url, tuple(intents[name] for name in wanted), stack)
 
 
-def read_stack_values(path: Path) -> dict[str, Any]:
-    """The `aic-sessions:` keys the stack config model knows, without their prefix."""
+def _from_config(project_dir: Path, stack: str) -> tuple[str, dict[str, RealmIntent]]:
+    values = _read(stack_reader.public_config, project_dir, stack)
+    config = load_stack_config({key: values[key] for key in STACK_KEYS if key in values})
+    intents = {
+        realm_display(r.name): RealmIntent(
+            r.name, r.journey.stateManagement, r.authenticated.clientSideSessions
+        )
+        for r in config.realms
+    }
+    return config.baseUrl, intents
+
+
+def _from_outputs(project_dir: Path, stack: str) -> tuple[str, dict[str, RealmIntent]]:
+    """The deployed `baseUrl` and `realms` outputs; a missing or unreadable one is an error."""
+    found = _read(stack_reader.outputs, project_dir, stack)
+    base_url, realms = found.get("baseUrl"), found.get("realms")
+    if not isinstance(base_url, str) or not isinstance(realms, dict) or not realms:
+        raise IntentError(
+            f"Stack {stack!r} has no deployed baseUrl and realms outputs; run `pulumi up` "
+            "first, or verify against its configuration (--intent config)."
+        )
+    return base_url, {
+        realm_display(_checked(name)): _deployed(stack, name, values)
+        for name, values in realms.items()
+    }
+
+
+def _deployed(stack: str, realm: str, values: Any) -> RealmIntent:
+    outputs = values if isinstance(values, Mapping) else {}
+    scheme, client_side = outputs.get("journeyStateManagement"), outputs.get("clientSideSessions")
+    if scheme not in {s.value for s in StateManagement} or not isinstance(client_side, bool):
+        raise IntentError(
+            f"Stack {stack!r}, realm {realm}: the deployed outputs journeyStateManagement and "
+            "clientSideSessions are missing or not readable (secret?); run `pulumi up` again, "
+            "or verify against the configuration (--intent config)."
+        )
+    return RealmIntent(realm, StateManagement(scheme), client_side)
+
+
+def _read(
+    what: Callable[[Path, str], dict[str, Any]], project_dir: Path, stack: str
+) -> dict[str, Any]:
     try:
-        document = yaml.safe_load(path.read_text())
-    except FileNotFoundError:
-        raise IntentError(f"No stack file {str(path)!r}; check --stack and --stacks-dir.") from None
-    except (OSError, yaml.YAMLError) as exc:
-        raise IntentError(f"Cannot read stack file {str(path)!r}: {exc}") from None
-    config = document.get("config") if isinstance(document, dict) else None
-    if not isinstance(config, dict):
-        raise IntentError(f"Stack file {str(path)!r} has no 'config' mapping.")
-    return {key: config[PREFIX + key] for key in STACK_KEYS if PREFIX + key in config}
+        return what(project_dir, stack)
+    except StackReadError as exc:
+        raise IntentError(
+            f"Cannot read stack {stack!r} in {str(project_dir)!r}: {exc}. Run from the project "
+            "folder (or give --project-dir) with the stack's backend (PULUMI_BACKEND_URL)."
+        ) from None
 
 
 def _checked(realm: str) -> str:

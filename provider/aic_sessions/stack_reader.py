@@ -1,0 +1,84 @@
+"""Reads a stack as Pulumi resolves it, through the `pulumi` CLI on PATH, without its secrets.
+
+`pulumi config --json` (no `--show-secrets`) gives the stack's configuration with project
+defaults and ESC environments applied and secret values left out; `pulumi stack output --json`
+gives its deployed outputs with secrets blinded. Neither decrypts anything, so neither needs the
+stack's passphrase. The backend is the environment's (`PULUMI_BACKEND_URL` or `pulumi login`).
+"""
+
+from __future__ import annotations
+
+import json
+import shutil
+import subprocess
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+
+NS = "aic-sessions:"
+
+
+class StackReadError(RuntimeError):
+    """A `pulumi` command failed; the message says which and why (its stderr only)."""
+
+
+def run(project_dir: Path, *args: str) -> subprocess.CompletedProcess[str]:
+    """`pulumi --non-interactive ARGS` in the project folder."""
+    if shutil.which("pulumi") is None:
+        raise StackReadError(
+            "the `pulumi` CLI is not on PATH; run through scripts/with-engine or install it"
+        )
+    return subprocess.run(  # noqa: S603 (fixed arguments; pulumi is the engine on PATH)
+        ["pulumi", "--non-interactive", *args],  # noqa: S607
+        cwd=project_dir,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+
+
+def pulumi_json(project_dir: Path, *args: str) -> Any:
+    """JSON printed by a `pulumi` command; a failure raises with the command's stderr only."""
+    proc = run(project_dir, *args)
+    if proc.returncode != 0:
+        # stderr only: stdout of `config --show-secrets` may hold decrypted secrets
+        raise StackReadError(
+            f"`pulumi {' '.join(args)}` failed: {proc.stderr.strip() or 'no message'}"
+        )
+    try:
+        return json.loads(proc.stdout) if proc.stdout.strip() else None
+    except json.JSONDecodeError:
+        raise StackReadError(f"`pulumi {' '.join(args)}` did not print JSON") from None
+
+
+def project_values(raw: Mapping[str, Any]) -> dict[str, Any]:
+    """`pulumi config --json` entries -> `{key: value}` of this project's namespace.
+
+    Secret entries carry no value without `--show-secrets`; they are left out.
+    """
+    values: dict[str, Any] = {}
+    for key, entry in raw.items():
+        if not (key.startswith(NS) and isinstance(entry, dict)):
+            continue
+        if "objectValue" in entry:
+            values[key[len(NS) :]] = entry["objectValue"]
+        elif entry.get("value") is not None:
+            values[key[len(NS) :]] = entry["value"]
+    return values
+
+
+def public_config(project_dir: Path, stack: str) -> dict[str, Any]:
+    """The stack's resolved configuration, secrets left out (they are not decrypted)."""
+    return project_values(pulumi_json(project_dir, "config", "--json", "--stack", stack) or {})
+
+
+def secret_config(project_dir: Path, stack: str) -> dict[str, Any]:
+    """The stack's configuration with its secrets decrypted (needs the stack's passphrase)."""
+    raw = pulumi_json(project_dir, "config", "--json", "--show-secrets", "--stack", stack)
+    return project_values(raw or {})
+
+
+def outputs(project_dir: Path, stack: str) -> dict[str, Any]:
+    """The stack's deployed outputs, secrets blinded ({} when it was never deployed)."""
+    found = pulumi_json(project_dir, "stack", "output", "--json", "--stack", stack)
+    return found if isinstance(found, dict) else {}

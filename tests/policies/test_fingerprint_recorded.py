@@ -1,0 +1,67 @@
+"""`signing-secret-fingerprint-recorded`: the record other stacks read is present and true."""
+
+from __future__ import annotations
+
+import base64
+import os
+
+import session_policies as sp
+from aic_sessions import signing_secrets
+
+from tests.policies.fakes import Report, Stack, secret
+
+VALUE = base64.b64encode(os.urandom(32)).decode()
+PRINT = signing_secrets.fingerprint(VALUE)
+
+
+def violations(stack: Stack) -> list[str]:
+    report = Report()
+    sp.signing_secret_fingerprint_recorded(stack, report)
+    return report.messages
+
+
+def test_a_true_record_passes() -> None:
+    stack = Stack([secret("alpha", fingerprint=PRINT)], {"recorded": {"alpha": PRINT}})
+    assert violations(stack) == []
+
+
+def test_without_a_generated_policy_config_the_record_cannot_be_checked() -> None:
+    [message] = violations(Stack([secret("alpha", fingerprint=PRINT)]))
+    assert "this run has no policy config with the stack's recorded fingerprints" in message
+    assert "scripts/policy-check" in message
+    assert violations(Stack([secret("alpha", valueSource="generated", fingerprint=PRINT)])) == []
+
+
+def test_a_missing_record_is_reported_with_the_command_that_records_it() -> None:
+    [message] = violations(Stack([secret("alpha", fingerprint=PRINT)], {"recorded": {}}))
+    assert "alpha-signing-secret (realm /alpha)" in message
+    assert "is not recorded in aic-sessions:signingSecretFingerprints" in message
+    assert "python -m aic_sessions.policy_config --stack <this stack> --record" in message
+
+
+def test_a_stale_record_is_reported() -> None:
+    stale = signing_secrets.fingerprint(base64.b64encode(os.urandom(32)).decode())
+    stack = Stack([secret("alpha", fingerprint=PRINT)], {"recorded": {"alpha": stale}})
+    [message] = violations(stack)
+    assert "is not this secret's (the secret changed since it was recorded)" in message
+    assert VALUE not in message and PRINT not in message
+
+
+def test_generated_and_esv_secrets_need_no_record_and_must_not_have_one() -> None:
+    generated = secret("alpha", valueSource="generated", fingerprint=PRINT)
+    esv = secret("bravo", valueSource="esv", fingerprint=None, esvReference="&{esv.x}")
+    assert violations(Stack([generated, esv], {"recorded": {}})) == []
+    [message] = violations(Stack([generated, esv], {"recorded": {"bravo": PRINT}}))
+    assert "realm /bravo: aic-sessions:signingSecretFingerprints records a fingerprint" in message
+
+
+def test_nested_realm_names_match_with_or_without_slashes() -> None:
+    stack = Stack(
+        [secret("/parent/child", fingerprint=PRINT)], {"recorded": {"parent/child": PRINT}}
+    )
+    assert violations(stack) == []
+
+
+def test_an_unknown_fingerprint_fails_instead_of_passing_unchecked() -> None:
+    [message] = violations(Stack([secret("alpha")], {"recorded": {"alpha": PRINT}}))
+    assert "the secret's fingerprint is not known at this preview" in message
