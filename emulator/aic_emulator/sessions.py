@@ -16,7 +16,7 @@ import uuid
 from typing import Any
 
 from aic_emulator import tokens
-from aic_emulator.errors import BadRequest, LoginFailure, Unauthorized
+from aic_emulator.errors import BadRequest, LoginFailure, StatusError, Unauthorized
 from aic_emulator.state import StoreBase
 
 
@@ -115,7 +115,10 @@ class SessionOps(StoreBase):
         return self._login(realm, username, password)
 
     def _secret(self, realm: str) -> bytes:
-        return str(self.realm(realm)["secret"]).encode()
+        value = self.signing_secret_in_effect(realm)  # type: ignore[attr-defined]
+        if value is None:  # an `&{esv.x}` placeholder whose ESV is not loaded (inferred)
+            raise StatusError(500, "Unable to resolve the signing secret's placeholder")
+        return str(value).encode()
 
     def _login(self, realm: str, username: str, password: str) -> dict[str, Any]:
         users = self.realm(realm)["users"]

@@ -22,6 +22,7 @@ from aic_emulator.documents import (
     validate_partial,
 )
 from aic_emulator.errors import BadRequest, NotAvailableInCloud, NotFound
+from aic_emulator.esv import EsvOps
 from aic_emulator.oauth import OAuthOps, generate_rsa_jwk
 from aic_emulator.sessions import SessionOps
 from aic_emulator.state import (
@@ -124,7 +125,7 @@ class ConfigOps(StoreBase):
 
     def signing_key(self, name: str) -> bytes:
         with self.lock:
-            return str(self.realm(name)["secret"]).encode()
+            return (self.signing_secret_in_effect(name) or "").encode()  # type: ignore[attr-defined]
 
     def secret_digest(self, name: str) -> str:
         return hashlib.sha256(self.signing_key(name)).hexdigest()
@@ -140,7 +141,7 @@ class ConfigOps(StoreBase):
             self.state["realms"].setdefault(name, new_realm(self.flavour, name))
 
 
-class Store(ConfigOps, OAuthOps, SessionOps):
+class Store(ConfigOps, OAuthOps, SessionOps, EsvOps):
     """The emulated service. `Store.seeded(...)` builds the seeded state of a flavour."""
 
     @classmethod
