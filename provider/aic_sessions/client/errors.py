@@ -8,10 +8,12 @@
     ├── AuthenticationError       401, or the token endpoint refused the credentials
     ├── PermissionDeniedError     403 (missing scope, or an operation the tenant forbids)
     ├── NotFoundError             404 (unknown realm or endpoint)
+    │   └── EsvNotFoundError      404 of the ESV API: the secret (or that version) does not exist
     ├── InvalidRequestError       400 (AM's message and, for unknown attributes, validAttributes)
     ├── ConflictError             409 / 412
     ├── RateLimitedError          429 (with the Retry-After the server asked for)
-    └── ServerError               5xx
+    ├── ServerError               5xx
+    └── RestartTimeoutError       the tenant was still restarting when the wait ran out
 
 Every message says what was attempted (operation, method, path, realm), what came back (status and
 AM's own message) and what to do next. Messages never contain request bodies or headers, so
@@ -108,6 +110,10 @@ class NotFoundError(AdminApiError):
     hint = "Check the realm name and the base URL (it usually ends in /am)."
 
 
+class EsvNotFoundError(NotFoundError):
+    hint = "Check the ESV name (esv-...) and the tenant; the secret or version does not exist."
+
+
 class InvalidRequestError(AdminApiError):
     hint = "Fix the value named above; nothing was changed."
 
@@ -136,6 +142,14 @@ class ServerError(AdminApiError):
     @property
     def retryable(self) -> bool:  # type: ignore[override]
         return self.status in (502, 503, 504)
+
+
+class RestartTimeoutError(AdminApiError):
+    hint = (
+        "Every ESV write of this deployment is done and recorded; the tenant is still restarting. "
+        "Run the deployment again once it is ready (it will not restart again), or raise the "
+        "restart timeout."
+    )
 
 
 _BY_STATUS: dict[int, type[AdminApiError]] = {
@@ -180,6 +194,8 @@ def error_from_response(context: RequestContext, response: requests.Response) ->
             retry_after=parse_retry_after(response.headers.get("Retry-After")),
         )
     cls = _BY_STATUS.get(status, ServerError if status >= 500 else AdminApiError)
+    if status == 404 and context.path.startswith("/environment/"):
+        cls = EsvNotFoundError
     return cls(context, _detail(body), status=status, am_message=am_message, body=body)
 
 
