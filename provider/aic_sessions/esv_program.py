@@ -8,6 +8,7 @@ loaded the ESV (in mode `pending`, right away: see the README).
 
 from __future__ import annotations
 
+import functools
 from typing import Any
 
 import pulumi
@@ -24,7 +25,7 @@ def declare_esv_secrets(stack: StackConfig, given: pulumi.Output[Any]) -> dict[s
             continue
         value = None
         if realm.signingSecret.given:
-            value = given.apply(lambda d, r=realm.name: _require_given(d, r))
+            value = given.apply(functools.partial(_require_given, realm=realm.name))
         secrets[realm.name] = EsvSecret(
             f"{stack.environment}-{realm.esv_name}",
             base_url=stack.baseUrl,

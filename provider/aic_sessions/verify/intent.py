@@ -33,6 +33,7 @@ class RealmIntent:
     realm: str
     state_management: StateManagement = StateManagement.CTS
     client_side_sessions: bool = False
+    esv_name: str | None = None  # the ESV storing the realm's signing secret (esv_loaded.py)
 
 
 @dataclass(frozen=True)
@@ -56,7 +57,7 @@ def from_stack(stacks_dir: Path, stack: str, only: Sequence[str] = ()) -> Target
     config = load_stack_config(read_stack_values(stacks_dir / f"Pulumi.{stack}.yaml"))
     intents = {
         realm_display(r.name): RealmIntent(
-            r.name, r.journey.stateManagement, r.authenticated.clientSideSessions
+            r.name, r.journey.stateManagement, r.authenticated.clientSideSessions, r.esv_name
         )
         for r in config.realms
     }
