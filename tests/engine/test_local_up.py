@@ -30,12 +30,14 @@ def test_local_up_deploys_the_dev_stack_twice(tmp_path: Path, engine_env: dict[s
         return proc.stdout
 
     first = local_up()
-    assert "+ 7 created" in first
-    assert counts(first)["writes"] == 7  # one write per resource: nothing more is needed
+    assert "+ 10 created" in first
+    # the 7 writes of the session resources, the 2 ESVs and the tenant's one restart
+    assert counts(first)["writes"] == 10
+    assert counts(first)["counts"]["POST /environment/startup"] == 1
     assert "2 of 2 realm(s) passed." in first
 
     second = local_up()
-    assert "7 unchanged" in second
+    assert "10 unchanged" in second
     assert counts(second)["writes"] == 0
 
 
