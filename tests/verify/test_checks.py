@@ -110,6 +110,8 @@ def test_unrecognised_token_form() -> None:
         (errors.InvalidRequestError(CONTEXT, "", status=400), Phase.ADMIN, "unexpected-answer"),
         (errors.ConflictError(CONTEXT, "", status=409), Phase.ADMIN, "unexpected-answer"),
         (errors.RedirectedError(CONTEXT, "", status=302), Phase.ADMIN, "base-url-redirects"),
+        (errors.EsvNotFoundError(CONTEXT, "", status=404), Phase.ADMIN, "esv-missing"),
+        (errors.RestartTimeoutError(CONTEXT, ""), Phase.ADMIN, "unexpected-answer"),
     ],
 )
 def test_each_client_error_has_its_causes(error: AdminApiError, phase: Phase, code: str) -> None:
@@ -128,11 +130,13 @@ def test_no_client_error_class_is_left_out_of_the_mapping_test() -> None:
         "ConfigurationError",  # raised before any request: the CLI exits 2
         "ConflictError",
         "DeadlineExceeded",
+        "EsvNotFoundError",
         "InvalidRequestError",
         "NotFoundError",
         "PermissionDeniedError",
         "RateLimitedError",
         "RedirectedError",
+        "RestartTimeoutError",  # raised by deployments only, never while verifying
         "ServerError",
         "TransportError",
     }

@@ -48,6 +48,7 @@ def test_a_check_that_cannot_look_fails(aic_emulator: EmulatorServer) -> None:
         missing = check_esv_loaded(client, INTENT)
     assert missing is not None and missing.status is Status.FAIL
     assert missing.observed == "error (HTTP 404)" and "esv-alpha-signing" in str(missing.detail)
+    assert [c.code for c in missing.causes] == ["esv-missing"]
 
 
 @pytest.mark.engine
