@@ -9,6 +9,8 @@ from aic_sessions import (
     RealmSessionSettings,
     SigningSecretOptions,
 )
+from aic_sessions.esv_program import declare_esv_secrets, declare_restart
+)
 from aic_sessions.stack_config import RealmConfig, StackConfig, load_stack_config
 
 config = pulumi.Config()
@@ -17,9 +19,13 @@ stack = load_stack_config(
         "environment": config.require("environment"),
         "baseUrl": config.require("baseUrl"),
         "realms": config.require_object("realms"),
+        **({"esvRestart": config.get_object("esvRestart")} if config.get("esvRestart") else {}),
     }
 )
 given_secrets = config.get_secret_object("signingSecrets") or pulumi.Output.secret({})
+# Secrets stored in ESVs: declared first, with the tenant's one restart after all of them.
+esv_secrets = declare_esv_secrets(stack, given_secrets)
+restart = declare_restart(stack, esv_secrets)
 
 
 def declare_realm(stack: StackConfig, realm: RealmConfig) -> dict[str, pulumi.Output[object]]:
@@ -27,6 +33,7 @@ def declare_realm(stack: StackConfig, realm: RealmConfig) -> dict[str, pulumi.Ou
     value = given_secrets.apply(lambda d, r=realm.name: (d or {}).get(r))
     if secret_cfg.source == "given":
         value = value.apply(lambda v, r=realm.name: _require_given(v, r))
+    esv = esv_secrets.get(realm.name)
     settings = RealmSessionSettings(
         f"{stack.environment}-{realm.name.strip('/').replace('/', '-')}",
         base_url=stack.baseUrl,
@@ -45,17 +52,26 @@ def declare_realm(stack: StackConfig, realm: RealmConfig) -> dict[str, pulumi.Ou
         ),
         signing_secret=SigningSecretOptions(
             value=value if secret_cfg.source == "given" else None,
-            esv_reference=secret_cfg.esvReference,
-            rotation_trigger=secret_cfg.rotationTrigger,
+            esv_reference=realm.esv_name if esv is not None else secret_cfg.esvReference,
+            rotation_trigger=None if esv is not None else secret_cfg.rotationTrigger,
+            depends_on=(restart,) if esv is not None and restart is not None else (),
         ),
     )
-    return {
+    outputs = {
         "journeyStateManagement": settings.journey.state_management,
         "journeyMaxDurationMinutes": settings.journey.max_duration_minutes,
         "clientSideSessions": settings.authenticated.client_side_sessions,
         "signingSecretSource": settings.signing_secret.value_source,
         "signingSecretFingerprint": settings.signing_secret.fingerprint,
     }
+    if esv is not None:  # the secret is stored in an ESV this stack manages
+        outputs.update(
+            signingSecretSource=pulumi.Output.from_input("esv-stored"),
+            signingSecretFingerprint=esv.fingerprint,
+            esvName=esv.name,
+            esvActiveVersion=esv.activeVersion,
+        )
+    return outputs
 
 
 def _require_given(value: object, realm: str) -> object:
@@ -71,3 +87,14 @@ def _require_given(value: object, realm: str) -> object:
 pulumi.export("environment", stack.environment)
 pulumi.export("baseUrl", stack.baseUrl)
 pulumi.export("realms", {realm.name: declare_realm(stack, realm) for realm in stack.realms})
+if restart is not None:
+    pulumi.export(
+        "esvRestart",
+        {
+            "mode": restart.mode,
+            "restarted": restart.restarted,
+            "pendingRestart": restart.pendingRestart,
+            "lagging": restart.lagging,
+            "loadedVersions": restart.loadedVersions,
+        },
+    )

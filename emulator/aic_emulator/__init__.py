@@ -7,7 +7,8 @@ Flavours: `aic` (realms alpha and bravo, random cookie name, root realm config -
 `sharedSecret` shown as an `&{...}` placeholder) and `am` (root plus configurable sub-realms,
 cookie `iPlanetDirectoryPro`, `sharedSecret` shown as null). Seeded: admin `amadmin` /
 `Password1!`, user `demo` / `Ch4ng3!t` in every sub-realm, a service account with scopes
-`fr:am:* fr:idm:*`.
+`fr:am:* fr:idm:* fr:idc:esv:*`. AIC also serves ESV secrets and tenant restarts under
+`/environment` (`esv.py`, `esv_routes.py`).
 
 Layers (like moto): `routes.py` / `auth_routes.py` / `control.py` (thin blueprints) ->
 `store.py` + `oauth.py` + `sessions.py` (the domain, one method per operation, under one
@@ -24,14 +25,16 @@ Control API (JSON, no auth, not counted in the request counts):
     POST   /__emulator/faults                 {"method","path"(regex),"kind","status","count",
                                                "retryAfter","delayMs"}; see faults.py
     DELETE /__emulator/faults                 remove all faults
-    POST   /__emulator/config                 {"accessTokenTtl": seconds}
+    POST   /__emulator/config                 {"accessTokenTtl": seconds, "restartSeconds": s}
+                                               (restartSeconds: how long a tenant restart takes)
     POST   /__emulator/clock                  {"advanceSeconds": s}: move the emulator clock on
                                                (expires journeys, sessions, tokens, assertions)
     GET    /__emulator/realms/<realm>/signing-secret-digest  {"realm","sha256"} of the secret
     GET    /__emulator/info                   {"flavour","cookieName","realms","serviceAccountId"}
 
 `writes` counts PUT/POST/DELETE/PATCH to `realm-config` / `global-config` endpoints, except
-`_action=schema`. Requests are counted before faults are applied, so retries show up.
+`_action=schema`, and to `/environment/...` (ESVs, restarts). Requests are counted before
+faults are applied, so retries show up.
 
 Faithfulness notes: If-Match is ignored (no 412), like AM's singleton configs. An
 unsupported `Accept-API-Version` resource version is CREST's 404 "Requested version ... does

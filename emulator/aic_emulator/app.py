@@ -64,8 +64,10 @@ class RequestCounter:
 
 
 def is_config_write(method: str, path: str, action: str | None) -> bool:
-    """PUT/POST/DELETE to an admin config endpoint (a schema read is not a write)."""
+    """PUT/POST/DELETE to an admin config endpoint (a schema read is not a write); ESV
+    secrets and restarts (`/environment/...`) are configuration writes too."""
     config = "/realm-config/" in path or "/global-config/" in path
+    config = config or path.startswith("/environment/")
     return method in WRITE_METHODS and config and action != "schema"
 
 
@@ -115,13 +117,14 @@ class Emulator:
 
 
 def create_app(emulator: Emulator) -> Flask:
-    from aic_emulator import control, idm_routes, routes
+    from aic_emulator import control, esv_routes, idm_routes, routes
 
     app = Flask("aic_emulator")
     app.config["EMULATOR"] = emulator
     app.register_blueprint(routes.bp)
     app.register_blueprint(control.bp)
     app.register_blueprint(idm_routes.bp)
+    app.register_blueprint(esv_routes.bp)
     app.before_request(_before)
     app.after_request(_after)
     app.register_error_handler(EmulatorError, _emulator_error)

@@ -33,6 +33,9 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument("--sa-jwk-file", type=Path)
     parser.add_argument("--admin-user", default=DEFAULT_ADMIN[0])
     parser.add_argument("--admin-password", default=DEFAULT_ADMIN[1])
+    parser.add_argument(
+        "--restart-seconds", type=float, help="how long a tenant restart takes (aic; default 1)"
+    )
     return parser.parse_args(argv)
 
 
@@ -51,6 +54,8 @@ def build(args: argparse.Namespace) -> Emulator:
     emulator = Emulator(
         args.flavour, realms, (args.admin_user, args.admin_password), args.state_file
     )
+    if args.restart_seconds is not None:
+        emulator.store.state["config"]["restartSeconds"] = max(0.0, args.restart_seconds)
     emulator.persist()
     sa_id, private = emulator.seeded_service_account
     if args.sa_jwk_file is not None:

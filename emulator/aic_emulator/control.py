@@ -97,6 +97,12 @@ def configure() -> Response:
             raise BadRequest("accessTokenTtl must be a positive integer (seconds)")
         with store.lock:
             store.state["config"]["accessTokenTtl"] = ttl
+    restart = body.get("restartSeconds")
+    if restart is not None:
+        if not isinstance(restart, int | float) or isinstance(restart, bool) or restart < 0:
+            raise BadRequest("restartSeconds must be a number >= 0")
+        with store.lock:
+            store.state["config"]["restartSeconds"] = float(restart)
     return json_response(dict(store.state["config"]))
 
 

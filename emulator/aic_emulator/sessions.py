@@ -18,7 +18,7 @@ import uuid
 from typing import Any
 
 from aic_emulator import defaults, tokens
-from aic_emulator.errors import BadRequest, LoginFailure, Unauthorized
+from aic_emulator.errors import BadRequest, LoginFailure, StatusError, Unauthorized
 from aic_emulator.state import StoreBase
 
 
@@ -113,13 +113,15 @@ class SessionOps(StoreBase):
         return self._login(realm, username, password)
 
     def _secret(self, realm: str) -> bytes:
-        """The authId HMAC key: the base64-decoded signing secret, as AM uses it (observed on
-        OpenAM 16). A secret that is not base64 (an unresolved reference) keys by its text."""
-        text = str(self.realm(realm)["secret"])
+        """The authId HMAC key: the base64-decoded signing secret in effect, as AM uses it
+        (observed on OpenAM 16); a secret that is not base64 keys by its text."""
+        value = self.signing_secret_in_effect(realm)  # type: ignore[attr-defined]
+        if value is None:  # an `&{esv.x}` placeholder whose ESV is not loaded (inferred)
+            raise StatusError(500, "Unable to resolve the signing secret's placeholder")
         try:
-            return base64.b64decode(text, validate=True)
+            return base64.b64decode(str(value), validate=True)
         except (binascii.Error, ValueError):
-            return text.encode()
+            return str(value).encode()
 
     def _login(self, realm: str, username: str, password: str) -> dict[str, Any]:
         users = self.realm(realm)["users"]

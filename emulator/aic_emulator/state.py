@@ -23,7 +23,7 @@ from aic_emulator import defaults
 AIC_REALMS = ("alpha", "bravo")
 DEFAULT_ADMIN = ("amadmin", "Password1!")
 DEFAULT_USER = ("demo", "Ch4ng3!t")
-DEFAULT_SA_SCOPES = ["fr:am:*", "fr:idm:*"]
+DEFAULT_SA_SCOPES = ["fr:am:*", "fr:idm:*", "fr:idc:esv:*"]
 
 
 def realm_name(parts: list[str]) -> str:

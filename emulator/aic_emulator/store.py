@@ -22,6 +22,7 @@ from aic_emulator.documents import (
     validate_partial,
 )
 from aic_emulator.errors import BadRequest, Conflict, NotAvailableInCloud, NotFound
+from aic_emulator.esv import EsvOps
 from aic_emulator.oauth import OAuthOps, generate_rsa_jwk
 from aic_emulator.sessions import SessionOps
 from aic_emulator.state import (
@@ -159,9 +160,10 @@ class ConfigOps(StoreBase):
         return flat
 
     def secret_digest(self, name: str) -> str:
-        """sha256 of the secret text in effect (what was written), for tests."""
+        """sha256 of the secret text in effect (a literal, or the loaded ESV value), for tests."""
         with self.lock:
-            return hashlib.sha256(str(self.realm(name)["secret"]).encode()).hexdigest()
+            value = self.signing_secret_in_effect(name) or ""  # type: ignore[attr-defined]
+            return hashlib.sha256(str(value).encode()).hexdigest()
 
     def add_user(self, realm: str, username: str, password: str) -> None:
         if not username or not isinstance(password, str):
@@ -174,7 +176,7 @@ class ConfigOps(StoreBase):
             self.state["realms"].setdefault(name, new_realm(self.flavour, name))
 
 
-class Store(ConfigOps, OAuthOps, SessionOps):
+class Store(ConfigOps, OAuthOps, SessionOps, EsvOps):
     """The emulated service. `Store.seeded(...)` builds the seeded state of a flavour."""
 
     @classmethod

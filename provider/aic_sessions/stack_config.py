@@ -9,6 +9,9 @@
         signingSecret: {source: given}          # value in aic-sessions:signingSecrets (secret)
       - name: bravo
         signingSecret: {source: esv, esvReference: esv-bravo-signing-secret}
+      - name: charlie                           # stored in an ESV this stack manages:
+        signingSecret: {source: esv-generated}  # esv-generated | esv-given (+ esvName)
+    aic-sessions:esvRestart: {mode: restart, timeoutSeconds: 900}   # or mode: pending
 
 Every section has the seed page's defaults (CTS, 5 minutes, server-side sessions, a generated
 secret). Secret values live in the secret object `aic-sessions:signingSecrets` (realm -> base64).
@@ -16,6 +19,7 @@ secret). Secret values live in the secret object `aic-sessions:signingSecrets` (
 
 from __future__ import annotations
 
+import re
 from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
@@ -42,15 +46,35 @@ class AuthenticatedConfig(_Strict):
 
 
 class SigningSecretConfig(_Strict):
-    source: Literal["generated", "given", "esv"] = "generated"
+    source: Literal["generated", "given", "esv", "esv-generated", "esv-given"] = "generated"
     esvReference: str | None = None
+    esvName: str | None = Field(None, pattern=r"^esv-[a-z0-9][a-z0-9-]*$", max_length=124)
     rotationTrigger: str | None = None
 
     @model_validator(mode="after")
     def _esv_needs_reference(self) -> SigningSecretConfig:
         if (self.source == "esv") != (self.esvReference is not None):
             raise ValueError("esvReference is required with source 'esv' and only allowed with it")
+        if self.esvName is not None and not self.stored_in_esv:
+            raise ValueError("esvName is only allowed with source 'esv-generated' or 'esv-given'")
         return self
+
+    @property
+    def stored_in_esv(self) -> bool:
+        """The secret lives in an ESV this stack manages (EsvSecret + TenantRestart)."""
+        return self.source in ("esv-generated", "esv-given")
+
+    @property
+    def given(self) -> bool:
+        return self.source in ("given", "esv-given")
+
+
+class EsvRestartConfig(_Strict):
+    """How the one tenant restart that loads this stack's ESV writes happens."""
+
+    mode: Literal["restart", "pending"] = "restart"
+    timeoutSeconds: float = Field(900, gt=0, le=7200)
+    pollSeconds: float = Field(10, gt=0, le=300)
 
 
 class RealmConfig(_Strict):
@@ -66,11 +90,20 @@ class RealmConfig(_Strict):
         realm_segments(value)
         return value
 
+    @property
+    def esv_name(self) -> str | None:
+        """The ESV holding this realm's secret: `esvName`, or `esv-<realm>-signing-secret`."""
+        if not self.signingSecret.stored_in_esv:
+            return None
+        slug = re.sub(r"[^a-z0-9]+", "-", self.name.strip("/").lower()).strip("-")
+        return self.signingSecret.esvName or f"esv-{slug}-signing-secret"
+
 
 class StackConfig(_Strict):
     environment: str = Field(pattern=r"^[a-z][a-z0-9-]{0,30}$")
     baseUrl: str = Field(pattern=r"^https?://\S+/am$")
     realms: list[RealmConfig] = Field(min_length=1)
+    esvRestart: EsvRestartConfig = EsvRestartConfig()
 
     @field_validator("realms")
     @classmethod
@@ -79,6 +112,13 @@ class StackConfig(_Strict):
         duplicates = sorted({n for n in names if names.count(n) > 1})
         if duplicates:
             raise ValueError(f"realm(s) listed twice: {', '.join(duplicates)}")
+        esvs = [r.esv_name for r in realms if r.esv_name is not None]
+        shared = sorted({n for n in esvs if esvs.count(n) > 1})
+        if shared:
+            raise ValueError(
+                f"ESV(s) {', '.join(shared)} hold the secret of more than one realm; "
+                "give each realm its own signingSecret.esvName"
+            )
         return realms
 
 

@@ -117,6 +117,8 @@ def test_unrecognised_token_form() -> None:
         ),
         (errors.WriteNotAppliedError(CONTEXT, ""), Phase.ADMIN, "unexpected-answer"),
         (errors.UnexpectedAnswerError(CONTEXT, ""), Phase.ADMIN, "unexpected-answer"),
+        (errors.EsvNotFoundError(CONTEXT, "", status=404), Phase.ADMIN, "esv-missing"),
+        (errors.RestartTimeoutError(CONTEXT, ""), Phase.ADMIN, "unexpected-answer"),
     ],
 )
 def test_each_client_error_has_its_causes(error: AdminApiError, phase: Phase, code: str) -> None:
@@ -135,11 +137,13 @@ def test_no_client_error_class_is_left_out_of_the_mapping_test() -> None:
         "ConfigurationError",  # raised before any request: the CLI exits 2
         "ConflictError",
         "DeadlineExceeded",
+        "EsvNotFoundError",
         "InvalidRequestError",
         "NotFoundError",
         "PermissionDeniedError",
         "RateLimitedError",
         "RedirectedError",
+        "RestartTimeoutError",  # raised by deployments only, never while verifying
         "ServerError",
         "TransportError",
         "UnexpectedAnswerError",

@@ -17,15 +17,18 @@ if TYPE_CHECKING:
         ConfigurationError,
         ConflictError,
         DeadlineExceeded,
+        EsvNotFoundError,
         InvalidRequestError,
         NotFoundError,
         PermissionDeniedError,
         RateLimitedError,
         RedirectedError,
         RequestContext,
+        RestartTimeoutError,
         ServerError,
         TransportError,
     )
+    from .esv import EsvClient, EsvSecret, EsvVersion
     from .models import (
         AuthenticationSettings,
         AuthenticationSettingsPatch,
@@ -80,6 +83,11 @@ _MODULE_OF = {
     "classify_token": "tokens",
     "realm_display": "realms",
     "realm_path": "realms",
+    "EsvClient": "esv",
+    "EsvNotFoundError": "errors",
+    "EsvSecret": "esv",
+    "EsvVersion": "esv",
+    "RestartTimeoutError": "errors",
 }
 
 
@@ -104,12 +112,17 @@ __all__ = [
     "ConflictError",
     "ConnectionSettings",
     "DeadlineExceeded",
+    "EsvClient",
+    "EsvNotFoundError",
+    "EsvSecret",
+    "EsvVersion",
     "InvalidRequestError",
     "NotFoundError",
     "PermissionDeniedError",
     "RateLimitedError",
     "RedirectedError",
     "RequestContext",
+    "RestartTimeoutError",
     "RetryBudget",
     "SecretForm",
     "ServerError",

@@ -8,13 +8,15 @@
     ├── AuthenticationError       401, or the token endpoint refused the credentials
     ├── PermissionDeniedError     403 (missing scope, or an operation the tenant forbids)
     ├── NotFoundError             404 (unknown realm or endpoint)
-    │   └── UnsupportedApiVersion 404 for every API version the client knows for an endpoint
+    │   ├── UnsupportedApiVersion 404 for every API version the client knows for an endpoint
+    │   └── EsvNotFoundError      404 of the ESV API: the secret (or that version) does not exist
     ├── InvalidRequestError       400 (AM's message and, for unknown attributes, validAttributes)
     ├── WriteNotAppliedError      a write answered 2xx but the document does not show the values
     ├── UnexpectedAnswerError     a 2xx answer about something other than what was asked
     ├── ConflictError             409 / 412
     ├── RateLimitedError          429 (with the Retry-After the server asked for)
-    └── ServerError               5xx
+    ├── ServerError               5xx
+    └── RestartTimeoutError       the tenant was still restarting when the wait ran out
 
 Every message says what was attempted (operation, method, path, realm), what came back (status and
 AM's own message, HTML-unescaped and cut to `MAX_AM_MESSAGE` characters) and what to do next.
@@ -130,6 +132,10 @@ class UnexpectedAnswerError(AdminApiError):
     )
 
 
+class EsvNotFoundError(NotFoundError):
+    hint = "Check the ESV name (esv-...) and the tenant; the secret or version does not exist."
+
+
 class InvalidRequestError(AdminApiError):
     hint = "Fix the value named above; nothing was changed."
 
@@ -158,6 +164,14 @@ class ServerError(AdminApiError):
     @property
     def retryable(self) -> bool:  # type: ignore[override]
         return self.status in (502, 503, 504)
+
+
+class RestartTimeoutError(AdminApiError):
+    hint = (
+        "Every ESV write of this deployment is done and recorded; the tenant is still restarting. "
+        "Run the deployment again once it is ready (it will not restart again), or raise the "
+        "restart timeout."
+    )
 
 
 _BY_STATUS: dict[int, type[AdminApiError]] = {
@@ -202,6 +216,8 @@ def error_from_response(context: RequestContext, response: requests.Response) ->
             retry_after=parse_retry_after(response.headers.get("Retry-After")),
         )
     cls = _BY_STATUS.get(status, ServerError if status >= 500 else AdminApiError)
+    if status == 404 and context.path.startswith("/environment/"):
+        cls = EsvNotFoundError
     return cls(context, _detail(body), status=status, am_message=am_message, body=body)
 
 

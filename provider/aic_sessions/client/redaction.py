@@ -12,6 +12,7 @@ SECRET_HEADERS = frozenset(
 )
 SECRET_FIELDS = frozenset(
     {"sharedsecret", "assertion", "password", "access_token", "tokenid", "client_secret", "d"}
+    | {"valuebase64"}  # ESV values (client/esv.py)
 )
 
 

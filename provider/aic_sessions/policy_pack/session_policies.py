@@ -33,6 +33,7 @@ JOURNEY = PREFIX + "JourneySessionSettings"
 AUTHENTICATED = PREFIX + "AuthenticatedSessionSettings"
 SIGNING_SECRET = PREFIX + "SigningSecret"
 SESSION_TYPES = (JOURNEY, AUTHENTICATED, SIGNING_SECRET)
+FINGERPRINTED = (SIGNING_SECRET, PREFIX + "EsvSecret")  # EsvSecret: see esv_policies.py
 KIND = {
     JOURNEY: "JourneySessionSettings",
     AUTHENTICATED: "AuthenticatedSessionSettings",
@@ -124,9 +125,9 @@ def signing_secret_distinct(args: StackValidationArgs, report: Report) -> None:
     config = args.get_config()
     others: Mapping[str, Mapping[str, str]] = config.get("otherEnvironments", {})
     owners: dict[str, list[Any]] = defaultdict(list)
-    for resource in _session_resources(args):
+    for resource in args.resources:
         fingerprint = resource.props.get("fingerprint")
-        if resource.resource_type == SIGNING_SECRET and isinstance(fingerprint, str):
+        if resource.resource_type in FINGERPRINTED and isinstance(fingerprint, str):
             owners[fingerprint].append(resource)
     for fingerprint, resources in owners.items():
         if len(resources) > 1:

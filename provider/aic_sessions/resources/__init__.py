@@ -3,14 +3,17 @@
 from __future__ import annotations
 
 from .authenticated import AuthenticatedSessionSettings
+from .esv_secret import EsvSecret
 from .journey import JourneySessionSettings
 from .naming import OnDelete, StateManagementName, ValueSource
 from .realm import AuthenticatedOptions, JourneyOptions, RealmSessionSettings, SigningSecretOptions
 from .signing_secret import SigningSecret
+from .tenant_restart import TenantRestart
 
 __all__ = [
     "AuthenticatedOptions",
     "AuthenticatedSessionSettings",
+    "EsvSecret",
     "JourneyOptions",
     "JourneySessionSettings",
     "OnDelete",
@@ -18,5 +21,6 @@ __all__ = [
     "SigningSecret",
     "SigningSecretOptions",
     "StateManagementName",
+    "TenantRestart",
     "ValueSource",
 ]

@@ -54,7 +54,8 @@ def is_unknown(value: Any) -> bool:
         return any(is_unknown(v) for v in value.values())
     if isinstance(value, list):
         return any(is_unknown(v) for v in value)
-    return bool(value == UNKNOWN)
+    # The SDK hands unknowns to `check` as `pulumi.output.Unknown` objects (keep_unknowns).
+    return bool(value == UNKNOWN) or type(value).__name__ == "Unknown"
 
 
 class ProviderError(Exception):

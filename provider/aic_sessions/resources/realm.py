@@ -46,6 +46,8 @@ class SigningSecretOptions:
     esv_reference: pulumi.Input[str] | None = None
     rotation_trigger: pulumi.Input[str] | None = None
     on_delete: pulumi.Input[OnDelete] = "retain"
+    # What must exist before the realm points at its secret (an ESV's tenant restart).
+    depends_on: tuple[pulumi.Resource, ...] = ()
 
 
 class RealmSessionSettings(pulumi.ComponentResource):
@@ -118,7 +120,9 @@ class RealmSessionSettings(pulumi.ComponentResource):
             esv_reference=secret.esv_reference,
             rotation_trigger=secret.rotation_trigger,
             on_delete=secret.on_delete,
-            opts=child,
+            opts=pulumi.ResourceOptions.merge(
+                child, pulumi.ResourceOptions(depends_on=list(secret.depends_on))
+            ),
         )
         self.register_outputs(
             {

@@ -6,6 +6,7 @@ checks.py   pure checks of an observation against the intent -> `CheckResult`s
 explain.py  likely causes of each failure; the one mapping of client errors to causes
 report.py   table and JSON rendering
 run.py      every realm of a target
+esv_loaded.py  the esv-loaded check (ESV-stored signing secrets: loaded, referenced)
 """
 
 from __future__ import annotations

@@ -18,6 +18,7 @@ from enum import StrEnum
 from aic_sessions.client.errors import (
     AdminApiError,
     AuthenticationError,
+    EsvNotFoundError,
     InvalidRequestError,
     NotFoundError,
     PermissionDeniedError,
@@ -89,8 +90,8 @@ USER_CANNOT_LOG_IN = Cause(
 ADMIN_LACKS_SCOPE = Cause(
     "admin-lacks-scope",
     "The admin identity lacks scope (HTTP 403, or invalid_scope from the token endpoint): the "
-    "service account needs fr:am:*; an AM administrator needs rights on this realm's settings "
-    "and sessions.",
+    "service account needs fr:am:* (and fr:idc:esv:* for ESV-stored secrets); an AM "
+    "administrator needs rights on this realm's settings and sessions.",
 )
 ADMIN_REFUSED = Cause(
     "admin-credentials-refused",
@@ -116,6 +117,11 @@ SERVER_VERSION = Cause(
     "The server routes none of the API versions this product knows for the call (HTTP 404 "
     "'no route' for each); it is older or newer than the AM versions supported.",
 )
+ESV_MISSING = Cause(
+    "esv-missing",
+    "The ESV does not exist on this tenant (HTTP 404 from the ESV API): deploy the stack, or "
+    "check the realm's signingSecret.esvName.",
+)
 UNEXPECTED = Cause(
     "unexpected-answer",
     "The tenant gave an unexpected answer; see the detail.",
@@ -126,6 +132,8 @@ def causes_for(error: AdminApiError, phase: Phase) -> tuple[Cause, ...]:
     """The likely causes of a client error (the only place errors are interpreted)."""
     if isinstance(error, UnsupportedApiVersion):
         return (SERVER_VERSION,)
+    if isinstance(error, EsvNotFoundError):
+        return (ESV_MISSING,)
     if isinstance(error, NotFoundError):
         return (WRONG_REALM,)
     if isinstance(error, TransportError):

@@ -38,6 +38,7 @@ class RealmIntent:
     state_management: StateManagement = StateManagement.CTS
     client_side_sessions: bool = False
     signing_secret: SecretStr | None = None  # base64; checked against journeys when given
+    esv_name: str | None = None  # the ESV storing the realm's signing secret (esv_loaded.py)
 
 
 @dataclass(frozen=True)
@@ -86,7 +87,7 @@ def _from_config(project_dir: Path, stack: str) -> tuple[str, dict[str, RealmInt
     config = load_stack_config({key: values[key] for key in STACK_KEYS if key in values})
     intents = {
         realm_display(r.name): RealmIntent(
-            r.name, r.journey.stateManagement, r.authenticated.clientSideSessions
+            r.name, r.journey.stateManagement, r.authenticated.clientSideSessions, esv_name=r.esv_name
         )
         for r in config.realms
     }
@@ -117,7 +118,13 @@ def _deployed(stack: str, realm: str, values: Any) -> RealmIntent:
             "clientSideSessions are missing or not readable (secret?); run `pulumi up` again, "
             "or verify against the configuration (--intent config)."
         )
-    return RealmIntent(realm, StateManagement(scheme), client_side)
+    esv_name = outputs.get("esvName")
+    return RealmIntent(
+        realm,
+        StateManagement(scheme),
+        client_side,
+        esv_name=esv_name if isinstance(esv_name, str) else None,
+    )
 
 
 def _read(

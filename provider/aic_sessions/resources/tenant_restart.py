@@ -1,0 +1,215 @@
+"""`TenantRestart`: at most one tenant restart per deployment, after every ESV write of it.
+
+AIC loads new ESV versions only when the tenant restarts, and a restart is tenant-wide, slow
+and disruptive, so there is one `TenantRestart` per tenant, depending on all its `EsvSecret`s
+(their `wantedVersion` and `supersededVersions` are its `esvs` input; a rotation changes them,
+which is what makes it act). It reads each ESV; if any loads another version than the wanted
+one it either (`mode="restart"`) restarts the tenant once — or waits for a restart already
+running — and polls until `ready` with progress lines, within `timeoutSeconds` (a timeout is an
+error; everything written before stays recorded and the next run does not restart again unless
+something still lags), or (`mode="pending"`) leaves it and says so: `pendingRestart` and
+`lagging` outputs, a warning, and `aic-sessions verify`'s "esv-loaded" check fails.
+Once an ESV's wanted version is loaded (confirmed by reading it back), the versions it
+superseded are disabled. Nothing is undone on destroy.
+"""
+
+from __future__ import annotations
+
+from typing import Any, Literal
+
+import pulumi
+from pulumi.dynamic import CreateResult, DiffResult, ReadResult, UpdateResult
+from pydantic import BaseModel, ConfigDict, Field
+
+from .base import ProviderError, SessionProvider
+from .esv_common import esv_client, tenant_lock
+
+WATCHED = ("esvs", "mode", "timeoutSeconds", "pollSeconds")
+
+
+class WantedEsv(BaseModel):
+    model_config = ConfigDict(extra="ignore")
+
+    wantedVersion: str
+    supersededVersions: list[str] = []
+
+
+class TenantRestartInputs(BaseModel):
+    model_config = ConfigDict(extra="ignore")
+
+    baseUrl: str = Field(pattern=r"^https?://\S+$")
+    esvs: dict[str, WantedEsv]
+    mode: Literal["restart", "pending"] = "restart"
+    timeoutSeconds: float = Field(900, gt=0, le=7200)
+    pollSeconds: float = Field(10, gt=0, le=300)
+
+
+class TenantRestartProvider(SessionProvider):
+    inputs_model = TenantRestartInputs
+    owned = WATCHED
+    hints = {
+        "mode": "Use 'restart' (restart and wait) or 'pending' (leave the restart to you).",
+        "timeoutSeconds": "Give the seconds to wait for the restart, 1 to 7200.",
+    }
+
+    def diff(self, _id: str, olds: dict[str, Any], news: dict[str, Any]) -> DiffResult:
+        changed = [k for k in WATCHED if olds.get(k) != news.get(k)]
+        unfinished = bool(olds.get("pendingRestart")) or any(
+            (olds.get("pendingDisable") or {}).values()
+        )
+        return DiffResult(
+            changes=bool(changed or unfinished),
+            replaces=[] if olds.get("baseUrl") == news.get("baseUrl") else ["baseUrl"],
+        )
+
+    def create(self, props: dict[str, Any]) -> CreateResult:
+        return CreateResult(f"tenant-restart@{props['baseUrl']}", self._apply(props))
+
+    def update(self, _id: str, _olds: dict[str, Any], news: dict[str, Any]) -> UpdateResult:
+        return UpdateResult(self._apply(news))
+
+    def read(self, id_: str, props: dict[str, Any]) -> ReadResult:
+        inputs = TenantRestartInputs.model_validate(props)
+        loaded = _loaded_versions(props["baseUrl"], inputs)
+        lagging = _lagging(inputs, loaded)
+        return ReadResult(
+            id_,
+            {
+                **props,
+                "loadedVersions": loaded,
+                "lagging": lagging,
+                "pendingRestart": bool(lagging),
+            },
+        )
+
+    def delete(self, _id: str, _props: dict[str, Any]) -> None:
+        """A restart cannot be undone; nothing to do."""
+
+    def _apply(self, props: dict[str, Any]) -> dict[str, Any]:
+        inputs = TenantRestartInputs.model_validate(props)
+        base_url = props["baseUrl"]
+        with tenant_lock(base_url):
+            loaded = _loaded_versions(base_url, inputs)
+            restarted = False
+            if _lagging(inputs, loaded) and inputs.mode == "restart":
+                _restart_and_wait(base_url, inputs, _lagging(inputs, loaded))
+                restarted = True
+                loaded = _loaded_versions(base_url, inputs)
+                still = _lagging(inputs, loaded)
+                if still:
+                    raise ProviderError(
+                        f"The tenant restarted, but {', '.join(still)} still load another "
+                        "version than the one written; check the ESVs' versions "
+                        "(frodo esv secret describe)."
+                    )
+            lagging = _lagging(inputs, loaded)
+            disabled, pending = _disable_superseded(base_url, inputs, loaded)
+        if lagging:
+            pulumi.log.warn(
+                f"ESV changes not loaded yet: {', '.join(lagging)} await a tenant restart (mode "
+                "'pending'); realms using them keep the previously loaded value until then. "
+                "Restart with `frodo esv apply` or set esvRestart.mode to 'restart'."
+            )
+        return {
+            **SessionProvider.public(props),
+            "restarted": restarted,
+            "pendingRestart": bool(lagging),
+            "lagging": lagging,
+            "loadedVersions": loaded,
+            "disabledVersions": disabled,
+            "pendingDisable": pending,
+        }
+
+
+def _loaded_versions(base_url: str, inputs: TenantRestartInputs) -> dict[str, str]:
+    """What the tenant runs now, per ESV of this deployment ("" when not loaded or gone)."""
+    from aic_sessions.client.errors import EsvNotFoundError
+
+    client = esv_client(base_url)
+    loaded = {}
+    for name in sorted(inputs.esvs):
+        try:
+            loaded[name] = client.read_secret(name).loaded_version
+        except EsvNotFoundError:
+            loaded[name] = ""
+    return loaded
+
+
+def _lagging(inputs: TenantRestartInputs, loaded: dict[str, str]) -> list[str]:
+    return [n for n, want in sorted(inputs.esvs.items()) if loaded.get(n) != want.wantedVersion]
+
+
+def _restart_and_wait(base_url: str, inputs: TenantRestartInputs, lagging: list[str]) -> None:
+    client = esv_client(base_url)
+
+    def progress(elapsed: float, status: str) -> None:
+        pulumi.log.info(f"tenant restart: {status} after {elapsed:.0f} s", ephemeral=True)
+
+    if client.restart_status() != "ready":  # someone else's restart: let it finish first
+        client.wait_until_ready(inputs.timeoutSeconds, inputs.pollSeconds, progress)
+        if not _lagging(inputs, _loaded_versions(base_url, inputs)):
+            return
+    pulumi.log.info(f"restarting the tenant once to load {', '.join(lagging)}")
+    client.restart()
+    took = client.wait_until_ready(inputs.timeoutSeconds, inputs.pollSeconds, progress)
+    pulumi.log.info(f"tenant restart finished: ready after {took:.0f} s")
+
+
+def _disable_superseded(
+    base_url: str, inputs: TenantRestartInputs, loaded: dict[str, str]
+) -> tuple[dict[str, list[str]], dict[str, list[str]]]:
+    """Disable the versions each loaded ESV superseded; (disabled, still to disable)."""
+    from aic_sessions.client.errors import EsvNotFoundError
+
+    client = esv_client(base_url)
+    disabled: dict[str, list[str]] = {}
+    pending: dict[str, list[str]] = {}
+    for name, want in sorted(inputs.esvs.items()):
+        old = [v for v in want.supersededVersions if v != want.wantedVersion]
+        if loaded.get(name) != want.wantedVersion:
+            pending[name] = old
+            continue
+        try:
+            enabled = {v.version for v in client.list_versions(name) if v.status == "ENABLED"}
+        except EsvNotFoundError:
+            continue
+        for version in [v for v in old if v in enabled]:
+            client.set_version_status(name, version, "DISABLED")
+            disabled.setdefault(name, []).append(version)
+    return disabled, {k: v for k, v in pending.items() if v}
+
+
+class TenantRestart(pulumi.dynamic.Resource, module="aic", name="TenantRestart"):
+    """One tenant's restart that loads the ESV versions of this deployment."""
+
+    baseUrl: pulumi.Output[str]
+    mode: pulumi.Output[str]
+    restarted: pulumi.Output[bool]
+    pendingRestart: pulumi.Output[bool]
+    lagging: pulumi.Output[list[str]]
+    loadedVersions: pulumi.Output[dict[str, str]]
+    disabledVersions: pulumi.Output[dict[str, list[str]]]
+
+    def __init__(
+        self,
+        resource_name: str,
+        *,
+        base_url: pulumi.Input[str],
+        esvs: pulumi.Input[dict[str, Any]],
+        mode: pulumi.Input[str] = "restart",
+        timeout_seconds: pulumi.Input[float] = 900,
+        poll_seconds: pulumi.Input[float] = 10,
+        opts: pulumi.ResourceOptions | None = None,
+    ) -> None:
+        props = {
+            "baseUrl": base_url,
+            "esvs": esvs,
+            "mode": mode,
+            "timeoutSeconds": timeout_seconds,
+            "pollSeconds": poll_seconds,
+            **dict.fromkeys(
+                ("restarted", "pendingRestart", "lagging", "loadedVersions", "disabledVersions")
+            ),
+            "pendingDisable": None,
+        }
+        super().__init__(TenantRestartProvider(), resource_name, props, opts)

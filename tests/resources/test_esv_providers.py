@@ -1,0 +1,203 @@
+"""`EsvSecret` and `TenantRestart` providers called directly against the emulator: what each
+method writes, one restart for several ESVs, superseded versions disabled only once the new
+one is loaded, pending mode, drift seen by `read`, destroy keeping the ESV by default."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+from aic_emulator.testing import EmulatorServer
+from aic_sessions.resources import connection, esv_common
+from aic_sessions.resources.base import ProviderError
+from aic_sessions.resources.esv_secret import EsvSecretProvider
+from aic_sessions.resources.tenant_restart import TenantRestartProvider
+
+from tests.emulator.test_esv import ESV, esv, new_value
+
+
+@pytest.fixture
+def emulator(
+    aic_emulator: EmulatorServer, monkeypatch: pytest.MonkeyPatch
+) -> Iterator[EmulatorServer]:
+    sa_id, jwk = aic_emulator.service_account
+    monkeypatch.setenv("AIC_SA_ID", sa_id)
+    monkeypatch.setenv("AIC_SA_JWK", json.dumps(jwk))
+    connection.remember_stack_config({})
+    connection._clients.clear()
+    esv_common._clients.clear()
+    aic_emulator.configure(restartSeconds=0.2)
+    yield aic_emulator
+    connection._clients.clear()
+    esv_common._clients.clear()
+
+
+def checked(
+    emu: EmulatorServer, olds: dict[str, Any] | None = None, **values: Any
+) -> dict[str, Any]:
+    news = {"baseUrl": emu.base_url, "realm": "alpha", "name": "esv-alpha-signing", **values}
+    result = EsvSecretProvider().check(olds or {}, news)
+    assert result.failures == [], result.failures
+    return dict(result.inputs)
+
+
+def restart_inputs(
+    emu: EmulatorServer, *outs: dict[str, Any], mode: str = "restart"
+) -> dict[str, Any]:
+    esvs = {
+        o["name"]: {
+            "wantedVersion": o["wantedVersion"],
+            "supersededVersions": o["supersededVersions"],
+        }
+        for o in outs
+    }
+    return {
+        "baseUrl": emu.base_url,
+        "esvs": esvs,
+        "mode": mode,
+        "timeoutSeconds": 10,
+        "pollSeconds": 0.05,
+    }
+
+
+def posts(emu: EmulatorServer) -> int:
+    return int(emu.request_counts()["counts"].get("POST /environment/startup", 0))
+
+
+def test_create_two_esvs_one_restart_then_rotate(emulator: EmulatorServer) -> None:
+    provider, restart = EsvSecretProvider(), TenantRestartProvider()
+    alpha_in = checked(emulator)
+    bravo_in = checked(emulator, name="esv-bravo-signing", realm="bravo")
+    alpha = provider.create(alpha_in).outs
+    bravo = provider.create(bravo_in).outs
+    assert (alpha["activeVersion"], alpha["loadedVersion"], alpha["adopted"]) == ("1", "", False)
+    assert "value" not in alpha and "fingerprintBasis" not in alpha
+    assert alpha["placeholder"] == "&{esv.alpha.signing}"
+    first = restart.create(restart_inputs(emulator, alpha, bravo)).outs
+    assert first["restarted"] and not first["pendingRestart"]
+    assert first["loadedVersions"] == {"esv-alpha-signing": "1", "esv-bravo-signing": "1"}
+    assert posts(emulator) == 1
+    # rotation: a new version, the old one disabled only after the restart loaded the new one
+    rotated_in = checked(emulator, {**alpha_in}, rotationTrigger="2026-11")
+    assert rotated_in["fingerprint"] != alpha_in["fingerprint"]
+    assert provider.diff("id", alpha, rotated_in).changes
+    rotated = provider.update("id", alpha, rotated_in).outs
+    assert (rotated["wantedVersion"], rotated["supersededVersions"]) == ("2", ["1"])
+    versions = esv(emulator, "GET", f"{ESV}/esv-alpha-signing/versions").json()
+    assert [(v["version"], v["status"]) for v in versions] == [("2", "ENABLED"), ("1", "ENABLED")]
+    second = restart.update("id", first, restart_inputs(emulator, rotated, bravo)).outs
+    assert second["restarted"] and second["disabledVersions"] == {"esv-alpha-signing": ["1"]}
+    assert posts(emulator) == 2
+    versions = esv(emulator, "GET", f"{ESV}/esv-alpha-signing/versions").json()
+    assert [(v["version"], v["status"], v["loaded"]) for v in versions] == [
+        ("2", "ENABLED", True),
+        ("1", "DISABLED", False),
+    ]
+    unchanged = restart.update("id", second, restart_inputs(emulator, rotated, bravo)).outs
+    assert not unchanged["restarted"] and posts(emulator) == 2
+
+
+def test_generated_value_is_kept_until_rotated(emulator: EmulatorServer) -> None:
+    first = checked(emulator)
+    again = checked(emulator, first)
+    assert again["fingerprint"] == first["fingerprint"] and again["valueSource"] == "generated"
+    failures = (
+        EsvSecretProvider()
+        .check(
+            {}, {"baseUrl": emulator.base_url, "realm": "alpha", "name": "Bad_Name", "value": "x"}
+        )
+        .failures
+    )
+    assert {f.property for f in failures} == {"name"}
+    short = (
+        EsvSecretProvider()
+        .check(
+            {},
+            {"baseUrl": emulator.base_url, "realm": "alpha", "name": "esv-a", "value": "c2hvcnQ="},
+        )
+        .failures
+    )
+    assert [f.property for f in short] == ["value"] and "bits" in short[0].reason
+    assert emulator.request_counts()["total"] == 0
+
+
+def test_pending_mode_says_so_and_keeps_old_versions(emulator: EmulatorServer) -> None:
+    provider, restart = EsvSecretProvider(), TenantRestartProvider()
+    secret, _ = new_value()
+    created = provider.create(checked(emulator, value=secret)).outs
+    pending = restart.create(restart_inputs(emulator, created, mode="pending")).outs
+    assert pending["pendingRestart"] and pending["lagging"] == ["esv-alpha-signing"]
+    assert not pending["restarted"] and posts(emulator) == 0
+    assert restart.diff("id", pending, restart_inputs(emulator, created, mode="pending")).changes
+    refreshed = restart.read("id", {**restart_inputs(emulator, created, mode="pending"), **pending})
+    assert refreshed.outs["pendingRestart"]
+    done = restart.update("id", pending, restart_inputs(emulator, created)).outs
+    assert done["restarted"] and not done["pendingRestart"] and posts(emulator) == 1
+
+
+def test_restart_timeout_is_a_clear_error_and_the_next_run_does_not_restart_again(
+    emulator: EmulatorServer,
+) -> None:
+    provider, restart = EsvSecretProvider(), TenantRestartProvider()
+    created = provider.create(checked(emulator)).outs
+    emulator.configure(restartSeconds=1.0)
+    inputs = {**restart_inputs(emulator, created), "timeoutSeconds": 0.2, "pollSeconds": 0.1}
+    with pytest.raises(ProviderError, match="still restarting"):
+        restart.create(inputs)
+    emulator.advance_clock(2)
+    outs = restart.create(restart_inputs(emulator, created)).outs
+    assert not outs["restarted"] and outs["loadedVersions"] == {"esv-alpha-signing": "1"}
+    assert posts(emulator) == 1
+
+
+def test_refresh_sees_foreign_version_disabled_version_and_deleted_esv(
+    emulator: EmulatorServer,
+) -> None:
+    provider = EsvSecretProvider()
+    inputs = checked(emulator)
+    outs = provider.create(inputs).outs
+    _, foreign = new_value()
+    esv(
+        emulator,
+        "POST",
+        f"{ESV}/esv-alpha-signing/versions?_action=create",
+        {"valueBase64": foreign},
+    )
+    seen = provider.read("id", outs).outs
+    assert (seen["activeVersion"], seen["wantedVersion"]) == ("2", "1")
+    assert provider.diff("id", seen, inputs).changes
+    fixed = provider.update("id", seen, inputs).outs
+    assert (fixed["wantedVersion"], fixed["supersededVersions"]) == ("3", ["2", "1"])
+    esv(
+        emulator,
+        "POST",
+        f"{ESV}/esv-alpha-signing/versions/3?_action=changestatus",
+        {"status": "DISABLED"},
+    )
+    disabled = provider.read("id", fixed).outs
+    assert disabled["wantedVersionStatus"] == "DISABLED" and disabled["activeVersion"] == "2"
+    esv(emulator, "DELETE", f"{ESV}/esv-alpha-signing")
+    gone = provider.read("id", fixed).outs
+    assert (gone["activeVersion"], gone["wantedVersionStatus"]) == ("", "missing")
+    recreated = provider.update("id", gone, inputs).outs
+    assert recreated["wantedVersion"] == "1"
+    assert esv(emulator, "GET", f"{ESV}/esv-alpha-signing").json()["activeVersion"] == "1"
+
+
+def test_create_adopts_an_existing_esv_and_destroy_keeps_it(emulator: EmulatorServer) -> None:
+    _, encoded = new_value()
+    esv(emulator, "PUT", f"{ESV}/esv-alpha-signing", {"valueBase64": encoded})
+    provider = EsvSecretProvider()
+    outs = provider.create(checked(emulator)).outs
+    assert (outs["adopted"], outs["wantedVersion"], outs["supersededVersions"]) == (
+        True,
+        "2",
+        ["1"],
+    )
+    provider.delete("id", outs)
+    assert esv(emulator, "GET", f"{ESV}/esv-alpha-signing").status_code == 200
+    provider.delete("id", {**outs, "onDelete": "delete"})
+    assert esv(emulator, "GET", f"{ESV}/esv-alpha-signing").status_code == 404
+    provider.delete("id", {**outs, "onDelete": "delete"})  # already gone: nothing to do
