@@ -10,7 +10,6 @@ from aic_sessions import (
     SigningSecretOptions,
 )
 from aic_sessions.esv_program import declare_esv_secrets, declare_restart
-)
 from aic_sessions.stack_config import RealmConfig, StackConfig, load_stack_config
 
 config = pulumi.Config()

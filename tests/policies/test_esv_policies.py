@@ -6,8 +6,11 @@ import base64
 import os
 from typing import Any
 
-from aic_sessions.policy_pack.esv_policies import esv_names_unique_per_realm, esv_signing_secret_strength
-from session_policies import signing_secret_distinct
+from aic_sessions.policy_pack.esv_policies import (
+    esv_names_unique_per_realm,
+    esv_signing_secret_strength,
+)
+from aic_sessions.policy_pack.session_policies import signing_secret_distinct
 
 from tests.policies.fakes import PREFIX, Report, Resource, Stack, secret
 

@@ -15,7 +15,6 @@ from collections import defaultdict
 from collections.abc import Callable
 from typing import Any
 
-from aic_sessions import signing_secrets
 from pulumi_policy import (
     EnforcementLevel,
     ResourceValidationArgs,
@@ -23,6 +22,8 @@ from pulumi_policy import (
     StackValidationArgs,
     StackValidationPolicy,
 )
+
+from aic_sessions import signing_secrets
 
 Report = Callable[..., None]
 ESV_SECRET = "pulumi-python:dynamic/aic:EsvSecret"  # noqa: S105 (a type token)

@@ -35,7 +35,8 @@ def check_esv_loaded(client: AdminClient, intent: RealmIntent) -> CheckResult | 
     expected = f"{intent.esv_name} loaded at its active version; realm uses {placeholder}"
     try:
         secret = EsvClient(client.transport).read_secret(intent.esv_name)
-        _, reference = client.read_authentication_settings(intent.realm).security.secret_form()
+        security = client.read_authentication_settings(intent.realm).security
+        reference = security.secret_form()[1] if security else None
     except AdminApiError as exc:
         status = f"HTTP {exc.status}" if exc.status is not None else type(exc).__name__
         causes = causes_for(exc, Phase.ADMIN)

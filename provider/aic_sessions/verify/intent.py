@@ -87,7 +87,10 @@ def _from_config(project_dir: Path, stack: str) -> tuple[str, dict[str, RealmInt
     config = load_stack_config({key: values[key] for key in STACK_KEYS if key in values})
     intents = {
         realm_display(r.name): RealmIntent(
-            r.name, r.journey.stateManagement, r.authenticated.clientSideSessions, esv_name=r.esv_name
+            r.name,
+            r.journey.stateManagement,
+            r.authenticated.clientSideSessions,
+            esv_name=r.esv_name,
         )
         for r in config.realms
     }
