@@ -5,8 +5,8 @@ from __future__ import annotations
 import base64
 import os
 
-import session_policies as sp
 from aic_sessions import signing_secrets
+from aic_sessions.policy_pack import session_policies as sp
 
 from tests.policies.fakes import Report, Stack, secret
 
