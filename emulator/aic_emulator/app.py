@@ -158,6 +158,12 @@ def _before() -> Response | None:
         return None
     if fault.kind == "drop":
         return _drop_connection()
+    if fault.kind == "drop-after":
+        g.drop_after = True  # served (a write is applied), then the answer is lost
+        return None
+    if fault.kind == "slow-answer":
+        g.answer_delay = fault.delay_ms / 1000  # served (a write is applied), answered late
+        return None
     retry = fault.retry_after if fault.retry_after is not None else 1
     raise StatusError(
         fault.status, "Injected fault", retry if fault.status == 429 else fault.retry_after
@@ -180,6 +186,10 @@ def _after(response: Response) -> Response:
         emulator.persist()
     duration = (time.monotonic() - g.get("started", time.monotonic())) * 1000
     LOG.info("%s %s %s %.1fms", request.method, request.path, response.status_code, duration)
+    if g.get("drop_after"):
+        return _drop_connection()
+    if g.get("answer_delay"):
+        time.sleep(g.answer_delay)
     return response
 
 

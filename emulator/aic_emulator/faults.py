@@ -3,12 +3,16 @@
 A fault spec (JSON of `POST /__emulator/faults`)::
 
     {"method": "PUT" | "*", "path": "<regex searched in the request path>",
-     "kind": "status" | "latency" | "drop" | "slow",
+     "kind": "status" | "latency" | "drop" | "drop-after" | "slow-answer" | "slow",
      "status": 429 | 500 | 502 | 503, "count": N, "retryAfter": s, "delayMs": ms}
 
 - status: answer `status` with an AM-shaped body (429 also carries `Retry-After`).
 - latency: sleep `delayMs`, then serve the request normally.
 - drop: close the connection without answering.
+- drop-after: serve the request (a write is applied), then close the connection instead of
+  sending the answer: the client cannot know whether its write landed.
+- slow-answer: serve the request (a write is applied), then wait `delayMs` before answering:
+  a window in which the server has the write and the client does not know it yet.
 - slow: sleep `delayMs` before answering (normally; meant to exceed a client's timeout).
 Each matching request uses up one of `count` (default 1); faults are checked in order.
 """
@@ -22,7 +26,7 @@ from typing import Any
 
 from aic_emulator.errors import BadRequest
 
-KINDS = ("status", "latency", "drop", "slow")
+KINDS = ("status", "latency", "drop", "drop-after", "slow-answer", "slow")
 
 
 @dataclass

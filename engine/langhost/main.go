@@ -59,7 +59,9 @@ func main() {
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
 	if engineAddress != "" {
-		if err := rpcutil.Healthcheck(ctx, engineAddress, 5*time.Minute, cancel); err != nil {
+		// Every second, not every 5 minutes: when the engine dies (SIGKILL), this host and the
+		// processes it started (killed with it, see orphanProof) end within seconds.
+		if err := rpcutil.Healthcheck(ctx, engineAddress, time.Second, cancel); err != nil {
 			cmdutil.Exit(fmt.Errorf("starting the engine health check: %w", err))
 		}
 	}
@@ -155,6 +157,7 @@ func (h *pythonHost) Run(ctx context.Context, req *pulumirpc.RunRequest) (*pulum
 	}
 
 	cmd := exec.CommandContext(ctx, python, args...)
+	orphanProof(cmd)
 	cmd.Stdout, cmd.Stderr = os.Stdout, os.Stderr
 	cmd.Env = activate(os.Environ(), venv)
 	cmd.Env = append(cmd.Env,
@@ -195,6 +198,7 @@ func (h *pythonHost) RunPlugin(
 	defer closer.Close()
 
 	cmd := exec.CommandContext(server.Context(), python, append([]string{"-u", program}, req.GetArgs()...)...)
+	orphanProof(cmd)
 	cmd.Dir = req.GetPwd()
 	cmd.Env = activate(req.GetEnv(), venv)
 	cmd.Stdout, cmd.Stderr = stdout, stderr
@@ -297,6 +301,12 @@ func virtualenvPath(info *pulumirpc.ProgramInfo) string {
 		return venv
 	}
 	return filepath.Join(info.GetRootDirectory(), venv)
+}
+
+// orphanProof makes the kernel kill cmd's process when this host ends, so a program or policy
+// pack never outlives the host (which ends within seconds of the engine).
+func orphanProof(cmd *exec.Cmd) {
+	cmd.SysProcAttr = &syscall.SysProcAttr{Pdeathsig: syscall.SIGKILL}
 }
 
 func isVirtualenv(dir string) bool {

@@ -16,13 +16,16 @@ if TYPE_CHECKING:
     from aic_sessions.resources import (
         AuthenticatedOptions,
         AuthenticatedSessionSettings,
+        EsvSecret,
         JourneyOptions,
         JourneySessionSettings,
         OnDelete,
+        RealmBaseline,
         RealmSessionSettings,
         SigningSecret,
         SigningSecretOptions,
         StateManagementName,
+        TenantRestart,
         ValueSource,
     )
 
@@ -31,13 +34,16 @@ __all__ = [  # noqa: RUF022 (the version first, then the resources as in _RESOUR
     "__version__",
     "AuthenticatedOptions",
     "AuthenticatedSessionSettings",
+    "EsvSecret",
     "JourneyOptions",
     "JourneySessionSettings",
     "OnDelete",
+    "RealmBaseline",
     "RealmSessionSettings",
     "SigningSecret",
     "SigningSecretOptions",
     "StateManagementName",
+    "TenantRestart",
     "ValueSource",
 ]
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from .authenticated import AuthenticatedSessionSettings
+from .baseline import RealmBaseline
 from .esv_secret import EsvSecret
 from .journey import JourneySessionSettings
 from .naming import OnDelete, StateManagementName, ValueSource
@@ -17,6 +18,7 @@ __all__ = [
     "JourneyOptions",
     "JourneySessionSettings",
     "OnDelete",
+    "RealmBaseline",
     "RealmSessionSettings",
     "SigningSecret",
     "SigningSecretOptions",

@@ -13,10 +13,18 @@ import pulumi
 from pulumi.dynamic import CreateResult, ReadResult, UpdateResult
 from pydantic import Field
 
-from aic_sessions.client.errors import AdminApiError
+from aic_sessions.client.errors import AdminApiError, ConflictError
 from aic_sessions.client.models import AuthenticationSettingsPatch, SessionServicePatch
 
-from .base import RealmInputs, SessionProvider, as_int, carried_prior, gone_on_404, managed_keys
+from .base import (
+    RealmInputs,
+    SessionProvider,
+    as_int,
+    carried_prior,
+    from_baseline,
+    gone_on_404,
+    managed_keys,
+)
 from .naming import OnDelete, SnakeCaseProperties
 
 if TYPE_CHECKING:
@@ -85,7 +93,9 @@ class AuthenticatedSessionSettingsProvider(SessionProvider):
     def create(self, props: dict[str, Any]) -> CreateResult:
         inputs = AuthenticatedInputs.model_validate(props)
         with self.realm(props) as client:
-            prior = shown(observed(client, props))
+            prior = _baseline_prior(props)
+            if prior is None:
+                prior = shown(observed(client, props))
             try:
                 self._write(client, inputs, changed=None, service_absent=_absent(prior))
             except Exception:
@@ -151,12 +161,23 @@ class AuthenticatedSessionSettingsProvider(SessionProvider):
         if not timeouts.to_api()["dynamic"]:
             return
         if service_absent:
-            client.add_session_service(inputs.realm, timeouts)
-        else:
-            client.update_session_service(inputs.realm, timeouts)
+            try:
+                client.add_session_service(inputs.realm, timeouts)
+                return
+            except ConflictError:
+                pass  # added since it was observed (an interrupted run of ours): update it
+        client.update_session_service(inputs.realm, timeouts)
 
 
 MANAGED = ("clientSideSessions", "maxSessionTimeMinutes", "maxIdleTimeMinutes")
+
+
+def _baseline_prior(props: dict[str, Any]) -> dict[str, Any] | None:
+    """Prior values from the realm's baseline, with the Session service's absence."""
+    prior = from_baseline(props, MANAGED)
+    if prior is not None and _manages_timeouts(props) and _absent(props["baseline"]):
+        prior["sessionService"] = ABSENT
+    return prior
 
 
 def _absent(prior: dict[str, Any]) -> bool:
@@ -219,6 +240,7 @@ class AuthenticatedSessionSettings(
         max_session_time_minutes: pulumi.Input[int] | None = None,
         max_idle_time_minutes: pulumi.Input[int] | None = None,
         on_delete: pulumi.Input[OnDelete] = "restore",
+        baseline: pulumi.Input[dict[str, Any]] | None = None,
         opts: pulumi.ResourceOptions | None = None,
     ) -> None:
         """Declare the authenticated-session settings of one realm.
@@ -236,6 +258,8 @@ class AuthenticatedSessionSettings(
             `None` leaves it unmanaged.
         :param on_delete: `restore` (default): `pulumi destroy` writes the prior values
             back; `retain`: the realm keeps the managed values.
+        :param baseline: The realm's `RealmBaseline.observed`: prior values are taken from it
+            (recorded before any write) instead of being read at create.
         :param opts: Pulumi resource options.
         """
         props = {
@@ -246,5 +270,6 @@ class AuthenticatedSessionSettings(
             "max_idle_time_minutes": max_idle_time_minutes,
             "on_delete": on_delete,
             "prior_settings": None,
+            "baseline": baseline,
         }
         super().__init__(AuthenticatedSessionSettingsProvider(), resource_name, props, opts)

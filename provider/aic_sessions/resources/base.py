@@ -19,7 +19,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 from aic_sessions.client.errors import AdminApiError, NotFoundError
 from aic_sessions.client.realms import realm_segments
 
-from . import connection
+from . import connection, lifetime
 
 if TYPE_CHECKING:
     from aic_sessions.client.client import AdminClient
@@ -88,6 +88,7 @@ class SessionProvider(ResourceProvider):
                 setattr(cls, name, _concise(cls.__dict__[name]))
 
     def configure(self, req: ConfigureRequest) -> None:
+        lifetime.exit_with_engine()
         # Fully qualified: a bare key would be read under the *consuming* project's name.
         values = {key: req.config.get(connection.config_key(key)) for key in connection.CONFIG_KEYS}
         connection.remember_stack_config(values)
@@ -154,6 +155,15 @@ def as_int(value: Any) -> int | None:
 def managed_keys(props: dict[str, Any], keys: Iterable[str]) -> set[str]:
     """The optional attributes a resource manages: those its inputs set."""
     return {key for key in keys if props.get(key) is not None}
+
+
+def from_baseline(props: dict[str, Any], keys: Iterable[str]) -> dict[str, Any] | None:
+    """Prior values of the attributes `props` manages, from the realm's `RealmBaseline` (read
+    before this stack's first write); None when the resource was declared without one."""
+    baseline = props.get("baseline")
+    if not isinstance(baseline, dict):
+        return None
+    return {key: baseline[key] for key in managed_keys(props, keys) if key in baseline}
 
 
 def carried_prior(

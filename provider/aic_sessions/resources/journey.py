@@ -26,6 +26,7 @@ from .base import (
     SessionProvider,
     as_int,
     carried_prior,
+    from_baseline,
     gone_on_404,
 )
 from .naming import OnDelete, SnakeCaseProperties, StateManagementName
@@ -97,12 +98,18 @@ class JourneySessionSettingsProvider(SessionProvider):
 
     def create(self, props: dict[str, Any]) -> CreateResult:
         inputs = JourneyInputs.model_validate(props)
+        prior = from_baseline(props, _PATCH_FIELDS.values())
         with self.realm(props) as client:
-            before = client.read_authentication_settings(inputs.realm)
-            if not before.has_journey_settings:
+            if prior is None:
+                before = client.read_authentication_settings(inputs.realm)
+                has_trees = before.has_journey_settings
+                prior = shown(observed(before, props))
+            else:
+                has_trees = "stateManagement" in props["baseline"]
+            if not has_trees:
                 raise ProviderError(f"{inputs.realm}: {NO_TREES}")
             client.update_authentication_settings(inputs.realm, inputs.patch())
-        outs = {**self.public(props), "priorSettings": shown(observed(before, props))}
+        outs = {**self.public(props), "priorSettings": prior}
         return CreateResult(self.resource_id("journey", props), outs)
 
     @gone_on_404
@@ -186,6 +193,7 @@ class JourneySessionSettings(
         suspended_timeout_minutes: pulumi.Input[int] | None = None,
         allowlisting: pulumi.Input[bool] | None = None,
         on_delete: pulumi.Input[OnDelete] = "restore",
+        baseline: pulumi.Input[dict[str, Any]] | None = None,
         opts: pulumi.ResourceOptions | None = None,
     ) -> None:
         """Declare the journey-session settings of one realm.
@@ -203,6 +211,8 @@ class JourneySessionSettings(
         :param allowlisting: Journey-session allowlisting; `None` leaves it unmanaged.
         :param on_delete: `restore` (default): `pulumi destroy` writes the prior values
             back; `retain`: the realm keeps the managed values.
+        :param baseline: The realm's `RealmBaseline.observed`: prior values are taken from it
+            (recorded before any write) instead of being read at create.
         :param opts: Pulumi resource options.
         """
         props = {
@@ -214,5 +224,6 @@ class JourneySessionSettings(
             "allowlisting": allowlisting,
             "on_delete": on_delete,
             "prior_settings": None,
+            "baseline": baseline,
         }
         super().__init__(JourneySessionSettingsProvider(), resource_name, props, opts)

@@ -5,6 +5,8 @@ A realm is fully managed with a `JourneySessionSettings`, an `AuthenticatedSessi
 them as its children, named `<name>-journey`, `<name>-authenticated` and `<name>-signing-secret`.
 Each child also answers to its URN without a parent, so a stack that declared the three
 resources directly (under the same names) moves under the component without replacing them.
+A `RealmBaseline` child (`<name>-baseline`) is created first: it records the realm's settings
+before any write, and the three take their prior values from it (see `baseline.py`).
 """
 
 from __future__ import annotations
@@ -14,6 +16,7 @@ from dataclasses import dataclass
 import pulumi
 
 from .authenticated import AuthenticatedSessionSettings
+from .baseline import RealmBaseline
 from .journey import JourneySessionSettings
 from .naming import OnDelete, StateManagementName
 from .signing_secret import SigningSecret
@@ -53,6 +56,7 @@ class SigningSecretOptions:
 class RealmSessionSettings(pulumi.ComponentResource):
     """Journey sessions, authenticated sessions and the signing secret of one realm."""
 
+    baseline: RealmBaseline
     journey: JourneySessionSettings
     authenticated: AuthenticatedSessionSettings
     signing_secret: SigningSecret
@@ -87,10 +91,20 @@ class RealmSessionSettings(pulumi.ComponentResource):
         journey = journey or JourneyOptions()
         authenticated = authenticated or AuthenticatedOptions()
         secret = signing_secret or SigningSecretOptions()
-        # Same names as the resources declared without a parent, so existing stacks move here.
-        child = pulumi.ResourceOptions(
-            parent=self, aliases=[pulumi.Alias(parent=pulumi.ROOT_STACK_RESOURCE)]
+        self.baseline = RealmBaseline(
+            f"{resource_name}-baseline",
+            base_url=base_url,
+            realm=realm,
+            opts=pulumi.ResourceOptions(parent=self),
         )
+        # Same names as the resources declared without a parent, so existing stacks move here;
+        # every write waits for the baseline, so prior values are in state before any write.
+        child = pulumi.ResourceOptions(
+            parent=self,
+            aliases=[pulumi.Alias(parent=pulumi.ROOT_STACK_RESOURCE)],
+            depends_on=[self.baseline],
+        )
+        prior = self.baseline.observed
         self.journey = JourneySessionSettings(
             f"{resource_name}-journey",
             base_url=base_url,
@@ -100,6 +114,7 @@ class RealmSessionSettings(pulumi.ComponentResource):
             suspended_timeout_minutes=journey.suspended_timeout_minutes,
             allowlisting=journey.allowlisting,
             on_delete=on_delete,
+            baseline=prior,
             opts=child,
         )
         self.authenticated = AuthenticatedSessionSettings(
@@ -110,6 +125,7 @@ class RealmSessionSettings(pulumi.ComponentResource):
             max_session_time_minutes=authenticated.max_session_time_minutes,
             max_idle_time_minutes=authenticated.max_idle_time_minutes,
             on_delete=on_delete,
+            baseline=prior,
             opts=child,
         )
         self.signing_secret = SigningSecret(
@@ -120,6 +136,7 @@ class RealmSessionSettings(pulumi.ComponentResource):
             esv_reference=secret.esv_reference,
             rotation_trigger=secret.rotation_trigger,
             on_delete=secret.on_delete,
+            baseline=prior,
             opts=pulumi.ResourceOptions.merge(
                 child, pulumi.ResourceOptions(depends_on=list(secret.depends_on))
             ),

@@ -157,15 +157,12 @@ class SigningSecretProvider(SessionProvider):
         if props.get("valueSource") == "generated":
             props = {**props, **self._drawn({}, props)}
         with self.realm(props) as client:
-            security = client.read_authentication_settings(props["realm"]).security
-            prior_form, prior_ref = (
-                security.secret_form() if security else (SecretForm.UNKNOWN, None)
-            )
+            prior_form, prior_ref = _prior_form(client, props)
             client.update_authentication_settings(props["realm"], _patch(props))
             in_effect = _confirm_in_effect(client, props)
         outs = {
             **_outputs(props),
-            "priorForm": prior_form.value,
+            "priorForm": prior_form,
             "priorEsvReference": prior_ref,
             "secretInEffect": in_effect,
         }
@@ -223,6 +220,16 @@ def _restore(client: AdminClient, realm: str, reference: str) -> None:
     client.update_authentication_settings(
         realm, AuthenticationSettingsPatch(shared_secret_reference=reference)
     )
+
+
+def _prior_form(client: AdminClient, props: dict[str, Any]) -> tuple[str, str | None]:
+    """The secret's form before this stack wrote it: from the realm's baseline, else read."""
+    baseline = props.get("baseline")
+    if isinstance(baseline, dict) and "priorForm" in baseline:
+        return str(baseline["priorForm"]), baseline.get("priorEsvReference")
+    security = client.read_authentication_settings(props["realm"]).security
+    form, reference = security.secret_form() if security else (SecretForm.UNKNOWN, None)
+    return form.value, reference
 
 
 def secret_in_effect(client: AdminClient, props: dict[str, Any]) -> bool | None:
@@ -307,6 +314,7 @@ class SigningSecret(
         esv_reference: pulumi.Input[str] | None = None,
         rotation_trigger: pulumi.Input[str] | None = None,
         on_delete: pulumi.Input[OnDelete] = "retain",
+        baseline: pulumi.Input[dict[str, Any]] | None = None,
         opts: pulumi.ResourceOptions | None = None,
     ) -> None:
         """Declare the signing secret of one realm.
@@ -323,6 +331,8 @@ class SigningSecret(
         :param rotation_trigger: Any string; changing it rotates a generated secret.
         :param on_delete: `retain` (default) leaves the secret as it is on destroy; `restore`
             (AIC only) writes the prior tenant-generated secret or ESV reference back.
+        :param baseline: The realm's `RealmBaseline.observed`: prior values are taken from it
+            (recorded before any write) instead of being read at create.
         :param opts: Pulumi resource options.
         """
         props = {
@@ -337,6 +347,7 @@ class SigningSecret(
             "prior_form": None,
             "prior_esv_reference": None,
             "secret_in_effect": None,
+            "baseline": baseline,
         }
         opts = pulumi.ResourceOptions.merge(
             opts, pulumi.ResourceOptions(additional_secret_outputs=["value"])

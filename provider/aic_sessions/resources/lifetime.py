@@ -1,0 +1,61 @@
+"""The provider process ends when the engine that started it is gone.
+
+The engine starts the dynamic provider as `python -m pulumi.dynamic <engine address>` and ends
+it when the deployment finishes. When the engine itself dies (SIGKILL, a killed CI job), nobody
+ends the provider, which then holds its gRPC server open for ever. `exit_with_engine` starts one
+daemon thread per process that connects to the engine's address every second and ends the
+process after three refused connections in a row.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import re
+import socket
+import sys
+import threading
+import time
+
+_ADDRESS = re.compile(r"^(?P<host>[\w.-]+|\[[0-9a-fA-F:]+\]):(?P<port>\d+)$")
+_started = threading.Event()
+log = logging.getLogger("aic_sessions.provider")
+
+
+def engine_address(argv: list[str]) -> tuple[str, int] | None:
+    """The `host:port` argument the engine starts providers with, if there is one."""
+    for arg in argv[1:]:
+        found = _ADDRESS.match(arg)
+        if found:
+            return found.group("host").strip("[]"), int(found.group("port"))
+    return None
+
+
+def exit_with_engine(interval: float = 1.0, misses: int = 3) -> None:
+    """Start the watchdog once per process (a no-op outside a provider process)."""
+    address = engine_address(sys.argv)
+    if address is None or _started.is_set():
+        return
+    _started.set()
+    threading.Thread(
+        target=_watch, args=(address, interval, misses), name="engine-watchdog", daemon=True
+    ).start()
+
+
+def engine_alive(address: tuple[str, int], timeout: float = 1.0) -> bool:
+    try:
+        with socket.create_connection(address, timeout=timeout):
+            return True
+    except OSError:
+        return False
+
+
+def _watch(address: tuple[str, int], interval: float, misses: int) -> None:
+    missed = 0
+    while True:
+        time.sleep(interval)
+        missed = 0 if engine_alive(address) else missed + 1
+        if missed >= misses:
+            # Not a print: the engine held our stderr pipe, and writing to it raises now.
+            log.warning("the engine at %s:%s is gone; exiting", *address)
+            os._exit(1)

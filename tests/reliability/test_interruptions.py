@@ -1,0 +1,227 @@
+"""An interrupted deployment converges, and `destroy` then restores the realms' true originals.
+
+Regression (issue 12): a 20-realm create killed part-way made the next `up` record the stack's
+own values as the realms' "prior" ones, so `destroy` left the stack's values behind; the
+language host and provider processes outlived the engine. Now every realm's prior values are in
+state (`RealmBaseline`) before anything writes to it, the provider and language host end with
+the engine, and the recovery below is the one the README documents.
+
+Each round: a fresh stack over the same 20 realms, `up` killed at a random moment (SIGKILL or
+SIGTERM of the engine, or SIGKILL of the provider), no process of the deployment left, the
+documented recovery, convergence, `destroy`, and every realm document (and Session service)
+equal to what it was before the first round.
+"""
+
+from __future__ import annotations
+
+import os
+import random
+import signal
+import subprocess
+import time
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+import requests
+from aic_emulator.testing import EmulatorServer
+
+from tests.emulator.util import admin_headers
+from tests.engine.project import realm
+from tests.reliability.deployment import (
+    UP,
+    Deployment,
+    admin_credentials,
+    assert_converged,
+    deploy,
+    writes,
+)
+
+pytestmark = pytest.mark.engine
+
+REALMS = 20
+ROUNDS = int(os.environ.get("AIC_TEST_KILL_ROUNDS", "10"))
+KILLS = ("engine-SIGKILL", "engine-SIGTERM", "provider-SIGKILL")
+WRITES = 3 * REALMS + REALMS // 2  # one per resource, and the Session service of even realms
+RECOVERY = (
+    ("cancel", "--yes"),
+    ("refresh", "--yes", "--skip-preview", "--clear-pending-creates"),
+    UP,
+)
+
+
+def intended(i: int) -> dict[str, Any]:
+    authenticated: dict[str, Any] = {"clientSideSessions": False}
+    if i % 2 == 0:
+        authenticated["maxSessionTimeMinutes"] = 200 + i
+    return realm(
+        f"r{i}",
+        journey={"stateManagement": "CTS", "maxDurationMinutes": 10 + i},
+        authenticated=authenticated,
+    )
+
+
+@pytest.fixture
+def realms() -> Iterator[EmulatorServer]:
+    with EmulatorServer(flavour="am", realms=[f"r{i}" for i in range(1, REALMS + 1)]) as server:
+        yield server
+
+
+def realm_url(emulator: EmulatorServer, name: str, what: str) -> str:
+    return f"{emulator.base_url}/json/realms/root/realms/{name}/realm-config/{what}"
+
+
+def set_originals(emulator: EmulatorServer) -> None:
+    """Originals unlike the stack's values, so restoring the wrong ones cannot pass."""
+    headers = admin_headers(emulator)
+    for i in range(1, REALMS + 1):
+        body = {
+            "trees": {
+                "authenticationSessionsStateManagement": "JWT",
+                "authenticationSessionsMaxDuration": 3 + i,
+            },
+            "general": {"statelessSessionsEnabled": True},
+        }
+        answer = requests.put(
+            realm_url(emulator, f"r{i}", "authentication"), json=body, headers=headers, timeout=10
+        )
+        assert answer.status_code == 200, answer.text
+
+
+def snapshot(emulator: EmulatorServer) -> dict[str, Any]:
+    """Every realm's authentication document (without `_rev`) and Session service (or None)."""
+    headers = admin_headers(emulator)
+    found: dict[str, Any] = {}
+    for i in range(1, REALMS + 1):
+        name = f"r{i}"
+        auth = requests.get(
+            realm_url(emulator, name, "authentication"), headers=headers, timeout=10
+        )
+        service = requests.get(
+            realm_url(emulator, name, "services/session"), headers=headers, timeout=10
+        )
+        found[name] = {
+            "authentication": {k: v for k, v in auth.json().items() if k != "_rev"},
+            "session": service.json() if service.status_code == 200 else None,
+            "secret": emulator.secret_digest(name),
+        }
+    return found
+
+
+def deployment_processes(log_dir: Path) -> list[int]:
+    """PIDs of the deployment's Python processes (program, provider, policy pack): the log hook
+    variable names this round's folder."""
+    marker = f"AIC_TEST_LOG_DIR={log_dir}".encode()
+    found = []
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            if marker in (entry / "environ").read_bytes().split(b"\0"):
+                found.append(int(entry.name))
+        except OSError:
+            continue
+    return found
+
+
+def providers(log_dir: Path) -> list[int]:
+    pids = []
+    for pid in deployment_processes(log_dir):
+        try:
+            if b"pulumi.dynamic" in Path(f"/proc/{pid}/cmdline").read_bytes():
+                pids.append(pid)
+        except OSError:
+            continue
+    return pids
+
+
+def interrupt(deployment: Deployment, how: str, after_writes: int) -> None:
+    """Start `up`, kill it (or its provider) once the tenant has taken `after_writes` writes,
+    and wait for the engine to end."""
+    deployment.emulator.clear_requests()
+    engine = subprocess.Popen(
+        ["pulumi", "--non-interactive", *UP],
+        cwd=deployment.cli.cwd,
+        env=deployment.cli.env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    deadline = time.monotonic() + 120
+    while writes(deployment.emulator) < after_writes and time.monotonic() < deadline:
+        assert engine.poll() is None, "up ended before the chosen moment"
+        time.sleep(0.02)
+    if how == "provider-SIGKILL":
+        for pid in providers(deployment.log_dir):
+            os.kill(pid, signal.SIGKILL)
+    else:
+        engine.send_signal(signal.SIGKILL if how == "engine-SIGKILL" else signal.SIGTERM)
+    try:
+        engine.wait(timeout=120)
+    except subprocess.TimeoutExpired:
+        engine.kill()
+        engine.wait()
+
+
+def assert_nothing_left(log_dir: Path, within: float = 20.0) -> None:
+    deadline = time.monotonic() + within
+    while deployment_processes(log_dir) and time.monotonic() < deadline:
+        time.sleep(0.5)
+    left = deployment_processes(log_dir)
+    assert not left, f"processes of the interrupted deployment still run: {left}"
+
+
+def test_interrupted_creates_converge_and_destroy_restores_the_originals(
+    tmp_path: Path, engine_env: dict[str, str], realms: EmulatorServer
+) -> None:
+    set_originals(realms)
+    originals = snapshot(realms)
+    specs = [intended(i) for i in range(1, REALMS + 1)]
+    rng = random.Random(int(os.environ.get("AIC_TEST_SEED", time.time())))
+    for round_no in range(ROUNDS):
+        how = KILLS[round_no % len(KILLS)]
+        after = rng.randint(1, WRITES - 1)
+        where = tmp_path / f"round{round_no}"
+        deployment = deploy(where, engine_env, realms, specs, admin_credentials(realms))
+        realms.inject_fault(
+            method="PUT", path="/realm-config/", kind="latency", delayMs=40, count=999
+        )
+        interrupt(deployment, how, after)
+        assert_nothing_left(deployment.log_dir)
+        realms.clear_faults()
+        for step in RECOVERY:
+            deployment.run(*step)
+        assert_converged(deployment)
+        deployment.run("destroy", "--yes", "--skip-preview")
+        deployment.run("stack", "rm", "--yes")
+        now = snapshot(realms)
+        changed = sorted(
+            name
+            for name in originals
+            if {**now[name], "secret": None} != {**originals[name], "secret": None}
+        )
+        assert not changed, f"round {round_no} ({how} after {after} writes): {changed} differ"
+
+
+def test_a_write_applied_but_unanswered_still_restores_the_originals(
+    tmp_path: Path, engine_env: dict[str, str], realms: EmulatorServer
+) -> None:
+    """The server applies a write and the connection drops before the answer (every retry too):
+    the create fails with the realm half-written; the next up and destroy still converge on
+    the original values, because the baseline was in state before the write."""
+    set_originals(realms)
+    originals = snapshot(realms)
+    specs = [intended(i) for i in range(1, 4)]
+    deployment = deploy(tmp_path, engine_env, realms, specs, admin_credentials(realms))
+    realms.inject_fault(
+        method="PUT", path="/realms/r2/realm-config/authentication", kind="drop-after", count=50
+    )
+    failed = deployment.run(*UP, check=False)
+    assert failed.returncode != 0
+    realms.clear_faults()
+    deployment.run(*UP)
+    assert_converged(deployment)
+    deployment.run("destroy", "--yes", "--skip-preview")
+    now = snapshot(realms)
+    for name in ("r1", "r2", "r3"):
+        assert {**now[name], "secret": None} == {**originals[name], "secret": None}, name
