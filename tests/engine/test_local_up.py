@@ -30,16 +30,16 @@ def test_local_up_deploys_the_dev_stack_twice(tmp_path: Path, engine_env: dict[s
         return proc.stdout
 
     first = local_up()
-    # the stack; per realm a RealmSessionSettings and its three resources; the 2 ESVs and the
-    # tenant's one restart
-    assert "+ 12 created" in first
+    # the stack; per realm a RealmSessionSettings, its baseline and its three resources; the
+    # 2 ESVs and the tenant's one restart
+    assert "+ 14 created" in first
     # the 7 writes of the session resources, the 2 ESVs and the tenant's one restart
     assert counts(first)["writes"] == 10
     assert counts(first)["counts"]["POST /environment/startup"] == 1
     assert "2 of 2 realm(s) passed." in first
 
     second = local_up()
-    assert "12 unchanged" in second
+    assert "14 unchanged" in second
     assert counts(second)["writes"] == 0
 
 

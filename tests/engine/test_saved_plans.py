@@ -39,7 +39,9 @@ def test_plans_hold_for_create_rotation_update_and_source_change(
 
     # Create: all three kinds in two realms, a generated and an ESV-referenced secret.
     out = planned_up(cli, tmp_path / "create.json")
-    assert "9 created" in out, out  # the stack, two RealmSessionSettings, six resources
+    assert "11 created" in out, (
+        out
+    )  # the stack, two RealmSessionSettings (each with a baseline), six resources
     generated = aic_emulator.secret_digest("alpha")
     assert generated != before["alpha"], "the generated secret was written"
     cli.run("preview", "--expect-no-changes")

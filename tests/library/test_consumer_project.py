@@ -127,7 +127,7 @@ def test_consumer_project_lifecycle_with_saved_plan_and_shipped_pack(
     plan = tmp_path / "plan.json"
     cli.run("preview", "--save-plan", str(plan), "--policy-pack", pack)
     out = cli.run("up", "--yes", "--plan", str(plan), "--policy-pack", pack).stdout
-    assert "5 created" in out, out  # stack, component, three resources
+    assert "6 created" in out, out  # stack, component, its baseline, three resources
     realm = admin(aic_emulator).read_authentication_settings("alpha")
     assert realm.trees.state_management == "CTS"
     outputs = json.loads(cli.run("stack", "output", "--json").stdout)

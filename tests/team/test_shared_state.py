@@ -59,6 +59,11 @@ def popen_up(cli: PulumiCLI) -> subprocess.Popen[str]:
     )
 
 
+# The dev stack: the stack itself; per realm (alpha, bravo) a RealmSessionSettings with its
+# baseline and three resources; the two realms' ESVs and the tenant's one restart.
+DEV_RESOURCES = 1 + 2 * 5 + 2 + 1
+
+
 def deployed_minutes(cli: PulumiCLI) -> int:
     realms = json.loads(cli.run("stack", "output", "realms", "--json", "--stack", STACK).stdout)
     return int(realms["alpha"]["journeyMaxDurationMinutes"])
@@ -71,11 +76,11 @@ def assert_whole_and_current(backend: Backend, *copies: PulumiCLI) -> None:
     resources = [
         r for r in deployment["resources"] if not r["type"].startswith("pulumi:providers:")
     ]
-    assert len(resources) == 7
+    assert len(resources) == DEV_RESOURCES
     assert not deployment.get("pending_operations"), "no operation was left half-done"
     for cli in copies:
         preview = cli.run("preview", "--expect-no-changes", "--stack", STACK)
-        assert "7 unchanged" in preview.stdout
+        assert f"{DEV_RESOURCES} unchanged" in preview.stdout
 
 
 def test_second_clone_previews_no_changes(
@@ -84,7 +89,7 @@ def test_second_clone_previews_no_changes(
     _, b = clones(tmp_path, team_backend, aic_emulator)
     aic_emulator.clear_requests()
     preview = b.run("preview", "--expect-no-changes", "--stack", STACK)
-    assert "7 unchanged" in preview.stdout
+    assert f"{DEV_RESOURCES} unchanged" in preview.stdout
     assert aic_emulator.request_counts()["writes"] == 0
     stacks = team_backend.postgres.sql(
         f"SELECT key FROM {team_backend.table} WHERE key LIKE '%/.pulumi/stacks/%'"

@@ -62,8 +62,8 @@ def test_verify_after_pending_and_restarting_up(
     stack = {"environment": "dev", "baseUrl": aic_emulator.base_url, "realms": realms}
     write_stack(cli.cwd, "dev", {**stack, "esvRestart": {**fast, "mode": "pending"}})
     cli.run("up", "--yes", "--skip-preview")
-    env = {**tenant_for(aic_emulator).env, "AIC_BASE_URL": None}
-    args = ("--stack", "dev", "--stacks-dir", str(cli.cwd / "stacks"), "--json")
+    env = {**engine_env, **tenant_for(aic_emulator).env, "AIC_BASE_URL": None}
+    args = ("--stack", "dev", "--project-dir", str(cli.cwd), "--json")
     pending = run_verify(env, *args)
     assert pending.exit_code == 1
     assert checks(pending)["esv-loaded"]["status"] == "fail"
