@@ -100,6 +100,7 @@ def start(layout: Layout) -> dict[str, object]:
         if pid is not None:
             log.info("pid %d is not answering; restarting it", pid)
             tomcat.stop(pid, layout, STOP_TIMEOUT)
+        ports.check_free()
         began = time.monotonic()
         configure_seconds = 0.0
         if _needs_configure(layout, ports):
