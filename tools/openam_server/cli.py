@@ -123,6 +123,7 @@ def _launch_until_ready(layout: Layout, url: str) -> int:
     """Start the detached JVM and wait for REST; a failed or interrupted start is stopped."""
     for stray in tomcat.our_jvms(layout):
         tomcat.stop(stray, layout, STOP_TIMEOUT)
+    offset = tomcat.log_size(layout)
     process = tomcat.launch(layout, detached=True)
     layout.pid_file.write_text(f"{process.pid}\n")
     log.info("Tomcat started (pid %d); waiting for OpenAM (80-90 s)", process.pid)
@@ -130,7 +131,7 @@ def _launch_until_ready(layout: Layout, url: str) -> int:
         tomcat.wait_http(
             f"{url}/json/serverinfo/*",
             lambda answer: answer.status == 200,
-            lambda: process.poll() is None,
+            lambda: tomcat.failure(process, layout, offset),
             READY_TIMEOUT,
         )
     except BaseException:
