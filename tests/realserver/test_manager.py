@@ -3,12 +3,16 @@
 from __future__ import annotations
 
 import json
+import socket
 import stat
+import subprocess
+import sys
 from pathlib import Path
+from typing import Any
 
 import pytest
 
-from tests.realserver.manager import cli, configure, fetch, layout
+from tests.realserver.manager import cli, configure, fetch, layout, tomcat
 
 CONFIG_LDIF = """\
 dn: cn=config
@@ -58,14 +62,14 @@ def test_tomcat_listens_on_loopback_only() -> None:
     assert f'port="{ports.http}"' in xml and f'port="{ports.shutdown}"' in xml
 
 
-def _cache(tmp_path: Path) -> object:
+def _cache(tmp_path: Path) -> Any:
     where = layout.Layout(tmp_path / "cache")
     where.ensure_root()
     layout.load_credentials(where)
     return where
 
 
-def _write_marker(where: object, ports: object, digest: str) -> None:
+def _write_marker(where: Any, ports: Any, digest: str) -> None:
     where.instance.mkdir(parents=True, exist_ok=True)
     record = {"ports": ports.as_dict(), "credentials_sha256": digest}
     where.configured_marker.write_text(json.dumps(record))
@@ -123,3 +127,31 @@ def test_scrub_hides_every_generated_secret(tmp_path: Path) -> None:
     scrubbed = configure.scrub(text, creds)
     for key in ("admin_password", "test_password", "directory_manager_password"):
         assert creds[key] not in scrubbed
+
+
+def test_a_taken_port_is_refused_before_anything_starts() -> None:
+    with socket.socket() as holder:
+        holder.bind(("127.0.0.1", 0))
+        holder.listen()
+        port = holder.getsockname()[1]
+        ports = layout.Ports.from_env({"AIC_OPENAM_SHUTDOWN_PORT": str(port)})
+        with pytest.raises(layout.ManagerError, match=f"AIC_OPENAM_SHUTDOWN_PORT={port}"):
+            ports.check_free()
+
+
+def test_a_tomcat_that_could_not_bind_is_a_failure_at_once(tmp_path: Path) -> None:
+    """Regression: a Tomcat whose shutdown port was taken stopped half-way while its JVM
+    lingered, and `start` waited for it until the 900 s timeout."""
+    where = _cache(tmp_path)
+    out = where.logs / "catalina.out"
+    out.write_bytes(b"java.net.BindException: Address already in use (an earlier start)\n")
+    offset = tomcat.log_size(where)
+    with subprocess.Popen([sys.executable, "-c", "import time; time.sleep(30)"]) as jvm:
+        try:
+            assert tomcat.failure(jvm, where, offset) is None  # old news is ignored
+            with out.open("ab") as log:
+                log.write(b"SEVERE ... java.net.BindException: Address already in use\n")
+            assert "could not bind" in tomcat.failure(jvm, where, offset)
+        finally:
+            jvm.kill()
+    assert "exited" in tomcat.failure(jvm, where, offset)

@@ -99,7 +99,9 @@ def start(layout: Layout) -> dict[str, object]:
             return {**_facts(layout, url, pid), "started": False}
         if pid is not None:
             log.info("pid %d is not answering; restarting it", pid)
-            tomcat.stop(pid, layout, STOP_TIMEOUT)
+        for stray in tomcat.our_jvms(layout):  # that one, and any left by a killed run
+            tomcat.stop(stray, layout, STOP_TIMEOUT)
+        ports.check_free()
         began = time.monotonic()
         configure_seconds = 0.0
         if _needs_configure(layout, ports):
@@ -120,8 +122,7 @@ def _facts(layout: Layout, url: str, pid: int | None) -> dict[str, object]:
 
 def _launch_until_ready(layout: Layout, url: str) -> int:
     """Start the detached JVM and wait for REST; a failed or interrupted start is stopped."""
-    for stray in tomcat.our_jvms(layout):
-        tomcat.stop(stray, layout, STOP_TIMEOUT)
+    offset = tomcat.log_size(layout)
     process = tomcat.launch(layout, detached=True)
     layout.pid_file.write_text(f"{process.pid}\n")
     log.info("Tomcat started (pid %d); waiting for OpenAM (80-90 s)", process.pid)
@@ -129,7 +130,7 @@ def _launch_until_ready(layout: Layout, url: str) -> int:
         tomcat.wait_http(
             f"{url}/json/serverinfo/*",
             lambda answer: answer.status == 200,
-            lambda: process.poll() is None,
+            lambda: tomcat.failure(process, layout, offset),
             READY_TIMEOUT,
         )
     except BaseException:

@@ -21,6 +21,7 @@ import subprocess
 import sys
 import time
 import urllib.parse
+from collections.abc import Callable
 from pathlib import Path
 
 from openam_server import fetch, tomcat, web
@@ -154,9 +155,10 @@ def bring_loopback_up() -> None:
 
 def configure_phase(layout: Layout, ports: Ports, creds: dict[str, str]) -> None:
     """Start Tomcat, POST the configurator form, stop Tomcat, harden config.ldif."""
+    offset = tomcat.log_size(layout)
     process = tomcat.launch(layout, detached=False)
     try:
-        _post_configurator(layout, ports, creds, process)
+        _post_configurator(layout, ports, creds, lambda: tomcat.failure(process, layout, offset))
     finally:
         tomcat.stop(process.pid, layout, timeout=90)
         process.wait()
@@ -164,11 +166,10 @@ def configure_phase(layout: Layout, ports: Ports, creds: dict[str, str]) -> None
 
 
 def _post_configurator(
-    layout: Layout, ports: Ports, creds: dict[str, str], process: subprocess.Popen[bytes]
+    layout: Layout, ports: Ports, creds: dict[str, str], failed: Callable[[], str | None]
 ) -> None:
     url = f"http://localhost:{ports.http}{DEPLOYMENT_URI}"
-    alive = lambda: process.poll() is None  # noqa: E731
-    tomcat.wait_http(f"{url}/config/options.htm", lambda r: r.status == 200, alive, 600)
+    tomcat.wait_http(f"{url}/config/options.htm", lambda r: r.status == 200, failed, 600)
     log.info("Tomcat is up; posting the configurator form (about a minute)")
     body = urllib.parse.urlencode(configurator_form(ports, layout, creds)).encode()
     answer = web.request(

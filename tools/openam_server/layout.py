@@ -17,6 +17,7 @@ import hashlib
 import json
 import os
 import secrets
+import socket
 import string
 from collections.abc import Mapping
 from dataclasses import asdict, dataclass
@@ -74,6 +75,30 @@ class Ports:
     def as_dict(self) -> dict[str, int]:
         """The ports by name, as kept in `configured.json`."""
         return asdict(self)
+
+    def check_free(self) -> None:
+        """Fail with the fix when a port the server binds is taken (another server, or another
+        cache's OpenAM on the same defaults): its Tomcat would otherwise start half-bound."""
+        taken = [
+            f"{PORT_DEFAULTS[name][0]}={port}"
+            for name, port in self.as_dict().items()
+            if name != "jmx" and not _is_free(port)
+        ]
+        if taken:
+            raise ManagerError(
+                f"port(s) in use on 127.0.0.1: {', '.join(taken)}; stop what holds them "
+                "(another OpenAM: `scripts/openam stop` with its AIC_OPENAM_CACHE) or choose others"
+            )
+
+
+def _is_free(port: int) -> bool:
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as probe:
+        probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        try:
+            probe.bind(("127.0.0.1", port))
+        except OSError:
+            return False
+    return True
 
 
 def _port(env: Mapping[str, str], name: str, default: int) -> int:

@@ -133,14 +133,39 @@ def _wait_gone(pid: int, layout: Layout, timeout: float) -> bool:
     return not is_ours(pid, layout)
 
 
+def failure(process: subprocess.Popen[bytes], layout: Layout, log_offset: int) -> str | None:
+    """Why a start has already failed: the JVM exited, or Tomcat could not bind a port (its
+    JVM then lingers, half-stopped, and would be waited on until the timeout)."""
+    if process.poll() is not None:
+        return f"the JVM exited with {process.returncode}"
+    try:
+        with (layout.logs / "catalina.out").open("rb") as out:
+            out.seek(log_offset)
+            if b"java.net.BindException" in out.read():
+                return "Tomcat could not bind a port (java.net.BindException)"
+    except FileNotFoundError:
+        pass
+    return None
+
+
+def log_size(layout: Layout) -> int:
+    """The current length of logs/catalina.out (where a new start's output begins)."""
+    path = layout.logs / "catalina.out"
+    return path.stat().st_size if path.exists() else 0
+
+
 def wait_http(
-    url: str, ok: Callable[[web.Response], bool], alive: Callable[[], bool], timeout: float
+    url: str,
+    ok: Callable[[web.Response], bool],
+    failed: Callable[[], str | None],
+    timeout: float,
 ) -> web.Response:
-    """Poll `url` until `ok(answer)`; fail when the JVM dies or `timeout` seconds pass."""
+    """Poll `url` until `ok(answer)`; fail when `failed()` names a reason or time runs out."""
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
-        if not alive():
-            raise ManagerError(f"the JVM exited while waiting for {url}; see logs/catalina.out")
+        reason = failed()
+        if reason:
+            raise ManagerError(f"{reason} while waiting for {url}; see logs/catalina.out")
         try:
             answer = web.request("GET", url, timeout=10)
             if ok(answer):
