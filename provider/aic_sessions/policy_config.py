@@ -34,6 +34,7 @@ from aic_sessions.stack_reader import StackReadError
 
 NS = stack_reader.NS
 DISTINCT = "signing-secret-distinct-across-environments"
+SINGLE_OWNER = "realm-single-owner"
 RECORDED = "signing-secret-fingerprint-recorded"
 FINGERPRINTS_KEY = "signingSecretFingerprints"
 FINGERPRINT = re.compile(r"^scrypt:[0-9a-f]{32}$")
@@ -109,6 +110,19 @@ def fingerprints(root: Path, stack: str, config: Mapping[str, Any]) -> dict[str,
     return found
 
 
+def claims(label: str, config: Mapping[str, Any]) -> list[dict[str, str]]:
+    """The tenant and realms another stack configures (non-secret config): its claims."""
+    base_url = config.get("baseUrl")
+    realms = config.get("realms")
+    if not isinstance(base_url, str) or not isinstance(realms, list):
+        return []
+    return [
+        {"stack": label, "baseUrl": base_url, "realm": str(r["name"])}
+        for r in realms
+        if isinstance(r, dict) and isinstance(r.get("name"), str)
+    ]
+
+
 def environment_levels(root: Path, environment: str) -> dict[str, Any]:
     settings = yaml.safe_load((root / "policies" / "environments.yaml").read_text()) or {}
     merged: dict[str, Any] = {k: dict(v) for k, v in (settings.get("defaults") or {}).items()}
@@ -123,10 +137,12 @@ def build(root: Path, stack: str) -> dict[str, Any]:
     configs = {name: read(stack_reader.public_config, root, name) for name in names}
     environment = str(configs[stack].get("environment") or stack)
     others: dict[str, dict[str, str]] = {}
+    claimed: list[dict[str, str]] = []
     for name, config in configs.items():
         if name == stack:
             continue
         label = f"{config.get('environment') or name} (stack {name})"
+        claimed += claims(label, config)
         for realm, prints in fingerprints(root, name, config).items():
             for index, fingerprint in enumerate(prints):
                 key = realm if index == 0 else f"{realm}#{index}"
@@ -138,6 +154,7 @@ def build(root: Path, stack: str) -> dict[str, Any]:
         "otherEnvironments": others,
     }
     document[RECORDED] = {**document.get(RECORDED, {}), "recorded": recorded(stack, configs[stack])}
+    document[SINGLE_OWNER] = {**document.get(SINGLE_OWNER, {}), "claimedElsewhere": claimed}
     return document
 
 

@@ -25,7 +25,7 @@ from typing import Any, Literal
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
 from aic_sessions.client.models import StateManagement
-from aic_sessions.client.realms import realm_segments
+from aic_sessions.client.realms import realm_display, realm_segments
 
 
 class _Strict(BaseModel):
@@ -108,10 +108,13 @@ class StackConfig(_Strict):
     @field_validator("realms")
     @classmethod
     def _unique(cls, realms: list[RealmConfig]) -> list[RealmConfig]:
-        names = [r.name.strip("/") for r in realms]
+        names = [_same_realm(r.name) for r in realms]
         duplicates = sorted({n for n in names if names.count(n) > 1})
         if duplicates:
-            raise ValueError(f"realm(s) listed twice: {', '.join(duplicates)}")
+            raise ValueError(
+                f"realm(s) listed twice: {', '.join(duplicates)} (alpha, /alpha and root/alpha "
+                "are one realm); list each realm once"
+            )
         esvs = [r.esv_name for r in realms if r.esv_name is not None]
         shared = sorted({n for n in esvs if esvs.count(n) > 1})
         if shared:
@@ -120,6 +123,14 @@ class StackConfig(_Strict):
                 "give each realm its own signingSecret.esvName"
             )
         return realms
+
+
+def _same_realm(name: str) -> str:
+    """One spelling per realm (`alpha`, `/alpha`, `root/alpha` -> `/alpha`)."""
+    try:
+        return realm_display(name)
+    except ValueError:
+        return name  # the realm's own validator names the problem
 
 
 class StackConfigError(ValueError):

@@ -18,6 +18,7 @@ from tests.engine_cli import REPO_ROOT, PulumiCLI
 pytestmark = pytest.mark.engine
 
 PACK = str(REPO_ROOT / "policies")
+OTHER_TENANT = "https://prod-tenant.example.com/am"
 
 
 def project(
@@ -123,7 +124,8 @@ def test_two_environments_sharing_a_secret(
         aic_emulator,
         {
             "staging": {"environment": "staging", "realms": given},
-            "prod": {"environment": "prod", "realms": given},
+            # Another tenant (previews send nothing): one realm, one owner per tenant.
+            "prod": {"environment": "prod", "realms": given, "baseUrl": OTHER_TENANT},
         },
     )
     shared = base64.b64encode(os.urandom(32)).decode()
@@ -297,3 +299,37 @@ def test_policy_config_fails_closed_on_an_unreadable_published_fingerprint(
     assert "realms.alpha.signingSecretFingerprint output is not a readable fingerprint" in (
         proc.stderr
     )
+
+
+def test_a_realm_has_one_owner(
+    tmp_path: Path, engine_env: dict[str, str], aic_emulator: EmulatorServer
+) -> None:
+    """Issue 12: the same realm twice in one stack (any spelling) is a config error at preview,
+    and a realm of the same tenant in two stacks is a mandatory violation; nothing is written."""
+    cli = project(
+        tmp_path,
+        engine_env,
+        aic_emulator,
+        {
+            "dev": {"environment": "dev", "realms": [realm("alpha"), realm("root/alpha")]},
+            "qa": {"environment": "qa", "realms": [realm("/alpha")]},
+            "ops": {"environment": "ops", "realms": [realm("bravo")]},
+        },
+    )
+    aic_emulator.clear_requests()
+    twice = preview(cli, "dev")
+    assert twice.returncode != 0
+    assert "realm(s) listed twice: /alpha" in twice.stdout + twice.stderr
+    write_stack(
+        cli.cwd,
+        "dev",
+        {"environment": "dev", "baseUrl": aic_emulator.base_url, "realms": [realm("alpha")]},
+    )
+    config_file = tmp_path / "qa-policy.json"
+    write_policy_config(cli, "qa", config_file)
+    shared = preview(cli, "qa", "--policy-pack-config", str(config_file))
+    assert shared.returncode != 0
+    assert "realm-single-owner" in shared.stdout and "stack dev" in shared.stdout
+    write_policy_config(cli, "ops", config_file)
+    assert preview(cli, "ops", "--policy-pack-config", str(config_file)).returncode == 0
+    assert aic_emulator.request_counts()["writes"] == 0

@@ -113,6 +113,7 @@ def test_every_policy_is_in_the_pack_with_its_level() -> None:
         "signing-secret-strength": "mandatory",
         "signing-secret-distinct-across-environments": "mandatory",
         "signing-secret-fingerprint-recorded": "mandatory",
+        "realm-single-owner": "mandatory",
         "journey-max-duration-bounds": "advisory",
         "realm-has-signing-secret": "advisory",
         "realm-fully-managed": "advisory",

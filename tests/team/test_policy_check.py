@@ -59,7 +59,10 @@ def test_dev_check_catches_prods_secret_without_prods_passphrase(
     copy_policy_settings(project)
     given = [realm("alpha", signingSecret={"source": "given"})]
     for stack in PASSPHRASES:
-        config = {"environment": stack, "baseUrl": aic_emulator.base_url, "realms": given}
+        # prod deploys to the emulator; dev is only previewed, as another tenant (a realm of
+        # one tenant has one owning stack: policy realm-single-owner).
+        tenant = aic_emulator.base_url if stack == "prod" else "https://dev-tenant.example.com/am"
+        config = {"environment": stack, "baseUrl": tenant, "realms": given}
         write_stack(project, stack, config)
     dev = owner(project, team_backend, aic_emulator, "dev")
     prod = owner(project, team_backend, aic_emulator, "prod")

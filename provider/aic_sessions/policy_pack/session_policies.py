@@ -25,6 +25,7 @@ from pulumi_policy import (
 )
 
 from aic_sessions import signing_secrets
+from aic_sessions.client.realms import realm_display
 
 Report = Callable[..., None]
 
@@ -33,6 +34,7 @@ JOURNEY = PREFIX + "JourneySessionSettings"
 AUTHENTICATED = PREFIX + "AuthenticatedSessionSettings"
 SIGNING_SECRET = PREFIX + "SigningSecret"
 SESSION_TYPES = (JOURNEY, AUTHENTICATED, SIGNING_SECRET)
+OWNED_TYPES = (*SESSION_TYPES, PREFIX + "RealmBaseline")
 FINGERPRINTED = (SIGNING_SECRET, PREFIX + "EsvSecret")  # EsvSecret: see esv_policies.py
 KIND = {
     JOURNEY: "JourneySessionSettings",
@@ -42,11 +44,20 @@ KIND = {
 
 
 def realm_of(props: Mapping[str, Any]) -> str:
-    return "/" + str(props.get("realm", "?")).strip("/")
+    """One spelling per realm (`alpha`, `/alpha`, `root/alpha` -> `/alpha`)."""
+    name = str(props.get("realm", "?"))
+    try:
+        return realm_display(name)
+    except ValueError:
+        return "/" + name.strip("/")
+
+
+def tenant_of(url: Any) -> str:
+    return str(url or "").strip().rstrip("/").lower()
 
 
 def realm_key(props: Mapping[str, Any]) -> tuple[str, str]:
-    return (str(props.get("baseUrl", "")).rstrip("/"), realm_of(props))
+    return (tenant_of(props.get("baseUrl")), realm_of(props))
 
 
 def where(name: str, props: Mapping[str, Any]) -> str:
@@ -148,6 +159,34 @@ def signing_secret_distinct(args: StackValidationArgs, report: Report) -> None:
                             "in each environment.",
                             resource.urn,
                         )
+
+
+def realm_single_owner(args: StackValidationArgs, report: Report) -> None:
+    """A realm has one owner: declared once in this stack, and in no other stack."""
+    claimed = {
+        (tenant_of(c.get("baseUrl")), realm_of(c)): str(c.get("stack"))
+        for c in args.get_config().get("claimedElsewhere", [])
+    }
+    seen: dict[tuple[str, str, str], str] = {}
+    for resource in args.resources:
+        if resource.resource_type not in OWNED_TYPES:
+            continue
+        key = realm_key(resource.props)
+        first = seen.setdefault((*key, resource.resource_type), resource.name)
+        if first != resource.name:
+            report(
+                f"{where(resource.name, resource.props)}: the realm is managed twice in this "
+                f"stack ({first} too); declare each realm once.",
+                resource.urn,
+            )
+        if key in claimed:
+            report(
+                f"{where(resource.name, resource.props)}: stack {claimed[key]} manages this "
+                "realm of the same tenant too; each would record the other's values as prior "
+                "and destroy would leave neither. Give the realm one owner (README: 'When a "
+                "realm changes hands').",
+                resource.urn,
+            )
 
 
 def realm_has_signing_secret(args: StackValidationArgs, report: Report) -> None:
@@ -261,6 +300,24 @@ DISTINCT_SCHEMA = PolicyConfigSchema(
     }
 )
 
+OWNER_SCHEMA = PolicyConfigSchema(
+    properties={
+        "claimedElsewhere": {
+            "type": "array",
+            "items": {
+                "type": "object",
+                "properties": {
+                    "stack": {"type": "string"},
+                    "baseUrl": {"type": "string"},
+                    "realm": {"type": "string"},
+                },
+                "required": ["stack", "baseUrl", "realm"],
+            },
+            "default": [],
+        },
+    }
+)
+
 RECORDED_SCHEMA = PolicyConfigSchema(
     properties={
         "recorded": {
@@ -309,6 +366,13 @@ POLICIES = [
         validate=journey_max_duration_bounds,
         enforcement_level=ADVISORY,
         config_schema=BOUNDS_SCHEMA,
+    ),
+    StackValidationPolicy(
+        name="realm-single-owner",
+        description="Each realm is managed by one stack, once.",
+        validate=realm_single_owner,
+        enforcement_level=MANDATORY,
+        config_schema=OWNER_SCHEMA,
     ),
     StackValidationPolicy(
         name="realm-has-signing-secret",
