@@ -42,6 +42,9 @@ class Secret:
     __str__ = __repr__
 
 
+_ADMIN_TOKENS: dict[str, str] = {}
+
+
 class OpenAMError(AssertionError):
     """The server answered something a helper did not expect (status and body in the text)."""
 
@@ -98,11 +101,16 @@ class OpenAM:
         return token
 
     def admin_session(self) -> requests.Session:
-        """A new session logged in as amadmin: the token is sent in the `iPlanetDirectoryPro`
-        header (not kept as a cookie), so nothing else rides along on a call."""
-        answer = self.authenticate("/", self.admin_username, self.admin_password.get_secret_value())
+        """A session as amadmin: the token is sent in the `iPlanetDirectoryPro` header (not kept
+        as a cookie), so nothing else rides along on a call. One admin login per server and test
+        run, reused (a login per call piles up admin sessions on a server under load)."""
+        token = _ADMIN_TOKENS.get(self.base_url)
+        if token is None:
+            password = self.admin_password.get_secret_value()
+            answer = self.authenticate("/", self.admin_username, password)
+            token = _ADMIN_TOKENS[self.base_url] = _check(answer, "admin login").json()["tokenId"]
         session = new_session()
-        session.headers[self.cookie_name] = _check(answer, "admin login").json()["tokenId"]
+        session.headers[self.cookie_name] = token
         return session
 
     def create_realm(self, name: str | None = None) -> str:

@@ -115,7 +115,7 @@ class AdminClient:
         try:
             return SessionServiceSettings.from_api(self.transport.json(call))
         except NotFoundError as exc:
-            if _realm_missing(exc):
+            if not _service_missing(exc):
                 raise
             return None
 
@@ -149,11 +149,13 @@ class AdminClient:
 
     def remove_session_service(self, realm: str) -> None:
         """Remove the realm's Session service (back to the global defaults); gone already is ok."""
-        call = self._session_service_call("Removing the Session service", "DELETE", realm)
+        call = self._session_service_call(
+            "Removing the Session service", "DELETE", realm, headers={"If-Match": "*"}
+        )
         try:
             self.transport.send(call)
         except NotFoundError as exc:
-            if _realm_missing(exc):
+            if not _service_missing(exc):
                 raise
 
     def _session_service_call(self, operation: str, method: str, realm: str, **kw: Any) -> Call:
@@ -279,13 +281,19 @@ class AdminClient:
         (the recorded AM traffic does the same), so cleanup works with a broken admin identity."""
 
         def send(dialect: Dialect) -> Any:
+            # The token is the subject (body, read by 4.0) and the caller (the cookie-named
+            # header, read by 2.0 and required by OpenAM before any version routing): the user
+            # asks about its own session. Never the admin's credentials.
             secret = token.get_secret_value()
-            if dialect.token_in_body:
-                body, headers = {"tokenId": secret}, {}
-            else:
-                body, headers = {}, {self.cookie_name(): secret}
+            body = {"tokenId": secret} if dialect.token_in_body else {}
             call = self._sessions_call(
-                operation, realm, dialect, action, json=body, headers=headers, authenticated=False
+                operation,
+                realm,
+                dialect,
+                action,
+                json=body,
+                headers={self.cookie_name(): secret},
+                authenticated=False,
             )
             return self.transport.json(call)
 
@@ -340,9 +348,10 @@ def _confirm(
         )
 
 
-def _realm_missing(exc: NotFoundError) -> bool:
-    """AM names the realm when the realm itself is unknown (`Realm "/x" not found`)."""
-    return bool(exc.am_message and exc.am_message.startswith("Realm "))
+def _service_missing(exc: NotFoundError) -> bool:
+    """A realm without the service answers a plain `Not Found` (observed on OpenAM 16); an
+    unknown realm names the realm, and an unrouted version names the resource."""
+    return exc.am_message == "Not Found"
 
 
 def _names(patch: AuthenticationSettingsPatch) -> list[str]:
