@@ -150,3 +150,15 @@ def test_no_client_error_class_is_left_out_of_the_mapping_test() -> None:
         "UnsupportedApiVersion",
         "WriteNotAppliedError",
     }
+
+
+def test_a_check_that_could_not_observe_fails_and_never_passes() -> None:
+    """Regression (issue 11): a document without `general` read as server-side, and the
+    client-side-sessions check passed having observed nothing."""
+    bare = Observation(settings=Outcome(value=AuthenticationSettings.from_api({"core": {}})))
+    results = {r.name: r for r in evaluate(bare, RealmIntent("alpha"))}
+    assert results["client-side-sessions"].status.value == "fail"
+    assert results["client-side-sessions"].observed.startswith("not observed")
+    assert results["journey-sessions"].status.value == "fail"
+    assert results["journey-sessions"].observed.startswith("not observed")
+    assert not any(r.passed for r in results.values() if r.name != "cleanup")
