@@ -25,7 +25,7 @@ from typing import Any, Literal
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
 from aic_sessions.client.models import StateManagement
-from aic_sessions.client.realms import realm_segments
+from aic_sessions.identity import canonical_base_url, canonical_realm
 
 
 class _Strict(BaseModel):
@@ -87,8 +87,7 @@ class RealmConfig(_Strict):
     @field_validator("name")
     @classmethod
     def _valid_realm(cls, value: str) -> str:
-        realm_segments(value)
-        return value
+        return canonical_realm(value)  # `/alpha`, `root/alpha`: the same realm `alpha`
 
     @property
     def esv_name(self) -> str | None:
@@ -101,14 +100,19 @@ class RealmConfig(_Strict):
 
 class StackConfig(_Strict):
     environment: str = Field(pattern=r"^[a-z][a-z0-9-]{0,30}$")
-    baseUrl: str = Field(pattern=r"^https?://\S+/am$")
+    baseUrl: str
     realms: list[RealmConfig] = Field(min_length=1)
     esvRestart: EsvRestartConfig = EsvRestartConfig()
+
+    @field_validator("baseUrl")
+    @classmethod
+    def _base_url(cls, value: str) -> str:
+        return canonical_base_url(value)  # the resources' rule: a trailing `/` is the same URL
 
     @field_validator("realms")
     @classmethod
     def _unique(cls, realms: list[RealmConfig]) -> list[RealmConfig]:
-        names = [r.name.strip("/") for r in realms]
+        names = [r.name for r in realms]
         duplicates = sorted({n for n in names if names.count(n) > 1})
         if duplicates:
             raise ValueError(f"realm(s) listed twice: {', '.join(duplicates)}")

@@ -31,6 +31,7 @@ from pulumi.dynamic import (
 from pydantic import Field, SecretStr
 
 from aic_sessions import signing_secrets
+from aic_sessions.identity import same_identity
 
 from . import connection
 from .base import ProviderError, RealmInputs, SessionProvider, is_unknown
@@ -59,6 +60,7 @@ class EsvSecretProvider(SessionProvider):
 
     def check(self, olds: dict[str, Any], news: dict[str, Any]) -> CheckResult:
         result = super().check(olds, news)
+        news = result.inputs  # baseUrl and realm in their one spelling
         if result.failures or is_unknown(news.get("value")):
             return result
         value = plain(news.get("value"))
@@ -80,8 +82,10 @@ class EsvSecretProvider(SessionProvider):
         return CheckResult(_with_value(olds, news, generated, "generated"), [])
 
     def diff(self, _id: str, olds: dict[str, Any], news: dict[str, Any]) -> DiffResult:
-        replaces = [k for k in ("baseUrl", "name") if olds.get(k) != news.get(k)]
-        changed = [k for k in self.owned if olds.get(k) != news.get(k)]
+        replaces = [
+            k for k in ("baseUrl", "name") if not same_identity(k, olds.get(k), news.get(k))
+        ]
+        changed = [k for k in self.owned if not same_identity(k, olds.get(k), news.get(k))]
         drift = olds.get("activeVersion") != olds.get("wantedVersion")
         return DiffResult(changes=bool(replaces or changed or drift), replaces=replaces)
 

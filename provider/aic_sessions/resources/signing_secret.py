@@ -84,6 +84,7 @@ class SigningSecretProvider(SessionProvider):
 
     def check(self, olds: dict[str, Any], news: dict[str, Any]) -> CheckResult:
         result = super().check(olds, news)
+        news = result.inputs  # baseUrl and realm in their one spelling
         if result.failures or is_unknown(news.get("value")):
             return result
         value = plain(news.get("value"))
