@@ -38,17 +38,8 @@ def declare_realm(stack: StackConfig, realm: RealmConfig) -> dict[str, pulumi.Ou
         base_url=stack.baseUrl,
         realm=realm.name,
         on_delete=realm.onDelete,
-        journey=JourneyOptions(
-            state_management=realm.journey.stateManagement.value,
-            max_duration_minutes=realm.journey.maxDurationMinutes,
-            suspended_timeout_minutes=realm.journey.suspendedTimeoutMinutes,
-            allowlisting=realm.journey.allowlisting,
-        ),
-        authenticated=AuthenticatedOptions(
-            client_side_sessions=realm.authenticated.clientSideSessions,
-            max_session_time_minutes=realm.authenticated.maxSessionTimeMinutes,
-            max_idle_time_minutes=realm.authenticated.maxIdleTimeMinutes,
-        ),
+        journey=JourneyOptions(**realm.journey.options()),
+        authenticated=AuthenticatedOptions(**realm.authenticated.options()),
         signing_secret=SigningSecretOptions(
             value=value if secret_cfg.source == "given" else None,
             esv_reference=realm.esv_name if esv is not None else secret_cfg.esvReference,

@@ -20,11 +20,11 @@ secret). Secret values live in the secret object `aic-sessions:signingSecrets` (
 from __future__ import annotations
 
 import re
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
-from aic_sessions.client.models import StateManagement
+from aic_sessions.attributes import AUTHENTICATED, JOURNEY, config_model
 from aic_sessions.identity import canonical_base_url, canonical_realm
 
 
@@ -32,17 +32,9 @@ class _Strict(BaseModel):
     model_config = ConfigDict(extra="forbid", populate_by_name=True)
 
 
-class JourneyConfig(_Strict):
-    stateManagement: StateManagement = StateManagement.CTS
-    maxDurationMinutes: int = Field(5, ge=1, le=1440)
-    suspendedTimeoutMinutes: int | None = Field(None, ge=1, le=43200)
-    allowlisting: bool | None = None
-
-
-class AuthenticatedConfig(_Strict):
-    clientSideSessions: bool = False
-    maxSessionTimeMinutes: int | None = Field(None, ge=1, le=525600)
-    maxIdleTimeMinutes: int | None = Field(None, ge=1, le=525600)
+# The sections' fields, defaults and bounds are the resources' attribute tables.
+JourneyConfig = config_model("JourneyConfig", JOURNEY)
+AuthenticatedConfig = config_model("AuthenticatedConfig", AUTHENTICATED)
 
 
 class SigningSecretConfig(_Strict):
@@ -79,8 +71,12 @@ class EsvRestartConfig(_Strict):
 
 class RealmConfig(_Strict):
     name: str
-    journey: JourneyConfig = JourneyConfig()
-    authenticated: AuthenticatedConfig = AuthenticatedConfig()
+    if TYPE_CHECKING:  # built from the attribute tables: typed as what the tables say
+        journey: Any
+        authenticated: Any
+    else:
+        journey: JourneyConfig = JourneyConfig()
+        authenticated: AuthenticatedConfig = AuthenticatedConfig()
     signingSecret: SigningSecretConfig = SigningSecretConfig()
     onDelete: Literal["restore", "retain"] = "restore"
 

@@ -9,7 +9,8 @@ resources directly (under the same names) moves under the component without repl
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
+from typing import Any
 
 import pulumi
 
@@ -95,22 +96,17 @@ class RealmSessionSettings(pulumi.ComponentResource):
             f"{resource_name}-journey",
             base_url=base_url,
             realm=realm,
-            state_management=journey.state_management,
-            max_duration_minutes=journey.max_duration_minutes,
-            suspended_timeout_minutes=journey.suspended_timeout_minutes,
-            allowlisting=journey.allowlisting,
             on_delete=on_delete,
             opts=child,
+            **_fields(journey),
         )
         self.authenticated = AuthenticatedSessionSettings(
             f"{resource_name}-authenticated",
             base_url=base_url,
             realm=realm,
-            client_side_sessions=authenticated.client_side_sessions,
-            max_session_time_minutes=authenticated.max_session_time_minutes,
-            max_idle_time_minutes=authenticated.max_idle_time_minutes,
             on_delete=on_delete,
             opts=child,
+            **_fields(authenticated),
         )
         self.signing_secret = SigningSecret(
             f"{resource_name}-signing-secret",
@@ -132,3 +128,8 @@ class RealmSessionSettings(pulumi.ComponentResource):
                 "signingSecretFingerprint": self.signing_secret.fingerprint,
             }
         )
+
+
+def _fields(options: JourneyOptions | AuthenticatedOptions) -> dict[str, Any]:
+    """The options as keyword arguments of their resource (same names; no deep copy)."""
+    return {f.name: getattr(options, f.name) for f in fields(options)}
