@@ -100,13 +100,21 @@ class EsvSecretProvider(SessionProvider):
         try:
             secret = client.read_secret(props["name"])
         except EsvNotFoundError:
-            gone = {"activeVersion": "", "loadedVersion": "", "wantedVersionStatus": "missing"}
+            # Observed: the ESV is gone. Its versions are unknown (None), not made-up strings.
+            gone = {
+                "esvExists": False,
+                "activeVersion": None,
+                "loadedVersion": None,
+                "wantedVersionStatus": None,
+            }
             return ReadResult(id_, {**props, **gone})
         statuses = {v.version: v.status for v in client.list_versions(props["name"])}
         observed = {
+            "esvExists": True,
             "activeVersion": secret.active_version,
             "loadedVersion": secret.loaded_version,
-            "wantedVersionStatus": statuses.get(str(props.get("wantedVersion")), "missing"),
+            # None: the tenant no longer lists the version we wrote.
+            "wantedVersionStatus": statuses.get(str(props.get("wantedVersion"))),
         }
         return ReadResult(id_, {**props, **observed})
 
@@ -117,7 +125,14 @@ class EsvSecretProvider(SessionProvider):
         if olds.get("description") != news.get("description"):
             with tenant_lock(news["baseUrl"]):
                 esv_client(news["baseUrl"]).set_description(news["name"], _description(news))
-        kept = ("activeVersion", "wantedVersion", "loadedVersion", "supersededVersions", "adopted")
+        kept = (
+            "activeVersion",
+            "wantedVersion",
+            "loadedVersion",
+            "supersededVersions",
+            "adopted",
+            "esvExists",
+        )
         return UpdateResult({**_outputs(news), **{k: olds.get(k) for k in kept}})
 
     def delete(self, _id: str, props: dict[str, Any]) -> None:
@@ -186,6 +201,7 @@ def _write_value(props: dict[str, Any], olds: dict[str, Any]) -> dict[str, Any]:
 
 def _versions(active: str, loaded: str, superseded: list[str]) -> dict[str, Any]:
     return {
+        "esvExists": True,
         "activeVersion": active,
         "wantedVersion": active,
         "loadedVersion": loaded,
@@ -218,6 +234,7 @@ class EsvSecret(pulumi.dynamic.Resource, module="aic", name="EsvSecret"):
     wantedVersionStatus: pulumi.Output[str]
     supersededVersions: pulumi.Output[list[str]]
     adopted: pulumi.Output[bool]
+    esvExists: pulumi.Output[bool | None]
 
     def __init__(
         self,
@@ -251,6 +268,7 @@ class EsvSecret(pulumi.dynamic.Resource, module="aic", name="EsvSecret"):
                     "wantedVersionStatus",
                     "supersededVersions",
                     "adopted",
+                    "esvExists",
                 )
             ),
         }

@@ -268,12 +268,12 @@ def _secret(value: Any) -> Any:
 
 
 def _drift(props: dict[str, Any], form: SecretForm, ref: str | None) -> dict[str, Any]:
-    """What refresh can tell: the secret's visible form against what we wrote."""
+    """What refresh can tell: the secret's visible form, as its own output (`secretForm`), and
+    for an ESV reference we wrote, the reference the realm shows now (None: it shows none)."""
+    observed: dict[str, Any] = {"secretForm": form.value}
     if props.get("valueSource") == "esv":
-        return (
-            {} if ref == props.get("esvReference") else {"esvReference": ref or f"({form.value})"}
-        )
-    return {}
+        observed["esvReference"] = ref
+    return observed
 
 
 class SigningSecret(
@@ -297,6 +297,7 @@ class SigningSecret(
     prior_form: pulumi.Output[str]
     prior_esv_reference: pulumi.Output[str | None]
     secret_in_effect: pulumi.Output[bool | None]
+    secret_form: pulumi.Output[str | None]
 
     def __init__(
         self,
@@ -338,6 +339,7 @@ class SigningSecret(
             "prior_form": None,
             "prior_esv_reference": None,
             "secret_in_effect": None,
+            "secret_form": None,
         }
         opts = pulumi.ResourceOptions.merge(
             opts, pulumi.ResourceOptions(additional_secret_outputs=["value"])
