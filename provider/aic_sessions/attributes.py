@@ -287,15 +287,17 @@ ON_DELETE_ROW = (
 )
 
 
+def _row(*cells: str) -> str:
+    return ("| " + " | ".join(cells) + " |").replace("|  |", "| |")
+
+
 def readme_table(table: Table) -> str:
-    """The README's property table of a resource (`make readme-tables` rewrites it)."""
+    """The README's property table of a resource (`python -m aic_sessions.attributes`)."""
     rows = [
         "| property | type | default | constraints |",
         "|---|---|---|---|",
         *(
-            f"| `{a.python_name}` | {_type_name(a)} | {_default_text(a)} | {_constraints(a)} |".replace(
-                "|  |", "| |"
-            )
+            _row(f"`{a.python_name}`", _type_name(a), _default_text(a), _constraints(a))
             for a in table
         ),
         ON_DELETE_ROW,
