@@ -19,6 +19,7 @@ stack = load_stack_config(
         "baseUrl": config.require("baseUrl"),
         "realms": config.require_object("realms"),
         **({"esvRestart": config.get_object("esvRestart")} if config.get("esvRestart") else {}),
+        **({"protect": config.get_bool("protect")} if config.get("protect") else {}),
     }
 )
 given_secrets = config.get_secret_object("signingSecrets") or pulumi.Output.secret({})
@@ -46,6 +47,8 @@ def declare_realm(stack: StackConfig, realm: RealmConfig) -> dict[str, pulumi.Ou
             rotation_trigger=None if esv is not None else secret_cfg.rotationTrigger,
             depends_on=(restart,) if esv is not None and restart is not None else (),
         ),
+        # Pulumi's own protection (prod): `pulumi destroy` refuses until it is lifted.
+        opts=pulumi.ResourceOptions(protect=stack.protect),
     )
     outputs = {
         "journeyStateManagement": settings.journey.state_management,

@@ -99,6 +99,7 @@ class StackConfig(_Strict):
     baseUrl: str
     realms: list[RealmConfig] = Field(min_length=1)
     esvRestart: EsvRestartConfig = EsvRestartConfig()
+    protect: bool = False  # Pulumi's `protect` on every realm's resources (prod: true)
 
     @field_validator("baseUrl")
     @classmethod

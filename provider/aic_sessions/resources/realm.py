@@ -82,7 +82,8 @@ class RealmSessionSettings(pulumi.ComponentResource):
         :param on_delete: `on_delete` of the journey and authenticated settings (`restore`
             writes the prior values back on destroy, `retain` leaves them).
         :param opts: Pulumi resource options of the component (children inherit its provider
-            and `protect`, as Pulumi does for any component).
+            and `protect`, as Pulumi does for any component, and here also its
+            `retain_on_delete`, which Pulumi does not pass on).
         """
         super().__init__("aic-sessions:index:RealmSessionSettings", resource_name, None, opts)
         journey = journey or JourneyOptions()
@@ -92,12 +93,17 @@ class RealmSessionSettings(pulumi.ComponentResource):
         child = pulumi.ResourceOptions(
             parent=self, aliases=[pulumi.Alias(parent=pulumi.ROOT_STACK_RESOURCE)]
         )
+        # `retain` is Pulumi's own retain_on_delete: the engine never calls Delete.
+        retain = bool(opts and opts.retain_on_delete) or on_delete == "retain"
+        settings = pulumi.ResourceOptions.merge(
+            child, pulumi.ResourceOptions(retain_on_delete=True if retain else None)
+        )
         self.journey = JourneySessionSettings(
             f"{resource_name}-journey",
             base_url=base_url,
             realm=realm,
             on_delete=on_delete,
-            opts=child,
+            opts=settings,
             **_fields(journey),
         )
         self.authenticated = AuthenticatedSessionSettings(
@@ -105,7 +111,7 @@ class RealmSessionSettings(pulumi.ComponentResource):
             base_url=base_url,
             realm=realm,
             on_delete=on_delete,
-            opts=child,
+            opts=settings,
             **_fields(authenticated),
         )
         self.signing_secret = SigningSecret(
@@ -117,7 +123,11 @@ class RealmSessionSettings(pulumi.ComponentResource):
             rotation_trigger=secret.rotation_trigger,
             on_delete=secret.on_delete,
             opts=pulumi.ResourceOptions.merge(
-                child, pulumi.ResourceOptions(depends_on=list(secret.depends_on))
+                child,
+                pulumi.ResourceOptions(
+                    depends_on=list(secret.depends_on),
+                    retain_on_delete=True if opts and opts.retain_on_delete else None,
+                ),
             ),
         )
         self.register_outputs(
