@@ -47,7 +47,7 @@ class Attribute:
     minimum: int | None = None
     maximum: int | None = None
     note: str = ""  # README constraints after the bounds, e.g. the AM attribute
-    hint: str = ""  # the fix in a `check` failure; derived from the bounds when empty
+    hint: str = ""  # the fix in a `check` failure; derived from minute bounds when empty
 
     @property
     def python_name(self) -> str:
@@ -276,8 +276,14 @@ def _default_text(a: Attribute) -> str:
     return f"`{a.default.value if isinstance(a.default, StateManagement) else a.default}`"
 
 
+def _bounds(a: Attribute) -> str:
+    if a.minimum is not None and a.maximum is not None:
+        return f"{a.minimum} to {a.maximum}"
+    return f"at least {a.minimum}" if a.minimum is not None else ""
+
+
 def _constraints(a: Attribute) -> str:
-    bounds = f"{a.minimum} to {a.maximum}" if a.minimum is not None else ""
+    bounds = _bounds(a)
     return " ".join(part for part in (bounds, a.note) if part)
 
 
@@ -309,7 +315,7 @@ def param_docs(table: Table) -> str:
     """`:param` lines of the table's constructor parameters."""
     lines = []
     for a in table:
-        bounds = f", {a.minimum} to {a.maximum}" if a.minimum is not None else ""
+        bounds = f", {_bounds(a)}" if _bounds(a) else ""
         tail = "; `None` leaves it unmanaged" if a.optional else f" (default {_default_text(a)})"
         lines.append(f"        :param {a.python_name}: {a.doc}{bounds}{tail}.")
     return "\n".join(lines)
