@@ -150,6 +150,16 @@ AUTHENTICATED: tuple[Attribute, ...] = (
         maximum=525600,
         note="(Session service `maxIdleTime`)",
     ),
+    Attribute(
+        "quotaLimit",
+        "session",
+        "quota_limit",
+        int,
+        "Session service `quotaLimit`: the most sessions one user may have at once",
+        minimum=1,
+        note="(Session service `quotaLimit`)",
+        hint="Use a whole number of sessions, at least 1, or leave it unset.",
+    ),
 )
 
 

@@ -193,3 +193,25 @@ def test_journey_update_takes_a_newly_managed_prior_from_the_baseline(
         "maxDurationMinutes": 5,
         "suspendedTimeoutMinutes": 1440,
     }
+
+
+def test_quota_limit_is_managed_like_any_row(emulator: EmulatorServer) -> None:
+    """The Session service's quotaLimit, added as one table row: written, observed, restored."""
+    assert AuthenticatedConfig.model_validate({"quotaLimit": 3}).options()["quota_limit"] == 3
+    provider = AuthenticatedSessionSettingsProvider()
+    inputs = {
+        "baseUrl": emulator.base_url,
+        "realm": "alpha",
+        "clientSideSessions": False,
+        "quotaLimit": 3.0,  # numbers arrive from the engine as floats
+    }
+    (failure,) = provider.check({}, {**inputs, "quotaLimit": 0}).failures
+    assert failure.property == "quotaLimit" and "at least 1" in failure.reason
+    outs = provider.create(inputs).outs
+    assert outs["priorSettings"] == {"clientSideSessions": False, "quotaLimit": 2}
+    with sa_client(emulator) as client:
+        assert client.read_session_service("alpha").quota_limit == 3
+    assert provider.read("id", {**inputs, **outs}).outs["quotaLimit"] == 3
+    provider.delete("id", {**inputs, **outs})
+    with sa_client(emulator) as client:
+        assert client.read_session_service("alpha").quota_limit == 2

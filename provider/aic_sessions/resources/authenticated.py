@@ -46,6 +46,7 @@ class AuthenticatedSessionSettings(
     client_side_sessions: pulumi.Output[bool]
     max_session_time_minutes: pulumi.Output[int | None]
     max_idle_time_minutes: pulumi.Output[int | None]
+    quota_limit: pulumi.Output[int | None]
     on_delete: pulumi.Output[OnDelete]
     prior_settings: pulumi.Output[dict[str, Any]]
 
@@ -58,6 +59,7 @@ class AuthenticatedSessionSettings(
         client_side_sessions: pulumi.Input[bool] = False,
         max_session_time_minutes: pulumi.Input[int] | None = None,
         max_idle_time_minutes: pulumi.Input[int] | None = None,
+        quota_limit: pulumi.Input[int] | None = None,
         baseline: pulumi.Input[Mapping[str, Any]] | None = None,
         on_delete: pulumi.Input[OnDelete] = "restore",
         opts: pulumi.ResourceOptions | None = None,
@@ -68,6 +70,7 @@ class AuthenticatedSessionSettings(
             "client_side_sessions": client_side_sessions,
             "max_session_time_minutes": max_session_time_minutes,
             "max_idle_time_minutes": max_idle_time_minutes,
+            "quota_limit": quota_limit,
             "baseline": baseline,
             "on_delete": on_delete,
             "prior_settings": None,

@@ -37,6 +37,7 @@ class AuthenticatedOptions:
     client_side_sessions: pulumi.Input[bool] = False
     max_session_time_minutes: pulumi.Input[int] | None = None
     max_idle_time_minutes: pulumi.Input[int] | None = None
+    quota_limit: pulumi.Input[int] | None = None
 
 
 @dataclass(frozen=True)
