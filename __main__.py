@@ -19,6 +19,7 @@ stack = load_stack_config(
         "baseUrl": config.require("baseUrl"),
         "realms": config.require_object("realms"),
         **({"esvRestart": config.get_object("esvRestart")} if config.get("esvRestart") else {}),
+        **({"protect": config.get_bool("protect")} if config.get("protect") else {}),
     }
 )
 given_secrets = config.get_secret_object("signingSecrets") or pulumi.Output.secret({})
@@ -38,23 +39,16 @@ def declare_realm(stack: StackConfig, realm: RealmConfig) -> dict[str, pulumi.Ou
         base_url=stack.baseUrl,
         realm=realm.name,
         on_delete=realm.onDelete,
-        journey=JourneyOptions(
-            state_management=realm.journey.stateManagement.value,
-            max_duration_minutes=realm.journey.maxDurationMinutes,
-            suspended_timeout_minutes=realm.journey.suspendedTimeoutMinutes,
-            allowlisting=realm.journey.allowlisting,
-        ),
-        authenticated=AuthenticatedOptions(
-            client_side_sessions=realm.authenticated.clientSideSessions,
-            max_session_time_minutes=realm.authenticated.maxSessionTimeMinutes,
-            max_idle_time_minutes=realm.authenticated.maxIdleTimeMinutes,
-        ),
+        journey=JourneyOptions(**realm.journey.options()),
+        authenticated=AuthenticatedOptions(**realm.authenticated.options()),
         signing_secret=SigningSecretOptions(
             value=value if secret_cfg.source == "given" else None,
             esv_reference=realm.esv_name if esv is not None else secret_cfg.esvReference,
             rotation_trigger=None if esv is not None else secret_cfg.rotationTrigger,
             depends_on=(restart,) if esv is not None and restart is not None else (),
         ),
+        # Pulumi's own protection (prod): `pulumi destroy` refuses until it is lifted.
+        opts=pulumi.ResourceOptions(protect=stack.protect),
     )
     outputs = {
         "journeyStateManagement": settings.journey.state_management,

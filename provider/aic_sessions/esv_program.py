@@ -33,6 +33,7 @@ def declare_esv_secrets(stack: StackConfig, given: pulumi.Output[Any]) -> dict[s
             name=realm.esv_name,
             value=value,
             rotation_trigger=realm.signingSecret.rotationTrigger,
+            opts=pulumi.ResourceOptions(protect=stack.protect),
         )
     return secrets
 
@@ -60,7 +61,7 @@ def declare_restart(stack: StackConfig, secrets: dict[str, EsvSecret]) -> Tenant
         mode=settings.mode,
         timeout_seconds=settings.timeoutSeconds,
         poll_seconds=settings.pollSeconds,
-        opts=pulumi.ResourceOptions(depends_on=list(secrets.values())),
+        opts=pulumi.ResourceOptions(depends_on=list(secrets.values()), protect=stack.protect),
     )
 
 

@@ -20,29 +20,21 @@ secret). Secret values live in the secret object `aic-sessions:signingSecrets` (
 from __future__ import annotations
 
 import re
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
-from aic_sessions.client.models import StateManagement
-from aic_sessions.client.realms import realm_display, realm_segments
+from aic_sessions.attributes import AUTHENTICATED, JOURNEY, config_model
+from aic_sessions.identity import canonical_base_url, canonical_realm
 
 
 class _Strict(BaseModel):
     model_config = ConfigDict(extra="forbid", populate_by_name=True)
 
 
-class JourneyConfig(_Strict):
-    stateManagement: StateManagement = StateManagement.CTS
-    maxDurationMinutes: int = Field(5, ge=1, le=1440)
-    suspendedTimeoutMinutes: int | None = Field(None, ge=1, le=43200)
-    allowlisting: bool | None = None
-
-
-class AuthenticatedConfig(_Strict):
-    clientSideSessions: bool = False
-    maxSessionTimeMinutes: int | None = Field(None, ge=1, le=525600)
-    maxIdleTimeMinutes: int | None = Field(None, ge=1, le=525600)
+# The sections' fields, defaults and bounds are the resources' attribute tables.
+JourneyConfig = config_model("JourneyConfig", JOURNEY)
+AuthenticatedConfig = config_model("AuthenticatedConfig", AUTHENTICATED)
 
 
 class SigningSecretConfig(_Strict):
@@ -79,16 +71,19 @@ class EsvRestartConfig(_Strict):
 
 class RealmConfig(_Strict):
     name: str
-    journey: JourneyConfig = JourneyConfig()
-    authenticated: AuthenticatedConfig = AuthenticatedConfig()
+    if TYPE_CHECKING:  # built from the attribute tables: typed as what the tables say
+        journey: Any
+        authenticated: Any
+    else:
+        journey: JourneyConfig = JourneyConfig()
+        authenticated: AuthenticatedConfig = AuthenticatedConfig()
     signingSecret: SigningSecretConfig = SigningSecretConfig()
     onDelete: Literal["restore", "retain"] = "restore"
 
     @field_validator("name")
     @classmethod
     def _valid_realm(cls, value: str) -> str:
-        realm_segments(value)
-        return value
+        return canonical_realm(value)  # `/alpha`, `root/alpha`: the same realm `alpha`
 
     @property
     def esv_name(self) -> str | None:
@@ -101,14 +96,20 @@ class RealmConfig(_Strict):
 
 class StackConfig(_Strict):
     environment: str = Field(pattern=r"^[a-z][a-z0-9-]{0,30}$")
-    baseUrl: str = Field(pattern=r"^https?://\S+/am$")
+    baseUrl: str
     realms: list[RealmConfig] = Field(min_length=1)
     esvRestart: EsvRestartConfig = EsvRestartConfig()
+    protect: bool = False  # Pulumi's `protect` on every realm's resources (prod: true)
+
+    @field_validator("baseUrl")
+    @classmethod
+    def _base_url(cls, value: str) -> str:
+        return canonical_base_url(value)  # the resources' rule: a trailing `/` is the same URL
 
     @field_validator("realms")
     @classmethod
     def _unique(cls, realms: list[RealmConfig]) -> list[RealmConfig]:
-        names = [_same_realm(r.name) for r in realms]
+        names = [r.name for r in realms]  # canonical: alpha, /alpha and root/alpha are one
         duplicates = sorted({n for n in names if names.count(n) > 1})
         if duplicates:
             raise ValueError(
@@ -123,14 +124,6 @@ class StackConfig(_Strict):
                 "give each realm its own signingSecret.esvName"
             )
         return realms
-
-
-def _same_realm(name: str) -> str:
-    """One spelling per realm (`alpha`, `/alpha`, `root/alpha` -> `/alpha`)."""
-    try:
-        return realm_display(name)
-    except ValueError:
-        return name  # the realm's own validator names the problem
 
 
 class StackConfigError(ValueError):

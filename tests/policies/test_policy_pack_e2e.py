@@ -319,7 +319,7 @@ def test_a_realm_has_one_owner(
     aic_emulator.clear_requests()
     twice = preview(cli, "dev")
     assert twice.returncode != 0
-    assert "realm(s) listed twice: /alpha" in twice.stdout + twice.stderr
+    assert "realm(s) listed twice: alpha" in twice.stdout + twice.stderr
     write_stack(
         cli.cwd,
         "dev",

@@ -180,7 +180,14 @@ def test_refresh_sees_foreign_version_disabled_version_and_deleted_esv(
     assert disabled["wantedVersionStatus"] == "DISABLED" and disabled["activeVersion"] == "2"
     esv(emulator, "DELETE", f"{ESV}/esv-alpha-signing")
     gone = provider.read("id", fixed).outs
-    assert (gone["activeVersion"], gone["wantedVersionStatus"]) == ("", "missing")
+    # Observed as gone in a dedicated output; the versions are unknown, never made-up strings.
+    assert gone["esvExists"] is False
+    assert (gone["activeVersion"], gone["loadedVersion"], gone["wantedVersionStatus"]) == (
+        None,
+        None,
+        None,
+    )
+    assert disabled["esvExists"] is True
     recreated = provider.update("id", gone, inputs).outs
     assert recreated["wantedVersion"] == "1"
     assert esv(emulator, "GET", f"{ESV}/esv-alpha-signing").json()["activeVersion"] == "1"

@@ -163,6 +163,7 @@ class SessionServicePatch(BaseModel):
 
     max_session_time: int | None = Field(None, ge=1)
     max_idle_time: int | None = Field(None, ge=1)
+    quota_limit: int | None = Field(None, ge=1)
 
     def to_api(self) -> dict[str, Any]:
         dynamic = {
@@ -170,6 +171,7 @@ class SessionServicePatch(BaseModel):
             for name, wire in (
                 ("max_session_time", "maxSessionTime"),
                 ("max_idle_time", "maxIdleTime"),
+                ("quota_limit", "quotaLimit"),
             )
             if (value := getattr(self, name)) is not None
         }

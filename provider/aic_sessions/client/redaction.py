@@ -31,8 +31,7 @@ SECRET_FIELDS = frozenset(
 def redact_headers(headers: Mapping[str, str]) -> dict[str, str]:
     """A copy with every header but the known-harmless ones hidden."""
     return {
-        name: value if name.lower() in SAFE_HEADERS else REDACTED
-        for name, value in headers.items()
+        name: value if name.lower() in SAFE_HEADERS else REDACTED for name, value in headers.items()
     }
 
 

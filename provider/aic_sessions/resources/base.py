@@ -14,10 +14,10 @@ from contextlib import contextmanager
 from typing import TYPE_CHECKING, Any, ClassVar
 
 from pulumi.dynamic import CheckFailure, CheckResult, ConfigureRequest, DiffResult, ResourceProvider
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+from pydantic import BaseModel, ConfigDict, ValidationError, field_validator
 
 from aic_sessions.client.errors import AdminApiError, NotFoundError
-from aic_sessions.client.realms import realm_segments
+from aic_sessions.identity import canonical, canonical_base_url, canonical_realm, same_identity
 
 from . import connection, lifetime
 
@@ -28,7 +28,7 @@ UNKNOWN = "04da6b54-80e4-46f7-96ec-b56ff0331ba9"  # pulumi.runtime.rpc.UNKNOWN
 REPLACE_ON = ("baseUrl", "realm")
 
 COMMON_HINTS = {
-    "baseUrl": "Give the tenant's AM URL, e.g. https://tenant.example.com/am.",
+    "baseUrl": "Give the tenant's AM URL with its path, e.g. https://tenant.example.com/am.",
     "realm": "Use the realm name, e.g. 'alpha' (nested: 'parent/child').",
     "onDelete": "Use 'restore' (put the prior values back) or 'retain'.",
 }
@@ -39,14 +39,18 @@ class RealmInputs(BaseModel):
 
     model_config = ConfigDict(extra="ignore", populate_by_name=True)
 
-    baseUrl: str = Field(pattern=r"^https?://\S+$")
+    baseUrl: str
     realm: str
+
+    @field_validator("baseUrl")
+    @classmethod
+    def _base_url(cls, value: str) -> str:
+        return canonical_base_url(value)
 
     @field_validator("realm")
     @classmethod
     def _realm(cls, value: str) -> str:
-        realm_segments(value)
-        return value
+        return canonical_realm(value)
 
 
 def is_unknown(value: Any) -> bool:
@@ -96,6 +100,7 @@ class SessionProvider(ResourceProvider):
     # check ---------------------------------------------------------------------------------
 
     def check(self, _olds: dict[str, Any], news: dict[str, Any]) -> CheckResult:
+        news = canonical_identity(news)
         known = {k: v for k, v in news.items() if not k.startswith("__") and not is_unknown(v)}
         failures = self.validate(known, partial=len(known) < len(self.public(news)))
         return CheckResult(news, failures)
@@ -126,7 +131,7 @@ class SessionProvider(ResourceProvider):
     # diff ----------------------------------------------------------------------------------
 
     def diff(self, _id: str, olds: dict[str, Any], news: dict[str, Any]) -> DiffResult:
-        replaces = [k for k in REPLACE_ON if olds.get(k) != news.get(k)]
+        replaces = [k for k in REPLACE_ON if not same_identity(k, olds.get(k), news.get(k))]
         changed = [k for k in self.owned if olds.get(k) != news.get(k)]
         return DiffResult(
             changes=bool(replaces or changed),
@@ -147,6 +152,13 @@ class SessionProvider(ResourceProvider):
         return f"{kind}:{props['realm']}@{props['baseUrl']}"
 
 
+def canonical_identity(props: dict[str, Any]) -> dict[str, Any]:
+    """`props` with `baseUrl` and `realm` in their one spelling (`identity.py`), so another
+    spelling of the same tenant or realm is the same resource; unknown or invalid values are
+    left for validation."""
+    return {**props, **{k: canonical(k, props[k]) for k in REPLACE_ON if k in props}}
+
+
 def as_int(value: Any) -> int | None:
     """Numbers arrive from the engine as floats; AM wants integers."""
     return None if value is None else int(value)
@@ -155,15 +167,6 @@ def as_int(value: Any) -> int | None:
 def managed_keys(props: dict[str, Any], keys: Iterable[str]) -> set[str]:
     """The optional attributes a resource manages: those its inputs set."""
     return {key for key in keys if props.get(key) is not None}
-
-
-def from_baseline(props: dict[str, Any], keys: Iterable[str]) -> dict[str, Any] | None:
-    """Prior values of the attributes `props` manages, from the realm's `RealmBaseline` (read
-    before this stack's first write); None when the resource was declared without one."""
-    baseline = props.get("baseline")
-    if not isinstance(baseline, dict):
-        return None
-    return {key: baseline[key] for key in managed_keys(props, keys) if key in baseline}
 
 
 def carried_prior(

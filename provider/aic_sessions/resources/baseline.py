@@ -26,7 +26,7 @@ import pulumi
 from pulumi.dynamic import CreateResult, ReadResult, UpdateResult
 
 from aic_sessions.client.models import SecretForm
-from aic_sessions.client.realms import realm_display
+from aic_sessions.identity import canonical_base_url, canonical_realm
 
 from .base import RealmInputs, SessionProvider
 from .naming import SnakeCaseProperties
@@ -123,9 +123,9 @@ def claim(base_url: Any, realm: Any, owner: str) -> None:
     if not isinstance(base_url, str) or not isinstance(realm, str):
         return  # unknown at preview: checked again once known
     try:
-        key = (base_url.strip().rstrip("/").lower(), realm_display(realm))
+        key = (canonical_base_url(base_url), canonical_realm(realm))
     except ValueError:
-        return  # the resource's own check names a malformed realm
+        return  # the resource's own check names a malformed value
     with _claims_lock:
         first = _claims.setdefault(key, owner)
     if first != owner:

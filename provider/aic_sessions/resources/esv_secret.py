@@ -31,6 +31,7 @@ from pulumi.dynamic import (
 from pydantic import Field, SecretStr
 
 from aic_sessions import signing_secrets
+from aic_sessions.identity import same_identity
 
 from . import connection
 from .base import ProviderError, RealmInputs, SessionProvider, is_unknown
@@ -59,6 +60,7 @@ class EsvSecretProvider(SessionProvider):
 
     def check(self, olds: dict[str, Any], news: dict[str, Any]) -> CheckResult:
         result = super().check(olds, news)
+        news = result.inputs  # baseUrl and realm in their one spelling
         if result.failures or is_unknown(news.get("value")):
             return result
         value = plain(news.get("value"))
@@ -80,8 +82,10 @@ class EsvSecretProvider(SessionProvider):
         return CheckResult(_with_value(olds, news, generated, "generated"), [])
 
     def diff(self, _id: str, olds: dict[str, Any], news: dict[str, Any]) -> DiffResult:
-        replaces = [k for k in ("baseUrl", "name") if olds.get(k) != news.get(k)]
-        changed = [k for k in self.owned if olds.get(k) != news.get(k)]
+        replaces = [
+            k for k in ("baseUrl", "name") if not same_identity(k, olds.get(k), news.get(k))
+        ]
+        changed = [k for k in self.owned if not same_identity(k, olds.get(k), news.get(k))]
         drift = olds.get("activeVersion") != olds.get("wantedVersion")
         return DiffResult(changes=bool(replaces or changed or drift), replaces=replaces)
 
@@ -96,13 +100,21 @@ class EsvSecretProvider(SessionProvider):
         try:
             secret = client.read_secret(props["name"])
         except EsvNotFoundError:
-            gone = {"activeVersion": "", "loadedVersion": "", "wantedVersionStatus": "missing"}
+            # Observed: the ESV is gone. Its versions are unknown (None), not made-up strings.
+            gone = {
+                "esvExists": False,
+                "activeVersion": None,
+                "loadedVersion": None,
+                "wantedVersionStatus": None,
+            }
             return ReadResult(id_, {**props, **gone})
         statuses = {v.version: v.status for v in client.list_versions(props["name"])}
         observed = {
+            "esvExists": True,
             "activeVersion": secret.active_version,
             "loadedVersion": secret.loaded_version,
-            "wantedVersionStatus": statuses.get(str(props.get("wantedVersion")), "missing"),
+            # None: the tenant no longer lists the version we wrote.
+            "wantedVersionStatus": statuses.get(str(props.get("wantedVersion"))),
         }
         return ReadResult(id_, {**props, **observed})
 
@@ -113,7 +125,14 @@ class EsvSecretProvider(SessionProvider):
         if olds.get("description") != news.get("description"):
             with tenant_lock(news["baseUrl"]):
                 esv_client(news["baseUrl"]).set_description(news["name"], _description(news))
-        kept = ("activeVersion", "wantedVersion", "loadedVersion", "supersededVersions", "adopted")
+        kept = (
+            "activeVersion",
+            "wantedVersion",
+            "loadedVersion",
+            "supersededVersions",
+            "adopted",
+            "esvExists",
+        )
         return UpdateResult({**_outputs(news), **{k: olds.get(k) for k in kept}})
 
     def delete(self, _id: str, props: dict[str, Any]) -> None:
@@ -182,6 +201,7 @@ def _write_value(props: dict[str, Any], olds: dict[str, Any]) -> dict[str, Any]:
 
 def _versions(active: str, loaded: str, superseded: list[str]) -> dict[str, Any]:
     return {
+        "esvExists": True,
         "activeVersion": active,
         "wantedVersion": active,
         "loadedVersion": loaded,
@@ -214,6 +234,7 @@ class EsvSecret(pulumi.dynamic.Resource, module="aic", name="EsvSecret"):
     wantedVersionStatus: pulumi.Output[str]
     supersededVersions: pulumi.Output[list[str]]
     adopted: pulumi.Output[bool]
+    esvExists: pulumi.Output[bool | None]
 
     def __init__(
         self,
@@ -247,6 +268,7 @@ class EsvSecret(pulumi.dynamic.Resource, module="aic", name="EsvSecret"):
                     "wantedVersionStatus",
                     "supersededVersions",
                     "adopted",
+                    "esvExists",
                 )
             ),
         }

@@ -11,7 +11,8 @@ before any write, and the three take their prior values from it (see `baseline.p
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
+from typing import Any
 
 import pulumi
 
@@ -39,6 +40,7 @@ class AuthenticatedOptions:
     client_side_sessions: pulumi.Input[bool] = False
     max_session_time_minutes: pulumi.Input[int] | None = None
     max_idle_time_minutes: pulumi.Input[int] | None = None
+    quota_limit: pulumi.Input[int] | None = None
 
 
 @dataclass(frozen=True)
@@ -85,7 +87,8 @@ class RealmSessionSettings(pulumi.ComponentResource):
         :param on_delete: `on_delete` of the journey and authenticated settings (`restore`
             writes the prior values back on destroy, `retain` leaves them).
         :param opts: Pulumi resource options of the component (children inherit its provider
-            and `protect`, as Pulumi does for any component).
+            and `protect`, as Pulumi does for any component, and here also its
+            `retain_on_delete`, which Pulumi does not pass on).
         """
         super().__init__("aic-sessions:index:RealmSessionSettings", resource_name, None, opts)
         journey = journey or JourneyOptions()
@@ -105,28 +108,28 @@ class RealmSessionSettings(pulumi.ComponentResource):
             depends_on=[self.baseline],
         )
         prior = self.baseline.observed
+        # `retain` is Pulumi's own retain_on_delete: the engine never calls Delete.
+        retain = bool(opts and opts.retain_on_delete) or on_delete == "retain"
+        settings = pulumi.ResourceOptions.merge(
+            child, pulumi.ResourceOptions(retain_on_delete=True if retain else None)
+        )
         self.journey = JourneySessionSettings(
             f"{resource_name}-journey",
             base_url=base_url,
             realm=realm,
-            state_management=journey.state_management,
-            max_duration_minutes=journey.max_duration_minutes,
-            suspended_timeout_minutes=journey.suspended_timeout_minutes,
-            allowlisting=journey.allowlisting,
             on_delete=on_delete,
             baseline=prior,
-            opts=child,
+            opts=settings,
+            **_fields(journey),
         )
         self.authenticated = AuthenticatedSessionSettings(
             f"{resource_name}-authenticated",
             base_url=base_url,
             realm=realm,
-            client_side_sessions=authenticated.client_side_sessions,
-            max_session_time_minutes=authenticated.max_session_time_minutes,
-            max_idle_time_minutes=authenticated.max_idle_time_minutes,
             on_delete=on_delete,
             baseline=prior,
-            opts=child,
+            opts=settings,
+            **_fields(authenticated),
         )
         self.signing_secret = SigningSecret(
             f"{resource_name}-signing-secret",
@@ -138,7 +141,11 @@ class RealmSessionSettings(pulumi.ComponentResource):
             on_delete=secret.on_delete,
             baseline=prior,
             opts=pulumi.ResourceOptions.merge(
-                child, pulumi.ResourceOptions(depends_on=list(secret.depends_on))
+                child,
+                pulumi.ResourceOptions(
+                    depends_on=list(secret.depends_on),
+                    retain_on_delete=True if opts and opts.retain_on_delete else None,
+                ),
             ),
         )
         self.register_outputs(
@@ -149,3 +156,8 @@ class RealmSessionSettings(pulumi.ComponentResource):
                 "signingSecretFingerprint": self.signing_secret.fingerprint,
             }
         )
+
+
+def _fields(options: JourneyOptions | AuthenticatedOptions) -> dict[str, Any]:
+    """The options as keyword arguments of their resource (same names; no deep copy)."""
+    return {f.name: getattr(options, f.name) for f in fields(options)}

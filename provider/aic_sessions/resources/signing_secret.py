@@ -84,6 +84,7 @@ class SigningSecretProvider(SessionProvider):
 
     def check(self, olds: dict[str, Any], news: dict[str, Any]) -> CheckResult:
         result = super().check(olds, news)
+        news = result.inputs  # baseUrl and realm in their one spelling
         if result.failures or is_unknown(news.get("value")):
             return result
         value = plain(news.get("value"))
@@ -274,12 +275,12 @@ def _secret(value: Any) -> Any:
 
 
 def _drift(props: dict[str, Any], form: SecretForm, ref: str | None) -> dict[str, Any]:
-    """What refresh can tell: the secret's visible form against what we wrote."""
+    """What refresh can tell: the secret's visible form, as its own output (`secretForm`), and
+    for an ESV reference we wrote, the reference the realm shows now (None: it shows none)."""
+    observed: dict[str, Any] = {"secretForm": form.value}
     if props.get("valueSource") == "esv":
-        return (
-            {} if ref == props.get("esvReference") else {"esvReference": ref or f"({form.value})"}
-        )
-    return {}
+        observed["esvReference"] = ref
+    return observed
 
 
 class SigningSecret(
@@ -303,6 +304,7 @@ class SigningSecret(
     prior_form: pulumi.Output[str]
     prior_esv_reference: pulumi.Output[str | None]
     secret_in_effect: pulumi.Output[bool | None]
+    secret_form: pulumi.Output[str | None]
 
     def __init__(
         self,
@@ -348,6 +350,7 @@ class SigningSecret(
             "prior_esv_reference": None,
             "secret_in_effect": None,
             "baseline": baseline,
+            "secret_form": None,
         }
         opts = pulumi.ResourceOptions.merge(
             opts, pulumi.ResourceOptions(additional_secret_outputs=["value"])

@@ -19,7 +19,9 @@ from typing import Any, Literal
 
 import pulumi
 from pulumi.dynamic import CreateResult, DiffResult, ReadResult, UpdateResult
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, field_validator
+
+from aic_sessions.identity import canonical_base_url, same_identity
 
 from .base import ProviderError, SessionProvider
 from .esv_common import esv_client, tenant_lock
@@ -37,11 +39,16 @@ class WantedEsv(BaseModel):
 class TenantRestartInputs(BaseModel):
     model_config = ConfigDict(extra="ignore")
 
-    baseUrl: str = Field(pattern=r"^https?://\S+$")
+    baseUrl: str
     esvs: dict[str, WantedEsv]
     mode: Literal["restart", "pending"] = "restart"
     timeoutSeconds: float = Field(900, gt=0, le=7200)
     pollSeconds: float = Field(10, gt=0, le=300)
+
+    @field_validator("baseUrl")
+    @classmethod
+    def _base_url(cls, value: str) -> str:
+        return canonical_base_url(value)  # the one URL rule of every resource
 
 
 class TenantRestartProvider(SessionProvider):
@@ -59,7 +66,9 @@ class TenantRestartProvider(SessionProvider):
         )
         return DiffResult(
             changes=bool(changed or unfinished),
-            replaces=[] if olds.get("baseUrl") == news.get("baseUrl") else ["baseUrl"],
+            replaces=[]
+            if same_identity("baseUrl", olds.get("baseUrl"), news.get("baseUrl"))
+            else ["baseUrl"],
         )
 
     def create(self, props: dict[str, Any]) -> CreateResult:

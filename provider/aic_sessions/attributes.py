@@ -1,0 +1,360 @@
+"""The declarative attribute tables of the realm-settings resources, and what derives from them.
+
+One `Attribute` row per managed setting says where it lives on the server (the section of the
+realm's authentication settings, or the realm Session service), its client field, type, bounds,
+default and documentation. From a table come: the provider's input model (bounds included), the
+`check` hints, observation (what the server shows), the partial-update patches and the restore
+patches, the stack-configuration schema of the section, the resource's constructor parameter
+docs and the README table. Adding a setting is one row (plus the constructor's typed parameter).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from enum import Enum
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, create_model
+
+from aic_sessions.client.models import (
+    AuthenticationSettings,
+    AuthenticationSettingsPatch,
+    SessionServicePatch,
+    SessionServiceSettings,
+    StateManagement,
+)
+
+Section = Literal["trees", "general", "session"]
+"""`trees` / `general`: sections of the realm's authentication settings; `session`: the realm
+Session service (which a realm may not have: see `SESSION_SERVICE`)."""
+AUTHENTICATION_SECTIONS: tuple[Section, ...] = ("trees", "general")
+SESSION_SERVICE = "sessionService"  # priorSettings key: "absent" when the realm had none
+ABSENT = "absent"
+
+
+@dataclass(frozen=True)
+class Attribute:
+    """One managed setting. `default=None`: unmanaged unless set."""
+
+    name: str  # camelCase: input, state, stack config and policies
+    section: Section
+    field: str  # the client's field, the same in the read model and the patch
+    kind: type  # int, bool or an enum
+    doc: str  # one sentence for the constructor and the README
+    default: Any = None
+    minimum: int | None = None
+    maximum: int | None = None
+    note: str = ""  # README constraints after the bounds, e.g. the AM attribute
+    hint: str = ""  # the fix in a `check` failure; derived from minute bounds when empty
+
+    @property
+    def python_name(self) -> str:
+        return to_snake(self.name)
+
+    @property
+    def optional(self) -> bool:
+        return self.default is None
+
+    def fix(self) -> str:
+        if self.hint:
+            return self.hint
+        if self.minimum is not None and self.maximum is not None:
+            tail = (
+                f" (the default is {self.default})" if not self.optional else ", or leave it unset"
+            )
+            return f"Use whole minutes from {self.minimum} to {self.maximum}{tail}."
+        return ""
+
+    def coerce(self, value: Any) -> Any:
+        """Numbers arrive from the engine as floats; AM wants integers."""
+        return int(value) if self.kind is int and value is not None else value
+
+
+Table = tuple[Attribute, ...]
+
+_CAMEL_BOUNDARY = re.compile(r"(?<=[a-z0-9])([A-Z])")
+
+
+def to_snake(name: str) -> str:
+    """`maxDurationMinutes` -> `max_duration_minutes` (as `resources.naming`, without Pulumi)."""
+    return _CAMEL_BOUNDARY.sub(lambda m: "_" + m.group(1).lower(), name)
+
+
+# The tables ------------------------------------------------------------------------------------
+
+JOURNEY: tuple[Attribute, ...] = (
+    Attribute(
+        "stateManagement",
+        "trees",
+        "state_management",
+        StateManagement,
+        "Where journey sessions live: `CTS` (server-side), `JWT` (client-side) or `IN_MEMORY` "
+        "(self-managed AM only)",
+        default=StateManagement.CTS,
+        note="`CTS` (server-side), `JWT` (client-side), `IN_MEMORY` (self-managed AM only)",
+        hint="Use 'CTS' (server-side, required by policy), 'JWT' or 'IN_MEMORY'.",
+    ),
+    Attribute(
+        "maxDurationMinutes",
+        "trees",
+        "max_duration",
+        int,
+        "Maximum journey duration in minutes",
+        default=5,
+        minimum=1,
+        maximum=1440,
+    ),
+    Attribute(
+        "suspendedTimeoutMinutes",
+        "trees",
+        "suspended_timeout",
+        int,
+        "Suspended-journey timeout in minutes",
+        minimum=1,
+        maximum=43200,
+    ),
+    Attribute("allowlisting", "trees", "allowlisting", bool, "Journey-session allowlisting"),
+)
+
+AUTHENTICATED: tuple[Attribute, ...] = (
+    Attribute(
+        "clientSideSessions",
+        "general",
+        "stateless_sessions",
+        bool,
+        '`False` for server-side sessions ("Use Client-Side Sessions" cleared), `True` for '
+        "client-side sessions",
+        default=False,
+        note='`False` = server-side sessions ("Use Client-Side Sessions" cleared)',
+        hint="Use false for server-side sessions (required by policy) or true.",
+    ),
+    Attribute(
+        "maxSessionTimeMinutes",
+        "session",
+        "max_session_time",
+        int,
+        "Session service `maxSessionTime`, in minutes",
+        minimum=1,
+        maximum=525600,
+        note="(Session service `maxSessionTime`)",
+    ),
+    Attribute(
+        "maxIdleTimeMinutes",
+        "session",
+        "max_idle_time",
+        int,
+        "Session service `maxIdleTime`, in minutes",
+        minimum=1,
+        maximum=525600,
+        note="(Session service `maxIdleTime`)",
+    ),
+    Attribute(
+        "quotaLimit",
+        "session",
+        "quota_limit",
+        int,
+        "Session service `quotaLimit`: the most sessions one user may have at once",
+        minimum=1,
+        note="(Session service `quotaLimit`)",
+        hint="Use a whole number of sessions, at least 1, or leave it unset.",
+    ),
+)
+
+
+# Derivations -------------------------------------------------------------------------------------
+
+
+def hints(table: Table) -> dict[str, str]:
+    return {a.name: a.fix() for a in table if a.fix()}
+
+
+def input_model(name: str, base: type[BaseModel], table: Table) -> type[BaseModel]:
+    """The provider's inputs: the table's attributes (bounds included), `onDelete`, and the
+    optional `baseline` (the realm's observed prior values, camelCase keys)."""
+    fields: dict[str, Any] = {
+        a.name: (
+            a.kind | None if a.optional else a.kind,
+            Field(None if a.optional else ..., ge=a.minimum, le=a.maximum),
+        )
+        for a in table
+    }
+    fields["onDelete"] = (Literal["restore", "retain"], "restore")
+    fields["baseline"] = (dict[str, Any] | None, None)
+    model: type[BaseModel] = create_model(name, __base__=base, **fields)
+    return model
+
+
+class ConfigSection(BaseModel):
+    """A stack-configuration section (`journey:`, `authenticated:`); fields come from a table."""
+
+    model_config = ConfigDict(extra="forbid", populate_by_name=True)
+
+    def options(self) -> dict[str, Any]:
+        """The section as the resource's keyword arguments (snake_case)."""
+        return {to_snake(name): _plain(value) for name, value in self}
+
+
+def _plain(value: Any) -> Any:
+    return value.value if isinstance(value, Enum) else value
+
+
+def config_model(name: str, table: Table) -> type[ConfigSection]:
+    """The stack-configuration schema of one section: the table's defaults and bounds."""
+    fields: dict[str, Any] = {
+        a.name: (
+            a.kind | None if a.optional else a.kind,
+            Field(a.default, ge=a.minimum, le=a.maximum),
+        )
+        for a in table
+    }
+    model: type[ConfigSection] = create_model(name, __base__=ConfigSection, **fields)
+    return model
+
+
+def managed(table: Table, props: Mapping[str, Any]) -> list[Attribute]:
+    """The attributes `props` manages: the required ones and the optional ones it sets."""
+    return [a for a in table if not a.optional or props.get(a.name) is not None]
+
+
+def uses_session_service(attributes: Iterable[Attribute]) -> bool:
+    return any(a.section == "session" for a in attributes)
+
+
+def observe(
+    attributes: Iterable[Attribute],
+    settings: AuthenticationSettings | None,
+    service: SessionServiceSettings | None,
+) -> dict[str, Any]:
+    """What the server shows of `attributes`; None where it shows nothing (a missing section,
+    attribute or Session service is unknown, not a default)."""
+    sections: dict[str, Any] = {
+        "trees": settings.trees if settings else None,
+        "general": settings.general if settings else None,
+        "session": service,
+    }
+    values = {}
+    for a in attributes:
+        section = sections[a.section]
+        values[a.name] = getattr(section, a.field, None) if section is not None else None
+    return values
+
+
+def shown(values: Mapping[str, Any]) -> dict[str, Any]:
+    """Only what the server showed: an unknown prior value is never recorded."""
+    return {k: v for k, v in values.items() if v is not None}
+
+
+def patches(
+    table: Table, values: Mapping[str, Any], *, restore: bool = False
+) -> tuple[AuthenticationSettingsPatch, SessionServicePatch]:
+    """Partial updates of the authentication settings and of the Session service for `values`
+    (attribute name -> value; None is not sent). Writes are checked against the client's
+    models; restored values are the tenant's own and are put back as they were (no bounds)."""
+    by_name = {a.name: a for a in table}
+    auth: dict[str, Any] = {}
+    session: dict[str, Any] = {}
+    for name, value in values.items():
+        attribute = by_name.get(name)
+        if attribute is None or value is None:
+            continue
+        target = session if attribute.section == "session" else auth
+        target[attribute.field] = attribute.coerce(value)
+    if restore:
+        return (
+            AuthenticationSettingsPatch.model_construct(**auth),
+            SessionServicePatch.model_construct(**session),
+        )
+    return AuthenticationSettingsPatch(**auth), SessionServicePatch(**session)
+
+
+def has_session_values(patch: SessionServicePatch) -> bool:
+    return bool(patch.to_api()["dynamic"])
+
+
+# Documentation --------------------------------------------------------------------------------
+
+
+def _type_name(a: Attribute) -> str:
+    return {int: "int", bool: "bool"}.get(a.kind, "string")
+
+
+def _default_text(a: Attribute) -> str:
+    if a.optional:
+        return "unmanaged"
+    return f"`{a.default.value if isinstance(a.default, StateManagement) else a.default}`"
+
+
+def _bounds(a: Attribute) -> str:
+    if a.minimum is not None and a.maximum is not None:
+        return f"{a.minimum} to {a.maximum}"
+    return f"at least {a.minimum}" if a.minimum is not None else ""
+
+
+def _constraints(a: Attribute) -> str:
+    bounds = _bounds(a)
+    return " ".join(part for part in (bounds, a.note) if part)
+
+
+ON_DELETE_ROW = (
+    "| `on_delete` | string | `restore` | `restore`: `destroy` writes the prior values back; "
+    "`retain`: leaves the realm as it is (as Pulumi's `retain_on_delete` does) |"
+)
+
+
+def _row(*cells: str) -> str:
+    return ("| " + " | ".join(cells) + " |").replace("|  |", "| |")
+
+
+def readme_table(table: Table) -> str:
+    """The README's property table of a resource (`python -m aic_sessions.attributes`)."""
+    rows = [
+        "| property | type | default | constraints |",
+        "|---|---|---|---|",
+        *(
+            _row(f"`{a.python_name}`", _type_name(a), _default_text(a), _constraints(a))
+            for a in table
+        ),
+        ON_DELETE_ROW,
+    ]
+    return "\n".join(rows)
+
+
+def param_docs(table: Table) -> str:
+    """`:param` lines of the table's constructor parameters."""
+    lines = []
+    for a in table:
+        bounds = f", {_bounds(a)}" if _bounds(a) else ""
+        tail = "; `None` leaves it unmanaged" if a.optional else f" (default {_default_text(a)})"
+        lines.append(f"        :param {a.python_name}: {a.doc}{bounds}{tail}.")
+    return "\n".join(lines)
+
+
+def constructor_doc(summary: str, table: Table) -> str:
+    """The docstring of a settings resource's `__init__`, its parameters from the table."""
+    return f"""{summary}
+
+        :param resource_name: The Pulumi name of this resource, unique in the stack.
+        :param base_url: The tenant's AM URL, e.g. `https://tenant.forgeblocks.com/am` (the
+            same URL in another spelling, e.g. a trailing `/`, is the same tenant). Changing
+            it replaces the resource.
+        :param realm: The realm, e.g. `alpha` (nested: `parent/child`; `/alpha` and
+            `root/alpha` are `alpha`). Changing it replaces the resource.
+{param_docs(table)}
+        :param baseline: The realm's observed values before this deployment's first write
+            (camelCase keys as in `prior_settings`); when given, the prior values of the
+            managed attributes are taken from it instead of being read from the realm.
+        :param on_delete: `restore` (default): `pulumi destroy` writes the prior values
+            back; `retain`: the realm keeps the managed values (the same as Pulumi's
+            `retain_on_delete=True` resource option).
+        :param opts: Pulumi resource options.
+        """
+
+
+if __name__ == "__main__":  # `python -m aic_sessions.attributes`: the README's tables
+    for title, table in (
+        ("JourneySessionSettings", JOURNEY),
+        ("AuthenticatedSessionSettings", AUTHENTICATED),
+    ):
+        print(f"{title}:\n{readme_table(table)}\n")

@@ -1,0 +1,200 @@
+"""The dynamic provider of a realm-settings resource, driven by its attribute table.
+
+`create` adopts the realm: the prior values of the managed attributes come from the `baseline`
+input when one is given (the realm's values before the deployment's first write), else from a
+read; then it writes only the managed attributes, as partial updates, and on failure puts back
+what it wrote. `update` writes only what changed and carries the prior values of attributes
+still managed (a newly managed one gets its baseline or current value). `read` observes, `delete`
+restores the prior values (a Session service the realm did not have is removed again) unless
+`onDelete="retain"`. Absent values are None and never recorded as prior values.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any, ClassVar
+
+import pulumi
+from pulumi.dynamic import CreateResult, ReadResult, UpdateResult
+
+from aic_sessions.attributes import (
+    ABSENT,
+    SESSION_SERVICE,
+    Attribute,
+    Table,
+    has_session_values,
+    managed,
+    observe,
+    patches,
+    shown,
+    uses_session_service,
+)
+from aic_sessions.client.errors import AdminApiError
+from aic_sessions.client.models import AuthenticationSettings, SessionServiceSettings
+
+from .base import SessionProvider, carried_prior, gone_on_404
+
+if TYPE_CHECKING:
+    from aic_sessions.client.client import AdminClient
+
+
+class RealmSettingsProvider(SessionProvider):
+    """Subclasses set `table`, `kind` (the id's prefix) and `inputs_model`."""
+
+    table: ClassVar[Table]
+    kind: ClassVar[str]
+
+    def __init_subclass__(cls, **kwargs: Any) -> None:
+        super().__init_subclass__(**kwargs)
+        if "table" in cls.__dict__:
+            cls.owned = (*(a.name for a in cls.table), "onDelete")
+
+    def refuse(self, realm: str, settings: AuthenticationSettings | None) -> None:
+        """Raise when the server cannot hold these settings (before anything is written)."""
+
+    refuses: ClassVar[bool] = False  # whether `create` reads the settings to call `refuse`
+
+    def create(self, props: dict[str, Any]) -> CreateResult:
+        self.inputs_model.model_validate(props)
+        realm = props["realm"]
+        attributes = managed(self.table, props)
+        with self.realm(props) as client:
+            current = _Current(client, realm, attributes)
+            if self.refuses:
+                self.refuse(realm, current.settings())
+            baseline = props.get("baseline")
+            prior = _pick(baseline, attributes) if isinstance(baseline, dict) else current.prior()
+            values = {a.name: props.get(a.name) for a in attributes}
+            try:
+                _write(client, realm, self.table, values, current.service_absent)
+            except Exception:
+                # A failed create leaves no state, and the next create would read our half
+                # applied values as the realm's prior ones: put back what was written.
+                _restore_quietly(client, realm, self.table, prior)
+                raise
+        outs = {**self.public(props), "priorSettings": prior}
+        return CreateResult(self.resource_id(self.kind, props), outs)
+
+    @gone_on_404
+    def read(self, id_: str, props: dict[str, Any]) -> ReadResult:
+        attributes = managed(self.table, props)
+        with self.realm(props) as client:
+            values = _Current(client, props["realm"], attributes).values()
+        return ReadResult(id_, {**props, **values})
+
+    def update(self, _id: str, olds: dict[str, Any], news: dict[str, Any]) -> UpdateResult:
+        self.inputs_model.model_validate(news)
+        realm = news["realm"]
+        attributes = managed(self.table, news)
+        changed = {a.name: news[a.name] for a in attributes if olds.get(a.name) != news[a.name]}
+        baseline = news.get("baseline")
+        with self.realm(news) as client:
+            current = _Current(client, realm, attributes)
+
+            def newly_managed() -> dict[str, Any]:
+                if isinstance(baseline, dict):
+                    return _pick(baseline, attributes)
+                return current.prior()
+
+            prior = carried_prior(olds, news, (a.name for a in self.table), newly_managed)
+            if uses_session_service(attributes):
+                was_managed = uses_session_service(managed(self.table, olds))
+                before = (olds.get("priorSettings") or {}) if was_managed else newly_managed()
+                if before.get(SESSION_SERVICE) == ABSENT:
+                    prior[SESSION_SERVICE] = ABSENT
+            _, session = patches(self.table, changed)
+            absent = has_session_values(session) and client.read_session_service(realm) is None
+            _write(client, realm, self.table, changed, absent)
+        return UpdateResult({**self.public(news), "priorSettings": prior})
+
+    def delete(self, _id: str, props: dict[str, Any]) -> None:
+        if props.get("onDelete", "restore") == "retain":
+            return
+        prior = props.get("priorSettings") or {}
+        attributes = managed(self.table, props)
+        names = {a.name for a in attributes}
+        restore = {k: v for k, v in prior.items() if k in names}
+        if uses_session_service(attributes) and prior.get(SESSION_SERVICE) == ABSENT:
+            restore[SESSION_SERVICE] = ABSENT
+        auth, session = patches(self.table, restore, restore=True)
+        if not (auth or has_session_values(session) or SESSION_SERVICE in restore):
+            return
+        with self.realm(props) as client:
+            _restore(client, props["realm"], self.table, restore)
+
+
+class _Current:
+    """The realm's current values of some attributes, read at most once each."""
+
+    def __init__(self, client: AdminClient, realm: str, attributes: list[Attribute]) -> None:
+        self.client, self.realm, self.attributes = client, realm, attributes
+        self._settings: AuthenticationSettings | None = None
+        self._service: tuple[SessionServiceSettings | None] | None = None
+
+    def settings(self) -> AuthenticationSettings | None:
+        if not any(a.section != "session" for a in self.attributes):
+            return None
+        if self._settings is None:
+            self._settings = self.client.read_authentication_settings(self.realm)
+        return self._settings
+
+    def service(self) -> SessionServiceSettings | None:
+        if self._service is None:
+            self._service = (self.client.read_session_service(self.realm),)
+        return self._service[0]
+
+    @property
+    def service_absent(self) -> bool:
+        return uses_session_service(self.attributes) and self.service() is None
+
+    def values(self) -> dict[str, Any]:
+        service = self.service() if uses_session_service(self.attributes) else None
+        return observe(self.attributes, self.settings(), service)
+
+    def prior(self) -> dict[str, Any]:
+        """The values to restore: those shown, and the Session service's absence."""
+        values = shown(self.values())
+        if self.service_absent:
+            values[SESSION_SERVICE] = ABSENT
+        return values
+
+
+def _pick(baseline: dict[str, Any], attributes: list[Attribute]) -> dict[str, Any]:
+    """The baseline's prior values of `attributes` (absent ones stay unknown)."""
+    prior = shown({a.name: baseline.get(a.name) for a in attributes})
+    if uses_session_service(attributes) and baseline.get(SESSION_SERVICE) == ABSENT:
+        prior[SESSION_SERVICE] = ABSENT
+    return prior
+
+
+def _write(
+    client: AdminClient, realm: str, table: Table, values: dict[str, Any], service_absent: bool
+) -> None:
+    """Partial updates of `values`; the Session service is added where the realm lacks it."""
+    auth, session = patches(table, values)
+    if auth:
+        client.update_authentication_settings(realm, auth)
+    if not has_session_values(session):
+        return
+    if service_absent:
+        client.add_session_service(realm, session)
+    else:
+        client.update_session_service(realm, session)
+
+
+def _restore(client: AdminClient, realm: str, table: Table, prior: dict[str, Any]) -> None:
+    """Put prior values back as the tenant had them (no bounds: they are the tenant's own);
+    a Session service the realm did not have is removed again."""
+    auth, session = patches(table, prior, restore=True)
+    if auth:
+        client.update_authentication_settings(realm, auth)
+    if prior.get(SESSION_SERVICE) == ABSENT:
+        client.remove_session_service(realm)
+    elif has_session_values(session):
+        client.update_session_service(realm, session)
+
+
+def _restore_quietly(client: AdminClient, realm: str, table: Table, prior: dict[str, Any]) -> None:
+    try:
+        _restore(client, realm, table, prior)
+    except AdminApiError as exc:  # the original failure is the one to report
+        pulumi.log.warn(f"{realm}: could not put back the prior session settings: {exc}")

@@ -1,0 +1,217 @@
+"""The attribute tables (`aic_sessions/attributes.py`) drive the resources: inputs and bounds,
+stack-config schema, constructor parameters, README; and `baseline` prior values in create and
+update (against the emulator)."""
+
+from __future__ import annotations
+
+import inspect
+import json
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from aic_emulator.testing import EmulatorServer
+from aic_sessions.attributes import AUTHENTICATED, JOURNEY, Table, readme_table
+from aic_sessions.client import AuthenticationSettingsPatch
+from aic_sessions.client.models import (
+    AuthenticationSettingsPatch as AuthPatch,
+)
+from aic_sessions.client.models import (
+    GeneralSection,
+    SessionServicePatch,
+    SessionServiceSettings,
+    TreesSection,
+)
+from aic_sessions.resources import AuthenticatedSessionSettings, JourneySessionSettings, connection
+from aic_sessions.resources.authenticated import AuthenticatedSessionSettingsProvider
+from aic_sessions.resources.journey import JourneySessionSettingsProvider
+from aic_sessions.stack_config import AuthenticatedConfig, JourneyConfig
+from pydantic import ValidationError
+
+from tests.client.conftest import sa_client
+
+README = Path(__file__).resolve().parents[2] / "README.md"
+TABLES = {
+    "JourneySessionSettings": (JOURNEY, JourneySessionSettings, JourneyConfig),
+    "AuthenticatedSessionSettings": (
+        AUTHENTICATED,
+        AuthenticatedSessionSettings,
+        AuthenticatedConfig,
+    ),
+}
+READ_MODELS = {"trees": TreesSection, "general": GeneralSection, "session": SessionServiceSettings}
+PATCH_MODELS = {"trees": AuthPatch, "general": AuthPatch, "session": SessionServicePatch}
+
+
+@pytest.mark.parametrize("name", TABLES)
+def test_readme_table_is_the_generated_one(name: str) -> None:
+    table = TABLES[name][0]
+    assert readme_table(table) in README.read_text(), (
+        f"README's {name} table differs from its attribute table; replace it with the output "
+        "of: python -m aic_sessions.attributes"
+    )
+
+
+@pytest.mark.parametrize("name", TABLES)
+def test_every_row_names_client_fields_and_a_constructor_parameter(name: str) -> None:
+    table, resource, _config = TABLES[name]
+    parameters = inspect.signature(resource.__init__).parameters
+    for a in table:
+        assert a.field in READ_MODELS[a.section].model_fields, a
+        assert a.field in PATCH_MODELS[a.section].model_fields, a
+        assert a.python_name in parameters, a
+        assert f":param {a.python_name}:" in (resource.__init__.__doc__ or "")
+        annotations = getattr(resource, "__annotations__", {})
+        assert a.python_name in annotations, f"{name}.{a.python_name} has no Output annotation"
+
+
+def _bad(table: Table) -> list[tuple[str, Any]]:
+    return [(a.name, a.maximum + 1) for a in table if a.maximum is not None]
+
+
+@pytest.mark.parametrize("name", TABLES)
+def test_stack_config_sections_have_the_tables_defaults_and_bounds(name: str) -> None:
+    table, _resource, config = TABLES[name]
+    defaults = config().model_dump()
+    assert defaults == {a.name: a.default for a in table}
+    for key, value in _bad(table):
+        with pytest.raises(ValidationError, match=key):
+            config.model_validate({key: value})
+    with pytest.raises(ValidationError, match="Extra inputs"):
+        config.model_validate({"maxSessionTime": 5})
+
+
+@pytest.mark.parametrize(
+    ("provider", "base"),
+    [
+        (JourneySessionSettingsProvider(), {"stateManagement": "CTS", "maxDurationMinutes": 5}),
+        (AuthenticatedSessionSettingsProvider(), {"clientSideSessions": False}),
+    ],
+    ids=["journey", "authenticated"],
+)
+def test_provider_bounds_and_hints_come_from_the_table(provider: Any, base: dict[str, Any]) -> None:
+    for key, value in _bad(provider.table):
+        failures = provider.check(
+            {}, {"baseUrl": "https://t/am", "realm": "alpha", **base, key: value}
+        ).failures
+        (failure,) = failures
+        assert failure.property == key and "Use whole minutes from 1 to" in failure.reason
+
+
+@pytest.fixture
+def emulator(
+    aic_emulator: EmulatorServer, monkeypatch: pytest.MonkeyPatch
+) -> Iterator[EmulatorServer]:
+    sa_id, jwk = aic_emulator.service_account
+    monkeypatch.setenv("AIC_SA_ID", sa_id)
+    monkeypatch.setenv("AIC_SA_JWK", json.dumps(jwk))
+    connection.remember_stack_config({})
+    connection._clients.clear()
+    yield aic_emulator
+    connection._clients.clear()
+
+
+def reads(emulator: EmulatorServer, what: str) -> int:
+    counts = emulator.request_counts()["counts"]
+    return sum(n for key, n in counts.items() if key.startswith("GET") and key.endswith(what))
+
+
+def test_create_takes_prior_values_from_the_baseline_instead_of_reading(
+    emulator: EmulatorServer,
+) -> None:
+    provider = AuthenticatedSessionSettingsProvider()
+    baseline = {
+        "clientSideSessions": True,
+        "maxSessionTimeMinutes": 77,
+        "maxIdleTimeMinutes": None,  # the realm showed none: stays unknown
+        "stateManagement": "JWT",  # another resource's attribute: not ours
+    }
+    inputs = {
+        "baseUrl": emulator.base_url,
+        "realm": "alpha",
+        "clientSideSessions": False,
+        "maxSessionTimeMinutes": 480,
+        "maxIdleTimeMinutes": 45,
+        "baseline": baseline,
+    }
+    emulator.clear_requests()
+    outs = provider.create(inputs).outs
+    assert outs["priorSettings"] == {"clientSideSessions": True, "maxSessionTimeMinutes": 77}
+    assert reads(emulator, "realm-config/authentication") == 0
+    provider.delete("id", {**inputs, **outs})
+    with sa_client(emulator) as client:
+        assert client.read_authentication_settings("alpha").general.stateless_sessions is True
+        service = client.read_session_service("alpha")
+    assert (service.max_session_time, service.max_idle_time) == (77, 45), (
+        "restored from the baseline; the idle time had no known prior value"
+    )
+
+
+def test_a_baseline_without_the_session_service_removes_it_on_delete(
+    emulator: EmulatorServer,
+) -> None:
+    with sa_client(emulator) as client:
+        client.remove_session_service("alpha")
+    provider = AuthenticatedSessionSettingsProvider()
+    first = {"baseUrl": emulator.base_url, "realm": "alpha", "clientSideSessions": False}
+    outs = provider.create({**first, "baseline": {"clientSideSessions": False}}).outs
+    second = {
+        **first,
+        "maxIdleTimeMinutes": 20,
+        "baseline": {"clientSideSessions": False, "sessionService": "absent"},
+    }
+    outs = provider.update("id", {**first, **outs}, second).outs
+    assert outs["priorSettings"] == {"clientSideSessions": False, "sessionService": "absent"}
+    with sa_client(emulator) as client:
+        assert client.read_session_service("alpha").max_idle_time == 20  # added
+    provider.delete("id", {**second, **outs})
+    with sa_client(emulator) as client:
+        assert client.read_session_service("alpha") is None
+
+
+def test_journey_update_takes_a_newly_managed_prior_from_the_baseline(
+    emulator: EmulatorServer,
+) -> None:
+    provider = JourneySessionSettingsProvider()
+    first = {
+        "baseUrl": emulator.base_url,
+        "realm": "alpha",
+        "stateManagement": "CTS",
+        "maxDurationMinutes": 10,
+    }
+    outs = provider.create(first).outs
+    assert outs["priorSettings"] == {"stateManagement": "JWT", "maxDurationMinutes": 5}
+    with sa_client(emulator) as client:  # changed after the baseline was taken
+        client.update_authentication_settings(
+            "alpha", AuthenticationSettingsPatch(suspended_timeout=999)
+        )
+    second = {**first, "suspendedTimeoutMinutes": 60, "baseline": {"suspendedTimeoutMinutes": 1440}}
+    outs = provider.update("id", {**first, **outs}, second).outs
+    assert outs["priorSettings"] == {
+        "stateManagement": "JWT",
+        "maxDurationMinutes": 5,
+        "suspendedTimeoutMinutes": 1440,
+    }
+
+
+def test_quota_limit_is_managed_like_any_row(emulator: EmulatorServer) -> None:
+    """The Session service's quotaLimit, added as one table row: written, observed, restored."""
+    assert AuthenticatedConfig.model_validate({"quotaLimit": 3}).options()["quota_limit"] == 3
+    provider = AuthenticatedSessionSettingsProvider()
+    inputs = {
+        "baseUrl": emulator.base_url,
+        "realm": "alpha",
+        "clientSideSessions": False,
+        "quotaLimit": 3.0,  # numbers arrive from the engine as floats
+    }
+    (failure,) = provider.check({}, {**inputs, "quotaLimit": 0}).failures
+    assert failure.property == "quotaLimit" and "at least 1" in failure.reason
+    outs = provider.create(inputs).outs
+    assert outs["priorSettings"] == {"clientSideSessions": False, "quotaLimit": 2}
+    with sa_client(emulator) as client:
+        assert client.read_session_service("alpha").quota_limit == 3
+    assert provider.read("id", {**inputs, **outs}).outs["quotaLimit"] == 3
+    provider.delete("id", {**inputs, **outs})
+    with sa_client(emulator) as client:
+        assert client.read_session_service("alpha").quota_limit == 2
