@@ -12,7 +12,7 @@ from typing import Any
 
 from flask import Blueprint, Response, request
 
-from aic_emulator import auth_routes
+from aic_emulator import auth_routes, defaults
 from aic_emulator.documents import etag_of
 from aic_emulator.errors import BadRequest, MethodNotAllowed, NotFound
 from aic_emulator.web import (
@@ -139,6 +139,9 @@ def session_service(realm: str) -> Response:
     require_admin()
     parsed, version = api_version(CONFIG_VERSIONS)
     store = emulator().store
+    if request.method == "POST" and request.args.get("_action") == "template":
+        template = {"dynamic": defaults.session_service()["dynamic"]}  # as OpenAM 16 answers
+        return json_response(template, version=version)
     if request.method == "POST" and request.args.get("_action") == "nextdescendents":
         store.get_session_service(realm)
         return json_response({"result": []}, version=version)  # no sub-configurations

@@ -100,10 +100,23 @@ def project(tmp_path: Path, openam: OpenAM, realm: str, **config: str) -> Pulumi
     return cli
 
 
+def add_session_service(openam: OpenAM, realm: str, dynamic: dict[str, int]) -> None:
+    with openam.admin_session() as admin:
+        answer = admin.post(
+            f"{openam.base_url}{realm_path(realm)}/realm-config/services/session",
+            params={"_action": "create"},
+            json={"dynamic": dynamic},
+            headers={"Accept-API-Version": "protocol=2.1,resource=1.0"},
+            timeout=60,
+        )
+    assert answer.status_code == 201, answer.text
+
+
 def test_adopt_drift_repair_and_exact_restore(tmp_path: Path, openam: OpenAM, realm: str) -> None:
     put_general(openam, realm, {"general": {"statelessSessionsEnabled": True}})
+    add_session_service(openam, realm, {"maxSessionTime": 77, "maxIdleTime": 11})
     before = without_rev(openam.get_authentication(realm))
-    assert openam.get_session_service(realm) is None
+    service_before = without_rev(openam.get_session_service(realm))
     secret = base64.b64encode(secrets.token_bytes(32)).decode()
     cli = project(tmp_path, openam, realm, maxSessionTime="90", maxIdleTime="20")
     cli.run("config", "set", "--secret", "secret", secret)
@@ -132,9 +145,27 @@ def test_adopt_drift_repair_and_exact_restore(tmp_path: Path, openam: OpenAM, re
 
     cli.run("destroy", "--yes")
     assert without_rev(openam.get_authentication(realm)) == before
-    assert openam.get_session_service(realm) is None
+    assert without_rev(openam.get_session_service(realm)) == service_before
     export = cli.run("stack", "export").stdout
     assert secret not in export and openam.admin_password.get_secret_value() not in export
+
+
+def test_a_session_service_the_realm_lacked_is_said_to_stay(
+    tmp_path: Path, openam: OpenAM, realm: str
+) -> None:
+    """OpenAM 16 keeps a realm's Session service after a DELETE that answers success: destroy
+    says so and leaves the values a realm without it gets, never claiming it was removed."""
+    assert openam.get_session_service(realm) is None
+    cli = project(tmp_path, openam, realm, maxSessionTime="90")
+    cli.run(
+        "config", "set", "--secret", "secret", base64.b64encode(secrets.token_bytes(32)).decode()
+    )
+    cli.run("up", "--yes")
+    destroyed = cli.run("destroy", "--yes")
+    assert "kept its Session service" in destroyed.stdout + destroyed.stderr
+    service = openam.get_session_service(realm)
+    assert service is not None
+    assert (service["dynamic"]["maxSessionTime"], service["dynamic"]["maxIdleTime"]) == (120, 30)
 
 
 def test_journey_settings_fail_clearly_and_write_nothing(

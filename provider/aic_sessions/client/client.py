@@ -147,8 +147,10 @@ class AdminClient:
         _confirm(call, sent, body)
         return SessionServiceSettings.from_api(body)
 
-    def remove_session_service(self, realm: str) -> None:
-        """Remove the realm's Session service (back to the global defaults); gone already is ok."""
+    def remove_session_service(self, realm: str) -> bool:
+        """Remove the realm's Session service (back to the global values), confirmed by a read:
+        True when the realm no longer has it. OpenAM 16 answers the DELETE with success and
+        keeps the service (observed): then False, never a silent success."""
         call = self._session_service_call(
             "Removing the Session service", "DELETE", realm, headers={"If-Match": "*"}
         )
@@ -157,6 +159,20 @@ class AdminClient:
         except NotFoundError as exc:
             if not _service_missing(exc):
                 raise
+        return self.read_session_service(realm) is None
+
+    def session_service_defaults(self, realm: str) -> SessionServicePatch:
+        """The values a realm without its own Session service gets (`_action=template`)."""
+        call = self._session_service_call(
+            "Reading the Session service defaults", "POST", realm, params={"_action": "template"}
+        )
+        body = self.transport.json(call)
+        template = SessionServiceSettings.from_api(body if isinstance(body, dict) else {})
+        return SessionServicePatch(
+            max_session_time=template.max_session_time,
+            max_idle_time=template.max_idle_time,
+            quota_limit=template.quota_limit,
+        )
 
     def _session_service_call(self, operation: str, method: str, realm: str, **kw: Any) -> Call:
         return Call(

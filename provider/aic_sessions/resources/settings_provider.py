@@ -188,7 +188,14 @@ def _restore(client: AdminClient, realm: str, table: Table, prior: dict[str, Any
     if auth:
         client.update_authentication_settings(realm, auth)
     if prior.get(SESSION_SERVICE) == ABSENT:
-        client.remove_session_service(realm)
+        if not client.remove_session_service(realm):
+            # The server keeps the service (OpenAM 16): the closest true state is the values a
+            # realm without it gets. Said, not hidden.
+            client.update_session_service(realm, client.session_service_defaults(realm))
+            pulumi.log.warn(
+                f"{realm}: the server kept its Session service after the DELETE (it answered "
+                "success); it now holds the default values the realm had without it."
+            )
     elif has_session_values(session):
         client.update_session_service(realm, session)
 
