@@ -158,6 +158,9 @@ def _before() -> Response | None:
         return None
     if fault.kind == "drop":
         return _drop_connection()
+    if fault.kind == "echo":
+        said = request.query_string.decode(errors="replace") + " " + request.get_data(as_text=True)
+        raise StatusError(fault.status, f"Cannot process the request: {said}")
     retry = fault.retry_after if fault.retry_after is not None else 1
     raise StatusError(
         fault.status, "Injected fault", retry if fault.status == 429 else fault.retry_after

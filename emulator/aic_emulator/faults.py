@@ -3,13 +3,15 @@
 A fault spec (JSON of `POST /__emulator/faults`)::
 
     {"method": "PUT" | "*", "path": "<regex searched in the request path>",
-     "kind": "status" | "latency" | "drop" | "slow",
+     "kind": "status" | "latency" | "drop" | "slow" | "echo",
      "status": 429 | 500 | 502 | 503, "count": N, "retryAfter": s, "delayMs": ms}
 
 - status: answer `status` with an AM-shaped body (429 also carries `Retry-After`).
 - latency: sleep `delayMs`, then serve the request normally.
 - drop: close the connection without answering.
 - slow: sleep `delayMs` before answering (normally; meant to exceed a client's timeout).
+- echo: answer `status` with an AM-shaped body whose message quotes the request's query string
+  and body, as a careless server or proxy does (tests that the client never repeats them).
 Each matching request uses up one of `count` (default 1); faults are checked in order.
 """
 
@@ -22,7 +24,7 @@ from typing import Any
 
 from aic_emulator.errors import BadRequest
 
-KINDS = ("status", "latency", "drop", "slow")
+KINDS = ("status", "latency", "drop", "slow", "echo")
 
 
 @dataclass
