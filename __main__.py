@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+
 import pulumi
 from aic_sessions import (
     AuthenticatedOptions,
@@ -10,18 +12,30 @@ from aic_sessions import (
     SigningSecretOptions,
 )
 from aic_sessions.esv_program import declare_esv_secrets, declare_restart
-from aic_sessions.stack_config import RealmConfig, StackConfig, load_stack_config
+from aic_sessions.stack_config import (
+    RealmConfig,
+    StackConfig,
+    StackConfigError,
+    check_given_secrets,
+    load_stack_config,
+)
+from pulumi.runtime.config import get_config
 
 config = pulumi.Config()
-stack = load_stack_config(
-    {
-        "environment": config.require("environment"),
-        "baseUrl": config.require("baseUrl"),
-        "realms": config.require_object("realms"),
-        **({"esvRestart": config.get_object("esvRestart")} if config.get("esvRestart") else {}),
-        **({"protect": config.get_bool("protect")} if config.get("protect") else {}),
-    }
-)
+try:
+    stack = load_stack_config(
+        {
+            "environment": config.require("environment"),
+            "baseUrl": config.require("baseUrl"),
+            "realms": config.require_object("realms"),
+            **({"esvRestart": config.get_object("esvRestart")} if config.get("esvRestart") else {}),
+            **({"protect": config.get_bool("protect")} if config.get("protect") else {}),
+        }
+    )
+    # Only the realm names of the given secrets are read here (no value leaves the config).
+    check_given_secrets(stack, json.loads(get_config("aic-sessions:signingSecrets") or "{}"))
+except StackConfigError as exc:
+    raise pulumi.RunError(str(exc)) from None  # the keys and fixes, without a traceback
 given_secrets = config.get_secret_object("signingSecrets") or pulumi.Output.secret({})
 # Secrets stored in ESVs: declared first, with the tenant's one restart after all of them.
 esv_secrets = declare_esv_secrets(stack, given_secrets)

@@ -164,6 +164,9 @@ def _before() -> Response | None:
     if fault.kind == "slow-answer":
         g.answer_delay = fault.delay_ms / 1000  # served (a write is applied), answered late
         return None
+    if fault.kind == "echo":
+        said = request.query_string.decode(errors="replace") + " " + request.get_data(as_text=True)
+        raise StatusError(fault.status, f"Cannot process the request: {said}")
     retry = fault.retry_after if fault.retry_after is not None else 1
     raise StatusError(
         fault.status, "Injected fault", retry if fault.status == 429 else fault.retry_after

@@ -3,7 +3,7 @@
 A fault spec (JSON of `POST /__emulator/faults`)::
 
     {"method": "PUT" | "*", "path": "<regex searched in the request path>",
-     "kind": "status" | "latency" | "drop" | "drop-after" | "slow-answer" | "slow",
+     "kind": "status" | "latency" | "drop" | "drop-after" | "slow-answer" | "slow" | "echo",
      "status": 429 | 500 | 502 | 503, "count": N, "retryAfter": s, "delayMs": ms}
 
 - status: answer `status` with an AM-shaped body (429 also carries `Retry-After`).
@@ -14,6 +14,8 @@ A fault spec (JSON of `POST /__emulator/faults`)::
 - slow-answer: serve the request (a write is applied), then wait `delayMs` before answering:
   a window in which the server has the write and the client does not know it yet.
 - slow: sleep `delayMs` before answering (normally; meant to exceed a client's timeout).
+- echo: answer `status` with an AM-shaped body whose message quotes the request's query string
+  and body, as a careless server or proxy does (tests that the client never repeats them).
 Each matching request uses up one of `count` (default 1); faults are checked in order.
 """
 
@@ -26,7 +28,7 @@ from typing import Any
 
 from aic_emulator.errors import BadRequest
 
-KINDS = ("status", "latency", "drop", "drop-after", "slow-answer", "slow")
+KINDS = ("status", "latency", "drop", "drop-after", "slow-answer", "slow", "echo")
 
 
 @dataclass

@@ -16,6 +16,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"sort"
 	"strings"
 	"syscall"
 	"time"
@@ -143,9 +144,17 @@ func (h *pythonHost) Run(ctx context.Context, req *pulumirpc.RunRequest) (*pulum
 	args = append(args, entryPoint(info, req.GetPwd()))
 	args = append(args, req.GetArgs()...)
 
-	configJSON, err := json.Marshal(req.GetConfig())
+	// A stack without config has a nil map, which marshals to `null`; the SDK expects an object.
+	config := req.GetConfig()
+	if config == nil {
+		config = map[string]string{}
+	}
+	configJSON, err := json.Marshal(config)
 	if err != nil {
 		return nil, fmt.Errorf("serialising config: %w", err)
+	}
+	if msg := oversizedConfig(config, len(configJSON)); msg != "" {
+		return &pulumirpc.RunResponse{Error: msg}, nil
 	}
 	secretKeys := req.GetConfigSecretKeys()
 	if secretKeys == nil {
@@ -359,4 +368,32 @@ func exitCode(err error) int {
 		return ws.ExitStatus()
 	}
 	return -1
+}
+
+// maxEnvString is Linux's limit on one environment string (MAX_ARG_STRLEN, 32 pages): a longer
+// PULUMI_CONFIG makes exec fail with "argument list too long", naming nothing.
+const maxEnvString = 32 * 4096
+
+// oversizedConfig names the largest config values when the stack config cannot be passed to the
+// program (empty when it can), so the user learns which key to fix instead of an exec error.
+func oversizedConfig(config map[string]string, jsonSize int) string {
+	if len("PULUMI_CONFIG=")+jsonSize+1 <= maxEnvString {
+		return ""
+	}
+	keys := make([]string, 0, len(config))
+	for k := range config {
+		keys = append(keys, k)
+	}
+	sort.Slice(keys, func(i, j int) bool { return len(config[keys[i]]) > len(config[keys[j]]) })
+	var named []string
+	for _, k := range keys {
+		if len(named) == 3 || len(config[k]) < 1024 {
+			break
+		}
+		named = append(named, fmt.Sprintf("%s (%d bytes)", k, len(config[k])))
+	}
+	return fmt.Sprintf("the stack configuration is %d bytes, more than the %d a program can be "+
+		"given; the largest values: %s. Check those keys (a file's content set by mistake?) and "+
+		"keep large data out of stack config. Nothing was run.",
+		jsonSize, maxEnvString, strings.Join(named, ", "))
 }

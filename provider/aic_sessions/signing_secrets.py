@@ -15,6 +15,7 @@ import re
 import secrets
 
 MIN_BITS = 128
+MAX_CHARS = 4096  # 3 KiB decoded: far above any HMAC key, far below the engine's limits
 GENERATED_BYTES = 32
 FINGERPRINT_SALT = b"aic-sessions/signing-secret-fingerprint/v1"
 ESV_NAME = re.compile(r"^esv-[a-z0-9][a-z0-9-]*$")
@@ -22,8 +23,12 @@ ESV_EXPRESSION = re.compile(r"^&\{esv\.[a-z0-9][a-z0-9.-]*\}$")
 
 
 def decode(value: str) -> bytes | None:
-    """The secret's bytes, or None when it is not base64 (standard or URL-safe alphabet)."""
-    text = value.strip()
+    """The secret's bytes, or None when it is not base64 (standard or URL-safe alphabet).
+
+    Nothing is stripped: the value is validated, fingerprinted and written exactly as given,
+    so whitespace makes it invalid (`format_problems` says so).
+    """
+    text = value
     if not text or re.search(r"[^A-Za-z0-9+/_=-]", text):
         return None
     try:
@@ -33,7 +38,17 @@ def decode(value: str) -> bytes | None:
 
 
 def format_problems(value: str) -> list[str]:
-    """Hard problems: not base64, or shorter than 128 bits once decoded."""
+    """Hard problems: oversized, whitespace, not base64, or shorter than 128 bits decoded."""
+    if len(value) > MAX_CHARS:
+        return [
+            f"is {len(value)} characters, more than the {MAX_CHARS} allowed; "
+            "use 32 random bytes, e.g. `openssl rand -base64 32`"
+        ]
+    if value != value.strip():
+        return [
+            "has leading or trailing whitespace (a space or newline); remove it, since the "
+            "secret is written exactly as given"
+        ]
     raw = decode(value)
     if raw is None:
         return ["is not valid base64; encode the secret's bytes, e.g. `openssl rand -base64 32`"]
@@ -43,6 +58,11 @@ def format_problems(value: str) -> list[str]:
             "use at least 16 random bytes, e.g. `openssl rand -base64 32`"
         ]
     return []
+
+
+def problems(value: str) -> list[str]:
+    """Every reason to refuse a given secret: format first, then weakness."""
+    return format_problems(value) or weakness_problems(value)
 
 
 def weakness_problems(value: str) -> list[str]:

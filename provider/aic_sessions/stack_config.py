@@ -19,12 +19,15 @@ secret). Secret values live in the secret object `aic-sessions:signingSecrets` (
 
 from __future__ import annotations
 
+import json
 import re
+from collections.abc import Iterable
 from typing import TYPE_CHECKING, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
 from aic_sessions.attributes import AUTHENTICATED, JOURNEY, config_model
+from aic_sessions.client.realms import explicit_realm
 from aic_sessions.identity import canonical_base_url, canonical_realm
 
 
@@ -39,9 +42,9 @@ AuthenticatedConfig = config_model("AuthenticatedConfig", AUTHENTICATED)
 
 class SigningSecretConfig(_Strict):
     source: Literal["generated", "given", "esv", "esv-generated", "esv-given"] = "generated"
-    esvReference: str | None = None
+    esvReference: str | None = Field(None, max_length=256)
     esvName: str | None = Field(None, pattern=r"^esv-[a-z0-9][a-z0-9-]*$", max_length=124)
-    rotationTrigger: str | None = None
+    rotationTrigger: str | None = Field(None, max_length=256)
 
     @model_validator(mode="after")
     def _esv_needs_reference(self) -> SigningSecretConfig:
@@ -70,7 +73,7 @@ class EsvRestartConfig(_Strict):
 
 
 class RealmConfig(_Strict):
-    name: str
+    name: str = Field(max_length=512)
     if TYPE_CHECKING:  # built from the attribute tables: typed as what the tables say
         journey: Any
         authenticated: Any
@@ -83,6 +86,7 @@ class RealmConfig(_Strict):
     @field_validator("name")
     @classmethod
     def _valid_realm(cls, value: str) -> str:
+        explicit_realm(value)  # "" or "/" never silently means the root realm
         return canonical_realm(value)  # `/alpha`, `root/alpha`: the same realm `alpha`
 
     @property
@@ -96,7 +100,7 @@ class RealmConfig(_Strict):
 
 class StackConfig(_Strict):
     environment: str = Field(pattern=r"^[a-z][a-z0-9-]{0,30}$")
-    baseUrl: str
+    baseUrl: str = Field(max_length=2048)
     realms: list[RealmConfig] = Field(min_length=1)
     esvRestart: EsvRestartConfig = EsvRestartConfig()
     protect: bool = False  # Pulumi's `protect` on every realm's resources (prod: true)
@@ -131,11 +135,13 @@ class StackConfigError(ValueError):
 
 
 def load_stack_config(values: dict[str, Any]) -> StackConfig:
+    """Validate strictly: `"5"`, `"false"` or `yes` where a number or boolean belongs is an
+    error naming the key, never converted."""
     try:
-        return StackConfig.model_validate(values)
+        return StackConfig.model_validate_json(json.dumps(values, default=str), strict=True)
     except ValidationError as exc:
         lines = [
-            f"  aic-sessions:{_path(err['loc'])}: {err['msg']}"
+            f"  aic-sessions:{_path(err['loc'])}: {err['msg']}{_unquote_hint(err)}"
             for err in exc.errors(include_url=False, include_input=False)
         ]
         raise StackConfigError(
@@ -143,6 +149,36 @@ def load_stack_config(values: dict[str, Any]) -> StackConfig:
             + "\n".join(lines)
             + "\nFix stacks/Pulumi.<stack>.yaml."
         ) from None
+
+
+def check_given_secrets(stack: StackConfig, realms_with_values: Iterable[str]) -> None:
+    """Each value in `aic-sessions:signingSecrets` belongs to a realm whose secret is given:
+    a value next to `source: esv` or `generated` would otherwise be silently dropped."""
+    sources = {realm.name: realm.signingSecret for realm in stack.realms}
+    lines = []
+    for name in sorted(realms_with_values):
+        secret = sources.get(name)
+        if secret is None:
+            lines.append(
+                f"  aic-sessions:signingSecrets.{name}: no realm {name!r} in aic-sessions:realms; "
+                f"remove it (pulumi config rm --path 'signingSecrets.{name}') or add the realm"
+            )
+        elif not secret.given:
+            lines.append(
+                f"  aic-sessions:signingSecrets.{name}: realm {name!r} has signingSecret.source "
+                f"{secret.source!r}, which takes no value; remove the value (pulumi config rm "
+                f"--path 'signingSecrets.{name}') or set source to 'given' or 'esv-given'"
+            )
+    if lines:
+        raise StackConfigError(
+            "Invalid stack configuration:\n" + "\n".join(lines) + "\nNothing was deployed."
+        )
+
+
+def _unquote_hint(err: Any) -> str:
+    if err["type"] in ("int_type", "bool_type", "float_type"):
+        return " (values are never converted: write numbers and true/false unquoted)"
+    return ""
 
 
 def _path(loc: tuple[Any, ...]) -> str:

@@ -19,14 +19,16 @@
     └── RestartTimeoutError       the tenant was still restarting when the wait ran out
 
 Every message says what was attempted (operation, method, path, realm), what came back (status and
-AM's own message, HTML-unescaped and cut to `MAX_AM_MESSAGE` characters) and what to do next.
-Messages never contain request bodies or headers, so they never carry a secret.
+AM's own message, HTML-unescaped, with every value the request sent removed, and cut to
+`MAX_AM_MESSAGE` characters) and what to do next. Messages never contain request bodies or
+headers, and a server that echoes them has the echo scrubbed, so they never carry a secret.
 """
 
 from __future__ import annotations
 
 import html
 import json
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from email.utils import parsedate_to_datetime
@@ -190,26 +192,33 @@ _BY_STATUS: dict[int, type[AdminApiError]] = {
 OAUTH_REFUSED_CREDENTIALS = ("invalid_grant", "invalid_client", "unauthorized_client")
 
 
-def error_from_response(context: RequestContext, response: requests.Response) -> AdminApiError:
-    """Map a non-2xx response to its typed error (the only place where this happens)."""
+def error_from_response(
+    context: RequestContext, response: requests.Response, sent: Iterable[str] = ()
+) -> AdminApiError:
+    """Map a non-2xx response to its typed error (the only place where this happens).
+
+    `sent` are the values the request carried (body, query, headers): none of them is quoted
+    back, whatever the server echoes.
+    """
+    scrub = Scrubber(sent)
     body = _json_body(response)
-    am_message = _am_message(body)
+    am_message = _am_message(body, scrub)
     status = response.status_code
     if 300 <= status < 400:
-        where = response.headers.get("Location", "another address")
+        where = scrub(response.headers.get("Location", "another address"))
         return RedirectedError(context, f"The tenant redirected to {where}.", status=status)
     if body.get("error") == "invalid_scope":  # OAuth2 400: the identity lacks the scope
         return PermissionDeniedError(
-            context, _detail(body), status=status, am_message=am_message, body=body
+            context, scrub(_detail(body)), status=status, am_message=am_message, body=body
         )
     if body.get("error") in OAUTH_REFUSED_CREDENTIALS:  # OAuth2 400/401 (RFC 6749, 7523)
         return AuthenticationError(
-            context, _detail(body), status=status, am_message=am_message, body=body
+            context, scrub(_detail(body)), status=status, am_message=am_message, body=body
         )
     if status == 429:
         return RateLimitedError(
             context,
-            _detail(body),
+            scrub(_detail(body)),
             status=status,
             am_message=am_message,
             body=body,
@@ -218,7 +227,7 @@ def error_from_response(context: RequestContext, response: requests.Response) ->
     cls = _BY_STATUS.get(status, ServerError if status >= 500 else AdminApiError)
     if status == 404 and context.path.startswith("/environment/"):
         cls = EsvNotFoundError
-    return cls(context, _detail(body), status=status, am_message=am_message, body=body)
+    return cls(context, scrub(_detail(body)), status=status, am_message=am_message, body=body)
 
 
 def parse_retry_after(value: str | None) -> float | None:
@@ -247,8 +256,56 @@ def _json_body(response: requests.Response) -> dict[str, Any]:
 MAX_AM_MESSAGE = 300
 
 
-def _am_message(body: dict[str, Any]) -> str | None:
-    """The server's own words: AM HTML-escapes them (`&#39;`); cut, so an echo stays short."""
+REDACTED = "[a value of the request]"
+MIN_SCRUBBED = 4  # shorter values ("CTS", "5", "true") are not secrets and would mangle words
+
+
+class Scrubber:
+    """Removes every value a request sent from text a server wrote."""
+
+    def __init__(self, sent: Iterable[str]) -> None:
+        values = {v for v in sent if len(v) >= MIN_SCRUBBED}
+        # the values as sent, and as they look inside an echoed JSON or form body
+        values |= {json.dumps(v)[1:-1] for v in values}
+        self.values = sorted(values, key=len, reverse=True)  # longest first: no partial leftovers
+
+    def __call__(self, text: str) -> str:
+        for value in self.values:
+            text = text.replace(value, REDACTED)
+        return text
+
+
+# OAuth2 protocol constants the client itself chose: the server's "Unsupported scope: x"
+# names what to grant; they are never user data.
+PROTOCOL_FIELDS = frozenset({"scope", "grant_type", "client_assertion_type"})
+
+
+def sent_values(*parts: Any) -> list[str]:
+    """Every string in request parts (JSON bodies, form data, query parameters, headers),
+    except the OAuth2 protocol fields."""
+    found: list[str] = []
+
+    def walk(value: Any) -> None:
+        if isinstance(value, str):
+            found.append(value)
+            if value.startswith(("Bearer ", "Basic ")):
+                found.append(value.split(" ", 1)[1])
+        elif isinstance(value, dict):
+            for key, item in value.items():
+                if key not in PROTOCOL_FIELDS:
+                    walk(item)
+        elif isinstance(value, list | tuple):
+            for item in value:
+                walk(item)
+
+    for part in parts:
+        walk(dict(part) if hasattr(part, "items") else part)
+    return found
+
+
+def _am_message(body: dict[str, Any], scrub: Scrubber | None = None) -> str | None:
+    """The server's own words: AM HTML-escapes them (`&#39;`); anything the request sent is
+    removed, then the text is cut, so an echo stays short and carries no secret."""
     if "message" in body:
         said = str(body["message"])
     elif "error" in body:  # OAuth2 endpoints
@@ -256,6 +313,8 @@ def _am_message(body: dict[str, Any]) -> str | None:
     else:
         return None
     said = html.unescape(said)
+    if scrub is not None:
+        said = scrub(said)
     return said if len(said) <= MAX_AM_MESSAGE else said[:MAX_AM_MESSAGE] + "…"
 
 

@@ -29,3 +29,18 @@ def realm_path(realm: str) -> str:
 def realm_display(realm: str) -> str:
     """AM's own spelling of a realm: `/` for root, `/alpha`, `/a/b`."""
     return "/" + "/".join(realm_segments(realm))
+
+
+def explicit_realm(realm: str) -> list[str]:
+    """`realm_segments` for a realm a user wrote: the root realm must be named `root`.
+
+    An empty name or `/` would silently mean the root realm, and surrounding spaces would be
+    dropped; both are refused with the fix.
+    """
+    if realm != realm.strip():
+        raise ValueError(f"realm {realm!r} has surrounding whitespace; remove it")
+    if not realm.strip("/"):
+        raise ValueError(
+            f"realm {realm!r} names no realm; write 'root' for the root realm explicitly"
+        )
+    return realm_segments(realm)

@@ -28,6 +28,7 @@ from .errors import (
     RequestContext,
     TransportError,
     error_from_response,
+    sent_values,
 )
 from .redaction import redact_headers
 from .settings import ConnectionSettings, RetryBudget
@@ -171,13 +172,14 @@ class Transport:
         self._rate.wait()
         timeouts = self.settings.timeouts
         started = time.monotonic()
+        data = call.data() if callable(call.data) else call.data
         try:
             response = self.session.request(
                 call.method,
                 self.settings.base_url + call.path,
                 params=call.params,
                 json=call.json,
-                data=call.data() if callable(call.data) else call.data,
+                data=data,
                 headers={**headers, **auth_headers},
                 timeout=(min(timeouts.connect, remaining), min(timeouts.read, remaining)),
                 verify=self.settings.tls_verify,
@@ -189,7 +191,8 @@ class Transport:
         self._log(call, str(response.status_code), started, attempt_no, "", response)
         if response.status_code < 300:
             return response
-        error = error_from_response(call.context(), response)
+        sent = sent_values(call.json, data, call.params, headers, auth_headers)
+        error = error_from_response(call.context(), response, sent)
         if response.status_code == 401 and auth_headers and self.authenticator:
             self.authenticator.invalidate(auth_headers)
             error.stale_credentials = True  # type: ignore[attr-defined]

@@ -9,17 +9,19 @@ into `CheckFailure`s that name the property and the fix, computes diffs over own
 from __future__ import annotations
 
 import functools
+import json
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from typing import TYPE_CHECKING, Any, ClassVar
 
 from pulumi.dynamic import CheckFailure, CheckResult, ConfigureRequest, DiffResult, ResourceProvider
-from pydantic import BaseModel, ConfigDict, ValidationError, field_validator
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
-from aic_sessions.client.errors import AdminApiError, NotFoundError
+from aic_sessions.client.errors import AdminApiError, AuthenticationError, NotFoundError
+from aic_sessions.client.realms import explicit_realm
 from aic_sessions.identity import canonical, canonical_base_url, canonical_realm, same_identity
 
-from . import connection, lifetime
+from . import connection, credentials, lifetime
 
 if TYPE_CHECKING:
     from aic_sessions.client.client import AdminClient
@@ -27,9 +29,12 @@ if TYPE_CHECKING:
 UNKNOWN = "04da6b54-80e4-46f7-96ec-b56ff0331ba9"  # pulumi.runtime.rpc.UNKNOWN
 REPLACE_ON = ("baseUrl", "realm")
 
+MAX_URL_CHARS = 2048
+MAX_REALM_CHARS = 512
+
 COMMON_HINTS = {
     "baseUrl": "Give the tenant's AM URL with its path, e.g. https://tenant.example.com/am.",
-    "realm": "Use the realm name, e.g. 'alpha' (nested: 'parent/child').",
+    "realm": "Use the realm name, e.g. 'alpha' (nested: 'parent/child'; 'root' for the root).",
     "onDelete": "Use 'restore' (put the prior values back) or 'retain'.",
 }
 
@@ -39,8 +44,8 @@ class RealmInputs(BaseModel):
 
     model_config = ConfigDict(extra="ignore", populate_by_name=True)
 
-    baseUrl: str
-    realm: str
+    baseUrl: str = Field(max_length=MAX_URL_CHARS)
+    realm: str = Field(max_length=MAX_REALM_CHARS)
 
     @field_validator("baseUrl")
     @classmethod
@@ -50,6 +55,7 @@ class RealmInputs(BaseModel):
     @field_validator("realm")
     @classmethod
     def _realm(cls, value: str) -> str:
+        explicit_realm(value)  # "" or "/" never silently means the root realm
         return canonical_realm(value)
 
 
@@ -62,17 +68,54 @@ def is_unknown(value: Any) -> bool:
     return bool(value == UNKNOWN) or type(value).__name__ == "Unknown"
 
 
+STRICT_TYPES = ("int_type", "bool_type", "float_type", "string_type")
+
+
+def _wire_value(value: Any) -> Any:
+    """An input as JSON: numbers arrive from the engine as floats (5.0 -> 5; 5.5 stays a float
+    and fails as not whole), secrets in their wire form are unwrapped."""
+    if isinstance(value, dict) and set(value) == {*SECRET_WIRE_KEYS, "value"}:
+        return _wire_value(value["value"])
+    if isinstance(value, float) and value.is_integer():
+        return int(value)
+    if isinstance(value, dict):
+        return {k: _wire_value(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_wire_value(v) for v in value]
+    return value
+
+
+SECRET_WIRE_KEYS = ("4dabf18193072939515e22adb298388d",)
+
+
 class ProviderError(Exception):
     """An admin-API failure as the user should read it: the client's message, none of its stack."""
 
 
-def _concise(method: Callable[..., Any]) -> Callable[..., Any]:
+STORED_CREDENTIALS = (
+    " Refresh and destroy use the provider configuration stored by the last deployment: if "
+    "you changed credentials in stack config since, run `pulumi refresh --run-program` (or "
+    "`pulumi destroy --run-program`), or `pulumi up` without --refresh, so the new ones are "
+    "stored."
+)
+
+
+def _concise(method: Callable[..., Any], name: str) -> Callable[..., Any]:
+    stored_config = name in ("read", "delete")  # refresh and destroy
+
     @functools.wraps(method)
     def wrapper(*args: Any, **kwargs: Any) -> Any:
         try:
             return method(*args, **kwargs)
         except AdminApiError as exc:
-            raise ProviderError(str(exc)) from None
+            message = str(exc)
+            if (
+                stored_config
+                and isinstance(exc, AuthenticationError)
+                and connection.uses_stack_credentials()
+            ):
+                message += STORED_CREDENTIALS
+            raise ProviderError(message) from None
 
     return wrapper
 
@@ -89,7 +132,13 @@ class SessionProvider(ResourceProvider):
         super().__init_subclass__(**kwargs)
         for name in ("create", "read", "update", "delete"):
             if name in cls.__dict__:
-                setattr(cls, name, _concise(cls.__dict__[name]))
+                setattr(cls, name, _concise(cls.__dict__[name], name))
+
+    def __init__(self) -> None:
+        # Runs in the program, once per declared resource (the provider process unpickles the
+        # provider without calling this): a credential in plaintext stack config stops the
+        # deployment before anything is registered, so it never reaches state.
+        credentials.require_secret_credentials()
 
     def configure(self, req: ConfigureRequest) -> None:
         lifetime.exit_with_engine()
@@ -103,11 +152,14 @@ class SessionProvider(ResourceProvider):
         news = canonical_identity(news)
         known = {k: v for k, v in news.items() if not k.startswith("__") and not is_unknown(v)}
         failures = self.validate(known, partial=len(known) < len(self.public(news)))
+        failures += [CheckFailure(k, reason) for k, reason in connection.config_problems()]
         return CheckResult(news, failures)
 
     def validate(self, inputs: dict[str, Any], partial: bool) -> list[CheckFailure]:
+        """Strict types: a quoted number or boolean is an error, never converted."""
         try:
-            self.inputs_model.model_validate(inputs)
+            document = json.dumps({k: _wire_value(v) for k, v in inputs.items()}, default=str)
+            self.inputs_model.model_validate_json(document, strict=True)
         except ValidationError as exc:
             return [
                 failure
@@ -121,6 +173,10 @@ class SessionProvider(ResourceProvider):
         if partial and error["type"] == "missing" and prop not in inputs:
             return None  # unknown during preview: checked again once known
         reason = f"{error['msg']}."
+        given = inputs.get(prop)
+        if error["type"] in STRICT_TYPES and isinstance(given, str | bool):
+            kind = "a string" if isinstance(given, str) else "a boolean"
+            reason += f" It is {kind}, and values are never converted (write it unquoted)."
         hint = self.hints.get(prop) or COMMON_HINTS.get(prop)
         return CheckFailure(prop, f"{reason} {hint}" if hint else reason)
 

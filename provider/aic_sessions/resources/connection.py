@@ -79,10 +79,71 @@ def settings_for(base_url: str) -> ConnectionSettings:
         env.update({mapping[k]: v for k, v in cfg.items() if k in mapping})
     overrides: dict[str, Any] = {"base_url": base_url}
     if "verifyTls" in cfg:
-        overrides["verify_tls"] = cfg["verifyTls"].lower() not in ("false", "0", "no")
+        overrides["verify_tls"] = cfg["verifyTls"] != "false"  # anything else fails in check
     if "caBundle" in cfg:
         overrides["ca_bundle"] = cfg["caBundle"]
     return ConnectionSettings.from_env(env, **overrides)
+
+
+MAX_CONFIG_CHARS = 65536
+
+
+def config_problems() -> list[tuple[str, str]]:
+    """(key, reason) for provider configuration that cannot be used, found in `check` so the
+    deployment stops at preview with nothing sent: a `verifyTls` that is not `true`/`false`, a
+    `caBundle` that is not a readable file, an oversized value. Reasons never quote a value."""
+    with _lock:
+        cfg = dict(_stack_config)
+    problems = [
+        (config_key(k), f"is {len(v)} characters, more than {MAX_CONFIG_CHARS}; check the value.")
+        for k, v in cfg.items()
+        if len(v) > MAX_CONFIG_CHARS
+    ]
+    if cfg.get("verifyTls", "true") not in ("true", "false"):
+        problems.append(
+            (
+                config_key("verifyTls"),
+                "must be true or false (other spellings are not converted); run: "
+                "pulumi config set aic-sessions:verifyTls true",
+            )
+        )
+    bundle = cfg.get("caBundle")
+    if bundle is not None and len(bundle) <= MAX_CONFIG_CHARS:
+        reason = _unreadable(bundle)
+        if reason:
+            problems.append(
+                (
+                    config_key("caBundle"),
+                    f"{reason}; give the path of a readable PEM file of CA certificates "
+                    "(pulumi config set aic-sessions:caBundle /path/to/ca.pem), or remove it.",
+                )
+            )
+    return problems
+
+
+def _unreadable(path: str) -> str | None:
+    """Why a CA bundle cannot be used, or None."""
+    try:
+        with open(path, "rb") as handle:
+            head = handle.read(65536)
+    except FileNotFoundError:
+        return f"the file {path!r} does not exist"
+    except IsADirectoryError:
+        return f"{path!r} is a directory, not a file"
+    except OSError as exc:
+        return f"the file {path!r} cannot be read ({exc.strerror or type(exc).__name__})"
+    if b"-----BEGIN CERTIFICATE-----" not in head:
+        return f"the file {path!r} holds no PEM certificate"
+    return None
+
+
+def uses_stack_credentials() -> bool:
+    """Whether this deployment's credentials come from stack configuration."""
+    with _lock:
+        return any(k in _stack_config for k in CREDENTIAL_KEYS)
+
+
+CREDENTIAL_KEYS = ("saId", "saJwk", "adminUsername", "adminPassword", "accessToken")
 
 
 def client_for(base_url: str) -> AdminClient:

@@ -65,7 +65,7 @@ class EsvSecretProvider(SessionProvider):
             return result
         value = plain(news.get("value"))
         if value is not None:
-            problems = signing_secrets.format_problems(str(value))
+            problems = signing_secrets.problems(str(value))
             if problems:
                 failures = [
                     CheckFailure("value", f"The ESV's signing secret {p}.") for p in problems

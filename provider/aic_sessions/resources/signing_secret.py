@@ -97,7 +97,7 @@ class SigningSecretProvider(SessionProvider):
                 {**news, "valueSource": "esv", "esvReference": ref, "fingerprint": None}, []
             )
         if value is not None:
-            problems = signing_secrets.format_problems(value)
+            problems = signing_secrets.problems(value)
             if problems:
                 return CheckResult(
                     news, [CheckFailure("value", f"The signing secret {p}.") for p in problems]

@@ -1,0 +1,160 @@
+"""Credentials in stack config (issue 12, part 3), through the real engine.
+
+- A credential set without `--secret` stops `preview` and `up` with the exact
+  `pulumi config set --secret` command, writes nothing, and never reaches the backend's files
+  (state, its backups, the history); after the fix from the message, `up` works and the key is
+  still nowhere in plaintext. For this repository's program and for a library user's project.
+- A rotated credential: `refresh`, `up --refresh` and `destroy` run with the provider
+  configuration stored by the last deployment (the engine's behaviour), so they fail naming the
+  fix; the named fix (`refresh --run-program`) makes all three work.
+"""
+
+from __future__ import annotations
+
+import json
+import subprocess
+from pathlib import Path
+
+import pytest
+from aic_emulator.testing import EmulatorServer
+
+from tests.engine.project import copy_project, write_stack
+from tests.engine_cli import PulumiCLI, write_python_project
+
+pytestmark = pytest.mark.engine
+
+STACK = "creds"
+CREDENTIAL_VARIABLES = ("AIC_SA_ID", "AIC_SA_JWK", "AIC_SA_JWK_FILE", "FRODO_SA_ID", "FRODO_SA_JWK")
+JWK_PRIVATE_MEMBERS = ("d", "p", "q", "dp", "dq", "qi")
+LIBRARY_PROGRAM = """\
+import pulumi
+from aic_sessions import RealmSessionSettings
+
+RealmSessionSettings("alpha", base_url=pulumi.Config().require("tenant"), realm="alpha")
+"""
+
+
+def project(
+    kind: str, tmp_path: Path, engine_env: dict[str, str], emulator: EmulatorServer
+) -> PulumiCLI:
+    """A stack on the emulator with no credentials in the environment."""
+    env = {k: v for k, v in engine_env.items() if k not in CREDENTIAL_VARIABLES}
+    if kind == "program":
+        directory = copy_project(tmp_path / "project")
+        realms = [{"name": "alpha", "journey": {"maxDurationMinutes": 10}}]
+        write_stack(
+            directory, STACK, {"environment": "dev", "baseUrl": emulator.base_url, "realms": realms}
+        )
+        cli = PulumiCLI(directory, env)
+        cli.run("stack", "init", STACK)
+    else:
+        directory = tmp_path / "acme-identity"
+        write_python_project(directory, "acme-identity", LIBRARY_PROGRAM)
+        cli = PulumiCLI(directory, env)
+        cli.run("stack", "init", STACK)
+        cli.run("config", "set", "tenant", emulator.base_url)
+    return cli
+
+
+def config_set(cli: PulumiCLI, *args: str, stdin: str | None = None) -> None:
+    subprocess.run(
+        ["pulumi", "--non-interactive", "config", "set", *args],
+        cwd=cli.cwd,
+        env=cli.env,
+        input=stdin,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=True,
+    )
+
+
+def backend_files(engine_env: dict[str, str]) -> dict[Path, str]:
+    """Every file of the stack's backend: the state, its .bak, backups and history."""
+    root = Path(engine_env["PULUMI_BACKEND_URL"].removeprefix("file://"))
+    return {p: p.read_text(errors="replace") for p in root.rglob("*") if p.is_file()}
+
+
+def assert_nowhere(secrets: list[str], cli: PulumiCLI, engine_env: dict[str, str]) -> None:
+    export = cli.run("stack", "export").stdout
+    files = backend_files(engine_env)
+    assert any("history" in str(p) for p in files), "no history was written to scan"
+    for secret in secrets:
+        assert secret not in export
+        assert secret not in "".join(cli.log)
+        leaked = [str(p) for p, text in files.items() if secret in text]
+        assert not leaked, f"a credential in plaintext in {leaked}"
+
+
+def writes(emulator: EmulatorServer) -> int:
+    return int(emulator.request_counts()["writes"])
+
+
+@pytest.mark.parametrize("kind", ["program", "library"])
+def test_plaintext_credential_stops_the_deployment_and_never_reaches_state(
+    kind: str, tmp_path: Path, engine_env: dict[str, str], aic_emulator: EmulatorServer
+) -> None:
+    cli = project(kind, tmp_path, engine_env, aic_emulator)
+    sa_id, jwk = aic_emulator.service_account
+    config_set(cli, "aic-sessions:saId", sa_id)
+    config_set(cli, "--plaintext", "aic-sessions:saJwk", stdin=json.dumps(jwk))
+    aic_emulator.clear_requests()
+
+    preview = cli.run("preview", check=False)
+    up = cli.run("up", "--yes", check=False)
+
+    command = f"pulumi config set --secret --stack {STACK} aic-sessions:saJwk < sa-key.jwk"
+    for result in (preview, up):
+        assert result.returncode != 0
+        assert command in result.stdout + result.stderr, result.stdout
+        assert "Traceback" not in result.stdout + result.stderr
+    assert writes(aic_emulator) == 0
+    secrets = [jwk[m] for m in JWK_PRIVATE_MEMBERS]
+    assert not any(s in "".join(cli.log) for s in secrets)
+
+    # The fix, exactly as printed, from a folder holding the key file (the project's here).
+    (cli.cwd / "sa-key.jwk").write_text(json.dumps(jwk))
+    subprocess.run(["bash", "-c", command], cwd=cli.cwd, env=cli.env, check=True, timeout=120)
+    (cli.cwd / "sa-key.jwk").unlink()
+    cli.run("up", "--yes")
+    cli.run("refresh", "--yes")
+    assert writes(aic_emulator) > 0
+    assert_nowhere(secrets, cli, engine_env)
+
+
+def test_rotated_credentials_name_the_fix_and_the_fix_works(
+    tmp_path: Path, engine_env: dict[str, str], aic_emulator: EmulatorServer
+) -> None:
+    cli = project("program", tmp_path, engine_env, aic_emulator)
+    old_id, old_jwk = aic_emulator.add_service_account()
+    config_set(cli, "aic-sessions:saId", old_id)
+    config_set(cli, "--secret", "aic-sessions:saJwk", stdin=json.dumps(old_jwk))
+    cli.run("up", "--yes")
+    # The old account is revoked (the reset drops every account but the seeded one) and the
+    # stack config now holds the seeded account's credentials.
+    aic_emulator.reset()
+    new_id, new_jwk = aic_emulator.service_account
+    config_set(cli, "aic-sessions:saId", new_id)
+    config_set(cli, "--secret", "aic-sessions:saJwk", stdin=json.dumps(new_jwk))
+    aic_emulator.clear_requests()
+
+    for command in (
+        ("refresh", "--yes"),
+        ("up", "--yes", "--refresh"),
+        ("destroy", "--yes"),
+    ):
+        result = cli.run(*command, check=False)
+        output = result.stdout + result.stderr
+        assert result.returncode != 0, output
+        assert "pulumi refresh --run-program" in output, output
+        assert "pulumi destroy --run-program" in output, output
+    assert writes(aic_emulator) == 0
+
+    cli.run("refresh", "--yes", "--run-program")
+    cli.run("up", "--yes", "--refresh")
+    cli.run("destroy", "--yes")
+    assert_nowhere(
+        [old_jwk[m] for m in JWK_PRIVATE_MEMBERS] + [new_jwk[m] for m in JWK_PRIVATE_MEMBERS],
+        cli,
+        engine_env,
+    )
