@@ -109,7 +109,7 @@ def test_snake_case_attributes_over_camel_case_wire_names(recorder: Recorder) ->
 
 
 @pulumi.runtime.test
-def test_realm_component_declares_three_children(recorder: Recorder) -> Any:
+def test_realm_component_declares_its_baseline_and_three_children(recorder: Recorder) -> Any:
     realm = RealmSessionSettings(
         "dev-alpha",
         base_url="https://t/am",
@@ -121,6 +121,7 @@ def test_realm_component_declares_three_children(recorder: Recorder) -> Any:
         children = {name: sent for name, sent in recorder.sent.items() if name != "dev-alpha"}
         assert sorted(children) == [
             "dev-alpha-authenticated",
+            "dev-alpha-baseline",
             "dev-alpha-journey",
             "dev-alpha-signing-secret",
         ]

@@ -3,6 +3,8 @@
 
 from __future__ import annotations
 
+import base64
+import os
 from typing import Any
 
 import pytest
@@ -80,11 +82,12 @@ def test_realm_names_am_cannot_have_are_refused() -> None:
         canonical_realm("al pha")
 
 
+STRONG = base64.b64encode(os.urandom(32)).decode()  # weak values fail check (issue 12)
 PROVIDERS: list[tuple[Any, dict[str, Any]]] = [
     (JourneySessionSettingsProvider(), {"stateManagement": "CTS", "maxDurationMinutes": 5.0}),
     (AuthenticatedSessionSettingsProvider(), {"clientSideSessions": False}),
     (SigningSecretProvider(), {"esvReference": "esv-alpha-signing"}),
-    (EsvSecretProvider(), {"name": "esv-alpha-signing", "value": "A" * 24}),
+    (EsvSecretProvider(), {"name": "esv-alpha-signing", "value": STRONG}),
 ]
 
 
