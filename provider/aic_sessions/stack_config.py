@@ -21,7 +21,6 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Iterable
 from typing import TYPE_CHECKING, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
@@ -151,9 +150,16 @@ def load_stack_config(values: dict[str, Any]) -> StackConfig:
         ) from None
 
 
-def check_given_secrets(stack: StackConfig, realms_with_values: Iterable[str]) -> None:
+def check_given_secrets(stack: StackConfig, realms_with_values: Any) -> None:
     """Each value in `aic-sessions:signingSecrets` belongs to a realm whose secret is given:
-    a value next to `source: esv` or `generated` would otherwise be silently dropped."""
+    a value next to `source: esv` or `generated` would otherwise be silently dropped. Only the
+    keys (realm names) are read; a value never reaches a message."""
+    if not isinstance(realms_with_values, dict):
+        raise StackConfigError(
+            "Invalid stack configuration:\n  aic-sessions:signingSecrets: must map realm names "
+            "to base64 secrets (pulumi config set --secret --path 'signingSecrets.<realm>' ...)."
+            "\nNothing was deployed."
+        )
     sources = {realm.name: realm.signingSecret for realm in stack.realms}
     lines = []
     for name in sorted(realms_with_values):

@@ -168,6 +168,11 @@ class AdminClient:
         )
         body = self.transport.json(call)
         template = SessionServiceSettings.from_api(body if isinstance(body, dict) else {})
+        values = (template.max_session_time, template.max_idle_time, template.quota_limit)
+        if any(value is None for value in values):
+            raise UnexpectedAnswerError(
+                call.context(), "The template lacks maxSessionTime, maxIdleTime or quotaLimit."
+            )
         return SessionServicePatch(
             max_session_time=template.max_session_time,
             max_idle_time=template.max_idle_time,

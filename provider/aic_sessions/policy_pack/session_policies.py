@@ -26,6 +26,7 @@ from pulumi_policy import (
 
 from aic_sessions import signing_secrets
 from aic_sessions.client.realms import realm_display
+from aic_sessions.identity import canonical_base_url
 
 Report = Callable[..., None]
 
@@ -53,7 +54,11 @@ def realm_of(props: Mapping[str, Any]) -> str:
 
 
 def tenant_of(url: Any) -> str:
-    return str(url or "").strip().rstrip("/").lower()
+    """The tenant's URL by the one identity rule (`identity.canonical_base_url`)."""
+    try:
+        return canonical_base_url(str(url or ""))
+    except ValueError:
+        return str(url or "").strip().rstrip("/").lower()
 
 
 def realm_key(props: Mapping[str, Any]) -> tuple[str, str]:

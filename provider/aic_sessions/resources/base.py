@@ -17,7 +17,13 @@ from typing import TYPE_CHECKING, Any, ClassVar
 from pulumi.dynamic import CheckFailure, CheckResult, ConfigureRequest, DiffResult, ResourceProvider
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
-from aic_sessions.client.errors import AdminApiError, AuthenticationError, NotFoundError
+from aic_sessions.client.dialects import is_no_route
+from aic_sessions.client.errors import (
+    AdminApiError,
+    AuthenticationError,
+    NotFoundError,
+    UnsupportedApiVersion,
+)
 from aic_sessions.client.realms import explicit_realm
 from aic_sessions.identity import canonical, canonical_base_url, canonical_realm, same_identity
 
@@ -215,11 +221,6 @@ def canonical_identity(props: dict[str, Any]) -> dict[str, Any]:
     return {**props, **{k: canonical(k, props[k]) for k in REPLACE_ON if k in props}}
 
 
-def as_int(value: Any) -> int | None:
-    """Numbers arrive from the engine as floats; AM wants integers."""
-    return None if value is None else int(value)
-
-
 def managed_keys(props: dict[str, Any], keys: Iterable[str]) -> set[str]:
     """The optional attributes a resource manages: those its inputs set."""
     return {key for key in keys if props.get(key) is not None}
@@ -255,6 +256,8 @@ def gone_on_404(fn: Any) -> Any:
             # from the token endpoint or a misrouted proxy must not drop resources from state.
             if exc.context is None or "/realm-config/" not in exc.context.path:
                 raise
+            if isinstance(exc, UnsupportedApiVersion) or is_no_route(exc):
+                raise  # the server does not route this API version: not a deleted realm
             from pulumi.dynamic import ReadResult
 
             return ReadResult("", {})

@@ -25,6 +25,14 @@ from typing import TYPE_CHECKING, Any
 import pulumi
 from pulumi.dynamic import CreateResult, ReadResult, UpdateResult
 
+from aic_sessions.attributes import (
+    ABSENT,
+    AUTHENTICATED,
+    JOURNEY,
+    SESSION_SERVICE,
+    observe,
+    shown,
+)
 from aic_sessions.client.models import SecretForm
 from aic_sessions.identity import canonical_base_url, canonical_realm
 
@@ -34,35 +42,19 @@ from .naming import SnakeCaseProperties
 if TYPE_CHECKING:
     from aic_sessions.client.client import AdminClient
 
-ABSENT = "absent"  # observed["sessionService"]: the realm had no Session service
-
 
 def observe_realm(client: AdminClient, realm: str) -> dict[str, Any]:
-    """Every managed attribute the server shows for `realm` (camelCase, as in `priorSettings`)."""
+    """Every attribute of the settings tables the server shows for `realm` (camelCase, as in
+    `priorSettings`), the Session service's absence, and the signing secret's visible form."""
     settings = client.read_authentication_settings(realm)
-    trees, general, security = settings.trees, settings.general, settings.security
-    values: dict[str, Any] = {}
-    if trees is not None:
-        values.update(
-            stateManagement=trees.state_management,
-            maxDurationMinutes=trees.max_duration,
-            suspendedTimeoutMinutes=trees.suspended_timeout,
-            allowlisting=trees.allowlisting,
-        )
-    if general is not None:
-        values["clientSideSessions"] = general.stateless_sessions
     service = client.read_session_service(realm)
+    values = shown(observe((*JOURNEY, *AUTHENTICATED), settings, service))
     if service is None:
-        values["sessionService"] = ABSENT
-    else:
-        values.update(
-            maxSessionTimeMinutes=service.max_session_time,
-            maxIdleTimeMinutes=service.max_idle_time,
-            quotaLimit=service.quota_limit,
-        )
+        values[SESSION_SERVICE] = ABSENT
+    security = settings.security
     form, reference = security.secret_form() if security else (SecretForm.UNKNOWN, None)
-    values.update(priorForm=form.value, priorEsvReference=reference)
-    return {key: value for key, value in values.items() if value is not None}
+    values.update(shown({"priorForm": form.value, "priorEsvReference": reference}))
+    return values
 
 
 class RealmBaselineProvider(SessionProvider):

@@ -14,7 +14,7 @@ from pulumi.runtime import config as runtime_config
 
 from .connection import config_key
 
-SECRET_KEYS = ("saJwk", "adminPassword", "accessToken", "fingerprintKey")
+SECRET_KEYS = ("saJwk", "adminPassword", "accessToken", "fingerprintKey", "signingSecrets")
 
 
 def plaintext_credentials() -> list[str]:
@@ -33,9 +33,7 @@ def require_secret_credentials() -> None:
     if not keys:
         return
     stack = pulumi.get_stack()
-    commands = "\n".join(
-        f"  pulumi config set --secret --stack {stack} {key} < {_source(key)}" for key in keys
-    )
+    commands = "\n".join(_fix(stack, key) for key in keys)
     raise pulumi.RunError(
         f"{', '.join(keys)} {'is' if len(keys) == 1 else 'are'} set in plaintext stack config. "
         "A credential must be a secret, or Pulumi stores it unencrypted in the state, its "
@@ -43,6 +41,15 @@ def require_secret_credentials() -> None:
         f"from a file or stdin keeps it out of your shell history):\n{commands}\n"
         "If the plaintext value was ever committed or deployed, rotate the credential."
     )
+
+
+def _fix(stack: str, key: str) -> str:
+    if key == config_key("signingSecrets"):  # realm -> value: one secret per realm
+        return (
+            f"  pulumi config rm --stack {stack} {key}; then per realm: pulumi config set "
+            f"--secret --stack {stack} --path 'signingSecrets.<realm>' < secret.b64"
+        )
+    return f"  pulumi config set --secret --stack {stack} {key} < {_source(key)}"
 
 
 def _source(key: str) -> str:

@@ -43,11 +43,14 @@ def exit_with_engine(interval: float = 1.0, misses: int = 3) -> None:
 
 
 def engine_alive(address: tuple[str, int], timeout: float = 1.0) -> bool:
+    """False only when the engine's port refuses: a slow connect on a busy machine is not death."""
     try:
         with socket.create_connection(address, timeout=timeout):
             return True
-    except OSError:
+    except ConnectionRefusedError:
         return False
+    except OSError:
+        return True
 
 
 def _watch(address: tuple[str, int], interval: float, misses: int) -> None:

@@ -130,9 +130,10 @@ def journey_kind(obs: Observation) -> TokenKind | None:
     if claims is None:
         return None
     reference = claims.get("sessionId")
-    if isinstance(reference, str) and classify_token(reference) is TokenKind.SERVER_SIDE:
-        return TokenKind.SERVER_SIDE
-    return TokenKind.CLIENT_SIDE
+    if isinstance(reference, str):
+        kind = classify_token(reference)
+        return None if kind is TokenKind.UNKNOWN else kind
+    return TokenKind.CLIENT_SIDE  # no reference: the journey travels in the authId (inferred)
 
 
 def check_client_side_sessions(obs: Observation, intent: RealmIntent) -> CheckResult:
