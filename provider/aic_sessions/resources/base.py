@@ -1,7 +1,7 @@
 """Shared machinery of the session resources' dynamic providers.
 
-Each resource module defines a pydantic input model, the owned attributes, and the
-translation between its inputs and the client's patches. This base turns validation errors
+Each resource module defines a pydantic input model and the owned attributes (the settings
+resources through their attribute tables, `attributes.py`). This base turns validation errors
 into `CheckFailure`s that name the property and the fix, computes diffs over owned inputs only
 (tenant or realm changes replace), and wraps writes in the per-realm lock.
 """
