@@ -52,21 +52,38 @@ class Counts:
 
     reads: int  # GET of realm configuration
     writes: int  # PUT/POST/DELETE of realm configuration
-    other: int  # login, token, server info, IDM
+    journeys: int  # POST .../realms/<realm>/authenticate: a journey started (end-user, no admin)
+    other: int  # admin login, token, server info, IDM
     total: int
+    authn_reads: int = 0  # GET of a realm's authentication document
+    service_reads: int = 0  # GET of a realm's Session service
 
     @classmethod
     def from_snapshot(cls, snapshot: dict[str, Any]) -> Counts:
-        reads = sum(
-            n
-            for key, n in snapshot["counts"].items()
-            if key.startswith("GET ") and "-config/" in key
-        )
+        counts: dict[str, int] = snapshot["counts"]
+
+        def tally(method: str, test: Callable[[str], bool]) -> int:
+            return sum(n for key, n in counts.items() if key.startswith(method) and test(key))
+
+        reads = tally("GET ", lambda key: "-config/" in key)
+        journeys = tally("POST ", lambda key: "/realms/root/realms/" in key and _login(key))
         writes, total = int(snapshot["writes"]), int(snapshot["total"])
-        return cls(reads, writes, total - reads - writes, total)
+        return cls(
+            reads,
+            writes,
+            journeys,
+            total - reads - writes - journeys,
+            total,
+            tally("GET ", lambda key: key.endswith("/realm-config/authentication")),
+            tally("GET ", lambda key: key.endswith("/realm-config/services/session")),
+        )
 
     def __str__(self) -> str:
-        return f"{self.reads} / {self.writes} / {self.other}"
+        return f"{self.reads} / {self.writes} / {self.journeys} / {self.other}"
+
+
+def _login(key: str) -> bool:
+    return key.endswith("/authenticate")
 
 
 class Meter:
@@ -137,6 +154,9 @@ class BenchEmulator:
     def add_latency(self, method: str, path: str, delay_ms: int, count: int) -> None:
         spec = {"method": method, "path": path, "kind": "latency", "delayMs": delay_ms}
         self.emulator.faults.add(parse_fault({**spec, "count": count}))
+
+    def clear_latency(self) -> None:
+        self.emulator.faults.clear()
 
     def trees(self, realm: str) -> dict[str, Any]:
         """The realm's journey settings as the emulator holds them (to check a run's effect)."""
@@ -209,18 +229,14 @@ def baseline_project(directory: Path, env: dict[str, str], realms: int) -> Proje
     return project
 
 
-def stack_config(
-    base_url: str, realms: Iterable[str], max_duration: int = 5, esv: bool = False
-) -> dict[str, Any]:
-    """Our stack: per realm the page's defaults; the first realm's maxDuration as given. With
-    `esv`, signing secrets are ESV references (nothing to fingerprint) instead of generated."""
+def stack_config(base_url: str, realms: Iterable[str], max_duration: int = 5) -> dict[str, Any]:
+    """Our stack: per realm the page's defaults (a generated signing secret); the first realm's
+    maxDuration as given."""
     entries: list[dict[str, Any]] = []
     for i, name in enumerate(realms):
         entry: dict[str, Any] = {"name": name, "journey": {"maxDurationMinutes": 5}}
         if i == 0:
             entry["journey"]["maxDurationMinutes"] = max_duration
-        if esv:
-            entry["signingSecret"] = {"source": "esv", "esvReference": "esv-bench-signing"}
         entries.append(entry)
     return {
         "aic-sessions:environment": "bench",

@@ -97,8 +97,11 @@ def record(series: dict[str, Series], name: str, sample: Sample) -> None:
     series.setdefault(name, Series()).samples.append(sample)
 
 
-def measure_size(realms: int, repeat: int, workdir: Path, env: dict[str, str]) -> SizeResult:
-    """Create, preview, no-op up, one-field change, refresh, destroy: ours and the floor."""
+def measure_size(
+    realms: int, repeat: int, workdir: Path, env: dict[str, str], latency: bool = False
+) -> SizeResult:
+    """Create, preview, no-op up, one-field change, refresh, destroy: ours and the floor; with
+    `latency`, also a refresh with 100 ms added to every admin-API request."""
     names = [f"r{i}" for i in range(1, realms + 1)]
     result = SizeResult(realms)
     with BenchEmulator("am", names) as emu:
@@ -113,28 +116,12 @@ def measure_size(realms: int, repeat: int, workdir: Path, env: dict[str, str]) -
         _interleaved(emu, both, "noop", UP_NOOP, repeat)
         _changes(emu, ours, names, result, repeat)
         _interleaved(emu, both, "refresh", REFRESH, repeat)
-        emu.add_latency("GET", "/realm-config/", LATENCY_MS, 3 * realms)
-        record(result.ours, "refresh-latency", measure(emu, ours, REFRESH))
+        if latency:
+            # Every admin-API request (reads, journeys, the login) answers 100 ms late.
+            emu.add_latency("*", ".", LATENCY_MS, 1_000_000)
+            record(result.ours, "refresh-latency", measure(emu, ours, REFRESH))
+            emu.clear_latency()
         _interleaved(emu, both, "destroy", DESTROY, 1)
-    return result
-
-
-def measure_without_fingerprints(
-    realms: int, repeat: int, workdir: Path, env: dict[str, str]
-) -> SizeResult:
-    """A diagnosis: preview of our stack with ESV-referenced signing secrets (whose `check`
-    computes no scrypt fingerprint), against the floor, on an emulator of its own."""
-    names = [f"r{i}" for i in range(1, realms + 1)]
-    result = SizeResult(realms)
-    with BenchEmulator("am", names) as emu:
-        ours = our_project(workdir / f"ours-esv-{realms}", {**env, **ADMIN})
-        ours.init()
-        ours.write_config(stack_config(emu.base_url, names, esv=True))
-        floor = baseline_project(workdir / f"floor-esv-{realms}", env, realms)
-        floor.init()
-        both = {"ours": (ours, result.ours), "floor": (floor, result.floor)}
-        _interleaved(emu, both, "create", UP, 1)
-        _interleaved(emu, both, "preview", PREVIEW, repeat)
     return result
 
 

@@ -9,12 +9,14 @@ loaded the ESV (in mode `pending`, right away: see the README).
 from __future__ import annotations
 
 import functools
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pulumi
 
-from aic_sessions.resources import EsvSecret, TenantRestart
 from aic_sessions.stack_config import StackConfig
+
+if TYPE_CHECKING:  # imported when a stack has ESVs: the others' programs do without them
+    from aic_sessions.resources import EsvSecret, TenantRestart
 
 
 def declare_esv_secrets(stack: StackConfig, given: pulumi.Output[Any]) -> dict[str, EsvSecret]:
@@ -23,6 +25,8 @@ def declare_esv_secrets(stack: StackConfig, given: pulumi.Output[Any]) -> dict[s
     for realm in stack.realms:
         if realm.esv_name is None:
             continue
+        from aic_sessions.resources import EsvSecret
+
         value = None
         if realm.signingSecret.given:
             value = given.apply(functools.partial(_require_given, realm=realm.name))
@@ -53,6 +57,8 @@ def declare_restart(stack: StackConfig, secrets: dict[str, EsvSecret]) -> Tenant
             for name, version, superseded in rows
         }
     )
+    from aic_sessions.resources import TenantRestart
+
     settings = stack.esvRestart
     return TenantRestart(
         f"{stack.environment}-tenant-restart",

@@ -26,11 +26,11 @@ def emulator(
     monkeypatch.setenv("AIC_SA_ID", sa_id)
     monkeypatch.setenv("AIC_SA_JWK", json.dumps(jwk))
     connection.remember_stack_config({})
-    connection._clients.clear()
+    connection.new_deployment()
     esv_common._clients.clear()
     aic_emulator.configure(restartSeconds=0.2)
     yield aic_emulator
-    connection._clients.clear()
+    connection.new_deployment()
     esv_common._clients.clear()
 
 

@@ -30,9 +30,9 @@ def emulator(
     monkeypatch.setenv("AIC_SA_ID", sa_id)
     monkeypatch.setenv("AIC_SA_JWK", json.dumps(jwk))
     connection.remember_stack_config({})
-    connection._clients.clear()
+    connection.new_deployment()
     yield aic_emulator
-    connection._clients.clear()
+    connection.new_deployment()
 
 
 def props(emulator: EmulatorServer, **values: Any) -> dict[str, Any]:

@@ -7,6 +7,9 @@ No Pulumi here: the provider, the verifier and the policy tooling all use this o
 from __future__ import annotations
 
 import json
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
 from typing import Any
 
 from pydantic import SecretStr
@@ -29,6 +32,7 @@ from .models import (
     StoredSession,
     unconfirmed,
 )
+from .read_cache import DeploymentReadCache, Key, NoReadCache
 from .realms import realm_display, realm_path
 from .settings import ConnectionSettings
 from .transport import Call, Transport
@@ -40,13 +44,24 @@ WRITE_ONLY = frozenset({"security.sharedSecret"})  # never reads back; see Signi
 
 
 class AdminClient:
-    """One tenant, any realm. Thread-safe; share one instance per tenant."""
+    """One tenant, any realm. Thread-safe; share one instance per tenant.
 
-    def __init__(self, settings: ConnectionSettings, transport: Transport | None = None) -> None:
+    With `reads` (the provider's `DeploymentReadCache`), a realm's authentication document and
+    Session service are fetched at most once: later reads get the first answer or the document
+    our latest write returned. Without it, every read goes to the server.
+    """
+
+    def __init__(
+        self,
+        settings: ConnectionSettings,
+        transport: Transport | None = None,
+        reads: DeploymentReadCache | None = None,
+    ) -> None:
         self.settings = settings
         self.transport = transport or Transport(settings)
         self.transport.authenticator = make_authenticator(settings.auth, self.transport)
         self.dialects = Negotiator()
+        self.reads = reads if reads is not None else NoReadCache()
         self._cookie_name: str | None = None
 
     def __repr__(self) -> str:
@@ -64,9 +79,13 @@ class AdminClient:
     # Realm authentication settings -----------------------------------------------------------
 
     def read_authentication_settings(self, realm: str) -> AuthenticationSettings:
-        call = self._authn_call("Reading authentication settings", "GET", realm)
-        response = self.transport.send(call)
-        return AuthenticationSettings.from_api(response.json(), response.headers.get("ETag"))
+        def load() -> _Document:
+            call = self._authn_call("Reading authentication settings", "GET", realm)
+            response = self.transport.send(call)
+            return _Document.of(response.json(), response.headers.get("ETag"))
+
+        document = self.reads.fetch(self._key(realm, "authentication"), load)
+        return AuthenticationSettings.from_api(document.body(), document.etag)
 
     def update_authentication_settings(
         self, realm: str, patch: AuthenticationSettingsPatch
@@ -81,10 +100,13 @@ class AdminClient:
             realm,
             json=sent,
         )
-        response = self.transport.send(call)
-        body = response.json()
-        skip = WRITE_ONLY if patch.shared_secret is not None else frozenset()
-        _confirm(call, sent, body, skip)
+        key = self._key(realm, "authentication")
+        with self._written(key):
+            response = self.transport.send(call)
+            body = response.json()
+            skip = WRITE_ONLY if patch.shared_secret is not None else frozenset()
+            _confirm(call, sent, body, skip)
+        self.reads.store(key, _Document.of(body, response.headers.get("ETag")))
         return AuthenticationSettings.from_api(body, response.headers.get("ETag"))
 
     def authentication_settings_schema(self, realm: str) -> dict[str, Any]:
@@ -111,13 +133,18 @@ class AdminClient:
 
     def read_session_service(self, realm: str) -> SessionServiceSettings | None:
         """The realm's Session service, or None where the realm has not added it (AM: 404)."""
-        call = self._session_service_call("Reading the Session service", "GET", realm)
-        try:
-            return SessionServiceSettings.from_api(self.transport.json(call))
-        except NotFoundError as exc:
-            if not _service_missing(exc):
-                raise
-            return None
+
+        def load() -> _Document | None:
+            call = self._session_service_call("Reading the Session service", "GET", realm)
+            try:
+                return _Document.of(self.transport.json(call))
+            except NotFoundError as exc:
+                if not _service_missing(exc):
+                    raise
+                return None
+
+        document = self.reads.fetch(self._key(realm, "session-service"), load)
+        return None if document is None else SessionServiceSettings.from_api(document.body())
 
     def update_session_service(
         self, realm: str, patch: SessionServicePatch
@@ -128,9 +155,7 @@ class AdminClient:
         call = self._session_service_call(
             "Updating the Session service", "PUT", realm, json=sent, headers={"If-Match": "*"}
         )
-        body = self.transport.json(call)
-        _confirm(call, sent, body)
-        return SessionServiceSettings.from_api(body)
+        return self._write_session_service(realm, call, sent)
 
     def add_session_service(self, realm: str, patch: SessionServicePatch) -> SessionServiceSettings:
         """Add the Session service to a realm that lacks it; unsent attributes get AM's defaults."""
@@ -143,8 +168,16 @@ class AdminClient:
             json=sent,
             idempotent=False,
         )
-        body = self.transport.json(call)
-        _confirm(call, sent, body)
+        return self._write_session_service(realm, call, sent)
+
+    def _write_session_service(
+        self, realm: str, call: Call, sent: dict[str, Any]
+    ) -> SessionServiceSettings:
+        key = self._key(realm, "session-service")
+        with self._written(key):
+            body = self.transport.json(call)
+            _confirm(call, sent, body)
+        self.reads.store(key, _Document.of(body))
         return SessionServiceSettings.from_api(body)
 
     def remove_session_service(self, realm: str) -> bool:
@@ -159,6 +192,8 @@ class AdminClient:
         except NotFoundError as exc:
             if not _service_missing(exc):
                 raise
+        finally:
+            self.reads.forget(self._key(realm, "session-service"))
         return self.read_session_service(realm) is None
 
     def session_service_defaults(self, realm: str) -> SessionServicePatch:
@@ -188,6 +223,20 @@ class AdminClient:
             api_version=SESSION_SERVICE_API,
             **kw,
         )
+
+    # What this deployment has seen -----------------------------------------------------------
+
+    def _key(self, realm: str, document: str) -> Key:
+        return (self.settings.base_url, realm_display(realm), document)
+
+    @contextmanager
+    def _written(self, key: Key) -> Iterator[None]:
+        """A write that fails (or is not confirmed) leaves the document unknown: forget it."""
+        try:
+            yield
+        except BaseException:
+            self.reads.forget(key)
+            raise
 
     # End-user sessions -------------------------------------------------------------------------
 
@@ -354,6 +403,22 @@ class AdminClient:
         return RequestContext(
             operation, "POST", f"/json{realm_path(realm)}/sessions/", realm_display(realm)
         )
+
+
+@dataclass(frozen=True)
+class _Document:
+    """A document as the server sent it (JSON text, so every reader parses its own copy)."""
+
+    text: str
+    etag: str | None = None
+
+    @classmethod
+    def of(cls, body: Any, etag: str | None = None) -> _Document:
+        return cls(json.dumps(body), etag)
+
+    def body(self) -> dict[str, Any]:
+        parsed: dict[str, Any] = json.loads(self.text)
+        return parsed
 
 
 def _confirm(

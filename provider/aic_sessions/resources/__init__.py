@@ -1,15 +1,45 @@
-"""The session resources: Pulumi dynamic resources over the admin-API client."""
+"""The session resources: Pulumi dynamic resources over the admin-API client.
+
+Each name loads its own module on first use (PEP 562): the provider process unpickles the
+providers of the resources a stack has and imports only their modules (a stack without ESVs
+never imports `esv_secret` or `tenant_restart`).
+"""
 
 from __future__ import annotations
 
-from .authenticated import AuthenticatedSessionSettings
-from .baseline import RealmBaseline
-from .esv_secret import EsvSecret
-from .journey import JourneySessionSettings
-from .naming import OnDelete, StateManagementName, ValueSource
-from .realm import AuthenticatedOptions, JourneyOptions, RealmSessionSettings, SigningSecretOptions
-from .signing_secret import SigningSecret
-from .tenant_restart import TenantRestart
+import importlib
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from .authenticated import AuthenticatedSessionSettings
+    from .baseline import RealmBaseline
+    from .esv_secret import EsvSecret
+    from .journey import JourneySessionSettings
+    from .naming import OnDelete, StateManagementName, ValueSource
+    from .realm import (
+        AuthenticatedOptions,
+        JourneyOptions,
+        RealmSessionSettings,
+        SigningSecretOptions,
+    )
+    from .signing_secret import SigningSecret
+    from .tenant_restart import TenantRestart
+
+_MODULE_OF = {
+    "AuthenticatedOptions": "realm",
+    "AuthenticatedSessionSettings": "authenticated",
+    "EsvSecret": "esv_secret",
+    "JourneyOptions": "realm",
+    "JourneySessionSettings": "journey",
+    "OnDelete": "naming",
+    "RealmBaseline": "baseline",
+    "RealmSessionSettings": "realm",
+    "SigningSecret": "signing_secret",
+    "SigningSecretOptions": "realm",
+    "StateManagementName": "naming",
+    "TenantRestart": "tenant_restart",
+    "ValueSource": "naming",
+}
 
 __all__ = [
     "AuthenticatedOptions",
@@ -26,3 +56,12 @@ __all__ = [
     "TenantRestart",
     "ValueSource",
 ]
+
+
+def __getattr__(name: str) -> Any:
+    module = _MODULE_OF.get(name)
+    if module is None:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    value = getattr(importlib.import_module(f".{module}", __name__), name)
+    globals()[name] = value
+    return value

@@ -6,6 +6,10 @@ through `ResourceProvider.configure`. Its keys live in the fixed `aic-sessions` 
 the consuming project is called. It is kept in this module, not on the provider instance, so no
 credential can end up in the pickled provider in state. Without stack configuration the client
 reads the environment (`AIC_*`, `AM_ADMIN_*`, `FRODO_*`).
+
+The engine starts the provider process for one operation (`up`, `refresh`, `destroy`), so this
+module's `DeploymentReadCache`, shared by every client of the process, lives for exactly one
+deployment: each realm's documents are read at most once in it.
 """
 
 from __future__ import annotations
@@ -16,16 +20,18 @@ import threading
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
+from aic_sessions.client.read_cache import DeploymentReadCache
 from aic_sessions.client.realms import realm_display
-from aic_sessions.client.settings import ConnectionSettings
 
 if TYPE_CHECKING:
     from aic_sessions.client.client import AdminClient
+    from aic_sessions.client.settings import ConnectionSettings
 
 _lock = threading.Lock()
 _stack_config: dict[str, str] = {}
 _clients: dict[str, AdminClient] = {}
 _realm_locks: dict[tuple[str, str], threading.Lock] = {}
+read_cache = DeploymentReadCache()  # this process = this deployment
 
 CONFIG_NAMESPACE = "aic-sessions"
 CONFIG_KEYS = (
@@ -53,6 +59,15 @@ def remember_stack_config(values: Mapping[str, Any]) -> None:
             _stack_config.clear()
             _stack_config.update(fresh)
             _clients.clear()
+            read_cache.clear()
+
+
+def new_deployment() -> None:
+    """Forget this process's clients and what it has read, as a new provider process would
+    (for tests that run several deployments in one process)."""
+    with _lock:
+        _clients.clear()
+    read_cache.clear()
 
 
 def stack_setting(key: str) -> str | None:
@@ -63,6 +78,8 @@ def stack_setting(key: str) -> str | None:
 
 def settings_for(base_url: str) -> ConnectionSettings:
     """Connection settings for a tenant: stack configuration first, then the environment."""
+    from aic_sessions.client.settings import ConnectionSettings  # not needed by check / diff
+
     with _lock:
         cfg = dict(_stack_config)
     env = dict(os.environ)
@@ -155,7 +172,7 @@ def client_for(base_url: str) -> AdminClient:
     with _lock:
         client = _clients.get(key)
         if client is None:
-            client = _clients[key] = AdminClient(settings)
+            client = _clients[key] = AdminClient(settings, reads=read_cache)
         return client
 
 
