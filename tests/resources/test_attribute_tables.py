@@ -107,9 +107,9 @@ def emulator(
     monkeypatch.setenv("AIC_SA_ID", sa_id)
     monkeypatch.setenv("AIC_SA_JWK", json.dumps(jwk))
     connection.remember_stack_config({})
-    connection._clients.clear()
+    connection.new_deployment()  # one deployment per test: clients and the read cache anew
     yield aic_emulator
-    connection._clients.clear()
+    connection.new_deployment()
 
 
 def reads(emulator: EmulatorServer, what: str) -> int:

@@ -24,9 +24,9 @@ def emulator(
     monkeypatch.setenv("AIC_SA_ID", sa_id)
     monkeypatch.setenv("AIC_SA_JWK", json.dumps(jwk))
     connection.remember_stack_config({})
-    connection._clients.clear()
+    connection.new_deployment()
     yield aic_emulator
-    connection._clients.clear()
+    connection.new_deployment()
 
 
 def test_an_esv_reference_replaced_out_of_band_reads_as_observed(
@@ -42,6 +42,7 @@ def test_an_esv_reference_replaced_out_of_band_reads_as_observed(
         client.update_authentication_settings(
             "alpha", AuthenticationSettingsPatch(shared_secret_reference=AIC_SECRET_PLACEHOLDER)
         )
+    connection.new_deployment()  # refresh is another engine operation: a new provider process
     seen = provider.read("id", outs).outs
     assert seen["esvReference"] is None, "the realm shows no ESV reference: None, not a label"
     assert seen["secretForm"] == "tenant-generated"

@@ -155,11 +155,12 @@ class SessionProvider(ResourceProvider):
     # check ---------------------------------------------------------------------------------
 
     def check(self, _olds: dict[str, Any], news: dict[str, Any]) -> CheckResult:
-        news = canonical_identity(news)
+        """Validate what the user wrote (`""` must not pass as the root realm), then store the
+        tenant and realm in their one spelling."""
         known = {k: v for k, v in news.items() if not k.startswith("__") and not is_unknown(v)}
         failures = self.validate(known, partial=len(known) < len(self.public(news)))
         failures += [CheckFailure(k, reason) for k, reason in connection.config_problems()]
-        return CheckResult(news, failures)
+        return CheckResult(canonical_identity(news), failures)
 
     def validate(self, inputs: dict[str, Any], partial: bool) -> list[CheckFailure]:
         """Strict types: a quoted number or boolean is an error, never converted."""

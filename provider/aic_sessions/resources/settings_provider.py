@@ -28,7 +28,7 @@ from aic_sessions.attributes import (
     shown,
     uses_session_service,
 )
-from aic_sessions.client.errors import AdminApiError
+from aic_sessions.client.errors import AdminApiError, ConflictError
 from aic_sessions.client.models import AuthenticationSettings, SessionServiceSettings
 
 from .base import SessionProvider, carried_prior, gone_on_404
@@ -176,9 +176,12 @@ def _write(
     if not has_session_values(session):
         return
     if service_absent:
-        client.add_session_service(realm, session)
-    else:
-        client.update_session_service(realm, session)
+        try:
+            client.add_session_service(realm, session)
+            return
+        except ConflictError:
+            pass  # added since it was observed (an interrupted run of ours): update it
+    client.update_session_service(realm, session)
 
 
 def _restore(client: AdminClient, realm: str, table: Table, prior: dict[str, Any]) -> None:
