@@ -90,7 +90,8 @@ def test_protect_and_retain_on_delete_are_pulumis_own(
     cli.run("up", "--yes", "--skip-preview")
     state = json.loads(cli.run("stack", "export").stdout)["deployment"]["resources"]
     children = [r for r in state if r["type"].startswith("pulumi-python:dynamic/aic:")]
-    assert len(children) == 3 and all(r.get("protect") for r in children), children
+    # the baseline and the three resources
+    assert len(children) == 4 and all(r.get("protect") for r in children), children
 
     aic_emulator.clear_requests()
     refused = cli.run("destroy", "--yes", "--skip-preview", check=False)
