@@ -162,6 +162,17 @@ class OpenAM:
         document: dict[str, Any] = _check(answer, f"read authentication of {realm}").json()
         return document
 
+    def put_authentication(self, realm: str, body: dict[str, Any]) -> None:
+        """A partial PUT of `realm-config/authentication` (protocol 1.0, as OpenAM needs)."""
+        with self.admin_session() as admin:
+            answer = admin.put(
+                f"{self.base_url}{realm_path(realm)}/realm-config/authentication",
+                json=body,
+                headers={"Accept-API-Version": "protocol=1.0,resource=1.0"},
+                timeout=TIMEOUT,
+            )
+        _check(answer, f"write authentication of {realm}")
+
     def get_session_service(self, realm: str) -> dict[str, Any] | None:
         """The realm's Session service document, or None when the service is not added (404)."""
         with self.admin_session() as admin:

@@ -65,17 +65,6 @@ def signed_with(openam: OpenAM, realm: str, secret: str) -> bool:
     return auth_id_signed_with(answer.json()["authId"], secret)
 
 
-def put_general(openam: OpenAM, realm: str, body: dict[str, Any]) -> None:
-    with openam.admin_session() as admin:
-        answer = admin.put(
-            f"{openam.base_url}{realm_path(realm)}/realm-config/authentication",
-            json=body,
-            headers={"Accept-API-Version": "protocol=1.0,resource=1.0"},
-            timeout=60,
-        )
-    assert answer.status_code == 200, answer.text
-
-
 @pytest.fixture
 def realm(openam: OpenAM) -> Iterator[str]:
     name = openam.create_realm()
@@ -113,7 +102,7 @@ def add_session_service(openam: OpenAM, realm: str, dynamic: dict[str, int]) -> 
 
 
 def test_adopt_drift_repair_and_exact_restore(tmp_path: Path, openam: OpenAM, realm: str) -> None:
-    put_general(openam, realm, {"general": {"statelessSessionsEnabled": True}})
+    openam.put_authentication(realm, {"general": {"statelessSessionsEnabled": True}})
     add_session_service(openam, realm, {"maxSessionTime": 77, "maxIdleTime": 11})
     before = without_rev(openam.get_authentication(realm))
     service_before = without_rev(openam.get_session_service(realm))
@@ -132,9 +121,9 @@ def test_adopt_drift_repair_and_exact_restore(tmp_path: Path, openam: OpenAM, re
     cli.run("preview", "--expect-no-changes")
     assert "unchanged" in cli.run("up", "--yes", "--expect-no-changes").stdout
 
-    put_general(openam, realm, {"general": {"statelessSessionsEnabled": True}})
+    openam.put_authentication(realm, {"general": {"statelessSessionsEnabled": True}})
     other = base64.b64encode(secrets.token_bytes(32)).decode()
-    put_general(openam, realm, {"security": {"sharedSecret": other}})
+    openam.put_authentication(realm, {"security": {"sharedSecret": other}})
     refreshed = cli.run("refresh", "--yes", "--diff")
     assert "clientSideSessions" in refreshed.stdout and "secretInEffect" in refreshed.stdout
     assert cli.run("preview", "--expect-no-changes", check=False).returncode != 0

@@ -34,17 +34,6 @@ def verify(openam: OpenAM, realm: str, **extra: str) -> Result:
     return run_verify(env, "--base-url", openam.base_url, "--realm", realm, "--json")
 
 
-def put_authentication(openam: OpenAM, realm: str, body: dict[str, object]) -> None:
-    with openam.admin_session() as admin:
-        answer = admin.put(
-            f"{openam.base_url}{realm_path(realm)}/realm-config/authentication",
-            json=body,
-            headers={"Accept-API-Version": "protocol=1.0,resource=1.0"},
-            timeout=60,
-        )
-    assert answer.status_code == 200, answer.text
-
-
 def sessions_of_test_user(openam: OpenAM, realm: str) -> list[dict[str, object]]:
     query = f'username eq "{openam.test_username}" and realm eq "/{realm}"'
     with openam.admin_session() as admin:
@@ -61,7 +50,7 @@ def sessions_of_test_user(openam: OpenAM, realm: str) -> list[dict[str, object]]
 
 def test_server_side_realm_passes_and_leaves_no_session(openam: OpenAM, realm: str) -> None:
     secret = base64.b64encode(secrets.token_bytes(32)).decode()
-    put_authentication(openam, realm, {"security": {"sharedSecret": secret}})
+    openam.put_authentication(realm, {"security": {"sharedSecret": secret}})
     result = verify(openam, realm, AIC_SIGNING_SECRET=secret)
     assert result.exit_code == 0, result.output
     seen = checks(result)
@@ -74,7 +63,7 @@ def test_server_side_realm_passes_and_leaves_no_session(openam: OpenAM, realm: s
 
 
 def test_client_side_realm_fails_with_the_cause(openam: OpenAM, realm: str) -> None:
-    put_authentication(openam, realm, {"general": {"statelessSessionsEnabled": True}})
+    openam.put_authentication(realm, {"general": {"statelessSessionsEnabled": True}})
     result = verify(openam, realm)
     assert result.exit_code == 1, result.output
     causes = failed(result)
@@ -85,8 +74,8 @@ def test_client_side_realm_fails_with_the_cause(openam: OpenAM, realm: str) -> N
 
 
 def test_another_signing_secret_fails_and_still_cleans_up(openam: OpenAM, realm: str) -> None:
-    put_authentication(
-        openam, realm, {"security": {"sharedSecret": base64.b64encode(b"x" * 32).decode()}}
+    openam.put_authentication(
+        realm, {"security": {"sharedSecret": base64.b64encode(b"x" * 32).decode()}}
     )
     expected = base64.b64encode(secrets.token_bytes(32)).decode()
     result = verify(openam, realm, AIC_SIGNING_SECRET=expected)

@@ -28,7 +28,6 @@ import requests
 from aic_emulator.testing import EmulatorServer
 
 from tests.emulator.util import admin_headers
-from tests.engine.project import realm
 from tests.reliability.deployment import (
     UP,
     Deployment,
@@ -37,6 +36,7 @@ from tests.reliability.deployment import (
     deploy,
     writes,
 )
+from tests.reliability.test_parallel_realms import intended
 
 pytestmark = pytest.mark.engine
 
@@ -49,17 +49,6 @@ RECOVERY = (
     ("refresh", "--yes", "--skip-preview", "--clear-pending-creates"),
     UP,
 )
-
-
-def intended(i: int) -> dict[str, Any]:
-    authenticated: dict[str, Any] = {"clientSideSessions": False}
-    if i % 2 == 0:
-        authenticated["maxSessionTimeMinutes"] = 200 + i
-    return realm(
-        f"r{i}",
-        journey={"stateManagement": "CTS", "maxDurationMinutes": 10 + i},
-        authenticated=authenticated,
-    )
 
 
 @pytest.fixture
