@@ -76,6 +76,14 @@ def test_explicit_values_override_environment() -> None:
     assert settings.timeouts.deadline == 5
 
 
+def test_read_timeout_from_the_environment() -> None:
+    env = {"AIC_BASE_URL": BASE, "AIC_ACCESS_TOKEN": "token"}
+    assert ConnectionSettings.from_env(env).timeouts.read == 30.0
+    assert ConnectionSettings.from_env({**env, "AIC_READ_TIMEOUT": "2.5"}).timeouts.read == 2.5
+    with pytest.raises(ConfigurationError, match=r"timeouts\.read"):
+        ConnectionSettings.from_env({**env, "AIC_READ_TIMEOUT": "0"})
+
+
 def test_no_credentials_names_the_variables() -> None:
     with pytest.raises(ConfigurationError) as caught:
         ConnectionSettings.from_env({"AIC_BASE_URL": BASE})

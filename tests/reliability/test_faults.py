@@ -32,7 +32,7 @@ pytestmark = pytest.mark.engine
 
 ANY_CONFIG = "/realm-config/"
 ALPHA_AUTHN = "/realms/alpha/realm-config/authentication"
-READ_TIMEOUT_S = 30  # the client's default `Timeouts.read`; not settable from the environment
+READ_TIMEOUT_S = 4  # the provider's read timeout in the slow case (`AIC_READ_TIMEOUT`)
 
 
 def fault(kind: str, path: str, method: str = "*", **spec: Any) -> dict[str, Any]:
@@ -143,9 +143,11 @@ def test_up_under_faults_converges_on_the_next_up(
 ) -> None:
     """`seen`: what the provider's log shows when it meets the fault; `failure`: the message
     of a first run that must fail (None: the retries must absorb the fault)."""
-    deployment = deploy(
-        tmp_path, engine_env, aic_emulator, AIC_REALMS, sa_credentials(aic_emulator)
-    )
+    # A short read timeout for the slow case, so it is not waited out at the default 30 s.
+    slow = any(f["kind"] == "slow" for f in faults)
+    timeout = {"AIC_READ_TIMEOUT": str(READ_TIMEOUT_S)} if slow else {}
+    credentials = {**sa_credentials(aic_emulator), **timeout}
+    deployment = deploy(tmp_path, engine_env, aic_emulator, AIC_REALMS, credentials)
     names = [r["name"] for r in AIC_REALMS]
     with reader(aic_emulator) as client:
         before = originals(client, names)

@@ -117,7 +117,9 @@ class ConnectionSettings(_Frozen):
     def from_env(
         cls, environ: Mapping[str, str] | None = None, **overrides: Any
     ) -> ConnectionSettings:
-        """Settings from explicit values, then `AIC_*`/`AM_*`, then `FRODO_*` variables."""
+        """Settings from explicit values, then `AIC_*`/`AM_*`, then `FRODO_*` variables.
+
+        `AIC_READ_TIMEOUT` (seconds) replaces the default read timeout of each attempt."""
         import os
 
         env = os.environ if environ is None else environ
@@ -127,6 +129,8 @@ class ConnectionSettings(_Frozen):
         }
         auth = overrides.pop("auth", None) or _auth_from_env(env)
         values["auth"] = auth
+        if env.get("AIC_READ_TIMEOUT"):  # seconds per attempt; the default suits real tenants
+            values["timeouts"] = {"read": env["AIC_READ_TIMEOUT"]}
         values.update(overrides)
         if not values["base_url"]:
             raise ConfigurationError(
