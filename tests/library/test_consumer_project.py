@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 import subprocess
 import sys
 from collections.abc import Iterator
@@ -54,7 +55,7 @@ def consumer_venv(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
     """A fresh venv with the built wheel and its `policy` extra (one per test session)."""
     root = tmp_path_factory.mktemp("consumer")
     dist = root / "dist"
-    run(sys.executable, "-m", "build", "--wheel", "--outdir", dist, REPO_ROOT)
+    run(sys.executable, "-m", "build", "--wheel", "--outdir", dist, source_copy(root / "source"))
     [wheel] = dist.glob("aic_sessions-*.whl")
     venv = root / "venv"
     run(sys.executable, "-m", "venv", venv)
@@ -65,6 +66,18 @@ def consumer_venv(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
         pip, "install", "--quiet", "--disable-pip-version-check", "-c", constraints, pip_spec(wheel)
     )
     yield venv
+
+
+def source_copy(target: Path) -> Path:
+    """What the wheel is built from, copied out of the checkout: setuptools writes `build/` and
+    `*.egg-info` next to the sources it builds, and never into the source tree this way."""
+    junk = shutil.ignore_patterns("__pycache__", "*.egg-info", "build", "dist")
+    for name in ("pyproject.toml", "README.md"):
+        target.mkdir(parents=True, exist_ok=True)
+        shutil.copy2(REPO_ROOT / name, target / name)
+    for folder in ("provider", "emulator"):  # [tool.setuptools.packages.find] where
+        shutil.copytree(REPO_ROOT / folder, target / folder, ignore=junk)
+    return target
 
 
 def pip_spec(wheel: Path) -> str:
