@@ -6,6 +6,12 @@ Two ways in, as users have them:
 - `stack`: this repository's program with a stack config (`aic-sessions:` keys);
 - `library`: a consumer project (`acme-matrix`) declaring one resource with raw arguments, as a
   library user's program does, so the provider's `check` sees the values unconverted.
+
+`THROUGH_ENGINE` runs through `pulumi preview`: where the engine, its config handling or the
+provider's configuration take part (stack secrets, 10 MB values, TLS settings, credentials in
+plaintext config) and one case of each kind of validation. The others only test validation:
+they run in-process, through the same functions the program calls (`load_stack_config`,
+`check_given_secrets`) or through the resource's own constructor and its provider's `check`.
 """
 
 from __future__ import annotations
@@ -18,14 +24,18 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+import aic_sessions.resources as kinds
+import pulumi
+import pulumi.dynamic
 import pytest
 import yaml
 from aic_emulator.testing import EmulatorServer
+from aic_sessions.resources import connection
+from aic_sessions.resources.naming import to_camel
+from aic_sessions.stack_config import StackConfigError, check_given_secrets, load_stack_config
 
 from tests.engine.project import copy_project, emulator_cli, write_stack
 from tests.engine_cli import PulumiCLI, write_python_project
-
-pytestmark = pytest.mark.engine
 
 STRONG = base64.b64encode(bytes(range(7, 39))).decode()  # 32 distinct bytes
 ZEROS = base64.b64encode(bytes(16)).decode()  # 16 zero bytes: 128 bits of nothing
@@ -246,10 +256,31 @@ CASES: dict[str, Case] = {
     ),
 }
 
+THROUGH_ENGINE = {
+    *(name for name in CASES if name.startswith("stack-secret-")),
+    "stack-minutes-quoted-5",
+    "stack-realm-slash",
+    "stack-value-for-unlisted-realm",
+    "stack-verify-tls-yes",
+    "stack-ca-bundle-missing",
+    "stack-ca-bundle-directory",
+    "stack-ca-bundle-not-pem",
+    "stack-plaintext-sa-jwk",
+    "stack-plaintext-admin-password",
+    "library-plaintext-access-token",
+    "library-secret-16-zero-bytes",
+    "library-secret-10-mb",
+    "library-minutes-quoted-5",
+    "library-realm-empty",
+}
+ENGINE = [name for name in CASES if name in THROUGH_ENGINE]  # in the table's order
+IN_PROCESS = [name for name in CASES if name not in THROUGH_ENGINE]
+
 STACK = "matrix"
 
 
-@pytest.mark.parametrize("case", list(CASES.values()), ids=list(CASES))
+@pytest.mark.engine
+@pytest.mark.parametrize("case", [CASES[n] for n in ENGINE], ids=ENGINE)
 def test_bad_input_fails_at_preview_named_with_no_write(
     case: Case, tmp_path: Path, engine_env: dict[str, str], aic_emulator: EmulatorServer
 ) -> None:
@@ -267,6 +298,59 @@ def test_bad_input_fails_at_preview_named_with_no_write(
     for value in [*case.hidden, *case.given.values()]:
         value = placeholder(value, aic_emulator).strip()
         assert len(value) < 8 or value not in output, "a secret was printed"
+
+
+@pytest.mark.parametrize("case", [CASES[n] for n in IN_PROCESS], ids=IN_PROCESS)
+def test_bad_input_is_refused_in_process_named_with_no_write(
+    case: Case, aic_emulator: EmulatorServer, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    aic_emulator.clear_requests()
+    if case.via == "stack":
+        refusal = stack_refusal(case, aic_emulator)
+    else:
+        refusal = check_refusal(case, aic_emulator, monkeypatch)
+    for name in case.names:
+        assert name in refusal, f"{name!r} not named:\n{refusal}"
+    assert int(aic_emulator.request_counts()["total"]) == 0
+    for value in [*case.hidden, *case.given.values()]:
+        assert len(value.strip()) < 8 or value.strip() not in refusal, "a secret was printed"
+
+
+def stack_refusal(case: Case, emulator: EmulatorServer) -> str:
+    """What the program's stack-config validation says (`__main__.py` calls these two)."""
+    values: dict[str, Any] = {"environment": "dev", "baseUrl": emulator.base_url}
+    values["realms"] = case.realms
+    values.update({key: json.loads(value) for key, value in case.config.items()})
+    try:
+        check_given_secrets(load_stack_config(values), dict.fromkeys(case.given, "[secret]"))
+    except StackConfigError as exc:
+        return str(exc)
+    raise AssertionError("the stack configuration was accepted")
+
+
+def check_refusal(case: Case, emulator: EmulatorServer, monkeypatch: pytest.MonkeyPatch) -> str:
+    """The resource's constructor makes its properties and provider (the engine's registration
+    replaced by a capture; `Output.secret` by the value itself), then the provider's `check`
+    sees them as the engine sends them: camelCase names, no unset (None) property."""
+    captured: dict[str, Any] = {}
+
+    def capture(resource: Any, provider: Any, _name: str, props: dict[str, Any], *_: Any) -> None:
+        captured["provider"] = provider
+        captured["props"] = {
+            resource.translate_input_property(k): v for k, v in props.items() if v is not None
+        }
+
+    monkeypatch.setattr(pulumi.dynamic.Resource, "__init__", capture)
+    monkeypatch.setattr(pulumi.Output, "secret", staticmethod(lambda value: value))
+    connection.remember_stack_config({})
+    args = {"base_url": emulator.base_url, **case.resource["args"]}
+    args = {k: v["repeat"] * v["times"] if isinstance(v, dict) else v for k, v in args.items()}
+    getattr(kinds, case.resource["type"])("subject", **args)
+    result = captured["provider"].check({}, captured["props"])
+    assert result.failures, "the provider accepted the input"
+    named = {to_camel(key) for key in args}
+    assert {f.property for f in result.failures} <= named, result.failures
+    return "\n".join(f"{f.property}: {f.reason}" for f in result.failures)
 
 
 def project(
