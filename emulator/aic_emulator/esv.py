@@ -221,9 +221,9 @@ class EsvOps(StoreBase):
                 esv["restart"] = {
                     "until": self.now() + seconds,
                     "load": {
-                        sid: self._active(s)["version"]
+                        sid: active["version"]
                         for sid, s in esv["secrets"].items()
-                        if self._active(s) is not None
+                        if (active := self._active(s)) is not None
                     },
                 }
             return {"restartStatus": "restarting"}
@@ -267,7 +267,8 @@ class EsvOps(StoreBase):
 
     @staticmethod
     def _esv_version(secret: dict[str, Any], version: str, missing: str) -> dict[str, Any]:
-        found = next((v for v in secret["versions"] if v["version"] == version), None)
+        versions: list[dict[str, Any]] = secret["versions"]
+        found = next((v for v in versions if v["version"] == version), None)
         if found is None:
             raise EsvError(404, missing)
         return found

@@ -59,7 +59,7 @@ def list_secrets() -> Response:
 @bp.get("/variables")
 def list_variables() -> Response:
     _store("read")
-    empty = {"pagedResultsCookie": None, "remainingPagedResults": -1, "result": []}
+    empty: dict[str, Any] = {"pagedResultsCookie": None, "remainingPagedResults": -1, "result": []}
     return _answer(
         {**empty, "resultCount": 0, "totalPagedResults": -1, "totalPagedResultsPolicy": "NONE"}
     )

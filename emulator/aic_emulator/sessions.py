@@ -144,7 +144,7 @@ class SessionOps(StoreBase):
     def _create_session(self, realm: str, username: str) -> str:
         limits = self._session_limits(realm)
         now = self.now()
-        session = {
+        session: dict[str, Any] = {
             "username": username,
             "realm": realm,
             "universalId": _universal_id(realm, username),
@@ -169,7 +169,7 @@ class SessionOps(StoreBase):
     def resolve_session(self, token: str, touch: bool = False) -> dict[str, Any] | None:
         """The live session of a token (server- or client-side), or None."""
         with self.lock:
-            session = self.state["sessions"].get(token)
+            session: dict[str, Any] | None = self.state["sessions"].get(token)
             if session is None:
                 claims = tokens.client_side_claims(token, self._session_key())
                 revoked = (
@@ -187,7 +187,7 @@ class SessionOps(StoreBase):
     def _expired(self, session: dict[str, Any]) -> bool:
         now = self.now()
         idle_end = session["lastAccess"] + 60 * session["maxIdle"]
-        return now >= idle_end or now >= session["created"] + 60 * session["maxTime"]
+        return bool(now >= idle_end or now >= session["created"] + 60 * session["maxTime"])
 
     def session_info(self, token: str, refresh: bool = False) -> dict[str, Any]:
         session = self.resolve_session(token, touch=refresh)

@@ -192,6 +192,7 @@ class Store(ConfigOps, OAuthOps, SessionOps, EsvOps):
         names = list(AIC_REALMS) if flavour == "aic" else list(realms or ["alpha"])
         store = cls(seed_state(flavour, names, admin))
         _, private = store.add_service_account(None, DEFAULT_SA_SCOPES, None)
+        assert private is not None  # generated: no public JWK was given
         return store, private
 
     def replace_state(self, other: Store) -> None:
