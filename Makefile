@@ -9,7 +9,7 @@ VENV_PY := $(VENV)/bin/python
 STACK ?= dev
 WITH_ENGINE := scripts/with-engine
 
-.PHONY: help setup venv engine pulumi-path up policy-check test bench lint clean frodo emulator
+.PHONY: help setup venv engine pulumi-path up policy-check test check bench lint clean frodo emulator
 
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-14s %s\n", $$1, $$2}'
@@ -37,15 +37,27 @@ up: setup ## The main job: start the local emulator and deploy the $(STACK) stac
 policy-check: setup ## Preview every stack with the policy pack; fails on any mandatory violation
 	scripts/policy-check
 
-test: setup openam-deps ## Run the whole test suite (fails when no test ran)
-	@rc=0; $(WITH_ENGINE) $(VENV_PY) -m pytest $(PYTEST_ARGS) || rc=$$?; \
-	if [ $$rc -eq 5 ]; then echo "make test: pytest collected no tests; that is a failure" >&2; fi; \
-	exit $$rc
+# pytest-xdist workers (docs/development.md has the measurements); TEST_WORKERS=0 runs serially.
+TEST_WORKERS ?= 2
+XDIST := -n $(TEST_WORKERS) --dist loadgroup
+# `make check`: what needs no engine, real server, PostgreSQL, frodo-cli or wheel, and is fast.
+CHECK_SELECTION := not engine and not realserver and not postgres and not frodo and not wheel and not slow
+
+test: setup openam-deps ## Lint, type checks and the whole suite, real components included (fails when no test ran)
+	@rc=0; $(MAKE) --no-print-directory lint || rc=$$?; \
+	prc=0; $(WITH_ENGINE) $(VENV_PY) -m pytest $(XDIST) $(PYTEST_ARGS) || prc=$$?; \
+	if [ $$prc -eq 5 ]; then echo "make test: pytest collected no tests; that is a failure" >&2; fi; \
+	if [ $$rc -ne 0 ]; then echo "make test: lint or type checks failed (above)" >&2; fi; \
+	[ $$prc -ne 0 ] && exit $$prc; exit $$rc
+
+check: venv ## The inner loop, under 2 minutes: lint, type checks and the fast in-process tests
+	@$(MAKE) --no-print-directory lint
+	$(VENV_PY) -m pytest $(XDIST) -q -m "$(CHECK_SELECTION)" $(PYTEST_ARGS)
 
 bench: setup ## Benchmarks against the engine's floor and frodo-cli; writes docs/benchmarks.md
 	$(WITH_ENGINE) $(VENV_PY) bench/run.py
 
-lint: setup ## ruff and mypy
+lint: venv ## ruff (lint + format check) and mypy --strict
 	$(VENV)/bin/ruff check provider emulator policies tests bench __main__.py
 	$(VENV)/bin/ruff format --check provider emulator policies tests bench __main__.py
 	$(VENV)/bin/mypy

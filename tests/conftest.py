@@ -1,4 +1,5 @@
-"""Shared fixtures: an isolated Pulumi backend and CLI for tests that run the real engine."""
+"""Shared fixtures: an isolated Pulumi backend and CLI for tests that run the real engine; the
+markers and pytest-xdist groups of tests that share a session-wide server or build."""
 
 from __future__ import annotations
 
@@ -8,7 +9,46 @@ import pytest
 
 from tests.engine_cli import engine_environment
 
-pytest_plugins = ["tests.emulator_fixtures"]
+pytest_plugins = ["tests.emulator_fixtures", "tests.realserver.background"]
+
+# Fixture -> the marker of every test using it (pyproject.toml describes the markers).
+MARKERS = {
+    "engine_env": "engine",
+    "openam": "realserver",
+    "postgres": "postgres",
+    "consumer_venv": "wheel",
+}
+# Session-wide fixtures whose tests form one xdist group: a group runs on one worker
+# (`--dist loadgroup`), so each such server or build is made once per run and ended by the
+# worker that made it, never while another worker still uses it.
+GROUPS = ("openam", "postgres", "consumer_venv")
+
+
+@pytest.hookimpl(tryfirst=True)  # before `-m` deselects and xdist reads the groups
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    for item in items:
+        used = getattr(item, "fixturenames", ())
+        for fixture, name in MARKERS.items():
+            if fixture in used:
+                item.add_marker(getattr(pytest.mark, name))
+                if fixture in GROUPS:
+                    item.add_marker(pytest.mark.xdist_group(name))
+
+
+@pytest.hookimpl(trylast=True)
+def pytest_collection_finish(session: pytest.Session) -> None:
+    """An xdist worker under `--dist loadgroup`: fail if the groups would be ignored (pytest 9.2
+    with pytest-xdist 3.8 dropped the node id suffix they travel in), instead of running a
+    session-wide server's tests on several workers."""
+    if not getattr(session.config.option, "loadgroup", False):
+        return
+    lost = [
+        i.nodeid
+        for i in session.items
+        if i.get_closest_marker("xdist_group") and "@" not in i.nodeid
+    ]
+    if lost:
+        raise pytest.UsageError(f"pytest-xdist groups are lost with this pytest: {lost[0]} ...")
 
 
 @pytest.fixture(scope="session")

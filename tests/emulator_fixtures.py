@@ -12,12 +12,6 @@ import pytest
 from aic_emulator.testing import EmulatorServer
 
 
-def pytest_configure(config: pytest.Config) -> None:
-    config.addinivalue_line(
-        "markers", "frodo: runs the real frodo-cli binary against the emulator (always in CI)"
-    )
-
-
 @pytest.fixture(scope="session")
 def _aic_emulator_server() -> Iterator[EmulatorServer]:
     with EmulatorServer(flavour="aic") as server:
