@@ -86,7 +86,7 @@ def test_scopes_are_checked(aic_emulator: EmulatorServer) -> None:
 def test_loaded_changes_only_after_the_restart_which_takes_time(
     aic_emulator: EmulatorServer,
 ) -> None:
-    aic_emulator.configure(restartSeconds=0.5)
+    aic_emulator.configure(restartSeconds=60)  # on the emulator's clock, advanced below
     _, value = new_value()
     esv(aic_emulator, "PUT", f"{ESV}/esv-b", {"valueBase64": value})
     before = esv(aic_emulator, "GET", f"{ESV}/esv-b").json()
@@ -95,7 +95,9 @@ def test_loaded_changes_only_after_the_restart_which_takes_time(
     during = esv(aic_emulator, "GET", f"{ESV}/esv-b").json()
     assert (during["loaded"], during["loadedVersion"]) == (False, "")
     assert esv(aic_emulator, "GET", "/environment/startup").json()["restartStatus"] == "restarting"
-    time.sleep(0.6)
+    aic_emulator.advance_clock(30)
+    assert esv(aic_emulator, "GET", "/environment/startup").json()["restartStatus"] == "restarting"
+    aic_emulator.advance_clock(31)
     assert esv(aic_emulator, "GET", "/environment/startup").json()["restartStatus"] == "ready"
     after = esv(aic_emulator, "GET", f"{ESV}/esv-b").json()
     assert (after["loaded"], after["loadedVersion"], after["activeVersion"]) == (True, "1", "1")
