@@ -134,6 +134,7 @@ def test_changed_stacks_without_a_base_is_every_stack(repo: Path) -> None:
     assert json.loads(out) == ["dev", "prod"]
 
 
+@pytest.mark.slow  # a real process per call (seconds each)
 def test_pr_comment_posts_once_then_edits_in_place(tmp_path: Path) -> None:
     """Against a recording `gh` on PATH (the GitHub API is not reachable from tests)."""
     bin_dir = tmp_path / "bin"

@@ -121,6 +121,7 @@ def test_usage_and_configuration_errors_exit_2(
     assert tenant.emulator.request_counts()["total"] == 0, "nothing is sent on a usage error"
 
 
+@pytest.mark.slow  # a real process per call (seconds each)
 def test_installed_console_script(tenant: Tenant) -> None:
     tenant.make_server_side()
     env = {**os.environ, **isolated_env(tenant.env)}
