@@ -118,7 +118,7 @@ def test_switching_a_written_resource_to_assert_mode_sends_nothing(
 def test_signing_secret_asserts_the_promoted_esv_reference(emulator: EmulatorServer) -> None:
     provider = SigningSecretProvider()
     inputs = provider.check({}, props(emulator, esvReference="esv-alpha-signing-secret")).inputs
-    with pytest.raises(ProviderError, match="esv.alpha.signing.secret"):
+    with pytest.raises(ProviderError, match=r"&\{esv\.alpha\.signing\.secret\}"):
         provider.create(inputs)
     with sa_client(emulator) as client:
         client.update_authentication_settings(

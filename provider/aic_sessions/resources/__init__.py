@@ -16,6 +16,7 @@ if TYPE_CHECKING:
     from .esv_secret import EsvSecret
     from .journey import JourneySessionSettings
     from .naming import OnDelete, StateManagementName, ValueSource
+    from .promotion import Promotion
     from .realm import (
         AuthenticatedOptions,
         JourneyOptions,
@@ -32,6 +33,7 @@ _MODULE_OF = {
     "JourneyOptions": "realm",
     "JourneySessionSettings": "journey",
     "OnDelete": "naming",
+    "Promotion": "promotion",
     "RealmBaseline": "baseline",
     "RealmSessionSettings": "realm",
     "SigningSecret": "signing_secret",
@@ -48,6 +50,7 @@ __all__ = [
     "JourneyOptions",
     "JourneySessionSettings",
     "OnDelete",
+    "Promotion",
     "RealmBaseline",
     "RealmSessionSettings",
     "SigningSecret",

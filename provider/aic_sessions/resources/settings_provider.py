@@ -129,7 +129,6 @@ class RealmSettingsProvider(SessionProvider):
         with self.realm(props) as client:
             _restore(client, props["realm"], self.table, restore)
 
-
     def _asserted(self, props: dict[str, Any]) -> dict[str, Any]:
         """The realm's values, read (never written); a difference from `props` fails."""
         attributes = managed(self.table, props)

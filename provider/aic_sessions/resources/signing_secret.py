@@ -223,7 +223,6 @@ class SigningSecretProvider(SessionProvider):
         with self.realm(props) as client:
             _restore(client, props["realm"], reference)
 
-
     def _asserted(self, props: dict[str, Any]) -> dict[str, Any]:
         """The realm must reference the ESV (promoted from below); read, never written."""
         with self.realm(props) as client:
