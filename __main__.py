@@ -52,6 +52,15 @@ given_secrets = config.get_secret_object("signingSecrets") or pulumi.Output.secr
 # Secrets stored in ESVs: declared first, with the tenant's one restart after all of them.
 esv_secrets = declare_esv_secrets(stack, given_secrets)
 restart = declare_restart(stack, esv_secrets)
+if stack.platform == "aic":  # the stack's place, for the policy pack's chain rules
+    from aic_sessions import StackEnvironment
+
+    StackEnvironment(
+        f"{stack.environment}-environment",
+        platform=stack.platform,
+        stage=stack.stage,
+        promotes_from=stack.promotesFrom,
+    )
 # An upper AIC stage: the stack below's static configuration arrives by promotion, after this
 # environment's own ESVs are written and loaded (the dry run checks they exist).
 lower = LowerStack(stack) if stack.upper else None

@@ -28,7 +28,6 @@ secret). Secret values live in the secret object `aic-sessions:signingSecrets` (
 from __future__ import annotations
 
 import json
-import re
 from typing import TYPE_CHECKING, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
@@ -37,6 +36,7 @@ from aic_sessions.attributes import AUTHENTICATED, JOURNEY, config_model
 from aic_sessions.client.realms import explicit_realm
 from aic_sessions.environments import PLATFORMS, STAGES, is_upper, unknown_name
 from aic_sessions.identity import canonical_base_url, canonical_realm
+from aic_sessions.signing_secrets import default_esv_name
 
 
 class _Strict(BaseModel):
@@ -118,8 +118,7 @@ class RealmConfig(_Strict):
         """The ESV holding this realm's secret: `esvName`, or `esv-<realm>-signing-secret`."""
         if not self.signingSecret.stored_in_esv:
             return None
-        slug = re.sub(r"[^a-z0-9]+", "-", self.name.strip("/").lower()).strip("-")
-        return self.signingSecret.esvName or f"esv-{slug}-signing-secret"
+        return self.signingSecret.esvName or default_esv_name(self.name)
 
 
 class StackConfig(_Strict):

@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, Any
 if TYPE_CHECKING:
     from .authenticated import AuthenticatedSessionSettings
     from .baseline import RealmBaseline
+    from .environment import StackEnvironment
     from .esv_secret import EsvSecret
     from .journey import JourneySessionSettings
     from .naming import OnDelete, StateManagementName, ValueSource
@@ -38,6 +39,7 @@ _MODULE_OF = {
     "RealmSessionSettings": "realm",
     "SigningSecret": "signing_secret",
     "SigningSecretOptions": "realm",
+    "StackEnvironment": "environment",
     "StateManagementName": "naming",
     "TenantRestart": "tenant_restart",
     "ValueSource": "naming",
@@ -55,6 +57,7 @@ __all__ = [
     "RealmSessionSettings",
     "SigningSecret",
     "SigningSecretOptions",
+    "StackEnvironment",
     "StateManagementName",
     "TenantRestart",
     "ValueSource",
