@@ -179,3 +179,24 @@ def _busy(state: LockState) -> str:
 
 def _counts(report: PromotionReport) -> dict[str, Any]:
     return promotion_scope.summary(report)
+
+
+def rollback(client: PromotionClient, plan: Plan, log: Log) -> Outcome:
+    """Restore the upper environment's configuration before its last promotion: lock, roll
+    back, poll, report, unlock (always, as for a promotion)."""
+    state = _settled(client, plan)
+    if state.result != "unlocked":
+        raise ProviderError(_busy(state))
+    promotion_id = client.lock(f"{plan.marker} rollback")
+    log(f"locked both environments (promotion {promotion_id})")
+    try:
+        client.wait_for_lock("locked", plan.timeout, plan.interval)
+        client.rollback(PROMOTER, f"{plan.marker} rollback")
+        client.wait_for_promotion(plan.timeout, plan.interval)
+        report = client.report()
+    except BaseException:
+        _unlock_quietly(client, plan, promotion_id, log)
+        raise
+    _unlock(client, plan, promotion_id)
+    log(f"unlocked both environments (promotion {promotion_id})")
+    return _outcome("rolled back", promotion_id, report)
