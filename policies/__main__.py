@@ -10,5 +10,5 @@ from pulumi_policy import EnforcementLevel, PolicyPack
 PolicyPack(
     name="aic-sessions",
     enforcement_level=EnforcementLevel.ADVISORY,
-    policies=POLICIES + ESV_POLICIES + CHAIN_POLICIES,
+    policies=[*POLICIES, *ESV_POLICIES, *CHAIN_POLICIES],
 )

@@ -16,5 +16,5 @@ else:
     PolicyPack(
         name="aic-sessions",
         enforcement_level=EnforcementLevel.ADVISORY,
-        policies=POLICIES + ESV_POLICIES + CHAIN_POLICIES,
+        policies=[*POLICIES, *ESV_POLICIES, *CHAIN_POLICIES],
     )
