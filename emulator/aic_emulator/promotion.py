@@ -63,12 +63,15 @@ class Promotions:
         """Finish whatever phase has run its time (under both tenants' locks, lower first)."""
         with self.lower.store.lock, self._store.lock:
             state, now = self._state(), self._store.now()
-            lock = state["lock"]
-            if lock["state"] in ("locking", "unlocking") and now >= lock["until"]:
-                lock["state"] = "locked" if lock["state"] == "locking" else UNLOCKED
-            run = state["run"]
+            lock, run, changed = state["lock"], state["run"], False
             if run is not None and now >= run["until"]:
                 self._finish(state, run)
+                changed = True
+            if lock["state"] in ("locking", "unlocking") and now >= lock["until"]:
+                lock["state"] = "locked" if lock["state"] == "locking" else UNLOCKED
+                changed = True
+            if changed:
+                self.upper.persist()
 
     def lock_value(self) -> str:
         self.settle()
