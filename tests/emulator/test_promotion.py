@@ -20,8 +20,17 @@ SESSION = "/realm-config/services/session"
 BRAVO = "/json/realms/root/realms/bravo"
 
 
+_TOKENS: dict[str, tuple[object, dict[str, str]]] = {}
+
+
 def hdrs(emu: EmulatorServer) -> dict[str, str]:
-    return {**sa_headers(emu, SCOPES), "Accept-API-Version": "protocol=1.0,resource=1.0"}
+    """Headers with a token of the seeded service account, granted once per tenant state."""
+    state = emu.emulator.store.state
+    cached = _TOKENS.get(emu.root_url)
+    if cached is None or cached[0] is not state:
+        fresh = {**sa_headers(emu, SCOPES), "Accept-API-Version": "protocol=1.0,resource=1.0"}
+        cached = _TOKENS[emu.root_url] = (state, fresh)
+    return cached[1]
 
 
 def api(emu: EmulatorServer, method: str, path: str, body: Any = None) -> requests.Response:
