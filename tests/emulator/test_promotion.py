@@ -6,6 +6,8 @@ Answers no source confirms are read from `inferred.py`, never restated here."""
 from __future__ import annotations
 
 import base64
+import hashlib
+import secrets
 from typing import Any
 
 import requests
@@ -64,8 +66,8 @@ def static(emu: EmulatorServer, realm: str = "alpha") -> Any:
     return emu._control("GET", f"/realms/{realm}/static")
 
 
-def create_esv(emu: EmulatorServer, name: str) -> requests.Response:
-    body = {"valueBase64": base64.b64encode(b"a value of " + name.encode()).decode()}
+def create_esv(emu: EmulatorServer, name: str, value: bytes = b"a value") -> requests.Response:
+    body = {"valueBase64": base64.b64encode(value).decode()}
     return requests.put(
         f"{emu.root_url}/environment/secrets/{name}", headers=hdrs(emu), json=body, timeout=10
     )
@@ -248,6 +250,32 @@ def test_rollback_restores_the_previous_configuration(promotion_group: GroupServ
     assert static(dev)["journeys"] == {"TeamLogin": {"nodes": {"a": 1}}}
     again = api(staging, "POST", "/rollback", body)
     assert again.status_code == inferred.NO_ROLLBACK_STATUS
+
+
+def test_a_promoted_placeholder_uses_each_tenants_own_esv_value(
+    promotion_group: GroupServer,
+) -> None:
+    """The configuration moves unchanged; the secret in effect is each tenant's ESV value."""
+    dev, staging = promotion_group["dev"], promotion_group["staging"]
+    values = {"dev": secrets.token_bytes(32).hex(), "staging": secrets.token_bytes(32).hex()}
+    for name, tenant in (("dev", dev), ("staging", staging)):
+        tenant.configure(restartSeconds=0)
+        assert create_esv(tenant, "esv-signing-alpha", values[name].encode()).ok
+        url = f"{tenant.root_url}/environment/startup"
+        restart = requests.post(
+            url, params={"_action": "restart"}, headers=hdrs(tenant), timeout=10
+        )
+        assert restart.ok
+    secret = {"security": {"sharedSecret": {"$string": "&{esv.signing.alpha}"}}}
+    assert put_settings(dev, hdrs(dev), secret).ok
+    lock(staging)
+    promote(staging, False)
+    assert ok(api(staging, "GET", "/promote"))["status"] in inferred.PROMOTION_SUCCEEDED
+    shown = static(staging)["authentication"]["security"]["sharedSecret"]
+    assert shown == {"$string": "&{esv.signing.alpha}"}
+    for name, tenant in (("dev", dev), ("staging", staging)):
+        expected = hashlib.sha256(values[name].encode()).hexdigest()
+        assert tenant.secret_digest("alpha") == expected
 
 
 def test_literal_secret_is_an_encrypted_secret(promotion_group: GroupServer) -> None:
