@@ -331,3 +331,33 @@ def test_the_api_refuses_what_the_procedure_forbids(
         f"{staging.root_url}{PROMO}/lock/state", headers=sa_headers(staging, "fr:am:*"), timeout=10
     )
     assert no_scope.status_code == 403
+
+
+def test_journeys_and_scripts_written_through_the_am_api_are_promoted(
+    promotion_group: GroupServer,
+) -> None:
+    dev, staging = promotion_group["dev"], promotion_group["staging"]
+    tree = f"{ALPHA}/realm-config/authentication/authenticationtrees/trees/TeamJourney"
+    script = f"{BRAVO}/scripts/0f1e2d3c"
+    for path, doc in ((tree, {"entryNodeId": "n1", "nodes": {}}), (script, {"name": "s"})):
+        assert requests.put(f"{dev.base_url}{path}", headers=hdrs(dev), json=doc, timeout=10).ok
+        refused = requests.put(f"{staging.base_url}{path}", headers=hdrs(staging), json=doc)
+        assert refused.status_code == inferred.IMMUTABLE_WRITE_STATUS
+    listed = requests.get(
+        f"{dev.base_url}{BRAVO}/scripts",
+        params={"_queryFilter": "true"},
+        headers=hdrs(dev),
+        timeout=10,
+    )
+    assert [item["_id"] for item in ok(listed)["result"]] == ["0f1e2d3c"]
+    assert changes(ok(api(staging, "GET", "/report/provisional"))) == {
+        (ITEMS["journeys"], "added", "alpha", "TeamJourney"),
+        (ITEMS["scripts"], "added", "bravo", "0f1e2d3c"),
+    }
+    lock(staging)
+    promote(staging, False)
+    read = requests.get(f"{staging.base_url}{tree}", headers=hdrs(staging), timeout=10)
+    assert ok(read) == {"_id": "TeamJourney", "entryNodeId": "n1", "nodes": {}}
+    assert requests.delete(
+        f"{dev.base_url}{script}", headers=hdrs(dev), timeout=10
+    ).status_code == (inferred.LOCKED_STATUS)
