@@ -124,7 +124,7 @@ class Promotions:
                     inferred.WRONG_PROMOTION_ID_STATUS, f"No lock with promotion id {promotion_id}"
                 )
             if state["run"] is not None:
-                raise StatusError(inferred.NOT_LOCKED_STATUS, "A promotion is running")
+                raise StatusError(inferred.RUN_IN_PROGRESS_STATUS, "A promotion is running")
             self._start_unlock(lock)
         self.settle()
         return {
@@ -173,7 +173,7 @@ class Promotions:
         if state["lock"]["state"] != "locked":
             raise StatusError(inferred.NOT_LOCKED_STATUS, "The environments are not locked")
         if state["run"] is not None:
-            raise StatusError(inferred.NOT_LOCKED_STATUS, "A promotion is running")
+            raise StatusError(inferred.RUN_IN_PROGRESS_STATUS, "A promotion is running")
         return state
 
     def _new_run(
@@ -253,7 +253,10 @@ class Promotions:
                 }
                 doc = self._status_doc(idle, inferred.PROMOTION_IDLE, "", False)
             locked = state["lock"]["state"] != UNLOCKED
-            return {**doc, "globalLock": "LOCKED" if locked else "UNLOCKED"}
+            return {
+                **doc,
+                "globalLock": inferred.GLOBAL_LOCKED if locked else inferred.GLOBAL_UNLOCKED,
+            }
 
     # reports ---------------------------------------------------------------------------
 
