@@ -14,7 +14,9 @@ Promotion group (`group.py`, `promotion.py`, `promotion_routes.py`, `static_conf
 `aic-emulator --group dev=PORT,staging=PORT,prod=PORT` (or `testing.start_group`) serves
 development, optional UAT, staging and production tenants from one process, each on its own
 port. Upper tenants refuse static-configuration writes and serve the promotions API under
-`/environment/promotion`, pulling from the tenant below; a lock refuses configuration writes
+`/environment/promotion`, pulling from the tenant below (journeys and scripts, under
+`.../realm-config/authentication/authenticationtrees/trees/<id>` and `.../scripts/<id>`, are
+static configuration too); a lock refuses configuration writes
 and ESV calls in both tenants. The answers no source confirms come from
 `aic_sessions.client.inferred`.
 

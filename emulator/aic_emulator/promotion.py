@@ -63,12 +63,15 @@ class Promotions:
         """Finish whatever phase has run its time (under both tenants' locks, lower first)."""
         with self.lower.store.lock, self._store.lock:
             state, now = self._state(), self._store.now()
-            lock = state["lock"]
-            if lock["state"] in ("locking", "unlocking") and now >= lock["until"]:
-                lock["state"] = "locked" if lock["state"] == "locking" else UNLOCKED
-            run = state["run"]
+            lock, run, changed = state["lock"], state["run"], False
             if run is not None and now >= run["until"]:
                 self._finish(state, run)
+                changed = True
+            if lock["state"] in ("locking", "unlocking") and now >= lock["until"]:
+                lock["state"] = "locked" if lock["state"] == "locking" else UNLOCKED
+                changed = True
+            if changed:
+                self.upper.persist()
 
     def lock_value(self) -> str:
         self.settle()
@@ -121,7 +124,7 @@ class Promotions:
                     inferred.WRONG_PROMOTION_ID_STATUS, f"No lock with promotion id {promotion_id}"
                 )
             if state["run"] is not None:
-                raise StatusError(inferred.NOT_LOCKED_STATUS, "A promotion is running")
+                raise StatusError(inferred.RUN_IN_PROGRESS_STATUS, "A promotion is running")
             self._start_unlock(lock)
         self.settle()
         return {
@@ -170,7 +173,7 @@ class Promotions:
         if state["lock"]["state"] != "locked":
             raise StatusError(inferred.NOT_LOCKED_STATUS, "The environments are not locked")
         if state["run"] is not None:
-            raise StatusError(inferred.NOT_LOCKED_STATUS, "A promotion is running")
+            raise StatusError(inferred.RUN_IN_PROGRESS_STATUS, "A promotion is running")
         return state
 
     def _new_run(
@@ -250,7 +253,10 @@ class Promotions:
                 }
                 doc = self._status_doc(idle, inferred.PROMOTION_IDLE, "", False)
             locked = state["lock"]["state"] != UNLOCKED
-            return {**doc, "globalLock": "LOCKED" if locked else "UNLOCKED"}
+            return {
+                **doc,
+                "globalLock": inferred.GLOBAL_LOCKED if locked else inferred.GLOBAL_UNLOCKED,
+            }
 
     # reports ---------------------------------------------------------------------------
 

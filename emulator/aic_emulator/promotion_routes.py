@@ -27,7 +27,7 @@ def _promotions() -> Promotions:
     group = getattr(current, "group", None)
     if group is None:
         raise NotFound("Not Found")
-    promotions = group.promotions_of(current)
+    promotions: Promotions | None = group.promotions_of(current)
     if promotions is None:
         raise StatusError(
             inferred.NO_LOWER_ENVIRONMENT_STATUS, inferred.NO_LOWER_ENVIRONMENT_MESSAGE

@@ -75,8 +75,9 @@ def put_item(store: Any, realm: str, kind: str, uid: str, doc: Any) -> None:
     _check_kind(kind)
     if not isinstance(doc, dict):
         raise BadRequest("The item must be a JSON object.")
+    kept = {key: value for key, value in doc.items() if key not in ("_id", "_rev")}
     with store.lock:
-        store.realm(realm).setdefault(kind, {})[uid] = copy.deepcopy(doc)
+        store.realm(realm).setdefault(kind, {})[uid] = copy.deepcopy(kept)
 
 
 def delete_item(store: Any, realm: str, kind: str, uid: str) -> bool:

@@ -18,6 +18,7 @@ from aic_sessions.client import (
     ImmutableEnvironmentError,
     PromotionClient,
     PromotionFailed,
+    PromotionStatus,
     PromotionTimeoutError,
     ServerError,
     SessionServicePatch,
@@ -184,3 +185,16 @@ def test_an_admin_login_is_refused_before_anything_is_sent(am_emulator: Emulator
         pytest.raises(ConfigurationError, match="fr:idc:promotion"),
     ):
         PromotionClient(admin.transport)
+
+
+def test_a_ready_status_before_the_run_is_seen_is_not_its_end(
+    staging: tuple[PromotionClient, EmulatorClock],
+) -> None:
+    """A `READY` read right after the start may be a run not started yet: keep polling until
+    the run is seen running (and back to READY) or reads a final status."""
+    promotions, time = staging
+    idle, running = inferred.PROMOTION_IDLE, inferred.PROMOTION_RUNNING[0]
+    answers = iter([idle, running, idle])
+    promotions.status = lambda: PromotionStatus(status=next(answers))  # type: ignore[method-assign]
+    assert promotions.wait_for_promotion(timeout=100, interval=1).status == idle
+    assert time.sleeps == 2

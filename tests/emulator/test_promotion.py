@@ -6,6 +6,8 @@ Answers no source confirms are read from `inferred.py`, never restated here."""
 from __future__ import annotations
 
 import base64
+import hashlib
+import secrets
 from typing import Any
 
 import requests
@@ -20,8 +22,17 @@ SESSION = "/realm-config/services/session"
 BRAVO = "/json/realms/root/realms/bravo"
 
 
+_TOKENS: dict[str, tuple[object, dict[str, str]]] = {}
+
+
 def hdrs(emu: EmulatorServer) -> dict[str, str]:
-    return {**sa_headers(emu, SCOPES), "Accept-API-Version": "protocol=1.0,resource=1.0"}
+    """Headers with a token of the seeded service account, granted once per tenant state."""
+    state = emu.emulator.store.state
+    cached = _TOKENS.get(emu.root_url)
+    if cached is None or cached[0] is not state:
+        fresh = {**sa_headers(emu, SCOPES), "Accept-API-Version": "protocol=1.0,resource=1.0"}
+        cached = _TOKENS[emu.root_url] = (state, fresh)
+    return cached[1]
 
 
 def api(emu: EmulatorServer, method: str, path: str, body: Any = None) -> requests.Response:
@@ -55,8 +66,8 @@ def static(emu: EmulatorServer, realm: str = "alpha") -> Any:
     return emu._control("GET", f"/realms/{realm}/static")
 
 
-def create_esv(emu: EmulatorServer, name: str) -> requests.Response:
-    body = {"valueBase64": base64.b64encode(b"a value of " + name.encode()).decode()}
+def create_esv(emu: EmulatorServer, name: str, value: bytes = b"a value") -> requests.Response:
+    body = {"valueBase64": base64.b64encode(value).decode()}
     return requests.put(
         f"{emu.root_url}/environment/secrets/{name}", headers=hdrs(emu), json=body, timeout=10
     )
@@ -241,6 +252,32 @@ def test_rollback_restores_the_previous_configuration(promotion_group: GroupServ
     assert again.status_code == inferred.NO_ROLLBACK_STATUS
 
 
+def test_a_promoted_placeholder_uses_each_tenants_own_esv_value(
+    promotion_group: GroupServer,
+) -> None:
+    """The configuration moves unchanged; the secret in effect is each tenant's ESV value."""
+    dev, staging = promotion_group["dev"], promotion_group["staging"]
+    values = {"dev": secrets.token_bytes(32).hex(), "staging": secrets.token_bytes(32).hex()}
+    for name, tenant in (("dev", dev), ("staging", staging)):
+        tenant.configure(restartSeconds=0)
+        assert create_esv(tenant, "esv-signing-alpha", values[name].encode()).ok
+        url = f"{tenant.root_url}/environment/startup"
+        restart = requests.post(
+            url, params={"_action": "restart"}, headers=hdrs(tenant), timeout=10
+        )
+        assert restart.ok
+    secret = {"security": {"sharedSecret": {"$string": "&{esv.signing.alpha}"}}}
+    assert put_settings(dev, hdrs(dev), secret).ok
+    lock(staging)
+    promote(staging, False)
+    assert ok(api(staging, "GET", "/promote"))["status"] in inferred.PROMOTION_SUCCEEDED
+    shown = static(staging)["authentication"]["security"]["sharedSecret"]
+    assert shown == {"$string": "&{esv.signing.alpha}"}
+    for name, tenant in (("dev", dev), ("staging", staging)):
+        expected = hashlib.sha256(values[name].encode()).hexdigest()
+        assert tenant.secret_digest("alpha") == expected
+
+
 def test_literal_secret_is_an_encrypted_secret(promotion_group: GroupServer) -> None:
     dev, staging = promotion_group["dev"], promotion_group["staging"]
     literal = base64.b64encode(b"0123456789abcdef0123456789abcdef").decode()
@@ -265,9 +302,11 @@ def test_status_over_time_and_unlock_after(promotion_group: GroupServer) -> None
     staging.configure(promotionSeconds=60, lockSeconds=5)
     promote(staging, False, unlockEnvironmentsAfterPromotion=True)
     running = ok(api(staging, "GET", "/promote"))
-    assert running["status"] in inferred.PROMOTION_RUNNING and running["globalLock"] == "LOCKED"
-    assert api(staging, "DELETE", f"/lock/{promotion_id}").status_code == 409
-    assert api(staging, "POST", "/promote", {"dryRun": True}).status_code == 409
+    assert running["status"] in inferred.PROMOTION_RUNNING
+    assert running["globalLock"] == inferred.GLOBAL_LOCKED
+    busy = inferred.RUN_IN_PROGRESS_STATUS
+    assert api(staging, "DELETE", f"/lock/{promotion_id}").status_code == busy
+    assert api(staging, "POST", "/promote", {"dryRun": True}).status_code == busy
     staging.advance_clock(61)
     done = ok(api(staging, "GET", "/promote"))
     assert done["status"] in inferred.PROMOTION_SUCCEEDED
@@ -294,3 +333,33 @@ def test_the_api_refuses_what_the_procedure_forbids(
         f"{staging.root_url}{PROMO}/lock/state", headers=sa_headers(staging, "fr:am:*"), timeout=10
     )
     assert no_scope.status_code == 403
+
+
+def test_journeys_and_scripts_written_through_the_am_api_are_promoted(
+    promotion_group: GroupServer,
+) -> None:
+    dev, staging = promotion_group["dev"], promotion_group["staging"]
+    tree = f"{ALPHA}/realm-config/authentication/authenticationtrees/trees/TeamJourney"
+    script = f"{BRAVO}/scripts/0f1e2d3c"
+    for path, doc in ((tree, {"entryNodeId": "n1", "nodes": {}}), (script, {"name": "s"})):
+        assert requests.put(f"{dev.base_url}{path}", headers=hdrs(dev), json=doc, timeout=10).ok
+        refused = requests.put(f"{staging.base_url}{path}", headers=hdrs(staging), json=doc)
+        assert refused.status_code == inferred.IMMUTABLE_WRITE_STATUS
+    listed = requests.get(
+        f"{dev.base_url}{BRAVO}/scripts",
+        params={"_queryFilter": "true"},
+        headers=hdrs(dev),
+        timeout=10,
+    )
+    assert [item["_id"] for item in ok(listed)["result"]] == ["0f1e2d3c"]
+    assert changes(ok(api(staging, "GET", "/report/provisional"))) == {
+        (ITEMS["journeys"], "added", "alpha", "TeamJourney"),
+        (ITEMS["scripts"], "added", "bravo", "0f1e2d3c"),
+    }
+    lock(staging)
+    promote(staging, False)
+    read = requests.get(f"{staging.base_url}{tree}", headers=hdrs(staging), timeout=10)
+    assert ok(read) == {"_id": "TeamJourney", "entryNodeId": "n1", "nodes": {}}
+    assert requests.delete(
+        f"{dev.base_url}{script}", headers=hdrs(dev), timeout=10
+    ).status_code == (inferred.LOCKED_STATUS)

@@ -36,6 +36,8 @@ LOCKED_MARKER: Final = "locked for a promotion"
 # Inferred: POST /promote while the environments are not locked, and POST /lock while locked.
 NOT_LOCKED_STATUS: Final = 409
 ALREADY_LOCKED_STATUS: Final = 409
+# Inferred: a promotion, rollback or unlock asked for while a run is in progress.
+RUN_IN_PROGRESS_STATUS: Final = 409
 
 # Inferred: a promotion moves static configuration only; ESV values already loaded in the
 # upper environment stay in effect, so no restart follows a promotion.
@@ -64,6 +66,10 @@ NO_ROLLBACK_MESSAGE: Final = "There is no promotion to roll back"
 # Inferred: while locked, every call of the ESV API is refused, reads included (the
 # documentation says "the ESV API"), while configuration *reads* and logins keep working.
 LOCKED_REFUSES_ESV_READS: Final = True
+
+# GET /promote -> `globalLock`: frodo-lib's type shows "LOCKED"; the unlocked value is inferred.
+GLOBAL_LOCKED: Final = "LOCKED"
+GLOBAL_UNLOCKED: Final = "UNLOCKED"
 
 # Inferred: `lowerEnv.proxyState` / `upperEnv.proxyState` of GET /lock/state repeat `state`.
 # Inferred: a placeholder's ESV is reported under its ESV id (`&{esv.my.key}` -> `esv-my-key`).

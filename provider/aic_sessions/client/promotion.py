@@ -90,6 +90,13 @@ class PromotionStatus(_Wire):
         return self.status in inferred.PROMOTION_RUNNING
 
     @property
+    def finished(self) -> bool:
+        """A final status: the run succeeded or failed."""
+        return (
+            self.status in inferred.PROMOTION_SUCCEEDED or self.status in inferred.PROMOTION_FAILED
+        )
+
+    @property
     def failed(self) -> bool:
         return self.status in inferred.PROMOTION_FAILED or bool(self.blocking_error)
 
@@ -297,11 +304,22 @@ class PromotionClient:
         ignore_encrypted_secrets: bool = False,
         progress: Progress | None = None,
     ) -> PromotionStatus:
-        """Poll until the run ends; its final status, or PromotionFailed naming what blocked."""
+        """Poll until the run ends; its final status, or PromotionFailed naming what blocked.
+
+        The run has ended when the status is a final one (succeeded or failed), or `READY`
+        after it was seen running: a `READY` first read may be a run not started yet.
+        """
         context = self._context("Waiting for the promotion", "GET", "/promote")
+        seen_running = False
+
+        def ended(status: PromotionStatus) -> bool:
+            nonlocal seen_running
+            seen_running = seen_running or status.running
+            return status.finished or (status.status == inferred.PROMOTION_IDLE and seen_running)
+
         final = self._poll(
             self.status,
-            lambda s: not s.running,
+            ended,
             lambda s: str(s.status),
             timeout,
             interval,
