@@ -15,6 +15,7 @@ from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
 import pulumi
+from pulumi.output import UNKNOWN
 
 from aic_sessions.attributes import AUTHENTICATED, JOURNEY
 from aic_sessions.stack_config import StackConfig
@@ -54,14 +55,26 @@ class LowerStack:
     def __init__(self, stack: StackConfig) -> None:
         name = str(stack.promotesFrom)
         self.name = name
+        self._warned = False
         if "/" not in name:  # a stack of this project
             name = f"organization/{pulumi.get_project()}/{name}"
         self.reference = pulumi.StackReference(f"{stack.environment}-promotes-from", name)
-        self.stage = self.reference.get_output("stage")
+        self.stage = self.reference.get_output("stage").apply(self._required)
         self.digest = self.reference.get_output("staticDigest").apply(self._required)
         self.static = self.reference.get_output("staticConfiguration").apply(self._required)
 
     def _required(self, value: Any) -> Any:
+        """The output's value; before the stack below is deployed, a preview shows it unknown
+        (and says so) and `up` fails naming the fix."""
+        if value is None and pulumi.runtime.is_dry_run():
+            if not self._warned:
+                self._warned = True
+                pulumi.log.warn(
+                    f"stack {self.name!r} (aic-sessions:promotesFrom) has not exported its "
+                    "staticConfiguration yet: what this stack would promote and assert is "
+                    f"unknown until it is deployed (pulumi up --stack {self.name})"
+                )
+            return UNKNOWN
         if value is None:
             raise ValueError(
                 f"stack {self.name!r} (aic-sessions:promotesFrom) has no staticConfiguration "

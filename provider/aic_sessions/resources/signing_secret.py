@@ -89,6 +89,8 @@ class SigningSecretProvider(SessionProvider):
         news = result.inputs  # baseUrl and realm in their one spelling
         if result.failures or is_unknown(news.get("value")):
             return result
+        if is_unknown(news.get("esvReference")):  # an ESV, named once known: checked again then
+            return CheckResult({**news, "valueSource": "esv", "fingerprint": None}, [])
         value = plain(news.get("value"))
         if value is not None and news.get("esvReference") is not None:
             both = CheckFailure("value", "give either value or esvReference, not both.")
