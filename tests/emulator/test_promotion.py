@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import base64
 import hashlib
+import json
 import secrets
 from typing import Any
 
@@ -287,6 +288,7 @@ def test_literal_secret_is_an_encrypted_secret(promotion_group: GroupServer) -> 
     status = ok(api(staging, "GET", "/promote"))
     name = f"alpha/{ITEMS['authentication']}/sharedSecret"
     assert status["encryptedSecrets"] == [name] and status["blockingError"] is True
+    assert literal not in json.dumps(status) + json.dumps(ok(api(staging, "GET", "/report")))
     assert staging.secret_digest("alpha") != dev.secret_digest("alpha")
     promote(staging, False, ignoreEncryptedSecrets=True)
     status = ok(api(staging, "GET", "/promote"))
