@@ -198,3 +198,30 @@ def test_a_ready_status_before_the_run_is_seen_is_not_its_end(
     promotions.status = lambda: PromotionStatus(status=next(answers))  # type: ignore[method-assign]
     assert promotions.wait_for_promotion(timeout=100, interval=1).status == idle
     assert time.sleeps == 2
+
+
+def test_a_new_client_finds_a_running_promotion_by_its_lock(
+    promotion_group: GroupServer,
+    admins: dict[str, AdminClient],
+    staging: tuple[PromotionClient, EmulatorClock],
+) -> None:
+    """A run interrupted mid-promotion: the next one finds the lock's promotion id, waits for
+    the promotion it started, and releases the lock."""
+    first, time = staging
+    promotion_group["staging"].configure(promotionSeconds=120)
+    promotion_id = first.lock("interrupted")
+    first.wait_for_lock("locked", timeout=10, interval=1)
+    first.promote(dry_run=False, promoter="ci", description="interrupted")
+    first.close()  # the process dies here
+    again = PromotionClient(admins["staging"].transport, sleep=time.sleep, clock=time.clock)
+    found = again.lock_state()
+    assert (found.result, found.promotion_id, found.description) == (
+        "locked",
+        promotion_id,
+        "interrupted",
+    )
+    assert again.status().running and again.status().promotion_id == promotion_id
+    assert again.wait_for_promotion(timeout=300, interval=30).promotion_id == promotion_id
+    again.unlock(promotion_id)
+    assert again.wait_for_lock("unlocked", timeout=10, interval=1).promotion_id is None
+    again.close()

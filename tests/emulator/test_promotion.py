@@ -7,11 +7,15 @@ from __future__ import annotations
 
 import base64
 import hashlib
+import json
 import secrets
 from typing import Any
 
+import pytest
 import requests
-from aic_emulator.testing import EmulatorServer, GroupServer
+from aic_emulator.cli import parse_group
+from aic_emulator.group import check_order
+from aic_emulator.testing import EmulatorServer, GroupServer, start_group
 from aic_sessions.client import inferred
 
 from tests.emulator.util import ALPHA, USER, login, put_settings, sa_headers
@@ -287,6 +291,7 @@ def test_literal_secret_is_an_encrypted_secret(promotion_group: GroupServer) -> 
     status = ok(api(staging, "GET", "/promote"))
     name = f"alpha/{ITEMS['authentication']}/sharedSecret"
     assert status["encryptedSecrets"] == [name] and status["blockingError"] is True
+    assert literal not in json.dumps(status) + json.dumps(ok(api(staging, "GET", "/report")))
     assert staging.secret_digest("alpha") != dev.secret_digest("alpha")
     promote(staging, False, ignoreEncryptedSecrets=True)
     status = ok(api(staging, "GET", "/promote"))
@@ -363,3 +368,44 @@ def test_journeys_and_scripts_written_through_the_am_api_are_promoted(
     assert requests.delete(
         f"{dev.base_url}{script}", headers=hdrs(dev), timeout=10
     ).status_code == (inferred.LOCKED_STATUS)
+
+
+def test_changes_climb_the_chain_one_environment_at_a_time() -> None:
+    """dev -> uat -> staging: each upper tenant pulls only from the one below it."""
+    tenants = (("dev", "development"), ("uat", "uat"), ("staging", "staging"))
+    with start_group(tenants) as group:
+        dev, uat, staging = (group[name] for name in ("dev", "uat", "staging"))
+        change_dev(group)
+        lock_id = lock(staging)
+        promote(staging, False)  # uat has nothing new yet: staging stays as it was
+        assert changes(ok(api(staging, "GET", "/report"))) == set()
+        assert api(uat, "POST", "/lock", {}).status_code == inferred.ALREADY_LOCKED_STATUS
+        unlock(staging, lock_id)
+        for upper in (uat, staging):
+            promotion_id = lock(upper)
+            promote(upper, False)
+            assert ok(api(upper, "GET", "/promote"))["status"] in inferred.PROMOTION_SUCCEEDED
+            unlock(upper, promotion_id)
+        for realm in ("alpha", "bravo"):
+            assert static(staging, realm) == static(uat, realm) == static(dev, realm)
+
+
+def test_a_group_is_ordered_development_first() -> None:
+    for wrong in (
+        [("s", "staging"), ("d", "development")],
+        [("d", "development"), ("p", "production"), ("s", "staging")],
+        [("d", "development"), ("p", "production"), ("q", "production")],
+        [("d", "development"), ("x", "qa")],
+        [("d", "development"), ("d", "uat")],
+    ):
+        with pytest.raises(ValueError):
+            check_order(wrong)
+    check_order([("d", "development"), ("u1", "uat"), ("u2", "uat"), ("p", "production")])
+    assert parse_group("dev=1,uat2=2,stage:staging=3,live:production=4") == [
+        ("dev", "development", 1),
+        ("uat2", "uat", 2),
+        ("stage", "staging", 3),
+        ("live", "production", 4),
+    ]
+    with pytest.raises(ValueError, match="give the role of 'live'"):
+        parse_group("dev=1,live=2")

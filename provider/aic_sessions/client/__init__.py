@@ -43,9 +43,9 @@ if TYPE_CHECKING:
         StateManagement,
         StoredSession,
     )
-    from .promotion import (
+    from .promotion import PromotionClient
+    from .promotion_models import (
         LockState,
-        PromotionClient,
         PromotionReport,
         PromotionReportStub,
         PromotionStatus,
@@ -103,11 +103,11 @@ _MODULE_OF = {
     "ImmutableEnvironmentError": "errors",
     "PromotionFailed": "errors",
     "PromotionTimeoutError": "errors",
-    "LockState": "promotion",
+    "LockState": "promotion_models",
     "PromotionClient": "promotion",
-    "PromotionReport": "promotion",
-    "PromotionReportStub": "promotion",
-    "PromotionStatus": "promotion",
+    "PromotionReport": "promotion_models",
+    "PromotionReportStub": "promotion_models",
+    "PromotionStatus": "promotion_models",
 }
 
 
