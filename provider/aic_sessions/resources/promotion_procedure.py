@@ -20,7 +20,8 @@ from . import promotion_scope
 from .base import ProviderError
 
 if TYPE_CHECKING:
-    from aic_sessions.client.promotion import LockState, PromotionClient, PromotionReport
+    from aic_sessions.client.promotion import PromotionClient
+    from aic_sessions.client.promotion_models import LockState, PromotionReport
 
 PROMOTER = "aic-sessions"
 

@@ -17,7 +17,7 @@ from aic_sessions.client import inferred
 from aic_sessions.client.realms import realm_display
 
 if TYPE_CHECKING:
-    from aic_sessions.client.promotion import Change, PromotionReport
+    from aic_sessions.client.promotion_models import Change, PromotionReport
 
 OWNED_KINDS = ("authentication", "session")  # the keys of inferred.REPORT_CONFIG_ITEMS
 
