@@ -11,6 +11,7 @@ import pytest
 from aic_emulator.testing import EmulatorServer
 
 from tests.engine.project import copy_project, emulator_cli, write_stack
+from tests.engine_cli import REPO_ROOT
 
 pytestmark = pytest.mark.engine
 
@@ -67,3 +68,27 @@ def test_upper_stage_lists_no_static_sections(
     assert preview.returncode != 0
     assert "aic-sessions:realms[0].journey: the staging stage receives static" in output
     assert "aic-sessions:realms[0].signingSecret.source: 'generated' writes a literal" in output
+
+
+def test_literal_secret_in_aic_development_fails_the_pack_at_preview(
+    tmp_path: Path, engine_env: dict[str, str], aic_emulator: EmulatorServer
+) -> None:
+    config = stack_with(tmp_path, aic_emulator, platform="aic", stage="development")
+    config["realms"] = [{"name": "alpha", "signingSecret": {"source": "generated"}}]
+    project = copy_project(tmp_path / "project")
+    write_stack(project, "e2e", config)
+    cli = emulator_cli(project, engine_env, aic_emulator)
+    cli.run("stack", "init", "e2e")
+    aic_emulator.clear_requests()
+    preview = cli.run("preview", "--policy-pack", str(REPO_ROOT / "policies"), check=False)
+    output = preview.stdout + preview.stderr
+    assert preview.returncode != 0
+    assert "[mandatory]  aic-signing-secret-esv-placeholder" in output, output
+    assert "create esv-alpha-signing-secret" in output
+    assert "signingSecret.source: esv-generated" in output
+    assert aic_emulator.request_counts()["writes"] == 0
+
+    config["realms"] = [{"name": "alpha", "signingSecret": {"source": "esv-generated"}}]
+    write_stack(project, "e2e", config)
+    fixed = cli.run("preview", "--policy-pack", str(REPO_ROOT / "policies"), check=False)
+    assert "aic-signing-secret-esv-placeholder" not in fixed.stdout + fixed.stderr
