@@ -142,6 +142,10 @@ def test_killed_promotion_is_finished_by_the_next_run(
     assert held["result"] == "locked" and held["description"].startswith("aic-sessions ")
 
     cli.run("cancel", "--yes", "--stack", "staging")
+    refreshed = cli.run("up", "--yes", "--refresh", "--stack", "staging", check=False)
+    assert refreshed.returncode != 0  # refresh reads the ESVs, which the lock refuses
+    assert "run `pulumi up` without --refresh" in refreshed.stdout + refreshed.stderr
+    assert lock_state(promotion_group, "staging")["promotionId"] == held["promotionId"]
     staging.clear_requests()
     chain.up("staging")
 
