@@ -14,6 +14,8 @@ from pathlib import Path
 
 import pytest
 from aic_emulator.testing import GroupServer
+from aic_sessions.client import AuthenticationSettingsPatch
+from aic_sessions.client.promotion import PromotionClient
 
 from tests.chain.chain import (
     PACK,
@@ -25,6 +27,7 @@ from tests.chain.chain import (
     realm_writes,
     verify,
 )
+from tests.client.conftest import sa_client
 
 pytestmark = pytest.mark.engine
 
@@ -157,3 +160,52 @@ def test_killed_promotion_is_finished_by_the_next_run(
     assert lock_state(promotion_group, "staging")["result"] == "unlocked"
     assert max_duration(promotion_group, "staging") == 25
     assert verify(chain, "staging").exit_code == 0
+
+
+def test_drift_in_staging_is_shown_never_written_and_healed_by_promotion(
+    tmp_path: Path, engine_env: dict[str, str], promotion_group: GroupServer
+) -> None:
+    """Someone changed dev by hand and promoted it by hand: staging's refresh shows the drift,
+    its `up` fails naming the missing promotion without a write, and once dev is back to its
+    stack's values, staging's next `up --refresh` promotes them again."""
+    chain = Chain(tmp_path / "project", engine_env, promotion_group)
+    chain.up("dev")
+    chain.up("staging")
+    with sa_client(promotion_group["dev"]) as client:
+        client.update_authentication_settings("alpha", AuthenticationSettingsPatch(max_duration=44))
+    promote_by_hand(promotion_group)
+    assert max_duration(promotion_group, "staging") == 44
+    staging = promotion_group["staging"]
+    staging.clear_requests()
+
+    cli = chain.cli["staging"]
+    preview = cli.run("preview", "--refresh", "--diff", "--stack", "staging")
+    assert "~ maxDurationMinutes: 10 => 44" in preview.stdout, preview.stdout  # the refresh
+    assert "JourneySessionSettings: (update)" in preview.stdout  # back to the intended 10
+    failed = cli.run(
+        "up", "--yes", "--skip-preview", "--refresh", "--stack", "staging", check=False
+    )
+    output = failed.stdout + failed.stderr
+    assert failed.returncode != 0
+    assert "maxDurationMinutes is 44 (wanted 10)" in output, output
+    assert "promotion from dev" in output
+    assert realm_writes(staging.request_counts()) == {}
+
+    chain.cli["dev"].run("up", "--yes", "--skip-preview", "--refresh", "--stack", "dev")
+    assert max_duration(promotion_group, "dev") == 10
+    chain.cli["staging"].run("up", "--yes", "--skip-preview", "--refresh", "--stack", "staging")
+    assert max_duration(promotion_group, "staging") == 10
+    assert realm_writes(staging.request_counts()) == {}
+    assert lock_state(promotion_group, "staging")["result"] == "unlocked"
+
+
+def promote_by_hand(group: GroupServer) -> None:
+    """A promotion run outside the stacks, as a team would with the API."""
+    with sa_client(group["staging"]) as admin:
+        promotions = PromotionClient(admin.transport)
+        promotion_id = promotions.lock("by hand")
+        promotions.wait_for_lock("locked", 30, 0.1)
+        promotions.promote(False, "someone", "by hand")
+        promotions.wait_for_promotion(30, 0.1)
+        promotions.unlock(promotion_id)
+        promotions.wait_for_lock("unlocked", 30, 0.1)

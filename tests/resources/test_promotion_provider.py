@@ -176,3 +176,19 @@ def test_check_refuses_a_skipped_stage(group: GroupServer) -> None:
     result = PromotionProvider().check({}, props(group, stage="production"))
     assert [f.property for f in result.failures] == ["lowerStage"]
     assert "never skips" in result.failures[0].reason
+
+
+def test_refresh_finds_the_chain_out_of_step_and_clears_the_promoted_digest(
+    group: GroupServer,
+) -> None:
+    provider = PromotionProvider()
+    outs = provider.create(props(group)).outs
+    state = {**props(group), **outs}
+    assert provider.read("id", state).outs["promotedDigest"] == "sha256:new"  # in step
+    other_teams_journey(group)  # not the chain's: no reason to promote for this stack
+    assert provider.read("id", state).outs["pendingChanges"] == []
+    change_dev(group, 21)
+    read = provider.read("id", state).outs
+    assert read["pendingChanges"] == ["modified Authentication Settings/alpha/authentication"]
+    assert read["promotedDigest"] is None
+    assert provider.diff("id", read, props(group)).changes

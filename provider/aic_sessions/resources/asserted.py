@@ -25,10 +25,15 @@ def assert_only(props: Mapping[str, Any]) -> bool:
 def differences(wanted: Mapping[str, Any], observed: Mapping[str, Any]) -> dict[str, Any]:
     """Attribute -> (wanted, observed) where they differ; an unobserved value differs."""
     return {
-        name: (value, observed.get(name))
+        name: (_whole(value), observed.get(name))
         for name, value in wanted.items()
         if observed.get(name) != value
     }
+
+
+def _whole(value: Any) -> Any:
+    """The engine sends numbers as floats: 10.0 is shown as the 10 the user wrote."""
+    return int(value) if isinstance(value, float) and value.is_integer() else value
 
 
 def refuse_drift(realm: str, props: Mapping[str, Any], found: Mapping[str, Any]) -> None:

@@ -4,9 +4,12 @@ The resource lives in the upper stage's stack. Its `lowerDigest` input is the di
 static configuration the stack below deployed (that stack's `staticDigest` output, read through
 a stack reference); `promotedDigest` records the digest last promoted. When they differ, `up`
 runs the documented procedure (`promotion_procedure.py`) and keeps the report's summary in
-outputs. In `manual` mode nothing is locked or promoted: the resource reads the provisional
-report and fails naming the promotion that is missing. `delete` undoes nothing (a promotion is
-undone by a rollback: `aic-sessions promotion rollback`).
+outputs. `read` (refresh) asks the provisional report whether the chain's realm settings
+differ from the environment below (a promotion run by hand, an out-of-band change): then
+`promotedDigest` is cleared so the next `up` promotes again. In `manual` mode nothing is
+locked or promoted: the resource reads the provisional report and fails naming the promotion
+that is missing. `delete` undoes nothing (a promotion is undone by a rollback:
+`aic-sessions rollback`).
 """
 
 from __future__ import annotations
@@ -14,7 +17,14 @@ from __future__ import annotations
 from typing import Any, Literal
 
 import pulumi
-from pulumi.dynamic import CheckFailure, CheckResult, CreateResult, DiffResult, UpdateResult
+from pulumi.dynamic import (
+    CheckFailure,
+    CheckResult,
+    CreateResult,
+    DiffResult,
+    ReadResult,
+    UpdateResult,
+)
 from pydantic import BaseModel, ConfigDict, Field
 
 from aic_sessions.environments import sequential
@@ -89,12 +99,20 @@ class PromotionProvider(SessionProvider):
     def update(self, _id: str, olds: dict[str, Any], news: dict[str, Any]) -> UpdateResult:
         return UpdateResult(self._converge(olds, news))
 
+    def read(self, id_: str, props: dict[str, Any]) -> ReadResult:
+        pending = promotion_procedure.pending_in_chain(_client(props["baseUrl"]), _plan(props))
+        observed = {**props, "pendingChanges": pending}
+        if pending:
+            observed["promotedDigest"] = None  # out of step with below: promote again
+        return ReadResult(id_, observed)
+
     def delete(self, _id: str, _props: dict[str, Any]) -> None:
         """A promotion is not undone by destroy (see the README's rollback)."""
 
     def _converge(self, olds: dict[str, Any], news: dict[str, Any]) -> dict[str, Any]:
         self.inputs_model.model_validate(news)
         kept = {k: olds.get(k) for k in ("promotionId", "reportId", "summary", "result")}
+        kept["pendingChanges"] = []
         if olds.get("promotedDigest") == news["lowerDigest"]:
             return {**self.public(news), **kept, "promotedDigest": news["lowerDigest"]}
         plan = _plan(news)
@@ -111,6 +129,7 @@ class PromotionProvider(SessionProvider):
             "reportId": outcome.report_id,
             "summary": outcome.summary,
             "result": outcome.result,
+            "pendingChanges": [],
         }
 
 
@@ -158,6 +177,7 @@ class Promotion(SnakeCaseProperties, pulumi.dynamic.Resource, module="aic", name
     report_id: pulumi.Output[str | None]
     summary: pulumi.Output[dict[str, dict[str, int]]]
     result: pulumi.Output[str | None]
+    pending_changes: pulumi.Output[list[str]]
 
     def __init__(
         self,
@@ -215,5 +235,6 @@ class Promotion(SnakeCaseProperties, pulumi.dynamic.Resource, module="aic", name
             "report_id": None,
             "summary": None,
             "result": None,
+            "pending_changes": None,
         }
         super().__init__(PromotionProvider(), resource_name, props, opts)

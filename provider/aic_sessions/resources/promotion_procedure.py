@@ -79,6 +79,11 @@ def missing(client: PromotionClient, plan: Plan) -> list[str]:
     return [f"{c.kind} {promotion_scope.label(c)}" for c in client.provisional_report().changes()]
 
 
+def pending_in_chain(client: PromotionClient, plan: Plan) -> list[str]:
+    """Refresh: what a promotion would now change of the chain's own realm settings."""
+    return promotion_scope.within_chain(client.provisional_report(), plan.realms)
+
+
 def _locked(
     client: PromotionClient, plan: Plan, promotion_id: str, log: Log, resumed: bool
 ) -> Outcome:

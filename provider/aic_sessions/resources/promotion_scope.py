@@ -49,6 +49,19 @@ def beyond_chain(
     return found
 
 
+def within_chain(report: PromotionReport, realms: Iterable[str]) -> list[str]:
+    """The report's changes to what the chain owns, as `<kind> <label>`."""
+    ours = {realm_display(r) for r in realms}
+    items = owned_config_items()
+    return [
+        f"{change.kind} {label(change)}"
+        for change in report.changes()
+        if change.config_item in items
+        and change.item.realm is not None
+        and realm_display(change.item.realm) in ours
+    ]
+
+
 def summary(report: PromotionReport) -> dict[str, dict[str, int]]:
     """Per config item, how many items were added, modified and deleted."""
     counts: dict[str, dict[str, int]] = {}
