@@ -31,8 +31,9 @@ engine: ## Build or find the Pulumi engine (cached outside the clone)
 pulumi-path: ## Print the absolute path of the pulumi binary in use
 	@scripts/ensure-engine --pulumi
 
-up: setup ## The main job: start the local emulator and deploy the $(STACK) stack to it
-	scripts/local-up $(STACK)
+UP_TO ?= prod
+up: setup ## The main job: the emulator's promotion group, and the chain dev -> staging -> prod (UP_TO=dev|staging|prod)
+	scripts/local-up $(UP_TO)
 
 policy-check: setup ## Preview every stack with the policy pack; fails on any mandatory violation
 	scripts/policy-check

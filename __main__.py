@@ -1,8 +1,13 @@
-"""The Pulumi program: one set of session resources per realm of this stack's environment."""
+"""The Pulumi program: one set of session resources per realm of this stack's environment.
+
+On Advanced Identity Cloud an upper stage (uat, staging, production) never writes its realms:
+its `Promotion` brings the static configuration of the stack below, then its realms assert it.
+"""
 
 from __future__ import annotations
 
 import json
+from typing import TYPE_CHECKING
 
 import pulumi
 from aic_sessions import (
@@ -11,6 +16,7 @@ from aic_sessions import (
     RealmSessionSettings,
     SigningSecretOptions,
 )
+from aic_sessions.chain_program import LowerStack, declare_promotion, export_static, realm_static
 from aic_sessions.esv_program import declare_esv_secrets, declare_restart
 from aic_sessions.stack_config import (
     RealmConfig,
@@ -21,7 +27,11 @@ from aic_sessions.stack_config import (
 )
 from pulumi.runtime.config import get_config
 
+if TYPE_CHECKING:
+    from aic_sessions.resources import EsvSecret
+
 config = pulumi.Config()
+CHAIN_KEYS = ("platform", "stage", "promotesFrom")
 try:
     stack = load_stack_config(
         {
@@ -30,6 +40,8 @@ try:
             "realms": config.require_object("realms"),
             **({"esvRestart": config.get_object("esvRestart")} if config.get("esvRestart") else {}),
             **({"protect": config.get_bool("protect")} if config.get("protect") else {}),
+            **{key: config.get(key) for key in CHAIN_KEYS if config.get(key)},
+            **({"promotion": config.get_object("promotion")} if config.get("promotion") else {}),
         }
     )
     # Only the realm names of the given secrets are read here (no value leaves the config).
@@ -40,15 +52,34 @@ given_secrets = config.get_secret_object("signingSecrets") or pulumi.Output.secr
 # Secrets stored in ESVs: declared first, with the tenant's one restart after all of them.
 esv_secrets = declare_esv_secrets(stack, given_secrets)
 restart = declare_restart(stack, esv_secrets)
+if stack.platform == "aic":  # the stack's place, for the policy pack's chain rules
+    from aic_sessions import StackEnvironment
+
+    StackEnvironment(
+        f"{stack.environment}-environment",
+        platform=stack.platform,
+        stage=stack.stage,
+        promotes_from=stack.promotesFrom,
+    )
+# An upper AIC stage: the stack below's static configuration arrives by promotion, after this
+# environment's own ESVs are written and loaded (the dry run checks they exist).
+lower = LowerStack(stack) if stack.upper else None
+promotion = (
+    declare_promotion(stack, lower, [restart] if restart else list(esv_secrets.values()))
+    if lower is not None
+    else None
+)
 
 
-def declare_realm(stack: StackConfig, realm: RealmConfig) -> dict[str, pulumi.Output[object]]:
+def declare_realm(stack: StackConfig, realm: RealmConfig) -> RealmSessionSettings:
+    if lower is not None:
+        return declare_asserted_realm(stack, realm, lower)
     secret_cfg = realm.signingSecret
     value = given_secrets.apply(lambda d, r=realm.name: (d or {}).get(r))
     if secret_cfg.source == "given":
         value = value.apply(lambda v, r=realm.name: _require_given(v, r))
     esv = esv_secrets.get(realm.name)
-    settings = RealmSessionSettings(
+    return RealmSessionSettings(
         f"{stack.environment}-{realm.name.strip('/').replace('/', '-')}",
         base_url=stack.baseUrl,
         realm=realm.name,
@@ -64,6 +95,28 @@ def declare_realm(stack: StackConfig, realm: RealmConfig) -> dict[str, pulumi.Ou
         # Pulumi's own protection (prod): `pulumi destroy` refuses until it is lifted.
         opts=pulumi.ResourceOptions(protect=stack.protect),
     )
+
+
+def declare_asserted_realm(
+    stack: StackConfig, realm: RealmConfig, lower: LowerStack
+) -> RealmSessionSettings:
+    """An upper stage's realm: the values the stack below deployed, asserted, never written."""
+    return RealmSessionSettings(
+        f"{stack.environment}-{realm.name.strip('/').replace('/', '-')}",
+        base_url=stack.baseUrl,
+        realm=realm.name,
+        on_delete=realm.onDelete,
+        journey=JourneyOptions(**lower.options(realm.name, "journey")),
+        authenticated=AuthenticatedOptions(**lower.options(realm.name, "authenticated")),
+        signing_secret=SigningSecretOptions(esv_reference=lower.esv_reference(realm.name)),
+        assert_only=True,
+        promotes_from=lower.name,
+        after=[promotion] if promotion is not None else [],
+        opts=pulumi.ResourceOptions(protect=stack.protect),
+    )
+
+
+def realm_outputs(settings: RealmSessionSettings, esv: EsvSecret | None) -> dict[str, object]:
     outputs = {
         "journeyStateManagement": settings.journey.state_management,
         "journeyMaxDurationMinutes": settings.journey.max_duration_minutes,
@@ -93,7 +146,24 @@ def _require_given(value: object, realm: str) -> object:
 
 pulumi.export("environment", stack.environment)
 pulumi.export("baseUrl", stack.baseUrl)
-pulumi.export("realms", {realm.name: declare_realm(stack, realm) for realm in stack.realms})
+realms = {realm.name: declare_realm(stack, realm) for realm in stack.realms}
+pulumi.export(
+    "realms", {name: realm_outputs(s, esv_secrets.get(name)) for name, s in realms.items()}
+)
+if stack.platform == "aic":  # what the stack above (if any) promotes and asserts
+    export_static(stack, {name: realm_static(s) for name, s in realms.items()})
+if promotion is not None:
+    pulumi.export(
+        "promotion",
+        {
+            "promotesFrom": promotion.promotes_from,
+            "promotedDigest": promotion.promoted_digest,
+            "promotionId": promotion.promotion_id,
+            "reportId": promotion.report_id,
+            "summary": promotion.summary,
+            "result": promotion.result,
+        },
+    )
 if restart is not None:
     pulumi.export(
         "esvRestart",

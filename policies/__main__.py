@@ -2,6 +2,7 @@
 `.venv` (`scripts/with-engine` puts it first on PATH); `environments.yaml` is read by
 `aic_sessions.policy_config`."""
 
+from aic_sessions.policy_pack.chain_policies import CHAIN_POLICIES
 from aic_sessions.policy_pack.esv_policies import ESV_POLICIES
 from aic_sessions.policy_pack.session_policies import POLICIES
 from pulumi_policy import EnforcementLevel, PolicyPack
@@ -9,5 +10,5 @@ from pulumi_policy import EnforcementLevel, PolicyPack
 PolicyPack(
     name="aic-sessions",
     enforcement_level=EnforcementLevel.ADVISORY,
-    policies=POLICIES + ESV_POLICIES,
+    policies=[*POLICIES, *ESV_POLICIES, *CHAIN_POLICIES],
 )

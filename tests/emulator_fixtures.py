@@ -1,7 +1,8 @@
 """Pytest plugin: emulator fixtures.
 
 `aic_emulator` / `am_emulator` give a running `EmulatorServer` of that flavour, reset to its
-seeded state before each test (one server per session, so tests stay fast).
+seeded state before each test (one server per session, so tests stay fast);
+`promotion_group` gives a running promotion group (dev, staging, prod), reset the same way.
 """
 
 from __future__ import annotations
@@ -9,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 import pytest
-from aic_emulator.testing import EmulatorServer
+from aic_emulator.testing import EmulatorServer, GroupServer
 
 
 @pytest.fixture(scope="session")
@@ -36,3 +37,17 @@ def am_emulator(_am_emulator_server: EmulatorServer) -> EmulatorServer:
     """The AM-flavoured emulator, freshly reset."""
     _am_emulator_server.reset()
     return _am_emulator_server
+
+
+@pytest.fixture(scope="session")
+def _promotion_group_server() -> Iterator[GroupServer]:
+    with GroupServer() as group:
+        yield group
+
+
+@pytest.fixture
+def promotion_group(_promotion_group_server: GroupServer) -> GroupServer:
+    """A promotion group (dev, staging, prod on their own ports), freshly reset; lock and
+    promotion phases end at the next look unless a test configures them longer."""
+    _promotion_group_server.reset()
+    return _promotion_group_server

@@ -10,6 +10,16 @@ cookie `iPlanetDirectoryPro`, `sharedSecret` shown as null). Seeded: admin `amad
 `fr:am:* fr:idm:* fr:idc:esv:*`. AIC also serves ESV secrets and tenant restarts under
 `/environment` (`esv.py`, `esv_routes.py`).
 
+Promotion group (`group.py`, `promotion.py`, `promotion_routes.py`, `static_config.py`):
+`aic-emulator --group dev=PORT,staging=PORT,prod=PORT` (or `testing.start_group`) serves
+development, optional UAT, staging and production tenants from one process, each on its own
+port. Upper tenants refuse static-configuration writes and serve the promotions API under
+`/environment/promotion`, pulling from the tenant below (journeys and scripts, under
+`.../realm-config/authentication/authenticationtrees/trees/<id>` and `.../scripts/<id>`, are
+static configuration too); a lock refuses configuration writes
+and ESV calls in both tenants. The answers no source confirms come from
+`aic_sessions.client.inferred`.
+
 Layers (like moto): `routes.py` / `auth_routes.py` / `control.py` (thin blueprints) ->
 `store.py` + `oauth.py` + `sessions.py` (the domain, one method per operation, under one
 lock) -> `errors.py` (one class per wire error). `documents.py` does partial PUT, ETags and
@@ -25,16 +35,24 @@ Control API (JSON, no auth, not counted in the request counts):
     POST   /__emulator/faults                 {"method","path"(regex),"kind","status","count",
                                                "retryAfter","delayMs"}; see faults.py
     DELETE /__emulator/faults                 remove all faults
-    POST   /__emulator/config                 {"accessTokenTtl": seconds, "restartSeconds": s}
-                                               (restartSeconds: how long a tenant restart takes)
+    POST   /__emulator/config                 {"accessTokenTtl": seconds, "restartSeconds": s,
+                                               "lockSeconds": s, "promotionSeconds": s}
+                                               (how long a restart, a lock or unlock, a
+                                               promotion or rollback takes on this tenant)
     POST   /__emulator/clock                  {"advanceSeconds": s}: move the emulator clock on
                                                (expires journeys, sessions, tokens, assertions)
     GET    /__emulator/realms/<realm>/signing-secret-digest  {"realm","sha256"} of the secret
+    GET    /__emulator/realms/<realm>/static  the realm's static configuration (what a
+                                               promotion moves; a literal secret is not shown)
+    PUT    /__emulator/realms/<realm>/static/<journeys|scripts>/<uid>   seed an item another
+                                               team owns (body: its JSON document)
+    DELETE /__emulator/realms/<realm>/static/<journeys|scripts>/<uid>
+    GET    /__emulator/group                  {"members":[{"name","role"}],"self"}
     GET    /__emulator/info                   {"flavour","cookieName","realms","serviceAccountId"}
 
 `writes` counts PUT/POST/DELETE/PATCH to `realm-config` / `global-config` endpoints, except
-`_action=schema`, and to `/environment/...` (ESVs, restarts). Requests are counted before
-faults are applied, so retries show up.
+`_action=schema`, and to `/environment/...` (ESVs, restarts; not promotion calls). Requests
+are counted before faults are applied, so retries show up.
 
 Faithfulness notes: If-Match is ignored (no 412), like AM's singleton configs. An
 unsupported `Accept-API-Version` resource version is CREST's 404 "Requested version ... does

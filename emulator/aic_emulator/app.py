@@ -21,13 +21,14 @@ from werkzeug.exceptions import HTTPException
 from werkzeug.serving import WSGIRequestHandler
 
 from aic_emulator.errors import EmulatorError, OAuth2Error, StatusError
-from aic_emulator.faults import FaultRegistry
+from aic_emulator.faults import Fault, FaultRegistry
 from aic_emulator.state import DEFAULT_ADMIN
 from aic_emulator.store import Store
 from aic_emulator.web import json_response
 
 LOG = logging.getLogger("aic_emulator")
 CONTROL_PREFIX = "/__emulator"
+PROMOTION_API = "/environment/promotion"
 WRITE_METHODS = {"PUT", "POST", "DELETE", "PATCH"}
 
 
@@ -65,9 +66,10 @@ class RequestCounter:
 
 def is_config_write(method: str, path: str, action: str | None) -> bool:
     """PUT/POST/DELETE to an admin config endpoint (a schema read is not a write); ESV
-    secrets and restarts (`/environment/...`) are configuration writes too."""
+    secrets and restarts (`/environment/...`) are configuration writes too, promotion calls
+    are not (they change configuration only through the promotion they start)."""
     config = "/realm-config/" in path or "/global-config/" in path
-    config = config or path.startswith("/environment/")
+    config = config or (path.startswith("/environment/") and not path.startswith(PROMOTION_API))
     return method in WRITE_METHODS and config and action != "schema"
 
 
@@ -91,6 +93,8 @@ class Emulator:
             self.store.state["seededServiceAccount"] = {"id": sa_id, "privateJwk": private}
         self.faults = FaultRegistry()
         self.requests = RequestCounter()
+        self.group: Any = None  # the PromotionGroup this tenant belongs to, if any
+        self.tenant: Any = None  # its member record (name, role) in that group
 
     @property
     def seeded_service_account(self) -> tuple[str, dict[str, Any]]:
@@ -117,7 +121,7 @@ class Emulator:
 
 
 def create_app(emulator: Emulator) -> Flask:
-    from aic_emulator import control, esv_routes, idm_routes, routes
+    from aic_emulator import control, esv_routes, idm_routes, promotion_routes, routes
 
     app = Flask("aic_emulator")
     app.config["EMULATOR"] = emulator
@@ -125,6 +129,7 @@ def create_app(emulator: Emulator) -> Flask:
     app.register_blueprint(control.bp)
     app.register_blueprint(idm_routes.bp)
     app.register_blueprint(esv_routes.bp)
+    app.register_blueprint(promotion_routes.bp)
     app.before_request(_before)
     app.after_request(_after)
     app.register_error_handler(EmulatorError, _emulator_error)
@@ -151,8 +156,19 @@ def _before() -> Response | None:
         request.method, request.path, is_config_write(request.method, request.path, action)
     )
     fault = emulator.faults.take(request.method, request.path)
-    if fault is None:
-        return None
+    answer = _apply_fault(fault) if fault is not None else None
+    if answer is not None:
+        return answer
+    if emulator.group is not None:  # after faults: a refused call can fail like any other
+        emulator.group.settle()
+        refusal = emulator.group.refusal(emulator, request.method, request.path, action)
+        if refusal is not None:
+            raise refusal
+    return None
+
+
+def _apply_fault(fault: Fault) -> Response | None:
+    """Act on an injected fault: raise its error, drop, or mark the request (None: serve it)."""
     if fault.kind in ("latency", "slow"):
         time.sleep(fault.delay_ms / 1000)
         return None

@@ -5,8 +5,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import Blueprint, Response
+from flask import Blueprint, Response, request
 
+from aic_emulator import static_config
 from aic_emulator.errors import BadRequest
 from aic_emulator.faults import parse_fault
 from aic_emulator.state import realm_name
@@ -97,12 +98,14 @@ def configure() -> Response:
             raise BadRequest("accessTokenTtl must be a positive integer (seconds)")
         with store.lock:
             store.state["config"]["accessTokenTtl"] = ttl
-    restart = body.get("restartSeconds")
-    if restart is not None:
-        if not isinstance(restart, int | float) or isinstance(restart, bool) or restart < 0:
-            raise BadRequest("restartSeconds must be a number >= 0")
+    for key in ("restartSeconds", "lockSeconds", "promotionSeconds"):
+        seconds = body.get(key)
+        if seconds is None:
+            continue
+        if not isinstance(seconds, int | float) or isinstance(seconds, bool) or seconds < 0:
+            raise BadRequest(f"{key} must be a number >= 0")
         with store.lock:
-            store.state["config"]["restartSeconds"] = float(restart)
+            store.state["config"][key] = float(seconds)
     return json_response(dict(store.state["config"]))
 
 
@@ -119,6 +122,38 @@ def advance_clock() -> Response:
 def secret_digest(name: str) -> Response:
     realm = _realm(name)
     return json_response({"realm": realm, "sha256": emulator().store.secret_digest(realm)})
+
+
+@bp.get("/realms/<path:name>/static")
+def static_get(name: str) -> Response:
+    """The realm's static configuration as a promotion moves it (a literal secret unshown)."""
+    realm = _realm(name)
+    item = static_config.snapshot(emulator().store).get(realm)
+    if item is None:
+        raise BadRequest(f"unknown realm {realm}")
+    signing = item["signing"]
+    item["signing"] = {"literal": True} if "literal" in signing else signing
+    return json_response(item)
+
+
+@bp.route("/realms/<path:name>/static/<kind>/<uid>", methods=["PUT", "DELETE"])
+def static_item(name: str, kind: str, uid: str) -> Response:
+    """Seed or remove a journey or script (static configuration another team owns)."""
+    store, realm = emulator().store, _realm(name)
+    if request.method == "PUT":
+        static_config.put_item(store, realm, kind, uid, json_body())
+        return json_response({"realm": realm, "kind": kind, "uid": uid}, 201)
+    return json_response({"deleted": static_config.delete_item(store, realm, kind, uid)})
+
+
+@bp.get("/group")
+def group() -> Response:
+    """This tenant's promotion group: its members in order, and which one this is."""
+    current = emulator()
+    if current.group is None:
+        return json_response({"members": [], "self": None})
+    members = [{"name": m.name, "role": m.role} for m in current.group.members]
+    return json_response({"members": members, "self": current.tenant.name})
 
 
 @bp.get("/info")

@@ -12,7 +12,7 @@ from typing import Any
 
 from flask import Blueprint, Response, request
 
-from aic_emulator import auth_routes, defaults
+from aic_emulator import auth_routes, defaults, static_config
 from aic_emulator.documents import etag_of
 from aic_emulator.errors import BadRequest, MethodNotAllowed, NotFound
 from aic_emulator.web import (
@@ -171,9 +171,53 @@ REALM_RESOURCES: dict[str, tuple[set[str], Callable[[str], Response]]] = {
 }
 
 
+# Static items other teams own, stored as the promotable snapshot keeps them (static_config).
+ITEM_COLLECTIONS = {
+    "realm-config/authentication/authenticationtrees/trees": "journeys",
+    "scripts": "scripts",
+}
+
+
+def static_items(realm: str, kind: str, uid: str | None) -> Response:
+    """Journeys and scripts: list (`_queryFilter`), read, create or replace, delete."""
+    require_admin()
+    store = emulator().store
+    with store.lock:
+        items = store._config_realm(realm).setdefault(kind, {})
+        if uid is None:
+            if request.method != "GET":
+                raise MethodNotAllowed(f"Method {request.method} not supported")
+            result = [{"_id": key, **doc} for key, doc in sorted(items.items())]
+            return json_response({"result": result, "resultCount": len(result)})
+        if request.method == "PUT":
+            static_config.put_item(store, realm, kind, uid, json_body(require_json=True))
+        elif request.method == "DELETE":
+            if not static_config.delete_item(store, realm, kind, uid):
+                raise NotFound(f"Resource '{uid}' not found")
+            return json_response({"_id": uid})
+        elif request.method != "GET":
+            raise MethodNotAllowed(f"Method {request.method} not supported")
+        if uid not in items:
+            raise NotFound(f"Resource '{uid}' not found")
+        return json_response({"_id": uid, **items[uid]})
+
+
+def _static_item_route(resource: str) -> tuple[str, str | None] | None:
+    """(kind, uid or None) when `resource` is a journey or script (collection or item)."""
+    for prefix, kind in ITEM_COLLECTIONS.items():
+        if resource == prefix:
+            return kind, None
+        if resource.startswith(prefix + "/") and "/" not in resource[len(prefix) + 1 :]:
+            return kind, resource[len(prefix) + 1 :]
+    return None
+
+
 @bp.route("/json/<path:rest>", methods=["GET", "PUT", "POST", "DELETE", "PATCH"])
 def realm_resource(rest: str) -> Response:
     realm, resource = split_realm_path(rest)
+    item = _static_item_route(resource)
+    if item is not None:
+        return static_items(realm, *item)
     entry = REALM_RESOURCES.get(resource)
     if entry is None:
         raise NotFound(f"Resource '{resource}' not found")

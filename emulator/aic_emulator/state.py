@@ -23,7 +23,7 @@ from aic_emulator import defaults
 AIC_REALMS = ("alpha", "bravo")
 DEFAULT_ADMIN = ("amadmin", "Password1!")
 DEFAULT_USER = ("demo", "Ch4ng3!t")
-DEFAULT_SA_SCOPES = ["fr:am:*", "fr:idm:*", "fr:idc:esv:*"]
+DEFAULT_SA_SCOPES = ["fr:am:*", "fr:idm:*", "fr:idc:esv:*", "fr:idc:promotion:*"]
 
 
 def realm_name(parts: list[str]) -> str:
@@ -43,6 +43,8 @@ def new_realm(flavour: str, name: str) -> dict[str, Any]:
         "tenantSecret": secret,
         "secretRef": None,
         "users": {} if name == "/" else {DEFAULT_USER[0]: DEFAULT_USER[1]},
+        "journeys": {},  # static items other teams own (seeded through the control API)
+        "scripts": {},
     }
 
 

@@ -4,12 +4,17 @@
         requests.get(emu.base_url + "/json/serverinfo/*")
         emu.inject_fault(method="PUT", path="authentication", kind="status", status=503)
 
+    with start_group() as group:          # development, staging, production
+        group.base_urls["staging"]        # http://127.0.0.1:<port>/am
+        group["staging"].request_counts()
+
 The helper methods go through the control API (`/__emulator`), like any other client would.
 """
 
 from __future__ import annotations
 
 import threading
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
@@ -17,6 +22,7 @@ import requests
 from werkzeug.serving import BaseWSGIServer, make_server
 
 from aic_emulator.app import Emulator, QuietRequestHandler, create_app
+from aic_emulator.group import PromotionGroup
 from aic_emulator.state import DEFAULT_ADMIN
 
 
@@ -31,8 +37,9 @@ class EmulatorServer:
         state_file: Path | None = None,
         host: str = "127.0.0.1",
         port: int = 0,
+        emulator: Emulator | None = None,
     ) -> None:
-        self.emulator = Emulator(flavour, realms, admin, state_file)
+        self.emulator = emulator or Emulator(flavour, realms, admin, state_file)
         self.flavour = flavour
         self.admin = admin
         self._server: BaseWSGIServer = make_server(
@@ -120,3 +127,66 @@ class EmulatorServer:
     def secret_digest(self, realm: str) -> str:
         name = realm.strip("/") or "root"
         return str(self._control("GET", f"/realms/{name}/signing-secret-digest")["sha256"])
+
+
+DEFAULT_GROUP = (("dev", "development"), ("staging", "staging"), ("prod", "production"))
+
+
+class GroupServer:
+    """A promotion group: one `EmulatorServer` per tenant, each on its own free port.
+
+    Lock and promotion phases take `lock_seconds` / `promotion_seconds` of each tenant's
+    clock (0 by default: done at the next look; tests that watch the phases set more and
+    move the clock with `advance_clock`). `reset()` keeps those durations.
+    """
+
+    def __init__(
+        self,
+        tenants: Sequence[tuple[str, str]] = DEFAULT_GROUP,
+        lock_seconds: float = 0.0,
+        promotion_seconds: float = 0.0,
+    ) -> None:
+        self.servers = {name: EmulatorServer("aic") for name, _ in tenants}
+        self.group = PromotionGroup(
+            [(name, role, self.servers[name].emulator) for name, role in tenants]
+        )
+        self.durations = {"lockSeconds": lock_seconds, "promotionSeconds": promotion_seconds}
+        for server in self.servers.values():
+            server.emulator.store.state["config"].update(self.durations)
+
+    @property
+    def base_urls(self) -> dict[str, str]:
+        """Each tenant's AM base URL (`http://127.0.0.1:<port>/am`), lowest first."""
+        return {name: server.base_url for name, server in self.servers.items()}
+
+    def __getitem__(self, name: str) -> EmulatorServer:
+        return self.servers[name]
+
+    def start(self) -> GroupServer:
+        for server in self.servers.values():
+            server.start()
+        return self
+
+    def stop(self) -> None:
+        for server in self.servers.values():
+            server.stop()
+
+    def __enter__(self) -> GroupServer:
+        return self.start()
+
+    def __exit__(self, *exc: object) -> None:
+        self.stop()
+
+    def reset(self) -> None:
+        for server in self.servers.values():
+            server.reset()
+            server.configure(**self.durations)
+
+
+def start_group(
+    tenants: Sequence[tuple[str, str]] = DEFAULT_GROUP,
+    lock_seconds: float = 0.0,
+    promotion_seconds: float = 0.0,
+) -> GroupServer:
+    """Start a promotion group on free loopback ports (stop it with `.stop()` or `with`)."""
+    return GroupServer(tenants, lock_seconds, promotion_seconds).start()

@@ -348,6 +348,10 @@ def constructor_doc(summary: str, table: Table) -> str:
         :param on_delete: `restore` (default): `pulumi destroy` writes the prior values
             back; `retain`: the realm keeps the managed values (the same as Pulumi's
             `retain_on_delete=True` resource option).
+        :param assert_only: Never write (an environment that refuses static writes, such as
+            an AIC staging tenant): create and update fail, naming the missing promotion, when
+            the realm differs from these values; destroy writes nothing back.
+        :param promotes_from: The stack of the environment below, named in those failures.
         :param opts: Pulumi resource options.
         """
 

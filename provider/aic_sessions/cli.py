@@ -163,6 +163,15 @@ def _password() -> SecretStr:
     return SecretStr(value)
 
 
+def _add_rollback() -> None:
+    from aic_sessions.rollback_cli import rollback
+
+    main.add_command(rollback)
+
+
+_add_rollback()
+
+
 class _EchoHandler(logging.Handler):
     """Writes log lines to the current stderr (click's, so test runners capture them)."""
 

@@ -103,6 +103,12 @@ def fingerprint_basis(value: str, key: str = "") -> str:
     return hashlib.sha256(b"basis\0" + value.encode() + b"\0" + key.encode()).hexdigest()
 
 
+def default_esv_name(realm: str) -> str:
+    """The ESV that holds a realm's signing secret unless named: `esv-<realm>-signing-secret`."""
+    slug = re.sub(r"[^a-z0-9]+", "-", realm.strip("/").lower()).strip("-")
+    return f"esv-{slug}-signing-secret"
+
+
 def esv_expression(reference: str) -> str | None:
     """`esv-my-secret` or `&{esv.my.secret}` -> `&{esv.my.secret}`; None when neither."""
     reference = reference.strip()

@@ -12,6 +12,14 @@
       - name: charlie                           # stored in an ESV this stack manages:
         signingSecret: {source: esv-generated}  # esv-generated | esv-given (+ esvName)
     aic-sessions:esvRestart: {mode: restart, timeoutSeconds: 900}   # or mode: pending
+    aic-sessions:platform: aic        # aic | am (self-managed AM, every environment mutable)
+    aic-sessions:stage: staging       # aic: development | uat | staging | production
+    aic-sessions:promotesFrom: dev    # upper stages: the stack of the environment below
+    aic-sessions:promotion: {mode: automatic, allowedChanges: []}   # or mode: manual
+
+An upper AIC stage (uat, staging, production) receives its static configuration by promotion:
+its realms list no `journey` or `authenticated` section (the values are the stack below's) and
+keep their signing secret in an ESV of their own (`esv-generated`, `esv-given` or `esv`).
 
 Every section has the seed page's defaults (CTS, 5 minutes, server-side sessions, a generated
 secret). Secret values live in the secret object `aic-sessions:signingSecrets` (realm -> base64).
@@ -20,14 +28,15 @@ secret). Secret values live in the secret object `aic-sessions:signingSecrets` (
 from __future__ import annotations
 
 import json
-import re
 from typing import TYPE_CHECKING, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
 from aic_sessions.attributes import AUTHENTICATED, JOURNEY, config_model
 from aic_sessions.client.realms import explicit_realm
+from aic_sessions.environments import PLATFORMS, STAGES, is_upper, unknown_name
 from aic_sessions.identity import canonical_base_url, canonical_realm
+from aic_sessions.signing_secrets import default_esv_name
 
 
 class _Strict(BaseModel):
@@ -71,6 +80,22 @@ class EsvRestartConfig(_Strict):
     pollSeconds: float = Field(10, gt=0, le=300)
 
 
+class PromotionConfig(_Strict):
+    """How an upper AIC stage receives the configuration of the stage below."""
+
+    mode: Literal["automatic", "manual"] = "automatic"
+    # Reviewed widening: changes beyond the chain's realm settings that a promotion may carry,
+    # as shell patterns over `<configItem>/<realm>/<name>` (e.g. `journeys/alpha/*`).
+    allowedChanges: list[str] = Field(default_factory=list, max_length=200)
+    ignoreEncryptedSecrets: bool = False
+    timeoutSeconds: float = Field(1800, gt=0, le=14400)
+    pollSeconds: float = Field(10, gt=0, le=300)
+
+
+STATIC_SECTIONS = ("journey", "authenticated")
+UPPER_SECRET_SOURCES = ("esv", "esv-generated", "esv-given")
+
+
 class RealmConfig(_Strict):
     name: str = Field(max_length=512)
     if TYPE_CHECKING:  # built from the attribute tables: typed as what the tables say
@@ -93,8 +118,7 @@ class RealmConfig(_Strict):
         """The ESV holding this realm's secret: `esvName`, or `esv-<realm>-signing-secret`."""
         if not self.signingSecret.stored_in_esv:
             return None
-        slug = re.sub(r"[^a-z0-9]+", "-", self.name.strip("/").lower()).strip("-")
-        return self.signingSecret.esvName or f"esv-{slug}-signing-secret"
+        return self.signingSecret.esvName or default_esv_name(self.name)
 
 
 class StackConfig(_Strict):
@@ -103,6 +127,36 @@ class StackConfig(_Strict):
     realms: list[RealmConfig] = Field(min_length=1)
     esvRestart: EsvRestartConfig = EsvRestartConfig()
     protect: bool = False  # Pulumi's `protect` on every realm's resources (prod: true)
+    platform: str = "am"
+    stage: str | None = None
+    promotesFrom: str | None = Field(None, min_length=1, max_length=256)
+    promotion: PromotionConfig | None = None
+
+    @field_validator("platform")
+    @classmethod
+    def _platform(cls, value: str) -> str:
+        if value not in PLATFORMS:
+            raise ValueError(unknown_name("platform", value, PLATFORMS))
+        return value
+
+    @field_validator("stage")
+    @classmethod
+    def _stage(cls, value: str | None) -> str | None:
+        if value is not None and value not in STAGES:
+            raise ValueError(unknown_name("stage", value, STAGES))
+        return value
+
+    @model_validator(mode="after")
+    def _place(self) -> StackConfig:
+        problems = _place_problems(self)
+        if problems:
+            raise ValueError("\n  ".join(problems))
+        return self
+
+    @property
+    def upper(self) -> bool:
+        """An upper AIC stage: static configuration is observed and asserted, never written."""
+        return is_upper(self.platform, self.stage)
 
     @field_validator("baseUrl")
     @classmethod
@@ -129,6 +183,52 @@ class StackConfig(_Strict):
         return realms
 
 
+def _place_problems(stack: StackConfig) -> list[str]:
+    """What contradicts the stack's platform and stage, each line naming its key and fix."""
+    if stack.platform == "am":
+        keys = [k for k in ("stage", "promotesFrom", "promotion") if getattr(stack, k) is not None]
+        return [
+            f"aic-sessions:{k}: only for platform 'aic' (self-managed AM has no promotions); "
+            f"remove it or set aic-sessions:platform to aic"
+            for k in keys
+        ]
+    if stack.stage is None:
+        return [f"aic-sessions:stage: required with platform 'aic'; one of {', '.join(STAGES)}"]
+    if not stack.upper:
+        keys = [k for k in ("promotesFrom", "promotion") if getattr(stack, k) is not None]
+        return [
+            f"aic-sessions:{k}: the {stack.stage} stage is written directly and promotes from "
+            "nothing; remove it"
+            for k in keys
+        ]
+    problems = []
+    if stack.promotesFrom is None:
+        problems.append(
+            f"aic-sessions:promotesFrom: required in the {stack.stage} stage: the stack of the "
+            "environment below (e.g. dev or organization/<project>/dev)"
+        )
+    for index, realm in enumerate(stack.realms):
+        problems += _upper_realm_problems(stack.stage, index, realm)
+    return problems
+
+
+def _upper_realm_problems(stage: str, index: int, realm: RealmConfig) -> list[str]:
+    problems = [
+        f"aic-sessions:realms[{index}].{section}: the {stage} stage receives static "
+        "configuration by promotion, never by a write; remove it and set the value in the "
+        "stack below"
+        for section in STATIC_SECTIONS
+        if section in realm.model_fields_set
+    ]
+    if realm.signingSecret.source not in UPPER_SECRET_SOURCES:
+        problems.append(
+            f"aic-sessions:realms[{index}].signingSecret.source: {realm.signingSecret.source!r} "
+            f"writes a literal secret, which the {stage} stage refuses; use 'esv-generated' or "
+            "'esv-given' (this environment's own ESV value, loaded by a restart)"
+        )
+    return problems
+
+
 class StackConfigError(ValueError):
     """The stack configuration is invalid; the message names each key and the fix."""
 
@@ -141,6 +241,8 @@ def load_stack_config(values: dict[str, Any]) -> StackConfig:
     except ValidationError as exc:
         lines = [
             f"  aic-sessions:{_path(err['loc'])}: {err['msg']}{_unquote_hint(err)}"
+            if err["loc"]
+            else f"  {err['msg'].removeprefix('Value error, ')}"
             for err in exc.errors(include_url=False, include_input=False)
         ]
         raise StackConfigError(

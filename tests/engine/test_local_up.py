@@ -1,10 +1,13 @@
-"""`make up`'s script: emulator + dev stack + policy pack, as a user runs it (issue: resources)."""
+"""`make up`'s script as a user runs it: the emulator's promotion group and the repository's
+chain, dev written, staging and prod by promotion, each verified; a second run changes nothing."""
 
 from __future__ import annotations
 
 import json
+import socket
 import subprocess
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -13,40 +16,78 @@ from tests.engine_cli import REPO_ROOT
 pytestmark = pytest.mark.engine
 
 
-def test_local_up_deploys_the_dev_stack_twice(tmp_path: Path, engine_env: dict[str, str]) -> None:
-    """Regression: the dev stack once pointed at a port the emulator does not use."""
-    env = {**engine_env, "LOCAL_UP_DIR": str(tmp_path / "emulator")}
+def free_ports(count: int = 3) -> int:
+    """A first port with `count - 1` free neighbours (the script uses PORT, +1, +2)."""
+    for _ in range(50):
+        with socket.socket() as probe:
+            probe.bind(("127.0.0.1", 0))
+            first = int(probe.getsockname()[1])
+        if first + count < 65536 and all(_free(first + i) for i in range(count)):
+            return first
+    raise RuntimeError("no three consecutive free ports")
+
+
+def _free(port: int) -> bool:
+    with socket.socket() as probe:
+        try:
+            probe.bind(("127.0.0.1", port))
+        except OSError:
+            return False
+    return True
+
+
+def test_local_up_deploys_the_chain_twice(tmp_path: Path, engine_env: dict[str, str]) -> None:
+    env = {
+        **engine_env,
+        "LOCAL_UP_DIR": str(tmp_path / "emulator"),
+        "LOCAL_UP_PORT": str(free_ports()),
+    }
 
     def local_up() -> str:
         proc = subprocess.run(
-            [str(REPO_ROOT / "scripts/local-up"), "dev"],
+            [str(REPO_ROOT / "scripts/local-up")],
             cwd=REPO_ROOT,
             env=env,
             capture_output=True,
             text=True,
-            timeout=600,
+            timeout=900,
         )
         assert proc.returncode == 0, proc.stdout + proc.stderr
         return proc.stdout
 
     first = local_up()
-    # the stack; per realm a RealmSessionSettings, its baseline and its three resources; the
-    # 2 ESVs and the tenant's one restart
-    assert "+ 14 created" in first
-    # the 7 writes of the session resources, the 2 ESVs and the tenant's one restart
-    assert counts(first)["writes"] == 10
-    assert counts(first)["counts"]["POST /environment/startup"] == 1
-    assert "2 of 2 realm(s) passed." in first
+    dev, staging, prod = (counts(first, name) for name in ("dev", "staging", "prod"))
+    # dev: per realm its three resources' writes and its Session service's, the 2 ESVs and the
+    # tenant's one restart
+    assert dev["writes"] == 2 * 4 + 2 + 1 and dev["counts"]["POST /environment/startup"] == 1
+    for upper in (staging, prod):
+        # only the environment's own ESVs and restart; the realms came by promotion
+        assert upper["writes"] == 3, upper
+        assert upper["counts"]["POST /environment/promotion/promote"] == 2  # dry run, promotion
+        assert not [k for k in upper["counts"] if "realm-config" in k and k[:3] in ("PUT", "POS")]
+    assert first.count("2 of 2 realm(s) passed.") == 3
+    assert promotion(first, "staging")["result"] == "promoted"
+    assert promotion(first, "prod")["result"] == "promoted"
 
     second = local_up()
-    assert "14 unchanged" in second
-    assert counts(second)["writes"] == 0
+    for name in ("dev", "staging", "prod"):
+        assert counts(second, name)["writes"] == 0
+    assert "POST /environment/promotion/lock" not in counts(second, "prod")["counts"]
+    assert second.count("2 of 2 realm(s) passed.") == 3
 
 
-def counts(output: str) -> dict:
-    """The emulator's request counts that local-up prints after the deployment."""
+def counts(output: str, stack: str) -> dict[str, Any]:
+    """The emulator's request counts that local-up prints after a stack's deployment."""
+    return json.loads(_after(output, f"admin API requests of the {stack} deployment"))
+
+
+def promotion(output: str, stack: str) -> dict[str, Any]:
     lines = output.splitlines()
-    marker = next(
-        i for i, line in enumerate(lines) if "admin API requests of the deployment" in line
-    )
-    return json.loads(lines[marker + 1])
+    start = lines.index(f"local-up: the promotion into {stack}") + 1
+    end = next(i for i in range(start, len(lines)) if lines[i] == "}")
+    return dict(json.loads("\n".join(lines[start : end + 1])))
+
+
+def _after(output: str, marker: str) -> str:
+    lines = output.splitlines()
+    return lines[next(i for i, line in enumerate(lines) if marker in line) + 1]

@@ -119,6 +119,7 @@ def test_unrecognised_token_form() -> None:
         (errors.UnexpectedAnswerError(CONTEXT, ""), Phase.ADMIN, "unexpected-answer"),
         (errors.EsvNotFoundError(CONTEXT, "", status=404), Phase.ADMIN, "esv-missing"),
         (errors.RestartTimeoutError(CONTEXT, ""), Phase.ADMIN, "unexpected-answer"),
+        (errors.EnvironmentLockedError(CONTEXT, "", status=409), Phase.ADMIN, "environment-locked"),
     ],
 )
 def test_each_client_error_has_its_causes(error: AdminApiError, phase: Phase, code: str) -> None:
@@ -137,10 +138,14 @@ def test_no_client_error_class_is_left_out_of_the_mapping_test() -> None:
         "ConfigurationError",  # raised before any request: the CLI exits 2
         "ConflictError",
         "DeadlineExceeded",
+        "EnvironmentLockedError",
         "EsvNotFoundError",
+        "ImmutableEnvironmentError",  # raised by static writes only, never while verifying
         "InvalidRequestError",
         "NotFoundError",
         "PermissionDeniedError",
+        "PromotionFailed",  # raised by promotions only, never while verifying
+        "PromotionTimeoutError",  # raised by promotions only, never while verifying
         "RateLimitedError",
         "RedirectedError",
         "RestartTimeoutError",  # raised by deployments only, never while verifying

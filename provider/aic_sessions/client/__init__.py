@@ -17,10 +17,14 @@ if TYPE_CHECKING:
         ConfigurationError,
         ConflictError,
         DeadlineExceeded,
+        EnvironmentLockedError,
         EsvNotFoundError,
+        ImmutableEnvironmentError,
         InvalidRequestError,
         NotFoundError,
         PermissionDeniedError,
+        PromotionFailed,
+        PromotionTimeoutError,
         RateLimitedError,
         RedirectedError,
         RequestContext,
@@ -38,6 +42,13 @@ if TYPE_CHECKING:
         SessionServiceSettings,
         StateManagement,
         StoredSession,
+    )
+    from .promotion import PromotionClient
+    from .promotion_models import (
+        LockState,
+        PromotionReport,
+        PromotionReportStub,
+        PromotionStatus,
     )
     from .realms import realm_display, realm_path
     from .settings import (
@@ -88,6 +99,15 @@ _MODULE_OF = {
     "EsvSecret": "esv",
     "EsvVersion": "esv",
     "RestartTimeoutError": "errors",
+    "EnvironmentLockedError": "errors",
+    "ImmutableEnvironmentError": "errors",
+    "PromotionFailed": "errors",
+    "PromotionTimeoutError": "errors",
+    "LockState": "promotion_models",
+    "PromotionClient": "promotion",
+    "PromotionReport": "promotion_models",
+    "PromotionReportStub": "promotion_models",
+    "PromotionStatus": "promotion_models",
 }
 
 
@@ -112,13 +132,22 @@ __all__ = [
     "ConflictError",
     "ConnectionSettings",
     "DeadlineExceeded",
+    "EnvironmentLockedError",
     "EsvClient",
     "EsvNotFoundError",
     "EsvSecret",
     "EsvVersion",
+    "ImmutableEnvironmentError",
     "InvalidRequestError",
+    "LockState",
     "NotFoundError",
     "PermissionDeniedError",
+    "PromotionClient",
+    "PromotionFailed",
+    "PromotionReport",
+    "PromotionReportStub",
+    "PromotionStatus",
+    "PromotionTimeoutError",
     "RateLimitedError",
     "RedirectedError",
     "RequestContext",

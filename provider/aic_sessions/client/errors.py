@@ -7,6 +7,7 @@
     ├── RedirectedError           3xx: the base URL is not the tenant's final address
     ├── AuthenticationError       401, or the token endpoint refused the credentials
     ├── PermissionDeniedError     403 (missing scope, or an operation the tenant forbids)
+    │   └── ImmutableEnvironmentError  a static-configuration write refused in an upper environment
     ├── NotFoundError             404 (unknown realm or endpoint)
     │   ├── UnsupportedApiVersion 404 for every API version the client knows for an endpoint
     │   └── EsvNotFoundError      404 of the ESV API: the secret (or that version) does not exist
@@ -14,9 +15,15 @@
     ├── WriteNotAppliedError      a write answered 2xx but the document does not show the values
     ├── UnexpectedAnswerError     a 2xx answer about something other than what was asked
     ├── ConflictError             409 / 412
+    │   └── EnvironmentLockedError     a configuration or ESV call refused during a promotion lock
     ├── RateLimitedError          429 (with the Retry-After the server asked for)
     ├── ServerError               5xx
-    └── RestartTimeoutError       the tenant was still restarting when the wait ran out
+    ├── RestartTimeoutError       the tenant was still restarting when the wait ran out
+    ├── PromotionFailed           a promotion, dry run or rollback ended failed or blocked
+    └── PromotionTimeoutError     a lock or promotion was still running when the wait ran out
+
+The two environment errors are recognised by status and message fragment, both *inferred*
+(`inferred.py`); the promotion errors are raised by `PromotionClient` from the status it read.
 
 Every message says what was attempted (operation, method, path, realm), what came back (status and
 AM's own message, HTML-unescaped, with every value the request sent removed, and cut to
@@ -33,6 +40,8 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from email.utils import parsedate_to_datetime
 from typing import TYPE_CHECKING, Any
+
+from . import inferred
 
 if TYPE_CHECKING:
     import requests
@@ -112,6 +121,14 @@ class PermissionDeniedError(AdminApiError):
     hint = "Grant the identity the needed scope (fr:am:* for configuration) or use another realm."
 
 
+class ImmutableEnvironmentError(PermissionDeniedError):
+    hint = (
+        "This environment's static configuration (realm settings, the Session service, journeys, "
+        "scripts) changes only by a promotion: make the change in the environment below and "
+        "promote it from there. Nothing was changed here."
+    )
+
+
 class NotFoundError(AdminApiError):
     hint = "Check the realm name and the base URL (it usually ends in /am)."
 
@@ -151,6 +168,13 @@ class ConflictError(AdminApiError):
     hint = "Someone else changed the resource; read it again and retry."
 
 
+class EnvironmentLockedError(ConflictError):
+    hint = (
+        "The environments are locked for a promotion; configuration and ESV changes wait until "
+        "the promotion ends and they are unlocked. Run again then; nothing was changed."
+    )
+
+
 class RateLimitedError(AdminApiError):
     hint = "The tenant is rate limiting; lower the request rate or retry later."
     retryable = True
@@ -173,6 +197,38 @@ class RestartTimeoutError(AdminApiError):
         "Every ESV write of this deployment is done and recorded; the tenant is still restarting. "
         "Run the deployment again once it is ready (it will not restart again), or raise the "
         "restart timeout."
+    )
+
+
+class PromotionFailed(AdminApiError):
+    """A promotion, dry run or rollback that ended failed or blocked, with what blocked it."""
+
+    hint = (
+        "Create the missing ESVs in the upper environment (and restart it), or replace the "
+        "encrypted secrets by ESV placeholders in the environment below, then run again."
+    )
+
+    def __init__(
+        self,
+        context: RequestContext | None,
+        detail: str,
+        *,
+        promotion_status: str | None = None,
+        message: str | None = None,
+        missing_esvs: list[str] | None = None,
+        encrypted_secrets: list[str] | None = None,
+    ) -> None:
+        self.promotion_status = promotion_status
+        self.message = message
+        self.missing_esvs = list(missing_esvs or [])
+        self.encrypted_secrets = list(encrypted_secrets or [])
+        super().__init__(context, detail)
+
+
+class PromotionTimeoutError(AdminApiError):
+    hint = (
+        "The promotions API is still working; run again later (a run finds its own lock by "
+        "promotion id) or raise the timeout."
     )
 
 
@@ -225,9 +281,21 @@ def error_from_response(
             retry_after=parse_retry_after(response.headers.get("Retry-After")),
         )
     cls = _BY_STATUS.get(status, ServerError if status >= 500 else AdminApiError)
-    if status == 404 and context.path.startswith("/environment/"):
+    esv_api = not context.path.startswith("/environment/promotion")
+    if status == 404 and context.path.startswith("/environment/") and esv_api:
         cls = EsvNotFoundError
+    cls = _environment_refusal(status, body) or cls
     return cls(context, scrub(_detail(body)), status=status, am_message=am_message, body=body)
+
+
+def _environment_refusal(status: int, body: dict[str, Any]) -> type[AdminApiError] | None:
+    """An immutable environment's or a promotion lock's refusal (both answers inferred)."""
+    said = str(body.get("message", "")).lower()
+    if status == inferred.IMMUTABLE_WRITE_STATUS and inferred.IMMUTABLE_WRITE_MARKER in said:
+        return ImmutableEnvironmentError
+    if status == inferred.LOCKED_STATUS and inferred.LOCKED_MARKER in said:
+        return EnvironmentLockedError
+    return None
 
 
 def parse_retry_after(value: str | None) -> float | None:

@@ -13,9 +13,11 @@ from typing import TYPE_CHECKING, Any
 if TYPE_CHECKING:
     from .authenticated import AuthenticatedSessionSettings
     from .baseline import RealmBaseline
+    from .environment import StackEnvironment
     from .esv_secret import EsvSecret
     from .journey import JourneySessionSettings
     from .naming import OnDelete, StateManagementName, ValueSource
+    from .promotion import Promotion
     from .realm import (
         AuthenticatedOptions,
         JourneyOptions,
@@ -32,10 +34,12 @@ _MODULE_OF = {
     "JourneyOptions": "realm",
     "JourneySessionSettings": "journey",
     "OnDelete": "naming",
+    "Promotion": "promotion",
     "RealmBaseline": "baseline",
     "RealmSessionSettings": "realm",
     "SigningSecret": "signing_secret",
     "SigningSecretOptions": "realm",
+    "StackEnvironment": "environment",
     "StateManagementName": "naming",
     "TenantRestart": "tenant_restart",
     "ValueSource": "naming",
@@ -48,10 +52,12 @@ __all__ = [
     "JourneyOptions",
     "JourneySessionSettings",
     "OnDelete",
+    "Promotion",
     "RealmBaseline",
     "RealmSessionSettings",
     "SigningSecret",
     "SigningSecretOptions",
+    "StackEnvironment",
     "StateManagementName",
     "TenantRestart",
     "ValueSource",

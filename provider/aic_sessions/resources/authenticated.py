@@ -48,6 +48,7 @@ class AuthenticatedSessionSettings(
     max_idle_time_minutes: pulumi.Output[int | None]
     quota_limit: pulumi.Output[int | None]
     on_delete: pulumi.Output[OnDelete]
+    assert_only: pulumi.Output[bool | None]
     prior_settings: pulumi.Output[dict[str, Any]]
 
     def __init__(
@@ -62,6 +63,8 @@ class AuthenticatedSessionSettings(
         quota_limit: pulumi.Input[int] | None = None,
         baseline: pulumi.Input[Mapping[str, Any]] | None = None,
         on_delete: pulumi.Input[OnDelete] = "restore",
+        assert_only: pulumi.Input[bool] | None = None,
+        promotes_from: pulumi.Input[str] | None = None,
         opts: pulumi.ResourceOptions | None = None,
     ) -> None:
         props = {
@@ -73,6 +76,8 @@ class AuthenticatedSessionSettings(
             "quota_limit": quota_limit,
             "baseline": baseline,
             "on_delete": on_delete,
+            "assert_only": assert_only,
+            "promotes_from": promotes_from,
             "prior_settings": None,
         }
         super().__init__(AuthenticatedSessionSettingsProvider(), resource_name, props, opts)

@@ -21,6 +21,7 @@ from aic_sessions.client.dialects import is_no_route
 from aic_sessions.client.errors import (
     AdminApiError,
     AuthenticationError,
+    EnvironmentLockedError,
     NotFoundError,
     UnsupportedApiVersion,
 )
@@ -105,6 +106,12 @@ STORED_CREDENTIALS = (
     "stored."
 )
 
+OWN_LOCK = (
+    " If this stack's own promotion was interrupted (the lock's description starts with "
+    "`aic-sessions <project>/<stack>:`), run `pulumi up` without --refresh: its Promotion "
+    "finishes that promotion and unlocks. Otherwise wait until the lock's owner unlocks."
+)
+
 
 def _concise(method: Callable[..., Any], name: str) -> Callable[..., Any]:
     stored_config = name in ("read", "delete")  # refresh and destroy
@@ -121,6 +128,8 @@ def _concise(method: Callable[..., Any], name: str) -> Callable[..., Any]:
                 and connection.uses_stack_credentials()
             ):
                 message += STORED_CREDENTIALS
+            if isinstance(exc, EnvironmentLockedError):
+                message += OWN_LOCK
             raise ProviderError(message) from None
 
     return wrapper

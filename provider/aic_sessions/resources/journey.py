@@ -71,6 +71,7 @@ class JourneySessionSettings(
     suspended_timeout_minutes: pulumi.Output[int | None]
     allowlisting: pulumi.Output[bool | None]
     on_delete: pulumi.Output[OnDelete]
+    assert_only: pulumi.Output[bool | None]
     prior_settings: pulumi.Output[dict[str, Any]]
 
     def __init__(
@@ -85,6 +86,8 @@ class JourneySessionSettings(
         allowlisting: pulumi.Input[bool] | None = None,
         baseline: pulumi.Input[Mapping[str, Any]] | None = None,
         on_delete: pulumi.Input[OnDelete] = "restore",
+        assert_only: pulumi.Input[bool] | None = None,
+        promotes_from: pulumi.Input[str] | None = None,
         opts: pulumi.ResourceOptions | None = None,
     ) -> None:
         props = {
@@ -96,6 +99,8 @@ class JourneySessionSettings(
             "allowlisting": allowlisting,
             "baseline": baseline,
             "on_delete": on_delete,
+            "assert_only": assert_only,
+            "promotes_from": promotes_from,
             "prior_settings": None,
         }
         super().__init__(JourneySessionSettingsProvider(), resource_name, props, opts)

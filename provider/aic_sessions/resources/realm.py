@@ -7,10 +7,14 @@ Each child also answers to its URN without a parent, so a stack that declared th
 resources directly (under the same names) moves under the component without replacing them.
 A `RealmBaseline` child (`<name>-baseline`) is created first: it records the realm's settings
 before any write, and the three take their prior values from it (see `baseline.py`).
+With `assert_only=True` (an upper AIC stage, where static configuration arrives by promotion)
+the three never write: they observe the realm and fail, naming the missing promotion, when it
+differs from the intended values (see `asserted.py`); `after` orders them behind the promotion.
 """
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, fields
 from typing import Any
 
@@ -73,6 +77,9 @@ class RealmSessionSettings(pulumi.ComponentResource):
         authenticated: AuthenticatedOptions | None = None,
         signing_secret: SigningSecretOptions | None = None,
         on_delete: pulumi.Input[OnDelete] = "restore",
+        assert_only: bool = False,
+        promotes_from: pulumi.Input[str] | None = None,
+        after: Sequence[pulumi.Resource] = (),
         opts: pulumi.ResourceOptions | None = None,
     ) -> None:
         """Declare the three session resources of one realm.
@@ -86,6 +93,12 @@ class RealmSessionSettings(pulumi.ComponentResource):
         :param signing_secret: The signing secret; default: generated, retained on destroy.
         :param on_delete: `on_delete` of the journey and authenticated settings (`restore`
             writes the prior values back on destroy, `retain` leaves them).
+        :param assert_only: Never write the realm (an environment that refuses static writes):
+            the settings are observed and asserted; the signing secret must be an
+            `esv_reference`.
+        :param promotes_from: The stack of the environment below, named when an assertion
+            fails (the promotion that is missing).
+        :param after: Resources every child waits for (the `Promotion` that brings the values).
         :param opts: Pulumi resource options of the component (children inherit its provider
             and `protect`, as Pulumi does for any component, and here also its
             `retain_on_delete`, which Pulumi does not pass on).
@@ -98,20 +111,23 @@ class RealmSessionSettings(pulumi.ComponentResource):
             f"{resource_name}-baseline",
             base_url=base_url,
             realm=realm,
-            opts=pulumi.ResourceOptions(parent=self),
+            opts=pulumi.ResourceOptions(parent=self, depends_on=list(after)),
         )
         # Same names as the resources declared without a parent, so existing stacks move here;
         # every write waits for the baseline, so prior values are in state before any write.
         child = pulumi.ResourceOptions(
             parent=self,
             aliases=[pulumi.Alias(parent=pulumi.ROOT_STACK_RESOURCE)],
-            depends_on=[self.baseline],
+            depends_on=[self.baseline, *after],
         )
         prior = self.baseline.observed
         # `retain` is Pulumi's own retain_on_delete: the engine never calls Delete.
         retain = bool(opts and opts.retain_on_delete) or on_delete == "retain"
         settings = pulumi.ResourceOptions.merge(
             child, pulumi.ResourceOptions(retain_on_delete=True if retain else None)
+        )
+        asserted: dict[str, Any] = (
+            {"assert_only": True, "promotes_from": promotes_from} if assert_only else {}
         )
         self.journey = JourneySessionSettings(
             f"{resource_name}-journey",
@@ -121,6 +137,7 @@ class RealmSessionSettings(pulumi.ComponentResource):
             baseline=prior,
             opts=settings,
             **_fields(journey),
+            **asserted,
         )
         self.authenticated = AuthenticatedSessionSettings(
             f"{resource_name}-authenticated",
@@ -130,6 +147,7 @@ class RealmSessionSettings(pulumi.ComponentResource):
             baseline=prior,
             opts=settings,
             **_fields(authenticated),
+            **asserted,
         )
         self.signing_secret = SigningSecret(
             f"{resource_name}-signing-secret",
@@ -140,6 +158,7 @@ class RealmSessionSettings(pulumi.ComponentResource):
             rotation_trigger=secret.rotation_trigger,
             on_delete=secret.on_delete,
             baseline=prior,
+            **asserted,
             opts=pulumi.ResourceOptions.merge(
                 child,
                 pulumi.ResourceOptions(

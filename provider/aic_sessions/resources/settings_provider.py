@@ -6,7 +6,9 @@ read; then it writes only the managed attributes, as partial updates, and on fai
 what it wrote. `update` writes only what changed and carries the prior values of attributes
 still managed (a newly managed one gets its baseline or current value). `read` observes, `delete`
 restores the prior values (a Session service the realm did not have is removed again) unless
-`onDelete="retain"`. Absent values are None and never recorded as prior values.
+`onDelete="retain"`. Absent values are None and never recorded as prior values. With
+`assertOnly=True` (an environment that refuses static writes, `asserted.py`) nothing is ever
+written: `create` and `update` compare the realm with the inputs and fail naming the fix.
 """
 
 from __future__ import annotations
@@ -31,6 +33,7 @@ from aic_sessions.attributes import (
 from aic_sessions.client.errors import AdminApiError, ConflictError
 from aic_sessions.client.models import AuthenticationSettings, SessionServiceSettings
 
+from .asserted import ASSERT_KEYS, assert_only, differences, refuse_drift
 from .base import SessionProvider, carried_prior, gone_on_404
 
 if TYPE_CHECKING:
@@ -46,7 +49,7 @@ class RealmSettingsProvider(SessionProvider):
     def __init_subclass__(cls, **kwargs: Any) -> None:
         super().__init_subclass__(**kwargs)
         if "table" in cls.__dict__:
-            cls.owned = (*(a.name for a in cls.table), "onDelete")
+            cls.owned = (*(a.name for a in cls.table), "onDelete", *ASSERT_KEYS)
 
     def refuse(self, realm: str, settings: AuthenticationSettings | None) -> None:
         """Raise when the server cannot hold these settings (before anything is written)."""
@@ -55,6 +58,9 @@ class RealmSettingsProvider(SessionProvider):
 
     def create(self, props: dict[str, Any]) -> CreateResult:
         self.inputs_model.model_validate(props)
+        if assert_only(props):
+            outs = {**self.public(props), **self._asserted(props), "priorSettings": {}}
+            return CreateResult(self.resource_id(self.kind, props), outs)
         realm = props["realm"]
         attributes = managed(self.table, props)
         with self.realm(props) as client:
@@ -83,6 +89,8 @@ class RealmSettingsProvider(SessionProvider):
 
     def update(self, _id: str, olds: dict[str, Any], news: dict[str, Any]) -> UpdateResult:
         self.inputs_model.model_validate(news)
+        if assert_only(news):  # nothing is written, so nothing will be restored either
+            return UpdateResult({**self.public(news), **self._asserted(news), "priorSettings": {}})
         realm = news["realm"]
         attributes = managed(self.table, news)
         changed = {a.name: news[a.name] for a in attributes if olds.get(a.name) != news[a.name]}
@@ -107,7 +115,7 @@ class RealmSettingsProvider(SessionProvider):
         return UpdateResult({**self.public(news), "priorSettings": prior})
 
     def delete(self, _id: str, props: dict[str, Any]) -> None:
-        if props.get("onDelete", "restore") == "retain":
+        if props.get("onDelete", "restore") == "retain" or assert_only(props):
             return
         prior = props.get("priorSettings") or {}
         attributes = managed(self.table, props)
@@ -120,6 +128,15 @@ class RealmSettingsProvider(SessionProvider):
             return
         with self.realm(props) as client:
             _restore(client, props["realm"], self.table, restore)
+
+    def _asserted(self, props: dict[str, Any]) -> dict[str, Any]:
+        """The realm's values, read (never written); a difference from `props` fails."""
+        attributes = managed(self.table, props)
+        with self.realm(props) as client:
+            observed = _Current(client, props["realm"], attributes).values()
+        wanted = {a.name: props.get(a.name) for a in attributes}
+        refuse_drift(props["realm"], props, differences(wanted, observed))
+        return observed
 
 
 class _Current:

@@ -13,7 +13,8 @@ reference where we wrote a value, or another one) and, for a value the stack hol
 effect: AM signs each journey's `authId` with the realm's secret, so `create`/`update` confirm a
 write and `read` (refresh) checks the secret in effect by starting a journey and verifying that
 signature (`secretInEffect`). A foreign write that reset the secret reads `secretInEffect=false`,
-which `diff` turns into an update.
+which `diff` turns into an update. With `assertOnly=True` (an environment that refuses static
+writes) the realm must already reference the ESV named by `esvReference`: nothing is written.
 """
 
 from __future__ import annotations
@@ -40,6 +41,7 @@ from aic_sessions.client.models import (
 from aic_sessions.client.tokens import auth_id_signed_with
 
 from . import connection
+from .asserted import ASSERT_KEYS, assert_only, refuse_drift
 from .base import ProviderError, RealmInputs, SessionProvider, gone_on_404, is_unknown
 from .naming import OnDelete, SnakeCaseProperties, ValueSource
 
@@ -76,7 +78,7 @@ class SecretInputs(RealmInputs):
 
 class SigningSecretProvider(SessionProvider):
     inputs_model = SecretInputs
-    owned = ("fingerprint", "esvReference", "valueSource", "onDelete")
+    owned = ("fingerprint", "esvReference", "valueSource", "onDelete", *ASSERT_KEYS)
     hints = {
         "esvReference": "Name an ESV holding the secret, e.g. 'esv-am-signing-secret'.",
         "onDelete": "Use 'retain' (leave the secret) or 'restore' (AIC: back to the prior form).",
@@ -87,10 +89,18 @@ class SigningSecretProvider(SessionProvider):
         news = result.inputs  # baseUrl and realm in their one spelling
         if result.failures or is_unknown(news.get("value")):
             return result
+        if is_unknown(news.get("esvReference")):  # an ESV, named once known: checked again then
+            return CheckResult({**news, "valueSource": "esv", "fingerprint": None}, [])
         value = plain(news.get("value"))
         if value is not None and news.get("esvReference") is not None:
             both = CheckFailure("value", "give either value or esvReference, not both.")
             return CheckResult(news, [both])
+        if assert_only(news) and news.get("esvReference") is None:
+            reason = (
+                "an environment that refuses static writes can only assert an ESV reference; "
+                "give esvReference (the ESV this environment sets) instead of a value."
+            )
+            return CheckResult(news, [CheckFailure("esvReference", reason)])
         if news.get("esvReference") is not None:
             ref = signing_secrets.esv_expression(news["esvReference"])
             return CheckResult(
@@ -155,6 +165,9 @@ class SigningSecretProvider(SessionProvider):
         }
 
     def create(self, props: dict[str, Any]) -> CreateResult:
+        if assert_only(props):
+            outs = {**_outputs(props), **self._asserted(props), "priorForm": None}
+            return CreateResult(self.resource_id("signing-secret", props), outs)
         if props.get("valueSource") == "generated":
             props = {**props, **self._drawn({}, props)}
         with self.realm(props) as client:
@@ -181,6 +194,8 @@ class SigningSecretProvider(SessionProvider):
         return ReadResult(id_, {**props, **observed})
 
     def update(self, _id: str, olds: dict[str, Any], news: dict[str, Any]) -> UpdateResult:
+        if assert_only(news):
+            return UpdateResult({**_outputs(news), **self._asserted(news), "priorForm": None})
         if news.get("valueSource") == "generated":
             news = {**news, **self._drawn(olds, news)}
         in_effect = olds.get("secretInEffect")
@@ -195,7 +210,7 @@ class SigningSecretProvider(SessionProvider):
         return UpdateResult({**_outputs(news), **prior, "secretInEffect": in_effect})
 
     def delete(self, _id: str, props: dict[str, Any]) -> None:
-        if props.get("onDelete", "retain") == "retain":
+        if props.get("onDelete", "retain") == "retain" or assert_only(props):
             return
         reference = {
             SecretForm.TENANT_GENERATED.value: AIC_SECRET_PLACEHOLDER,
@@ -209,6 +224,16 @@ class SigningSecretProvider(SessionProvider):
             return
         with self.realm(props) as client:
             _restore(client, props["realm"], reference)
+
+    def _asserted(self, props: dict[str, Any]) -> dict[str, Any]:
+        """The realm must reference the ESV (promoted from below); read, never written."""
+        with self.realm(props) as client:
+            security = client.read_authentication_settings(props["realm"]).security
+        form, ref = security.secret_form() if security else (SecretForm.UNKNOWN, None)
+        wanted = props["esvReference"]
+        if ref != wanted:
+            refuse_drift(props["realm"], props, {"signingSecret": (wanted, ref or form.value)})
+        return {"secretForm": form.value, "secretInEffect": None}
 
 
 def _patch(props: dict[str, Any]) -> AuthenticationSettingsPatch:
@@ -317,6 +342,8 @@ class SigningSecret(
         rotation_trigger: pulumi.Input[str] | None = None,
         on_delete: pulumi.Input[OnDelete] = "retain",
         baseline: pulumi.Input[dict[str, Any]] | None = None,
+        assert_only: pulumi.Input[bool] | None = None,
+        promotes_from: pulumi.Input[str] | None = None,
         opts: pulumi.ResourceOptions | None = None,
     ) -> None:
         """Declare the signing secret of one realm.
@@ -335,6 +362,10 @@ class SigningSecret(
             (AIC only) writes the prior tenant-generated secret or ESV reference back.
         :param baseline: The realm's `RealmBaseline.observed`: prior values are taken from it
             (recorded before any write) instead of being read at create.
+        :param assert_only: Never write (an environment that refuses static writes): create
+            and update fail, naming the missing promotion, unless the realm already references
+            `esv_reference`; destroy writes nothing back.
+        :param promotes_from: The stack of the environment below, named in those failures.
         :param opts: Pulumi resource options.
         """
         props = {
@@ -351,6 +382,8 @@ class SigningSecret(
             "secret_in_effect": None,
             "baseline": baseline,
             "secret_form": None,
+            "assert_only": assert_only,
+            "promotes_from": promotes_from,
         }
         opts = pulumi.ResourceOptions.merge(
             opts, pulumi.ResourceOptions(additional_secret_outputs=["value"])

@@ -8,6 +8,7 @@ PermissionDeniedError, invalid_scope  -> the admin identity lacks scope (403)
 AuthenticationError while logging in  -> the test user cannot log in (401 at authenticate)
 AuthenticationError as the admin      -> the admin credentials were refused
 RateLimitedError, ServerError         -> the tenant is failing or busy
+EnvironmentLockedError                -> a promotion holds the lock (ESV reads are refused)
 anything else                         -> an unexpected answer (the detail says which)
 """
 
@@ -18,6 +19,7 @@ from enum import StrEnum
 from aic_sessions.client.errors import (
     AdminApiError,
     AuthenticationError,
+    EnvironmentLockedError,
     EsvNotFoundError,
     InvalidRequestError,
     NotFoundError,
@@ -122,6 +124,11 @@ ESV_MISSING = Cause(
     "The ESV does not exist on this tenant (HTTP 404 from the ESV API): deploy the stack, or "
     "check the realm's signingSecret.esvName.",
 )
+LOCKED = Cause(
+    "environment-locked",
+    "The environment is locked for a promotion, which refuses ESV calls; verify again once the "
+    "promotion has ended and the environments are unlocked.",
+)
 UNEXPECTED = Cause(
     "unexpected-answer",
     "The tenant gave an unexpected answer; see the detail.",
@@ -146,6 +153,8 @@ def causes_for(error: AdminApiError, phase: Phase) -> tuple[Cause, ...]:
         return (USER_CANNOT_LOG_IN,) if phase is Phase.LOGIN else (ADMIN_REFUSED,)
     if isinstance(error, RateLimitedError | ServerError):
         return (TENANT_FAILING,)
+    if isinstance(error, EnvironmentLockedError):
+        return (LOCKED,)
     return (UNEXPECTED,)
 
 

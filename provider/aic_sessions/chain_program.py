@@ -1,0 +1,147 @@
+"""The Pulumi program's promotion-chain part (AIC stacks only).
+
+Every AIC stack exports what it holds of static configuration, per realm
+(`staticConfiguration`: journey and authenticated settings, the signing secret's ESV
+reference), its digest (`staticDigest`) and its `stage`. An upper stage reads these outputs of
+the stack below through a stack reference: the values become the intent its realms assert, and
+the digest drives its `Promotion` (a new digest since the last promotion promotes again).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Callable, Mapping, Sequence
+from typing import Any
+
+import pulumi
+from pulumi.output import UNKNOWN
+
+from aic_sessions.attributes import AUTHENTICATED, JOURNEY
+from aic_sessions.stack_config import StackConfig
+
+STATIC_OUTPUTS = ("staticConfiguration", "staticDigest", "stage")
+SECTIONS = {"journey": JOURNEY, "authenticated": AUTHENTICATED}
+
+
+def digest(static: Mapping[str, Any]) -> str:
+    """A stable digest of a stack's static configuration."""
+    text = json.dumps(static, sort_keys=True, separators=(",", ":"))
+    return "sha256:" + hashlib.sha256(text.encode()).hexdigest()
+
+
+def realm_static(settings: Any) -> pulumi.Output[dict[str, Any]]:
+    """What one `RealmSessionSettings` holds of static configuration, from its outputs."""
+    values = {
+        section: {a.python_name: getattr(getattr(settings, section), a.python_name) for a in table}
+        for section, table in SECTIONS.items()
+    }
+    values["signingSecretEsv"] = settings.signing_secret.esv_reference
+    return pulumi.Output.from_input(values)
+
+
+def export_static(stack: StackConfig, realms: Mapping[str, pulumi.Output[dict[str, Any]]]) -> None:
+    """The outputs the stack above reads."""
+    static = pulumi.Output.all(**realms)
+    pulumi.export("platform", stack.platform)
+    pulumi.export("stage", stack.stage)
+    pulumi.export("staticConfiguration", static)
+    pulumi.export("staticDigest", static.apply(digest))
+
+
+class LowerStack:
+    """The stack below an upper stage, as its last deployment exported it."""
+
+    def __init__(self, stack: StackConfig) -> None:
+        name = str(stack.promotesFrom)
+        self.name = name
+        self._warned = False
+        if "/" not in name:  # a stack of this project
+            name = f"organization/{pulumi.get_project()}/{name}"
+        self.reference = pulumi.StackReference(f"{stack.environment}-promotes-from", name)
+        self.stage = self.reference.get_output("stage").apply(self._required)
+        self.digest = self.reference.get_output("staticDigest").apply(self._required)
+        self.static = self.reference.get_output("staticConfiguration").apply(self._required)
+
+    def _required(self, value: Any) -> Any:
+        """The output's value; before the stack below is deployed, a preview shows it unknown
+        (and says so) and `up` fails naming the fix."""
+        if value is None and pulumi.runtime.is_dry_run():
+            if not self._warned:
+                self._warned = True
+                pulumi.log.warn(
+                    f"stack {self.name!r} (aic-sessions:promotesFrom) has not exported its "
+                    "staticConfiguration yet: what this stack would promote and assert is "
+                    f"unknown until it is deployed (pulumi up --stack {self.name})"
+                )
+            return UNKNOWN
+        if value is None:
+            raise ValueError(
+                f"stack {self.name!r} (aic-sessions:promotesFrom) has no staticConfiguration "
+                f"output: deploy it first (pulumi up --stack {self.name}); it must be an AIC "
+                "stack (aic-sessions:platform aic)"
+            )
+        return value
+
+    def realm(self, realm: str) -> pulumi.Output[dict[str, Any]]:
+        return self.static.apply(lambda static: self._realm(static, realm))
+
+    def _realm(self, static: Mapping[str, Any], realm: str) -> dict[str, Any]:
+        if realm not in static:
+            raise ValueError(
+                f"realm {realm!r} is not in the static configuration of stack {self.name!r} "
+                f"(it deploys {', '.join(sorted(static)) or 'no realm'}); add it there first: "
+                "static configuration reaches this environment only by promotion"
+            )
+        return dict(static[realm])
+
+    def options(self, realm: str, section: str) -> dict[str, pulumi.Output[Any]]:
+        """A realm section's values as the options' keyword arguments (snake_case)."""
+        values = self.realm(realm)
+        return {
+            a.python_name: values.apply(_pick(section, a.python_name)) for a in SECTIONS[section]
+        }
+
+    def esv_reference(self, realm: str) -> pulumi.Output[str]:
+        return self.realm(realm).apply(lambda v: self._esv(v, realm))
+
+    def _esv(self, values: Mapping[str, Any], realm: str) -> str:
+        reference = values.get("signingSecretEsv")
+        if not reference:
+            raise ValueError(
+                f"realm {realm!r} of stack {self.name!r} holds a literal signing secret, which a "
+                "promotion would carry unchanged into every environment; in that stack set "
+                "signingSecret.source to esv-generated (or esv-given) so each environment "
+                "holds its own value in an ESV"
+            )
+        return str(reference)
+
+
+def _pick(section: str, key: str) -> Callable[[Mapping[str, Any]], Any]:
+    return lambda values: values[section].get(key)
+
+
+def declare_promotion(
+    stack: StackConfig, lower: LowerStack, after: Sequence[pulumi.Resource]
+) -> Any:
+    """The upper stage's `Promotion`, after this environment's own ESV writes and restart."""
+    from aic_sessions.resources import Promotion
+
+    settings = stack.promotion
+    project, name = pulumi.get_project(), pulumi.get_stack()
+    return Promotion(
+        f"{stack.environment}-promotion",
+        base_url=stack.baseUrl,
+        stage=str(stack.stage),
+        promotes_from=lower.name,
+        lower_stage=lower.stage,
+        lower_digest=lower.digest,
+        realms=lower.static.apply(lambda static: sorted(static)),
+        marker=f"aic-sessions {project}/{name}:",
+        mode=settings.mode if settings else "automatic",
+        allowed_changes=list(settings.allowedChanges) if settings else [],
+        ignore_encrypted_secrets=settings.ignoreEncryptedSecrets if settings else False,
+        timeout_seconds=settings.timeoutSeconds if settings else 1800,
+        poll_seconds=settings.pollSeconds if settings else 10,
+        opts=pulumi.ResourceOptions(depends_on=list(after), protect=stack.protect),
+    )

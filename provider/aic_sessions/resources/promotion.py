@@ -1,0 +1,240 @@
+"""`Promotion`: an upper AIC environment receives the static configuration of the one below.
+
+The resource lives in the upper stage's stack. Its `lowerDigest` input is the digest of the
+static configuration the stack below deployed (that stack's `staticDigest` output, read through
+a stack reference); `promotedDigest` records the digest last promoted. When they differ, `up`
+runs the documented procedure (`promotion_procedure.py`) and keeps the report's summary in
+outputs. `read` (refresh) asks the provisional report whether the chain's realm settings
+differ from the environment below (a promotion run by hand, an out-of-band change): then
+`promotedDigest` is cleared so the next `up` promotes again. In `manual` mode nothing is
+locked or promoted: the resource reads the provisional report and fails naming the promotion
+that is missing. `delete` undoes nothing (a promotion is undone by a rollback:
+`aic-sessions rollback`).
+"""
+
+from __future__ import annotations
+
+from typing import Any, Literal
+
+import pulumi
+from pulumi.dynamic import (
+    CheckFailure,
+    CheckResult,
+    CreateResult,
+    DiffResult,
+    ReadResult,
+    UpdateResult,
+)
+from pydantic import BaseModel, ConfigDict, Field
+
+from aic_sessions.environments import sequential
+
+from . import connection, promotion_procedure
+from .base import ProviderError, SessionProvider, is_unknown
+from .naming import SnakeCaseProperties
+
+INPUTS = (
+    "baseUrl",
+    "stage",
+    "promotesFrom",
+    "lowerStage",
+    "lowerDigest",
+    "realms",
+    "mode",
+    "allowedChanges",
+    "ignoreEncryptedSecrets",
+    "marker",
+    "timeoutSeconds",
+    "pollSeconds",
+)
+
+
+class PromotionInputs(BaseModel):
+    model_config = ConfigDict(extra="ignore")
+
+    baseUrl: str = Field(max_length=2048)
+    stage: Literal["uat", "staging", "production"]
+    promotesFrom: str = Field(min_length=1)
+    lowerStage: str | None = None
+    lowerDigest: str = Field(min_length=1)
+    realms: list[str] = Field(min_length=1)
+    mode: Literal["automatic", "manual"] = "automatic"
+    allowedChanges: list[str] = Field(default_factory=list)
+    ignoreEncryptedSecrets: bool = False
+    marker: str = Field(min_length=1)
+    timeoutSeconds: float = Field(1800, gt=0)
+    pollSeconds: float = Field(10, gt=0)
+
+
+class PromotionProvider(SessionProvider):
+    inputs_model = PromotionInputs
+    owned = INPUTS
+    hints = {
+        "lowerDigest": "Deploy the stack below first: it exports staticDigest.",
+        "lowerStage": "A promotion never skips an environment: staging promotes from "
+        "development or uat, production from staging.",
+    }
+
+    def check(self, olds: dict[str, Any], news: dict[str, Any]) -> CheckResult:
+        result = super().check(olds, news)
+        stage, lower = news.get("stage"), news.get("lowerStage")
+        if is_unknown(lower) or result.failures or sequential(str(stage), lower):
+            return result
+        reason = (
+            f"the {stage} stage cannot promote from {news.get('promotesFrom')!r}, whose stage "
+            f"is {lower!r}. {self.hints['lowerStage']}"
+        )
+        return CheckResult(result.inputs, [CheckFailure("lowerStage", reason)])
+
+    def diff(self, _id: str, olds: dict[str, Any], news: dict[str, Any]) -> DiffResult:
+        pending = olds.get("promotedDigest") != news.get("lowerDigest")
+        changed = [k for k in INPUTS if olds.get(k) != news.get(k)]
+        replaces = ["baseUrl"] if olds.get("baseUrl") != news.get("baseUrl") else []
+        return DiffResult(changes=bool(pending or changed), replaces=replaces)
+
+    def create(self, props: dict[str, Any]) -> CreateResult:
+        outs = self._converge({}, props)
+        return CreateResult(f"promotion:{props['marker']}@{props['baseUrl']}", outs)
+
+    def update(self, _id: str, olds: dict[str, Any], news: dict[str, Any]) -> UpdateResult:
+        return UpdateResult(self._converge(olds, news))
+
+    def read(self, id_: str, props: dict[str, Any]) -> ReadResult:
+        pending = promotion_procedure.pending_in_chain(_client(props["baseUrl"]), _plan(props))
+        observed = {**props, "pendingChanges": pending}
+        if pending:
+            observed["promotedDigest"] = None  # out of step with below: promote again
+        return ReadResult(id_, observed)
+
+    def delete(self, _id: str, _props: dict[str, Any]) -> None:
+        """A promotion is not undone by destroy (see the README's rollback)."""
+
+    def _converge(self, olds: dict[str, Any], news: dict[str, Any]) -> dict[str, Any]:
+        self.inputs_model.model_validate(news)
+        kept = {k: olds.get(k) for k in ("promotionId", "reportId", "summary", "result")}
+        kept["pendingChanges"] = []
+        if olds.get("promotedDigest") == news["lowerDigest"]:
+            return {**self.public(news), **kept, "promotedDigest": news["lowerDigest"]}
+        plan = _plan(news)
+        client = _client(news["baseUrl"])
+        if news.get("mode") == "manual":
+            _require_promoted(plan, promotion_procedure.missing(client, plan))
+            return {**self.public(news), **kept, "promotedDigest": news["lowerDigest"]}
+        outcome = promotion_procedure.run(client, plan, _log)
+        connection.read_cache.clear()  # what this process read of the realms is now stale
+        return {
+            **self.public(news),
+            "promotedDigest": news["lowerDigest"],
+            "promotionId": outcome.promotion_id,
+            "reportId": outcome.report_id,
+            "summary": outcome.summary,
+            "result": outcome.result,
+            "pendingChanges": [],
+        }
+
+
+def _plan(props: dict[str, Any]) -> promotion_procedure.Plan:
+    return promotion_procedure.Plan(
+        marker=props["marker"],
+        source=props["promotesFrom"],
+        digest=props["lowerDigest"],
+        realms=tuple(props["realms"]),
+        allowed=tuple(props.get("allowedChanges") or ()),
+        ignore_encrypted_secrets=bool(props.get("ignoreEncryptedSecrets")),
+        timeout=float(props.get("timeoutSeconds") or 1800),
+        interval=float(props.get("pollSeconds") or 10),
+    )
+
+
+def _require_promoted(plan: promotion_procedure.Plan, pending: list[str]) -> None:
+    if pending:
+        shown = "\n  ".join(pending)
+        raise ProviderError(
+            f"The promotion from {plan.source} (static configuration {plan.digest[:12]}) is "
+            f"missing: a promotion would bring\n  {shown}\nThis stack's promotion mode is "
+            "manual: run the promotion (lock, dry run, promote, unlock), then run pulumi up "
+            "again. Nothing was written."
+        )
+
+
+def _client(base_url: str) -> Any:
+    """The promotions client of the upper tenant, sharing the admin client's credentials."""
+    from aic_sessions.client.promotion import PromotionClient  # the HTTP stack, only when needed
+
+    return PromotionClient(connection.client_for(base_url).transport)
+
+
+def _log(message: str) -> None:
+    pulumi.log.info(f"promotion: {message}")
+
+
+class Promotion(SnakeCaseProperties, pulumi.dynamic.Resource, module="aic", name="Promotion"):
+    """Promotes the environment below into this (upper) AIC environment when what the stack
+    below deployed has changed since the last promotion. Attributes are snake_case."""
+
+    promoted_digest: pulumi.Output[str]
+    promotion_id: pulumi.Output[str | None]
+    report_id: pulumi.Output[str | None]
+    summary: pulumi.Output[dict[str, dict[str, int]]]
+    result: pulumi.Output[str | None]
+    pending_changes: pulumi.Output[list[str]]
+
+    def __init__(
+        self,
+        resource_name: str,
+        *,
+        base_url: pulumi.Input[str],
+        stage: pulumi.Input[str],
+        promotes_from: pulumi.Input[str],
+        lower_stage: pulumi.Input[str | None],
+        lower_digest: pulumi.Input[str],
+        realms: pulumi.Input[list[str]],
+        marker: pulumi.Input[str],
+        mode: pulumi.Input[str] = "automatic",
+        allowed_changes: pulumi.Input[list[str]] | None = None,
+        ignore_encrypted_secrets: pulumi.Input[bool] = False,
+        timeout_seconds: pulumi.Input[float] = 1800,
+        poll_seconds: pulumi.Input[float] = 10,
+        opts: pulumi.ResourceOptions | None = None,
+    ) -> None:
+        """Declare the promotion into one upper environment.
+
+        :param resource_name: The Pulumi name of this resource, unique in the stack.
+        :param base_url: The upper tenant's AM URL; the promotions API is at its root.
+        :param stage: This environment's stage: `uat`, `staging` or `production`.
+        :param promotes_from: The stack below (named in messages and the lock description).
+        :param lower_stage: The stage of the stack below (a promotion never skips a stage).
+        :param lower_digest: The stack below's `staticDigest` output: a change promotes.
+        :param realms: The chain's realms: their session settings are what the chain owns.
+        :param marker: The start of the lock description naming this stack, by which an
+            interrupted run finds its own lock, e.g. `aic-sessions <project>/<stack>:`.
+        :param mode: `automatic` promotes; `manual` only fails naming the missing promotion.
+        :param allowed_changes: Reviewed shell patterns over `<configItem>/<realm>/<name>`
+            of changes beyond the chain that a promotion may carry.
+        :param ignore_encrypted_secrets: Promote even when the dry run reports encrypted
+            secrets (they are not carried over).
+        :param timeout_seconds: How long each lock, dry run and promotion may take.
+        :param poll_seconds: How often their state is read.
+        :param opts: Pulumi resource options.
+        """
+        props = {
+            "base_url": base_url,
+            "stage": stage,
+            "promotes_from": promotes_from,
+            "lower_stage": lower_stage,
+            "lower_digest": lower_digest,
+            "realms": realms,
+            "marker": marker,
+            "mode": mode,
+            "allowed_changes": allowed_changes or [],
+            "ignore_encrypted_secrets": ignore_encrypted_secrets,
+            "timeout_seconds": timeout_seconds,
+            "poll_seconds": poll_seconds,
+            "promoted_digest": None,
+            "promotion_id": None,
+            "report_id": None,
+            "summary": None,
+            "result": None,
+            "pending_changes": None,
+        }
+        super().__init__(PromotionProvider(), resource_name, props, opts)

@@ -1,0 +1,71 @@
+"""What a promotion report carries, measured against what the chain's stacks own.
+
+A promotion moves the whole static configuration of the environment below, other teams'
+journeys and scripts included. The chain's stacks own the authentication settings and the
+Session service of their realms; anything else in a report is *beyond the chain* and stops an
+automatic promotion unless the stack's reviewed `allowedChanges` patterns (shell patterns over
+`<configItem>/<realm>/<name>`) let it go. The `configItem` names are inferred (`inferred.py`).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from fnmatch import fnmatchcase
+from typing import TYPE_CHECKING
+
+from aic_sessions.client import inferred
+from aic_sessions.client.realms import realm_display
+
+if TYPE_CHECKING:
+    from aic_sessions.client.promotion_models import Change, PromotionReport
+
+OWNED_KINDS = ("authentication", "session")  # the keys of inferred.REPORT_CONFIG_ITEMS
+
+
+def owned_config_items() -> frozenset[str]:
+    return frozenset(inferred.REPORT_CONFIG_ITEMS[kind] for kind in OWNED_KINDS)
+
+
+def label(change: Change) -> str:
+    """`<configItem>/<realm>/<name>`, what `allowedChanges` patterns are matched against."""
+    realm = change.item.realm.strip("/") if change.item.realm else "-"
+    name = change.item.name or change.item.uid or "-"
+    return f"{change.config_item or '-'}/{realm or 'root'}/{name}"
+
+
+def beyond_chain(
+    report: PromotionReport, realms: Iterable[str], allowed: Iterable[str]
+) -> list[str]:
+    """The report's changes that are neither the chain's own nor allowed, as `<kind> <label>`."""
+    ours = {realm_display(r) for r in realms}
+    items, patterns = owned_config_items(), list(allowed)
+    found = []
+    for change in report.changes():
+        realm = realm_display(change.item.realm) if change.item.realm else None
+        if change.config_item in items and realm in ours:
+            continue
+        if not any(fnmatchcase(label(change), p) for p in patterns):
+            found.append(f"{change.kind} {label(change)}")
+    return found
+
+
+def within_chain(report: PromotionReport, realms: Iterable[str]) -> list[str]:
+    """The report's changes to what the chain owns, as `<kind> <label>`."""
+    ours = {realm_display(r) for r in realms}
+    items = owned_config_items()
+    return [
+        f"{change.kind} {label(change)}"
+        for change in report.changes()
+        if change.config_item in items
+        and change.item.realm is not None
+        and realm_display(change.item.realm) in ours
+    ]
+
+
+def summary(report: PromotionReport) -> dict[str, dict[str, int]]:
+    """Per config item, how many items were added, modified and deleted."""
+    counts: dict[str, dict[str, int]] = {}
+    for change in report.changes():
+        per_item = counts.setdefault(change.config_item or "-", {})
+        per_item[change.kind] = per_item.get(change.kind, 0) + 1
+    return counts

@@ -1,0 +1,51 @@
+"""`aic-sessions rollback`: show, then undo, the last promotion into an upper AIC environment.
+
+Without `--yes` it only prints the provisional rollback report (what a rollback would revert).
+With `--yes` it locks both environments, rolls back, waits, prints the report and unlocks
+(always). The admin identity comes from the environment, as for `verify` (a service account
+with the `fr:idc:promotion:*` scope).
+"""
+
+from __future__ import annotations
+
+import json
+
+import click
+
+from aic_sessions.client import AdminApiError, ConfigurationError, ConnectionSettings
+
+MARKER = "aic-sessions rollback:"
+
+
+@click.command()
+@click.option("--base-url", required=True, help="The upper tenant's AM URL (e.g. staging's).")
+@click.option("--yes", is_flag=True, help="Roll back (without it: only show what would revert).")
+@click.option("--timeout", type=click.FloatRange(1, 14400), default=1800, show_default=True)
+@click.option("--poll", type=click.FloatRange(0.1, 300), default=10, show_default=True)
+def rollback(base_url: str, yes: bool, timeout: float, poll: float) -> None:
+    """Undo the last promotion into the environment at --base-url."""
+    from aic_sessions.client import AdminClient
+    from aic_sessions.client.promotion import PromotionClient
+    from aic_sessions.resources import promotion_procedure, promotion_scope
+
+    try:
+        settings = ConnectionSettings.from_env(base_url=base_url)
+    except ConfigurationError as exc:
+        raise click.ClickException(str(exc)) from None
+    with AdminClient(settings) as admin:
+        client = PromotionClient(admin.transport)
+        try:
+            provisional = client.provisional_rollback_report()
+            click.echo(
+                "A rollback would revert: " + json.dumps(promotion_scope.summary(provisional))
+            )
+            if not yes:
+                click.echo("Nothing was changed; run again with --yes to roll back.")
+                return
+            plan = promotion_procedure.Plan(
+                marker=MARKER, source="-", digest="-", realms=(), timeout=timeout, interval=poll
+            )
+            outcome = promotion_procedure.rollback(client, plan, click.echo)
+        except AdminApiError as exc:
+            raise click.ClickException(str(exc)) from None
+        click.echo(f"Rolled back (report {outcome.report_id}): {json.dumps(outcome.summary)}")

@@ -1,0 +1,211 @@
+"""The promotion chain through the engine and the policy pack on the emulator's promotion group
+(dev, staging, prod tenants, each with its own stack): dev is written, staging and production
+change only by promotion, in order, each verified; no write of realm configuration ever reaches
+an upper tenant (request counts); a missing ESV stops the promotion at the dry run with both
+environments unlocked; an `up` killed mid-promotion is finished by the next run."""
+
+from __future__ import annotations
+
+import json
+import signal
+import subprocess
+import time
+from pathlib import Path
+
+import pytest
+from aic_emulator.testing import GroupServer
+from aic_sessions.client import AuthenticationSettingsPatch
+from aic_sessions.client.promotion import PromotionClient
+
+from tests.chain.chain import (
+    PACK,
+    Chain,
+    dev_realms,
+    lock_state,
+    max_duration,
+    promotion_calls,
+    realm_writes,
+    verify,
+)
+from tests.client.conftest import sa_client
+
+pytestmark = pytest.mark.engine
+
+
+def deployed_chain(tmp_path: Path, env: dict[str, str], group: GroupServer) -> Chain:
+    chain = Chain(tmp_path / "project", env, group)
+    for name in ("dev", "staging", "prod"):
+        chain.up(name)
+    return chain
+
+
+def test_dev_change_reaches_staging_then_prod_only_by_promotion(
+    tmp_path: Path, engine_env: dict[str, str], promotion_group: GroupServer
+) -> None:
+    chain = deployed_chain(tmp_path, engine_env, promotion_group)
+    assert [max_duration(promotion_group, n) for n in ("dev", "staging", "prod")] == [10] * 3
+    chain.configure("dev", realms=dev_realms(15))
+    chain.up("dev")
+    assert [max_duration(promotion_group, n) for n in ("dev", "staging", "prod")] == [15, 10, 10]
+
+    chain.up("prod")  # production promotes only what staging holds: nothing new yet
+    assert max_duration(promotion_group, "prod") == 10
+    assert chain.outputs("prod")["promotion"]["result"] == "promoted"  # the first one, kept
+
+    promotion_group["staging"].clear_requests()
+    chain.up("staging")
+    counts = promotion_group["staging"].request_counts()
+    print("staging promotion requests:", json.dumps(counts["counts"], sort_keys=True))
+    assert max_duration(promotion_group, "staging") == 15
+    staging = chain.outputs("staging")
+    assert staging["promotion"]["result"] == "promoted"
+    assert staging["promotion"]["summary"] == {"Authentication Settings": {"modified": 1}}
+    assert staging["realms"]["alpha"]["journeyMaxDurationMinutes"] == 15
+    assert promotion_calls(counts)["POST /environment/promotion/promote"] == 2  # dry run, real
+    assert realm_writes(counts) == {}
+    assert verify(chain, "staging").exit_code == 0
+
+    chain.up("prod")
+    assert max_duration(promotion_group, "prod") == 15
+    assert verify(chain, "prod").exit_code == 0
+    for name in ("staging", "prod"):
+        assert realm_writes(promotion_group[name].request_counts()) == {}, name
+        assert lock_state(promotion_group, name)["result"] == "unlocked"
+
+    promotion_group["staging"].clear_requests()
+    chain.cli["staging"].run(  # refreshed: nothing drifted, nothing to do
+        "preview", "--policy-pack", PACK, "--refresh", "--expect-no-changes", "--stack", "staging"
+    )
+    assert realm_writes(promotion_group["staging"].request_counts()) == {}
+
+
+def test_missing_staging_esv_stops_at_the_dry_run_and_unlocks(
+    tmp_path: Path, engine_env: dict[str, str], promotion_group: GroupServer
+) -> None:
+    chain = deployed_chain(tmp_path, engine_env, promotion_group)
+    realms = dev_realms(20)
+    realms[0]["signingSecret"]["esvName"] = "esv-alpha-rotated"
+    chain.configure("dev", realms=realms)
+    chain.up("dev")
+    staging = promotion_group["staging"]
+    staging.clear_requests()
+
+    failed = chain.up("staging", check=False)
+
+    output = failed.stdout + failed.stderr
+    assert failed.returncode != 0
+    assert "esv-alpha-rotated" in output and "missing ESVs" in output, output
+    calls = promotion_calls(staging.request_counts())
+    assert calls["POST /environment/promotion/promote"] == 1  # the dry run only
+    assert calls["DELETE /environment/promotion/lock/" + failed_lock(output)] == 1
+    assert lock_state(promotion_group, "staging")["result"] == "unlocked"
+    assert lock_state(promotion_group, "staging")["lowerEnv"]["state"] == "unlocked"
+    assert max_duration(promotion_group, "staging") == 10  # nothing moved
+
+    chain.configure(
+        "staging", realms=[{"name": "alpha", "signingSecret": realms[0]["signingSecret"]}]
+    )
+    chain.up("staging")  # the fix: staging creates its own value of the new ESV
+    assert max_duration(promotion_group, "staging") == 20
+
+
+def failed_lock(output: str) -> str:
+    """The promotion id the failed run logged when it locked."""
+    marker = "locked both environments (promotion "
+    start = output.index(marker) + len(marker)
+    return output[start : output.index(")", start)]
+
+
+def test_killed_promotion_is_finished_by_the_next_run(
+    tmp_path: Path, engine_env: dict[str, str], promotion_group: GroupServer
+) -> None:
+    chain = deployed_chain(tmp_path, engine_env, promotion_group)
+    chain.configure("dev", realms=dev_realms(25))
+    chain.up("dev")
+    staging = promotion_group["staging"]
+    staging.configure(promotionSeconds=6)
+    staging.clear_requests()
+    cli = chain.cli["staging"]
+    engine = subprocess.Popen(
+        ["pulumi", "--non-interactive", "up", "--yes", "--skip-preview", "--stack", "staging"],
+        cwd=cli.cwd,
+        env=cli.env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    deadline = time.monotonic() + 120
+    while (
+        promotion_calls(staging.request_counts()).get("POST /environment/promotion/promote", 0) < 2
+    ):
+        assert engine.poll() is None and time.monotonic() < deadline, "no promotion started"
+        time.sleep(0.1)
+    engine.send_signal(signal.SIGKILL)
+    engine.wait(timeout=60)
+    held = lock_state(promotion_group, "staging")
+    assert held["result"] == "locked" and held["description"].startswith("aic-sessions ")
+
+    cli.run("cancel", "--yes", "--stack", "staging")
+    refreshed = cli.run("up", "--yes", "--refresh", "--stack", "staging", check=False)
+    assert refreshed.returncode != 0  # refresh reads the ESVs, which the lock refuses
+    assert "run `pulumi up` without --refresh" in refreshed.stdout + refreshed.stderr
+    assert lock_state(promotion_group, "staging")["promotionId"] == held["promotionId"]
+    staging.clear_requests()
+    chain.up("staging")
+
+    assert chain.outputs("staging")["promotion"]["result"] == "resumed"
+    assert chain.outputs("staging")["promotion"]["promotionId"] == held["promotionId"]
+    calls = promotion_calls(staging.request_counts())
+    assert "POST /environment/promotion/promote" not in calls  # the killed run's promotion ran on
+    assert "POST /environment/promotion/lock" not in calls
+    assert lock_state(promotion_group, "staging")["result"] == "unlocked"
+    assert max_duration(promotion_group, "staging") == 25
+    assert verify(chain, "staging").exit_code == 0
+
+
+def test_drift_in_staging_is_shown_never_written_and_healed_by_promotion(
+    tmp_path: Path, engine_env: dict[str, str], promotion_group: GroupServer
+) -> None:
+    """Someone changed dev by hand and promoted it by hand: staging's refresh shows the drift,
+    its `up` fails naming the missing promotion without a write, and once dev is back to its
+    stack's values, staging's next `up --refresh` promotes them again."""
+    chain = Chain(tmp_path / "project", engine_env, promotion_group)
+    chain.up("dev")
+    chain.up("staging")
+    with sa_client(promotion_group["dev"]) as client:
+        client.update_authentication_settings("alpha", AuthenticationSettingsPatch(max_duration=44))
+    promote_by_hand(promotion_group)
+    assert max_duration(promotion_group, "staging") == 44
+    staging = promotion_group["staging"]
+    staging.clear_requests()
+
+    cli = chain.cli["staging"]
+    preview = cli.run("preview", "--refresh", "--diff", "--stack", "staging")
+    assert "~ maxDurationMinutes: 10 => 44" in preview.stdout, preview.stdout  # the refresh
+    assert "JourneySessionSettings: (update)" in preview.stdout  # back to the intended 10
+    failed = cli.run(
+        "up", "--yes", "--skip-preview", "--refresh", "--stack", "staging", check=False
+    )
+    output = failed.stdout + failed.stderr
+    assert failed.returncode != 0
+    assert "maxDurationMinutes is 44 (wanted 10)" in output, output
+    assert "promotion from dev" in output
+    assert realm_writes(staging.request_counts()) == {}
+
+    chain.cli["dev"].run("up", "--yes", "--skip-preview", "--refresh", "--stack", "dev")
+    assert max_duration(promotion_group, "dev") == 10
+    chain.cli["staging"].run("up", "--yes", "--skip-preview", "--refresh", "--stack", "staging")
+    assert max_duration(promotion_group, "staging") == 10
+    assert realm_writes(staging.request_counts()) == {}
+    assert lock_state(promotion_group, "staging")["result"] == "unlocked"
+
+
+def promote_by_hand(group: GroupServer) -> None:
+    """A promotion run outside the stacks, as a team would with the API."""
+    with sa_client(group["staging"]) as admin:
+        promotions = PromotionClient(admin.transport)
+        promotion_id = promotions.lock("by hand")
+        promotions.wait_for_lock("locked", 30, 0.1)
+        promotions.promote(False, "someone", "by hand")
+        promotions.wait_for_promotion(30, 0.1)
+        promotions.unlock(promotion_id)
+        promotions.wait_for_lock("unlocked", 30, 0.1)

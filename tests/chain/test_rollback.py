@@ -1,0 +1,58 @@
+"""`aic-sessions rollback` on the emulator's promotion group: without --yes it shows the
+provisional rollback report and changes nothing; with --yes it restores staging's previous
+configuration and leaves both environments unlocked."""
+
+from __future__ import annotations
+
+import json
+
+from aic_emulator.testing import GroupServer
+from aic_sessions.cli import main
+from aic_sessions.client import AuthenticationSettingsPatch
+from aic_sessions.client.promotion import PromotionClient
+from click.testing import CliRunner
+
+from tests.chain.chain import lock_state, max_duration
+from tests.client.conftest import sa_client
+
+
+def promote_once(group: GroupServer, minutes: int) -> None:
+    with sa_client(group["dev"]) as client:
+        client.update_authentication_settings(
+            "alpha", AuthenticationSettingsPatch(max_duration=minutes)
+        )
+    with sa_client(group["staging"]) as admin:
+        promotions = PromotionClient(admin.transport)
+        promotion_id = promotions.lock("test")
+        promotions.wait_for_lock("locked", 30, 0.1)
+        promotions.promote(False, "test", "test")
+        promotions.wait_for_promotion(30, 0.1)
+        promotions.unlock(promotion_id)
+        promotions.wait_for_lock("unlocked", 30, 0.1)
+
+
+def rollback(group: GroupServer, *args: str) -> str:
+    sa_id, jwk = group["staging"].service_account
+    env = {"AIC_SA_ID": sa_id, "AIC_SA_JWK": json.dumps(jwk), "AIC_SA_JWK_FILE": None}
+    url = group["staging"].base_url
+    result = CliRunner().invoke(
+        main, ["rollback", "--base-url", url, "--poll", "0.1", *args], env=env
+    )
+    assert result.exit_code == 0, result.output
+    return result.output
+
+
+def test_rollback_shows_then_restores(promotion_group: GroupServer) -> None:
+    before = max_duration(promotion_group, "staging")
+    promote_once(promotion_group, 33)
+    assert max_duration(promotion_group, "staging") == 33
+
+    shown = rollback(promotion_group)
+    assert 'A rollback would revert: {"Authentication Settings": {"modified": 1}}' in shown
+    assert "Nothing was changed" in shown
+    assert max_duration(promotion_group, "staging") == 33
+
+    done = rollback(promotion_group, "--yes")
+    assert "Rolled back" in done and "unlocked both environments" in done
+    assert max_duration(promotion_group, "staging") == before
+    assert lock_state(promotion_group, "staging")["result"] == "unlocked"

@@ -1,0 +1,138 @@
+"""The assert-only mode of the settings resources (an environment that refuses static writes).
+
+Each provider method is called against the emulator: a realm that already holds the intended
+values is accepted with no write, a difference fails naming the missing promotion with no
+write, refresh still observes drift, and destroy writes nothing back.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+from aic_emulator.testing import EmulatorServer
+from aic_sessions.client import AuthenticationSettingsPatch
+from aic_sessions.resources import connection
+from aic_sessions.resources.authenticated import AuthenticatedSessionSettingsProvider
+from aic_sessions.resources.base import ProviderError
+from aic_sessions.resources.journey import JourneySessionSettingsProvider
+from aic_sessions.resources.signing_secret import SigningSecretProvider
+
+from tests.client.conftest import sa_client
+
+
+@pytest.fixture
+def emulator(
+    aic_emulator: EmulatorServer, monkeypatch: pytest.MonkeyPatch
+) -> Iterator[EmulatorServer]:
+    sa_id, jwk = aic_emulator.service_account
+    monkeypatch.setenv("AIC_SA_ID", sa_id)
+    monkeypatch.setenv("AIC_SA_JWK", json.dumps(jwk))
+    connection.remember_stack_config({})
+    connection.new_deployment()
+    yield aic_emulator
+    connection.new_deployment()
+
+
+def props(emulator: EmulatorServer, **values: Any) -> dict[str, Any]:
+    return {
+        "baseUrl": emulator.base_url,
+        "realm": "alpha",
+        "onDelete": "restore",
+        "assertOnly": True,
+        "promotesFrom": "dev",
+        **values,
+    }
+
+
+def writes(emulator: EmulatorServer) -> int:
+    return int(emulator.request_counts()["writes"])
+
+
+def set_journey(emulator: EmulatorServer, minutes: int) -> None:
+    with sa_client(emulator) as client:
+        client.update_authentication_settings(
+            "alpha", AuthenticationSettingsPatch(state_management="CTS", max_duration=minutes)
+        )
+    connection.new_deployment()  # the providers' next read sees this out-of-band write
+    emulator.clear_requests()
+
+
+def test_matching_realm_is_accepted_without_a_write(emulator: EmulatorServer) -> None:
+    set_journey(emulator, 15)
+    provider = JourneySessionSettingsProvider()
+    inputs = props(emulator, stateManagement="CTS", maxDurationMinutes=15)
+    outs = provider.create(inputs).outs
+    assert outs["maxDurationMinutes"] == 15 and outs["priorSettings"] == {}
+    provider.delete("id", {**inputs, **outs})  # destroy restores nothing
+    assert writes(emulator) == 0
+
+
+def test_difference_fails_naming_the_promotion_and_writes_nothing(
+    emulator: EmulatorServer,
+) -> None:
+    set_journey(emulator, 10)
+    provider = JourneySessionSettingsProvider()
+    inputs = props(emulator, stateManagement="CTS", maxDurationMinutes=15)
+    with pytest.raises(ProviderError) as failure:
+        provider.create(inputs)
+    message = str(failure.value)
+    assert "maxDurationMinutes is 10 (wanted 15)" in message
+    assert "promotion from dev" in message and "nothing was sent" in message
+    with pytest.raises(ProviderError):
+        provider.update("id", {**inputs, "maxDurationMinutes": 10}, inputs)
+    assert writes(emulator) == 0
+
+
+def test_refresh_observes_drift_in_assert_mode(emulator: EmulatorServer) -> None:
+    set_journey(emulator, 15)
+    provider = JourneySessionSettingsProvider()
+    inputs = props(emulator, stateManagement="CTS", maxDurationMinutes=15)
+    outs = provider.create(inputs).outs
+    set_journey(emulator, 7)
+    read = provider.read("id", {**inputs, **outs}).outs
+    assert read["maxDurationMinutes"] == 7
+    assert provider.diff("id", read, inputs).changes
+    assert writes(emulator) == 0
+
+
+def test_switching_a_written_resource_to_assert_mode_sends_nothing(
+    emulator: EmulatorServer,
+) -> None:
+    """A stack moving from direct writes to the chain: the update asserts, and destroy no
+    longer restores the prior values it recorded in the write mode."""
+    provider = AuthenticatedSessionSettingsProvider()
+    written = {**props(emulator, clientSideSessions=False), "assertOnly": None}
+    outs = provider.create(written).outs
+    assert outs["priorSettings"]
+    emulator.clear_requests()
+    asserted = props(emulator, clientSideSessions=False)
+    assert provider.diff("id", {**written, **outs}, asserted).changes
+    outs = provider.update("id", {**written, **outs}, asserted).outs
+    provider.delete("id", {**asserted, **outs})
+    assert outs["priorSettings"] == {} and writes(emulator) == 0
+
+
+def test_signing_secret_asserts_the_promoted_esv_reference(emulator: EmulatorServer) -> None:
+    provider = SigningSecretProvider()
+    inputs = provider.check({}, props(emulator, esvReference="esv-alpha-signing-secret")).inputs
+    with pytest.raises(ProviderError, match=r"&\{esv\.alpha\.signing\.secret\}"):
+        provider.create(inputs)
+    with sa_client(emulator) as client:
+        client.update_authentication_settings(
+            "alpha",
+            AuthenticationSettingsPatch(shared_secret_reference="&{esv.alpha.signing.secret}"),
+        )
+    connection.new_deployment()
+    emulator.clear_requests()
+    outs = provider.create(inputs).outs
+    assert outs["secretForm"] == "esv-reference"
+    assert writes(emulator) == 0
+
+
+def test_signing_secret_assert_mode_refuses_a_value(emulator: EmulatorServer) -> None:
+    provider = SigningSecretProvider()
+    result = provider.check({}, props(emulator, value="c2VjcmV0LXZhbHVlLW9mLTMyLWJ5dGVzLWxvbmch"))
+    assert [f.property for f in result.failures] == ["esvReference"]
