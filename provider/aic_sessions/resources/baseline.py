@@ -29,7 +29,7 @@ from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any, Literal
 
 import pulumi
-from pulumi.dynamic import CreateResult, ReadResult, UpdateResult
+from pulumi.dynamic import CheckFailure, CheckResult, CreateResult, ReadResult, UpdateResult
 
 from aic_sessions.attributes import (
     ABSENT,
@@ -43,8 +43,9 @@ from aic_sessions.attributes import (
 )
 from aic_sessions.client.errors import NotFoundError
 from aic_sessions.client.models import SecretForm
-from aic_sessions.identity import canonical_base_url, canonical_realm
+from aic_sessions.identity import canonical_realm, tenant_identity
 
+from . import ownership
 from .base import RealmInputs, SessionProvider
 from .naming import OnDelete, SnakeCaseProperties
 from .settings_provider import restore_settings
@@ -70,6 +71,7 @@ def observe_realm(client: AdminClient, realm: str) -> dict[str, Any]:
 class BaselineInputs(RealmInputs):
     manages: list[str] = []
     onDelete: Literal["restore", "retain"] = "restore"
+    claimant: str | None = None  # organization/project/stack of the declaring program
 
 
 def ever_managed(olds: dict[str, Any], news: dict[str, Any]) -> list[str]:
@@ -82,6 +84,15 @@ def ever_managed(olds: dict[str, Any], news: dict[str, Any]) -> list[str]:
 class RealmBaselineProvider(SessionProvider):
     inputs_model = BaselineInputs
     owned = ("manages", "onDelete")
+
+    def check(self, olds: dict[str, Any], news: dict[str, Any]) -> CheckResult:
+        """The inputs' own checks, then one owner per realm across the backend's stacks."""
+        result = super().check(olds, news)
+        news = result.inputs
+        known = all(isinstance(news.get(k), str) for k in ("baseUrl", "realm", "claimant"))
+        if result.failures or not known:
+            return result
+        return CheckResult(news, _owner_failures(news))
 
     def create(self, props: dict[str, Any]) -> CreateResult:
         with self.realm(props) as client:
@@ -107,6 +118,40 @@ class RealmBaselineProvider(SessionProvider):
         with self.realm(props) as client:
             for table in (JOURNEY, AUTHENTICATED):
                 _restore_differing(client, props["realm"], table, names, observed)
+
+
+def _owner_failures(props: dict[str, Any]) -> list[CheckFailure]:
+    """A failure when another stack of the backend holds this realm's baseline in its state."""
+    if ownership.skipped():
+        pulumi.log.warn(
+            f"{props['realm']}: {ownership.SKIP_VARIABLE}=off: not checked whether another "
+            "stack of the backend manages this realm."
+        )
+        return []
+    try:
+        other = ownership.other_owner(props["baseUrl"], props["realm"], props["claimant"])
+    except ownership.OwnerCheckError as exc:
+        return [
+            CheckFailure(
+                "realm",
+                f"could not check that no other stack of the backend manages realm "
+                f"{props['realm']}: {exc}. Make the backend's stacks readable to this run (the "
+                f"same backend login), or set {ownership.SKIP_VARIABLE}=off to skip the check.",
+            )
+        ]
+    if other is None:
+        return []
+    return [
+        CheckFailure(
+            "realm",
+            f"realm {props['realm']} of {props['baseUrl']} is already managed by stack {other} "
+            "(its RealmBaseline is in that stack's state; the tenant is compared however its "
+            "host is written). A second owner would record that stack's values as the "
+            "originals, and destroy would restore neither. Give the realm one owner: destroy "
+            "its resources in that stack with onDelete restore (or remove the realm from that "
+            "stack and run up there), then deploy it here.",
+        )
+    ]
 
 
 def _restore_differing(
@@ -169,10 +214,16 @@ class RealmBaseline(
             "realm": realm,
             "manages": list(manages),
             "on_delete": on_delete,
+            "claimant": _claimant(),
             "observed": None,
             "ever_managed": None,
         }
         super().__init__(RealmBaselineProvider(), resource_name, props, opts)
+
+
+def _claimant() -> str:
+    """This program's stack as the backend lists it: organization/project/stack."""
+    return f"{pulumi.get_organization()}/{pulumi.get_project()}/{pulumi.get_stack()}"
 
 
 _claims: dict[tuple[str, str], str] = {}
@@ -184,7 +235,7 @@ def claim(base_url: Any, realm: Any, owner: str) -> None:
     if not isinstance(base_url, str) or not isinstance(realm, str):
         return  # unknown at preview: checked again once known
     try:
-        key = (canonical_base_url(base_url), canonical_realm(realm))
+        key = (tenant_identity(base_url), canonical_realm(realm))
     except ValueError:
         return  # the resource's own check names a malformed value
     with _claims_lock:
