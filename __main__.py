@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from pathlib import Path
 
 import pulumi
 from aic_sessions import (
@@ -19,10 +20,15 @@ from aic_sessions.stack_config import (
     check_given_secrets,
     load_stack_config,
 )
+from aic_sessions.stack_files import running_stack_problems
 from pulumi.runtime.config import get_config
 
 config = pulumi.Config()
 try:
+    # The engine turns `5.0` into 5 before this program sees it: the file shows what was written.
+    root = Path(pulumi.get_root_directory() or Path(__file__).parent)
+    if written := running_stack_problems(pulumi.get_stack(), root):
+        raise StackConfigError("Invalid stack configuration:\n  " + "\n  ".join(written))
     stack = load_stack_config(
         {
             "environment": config.require("environment"),
@@ -49,7 +55,7 @@ def declare_realm(stack: StackConfig, realm: RealmConfig) -> dict[str, pulumi.Ou
         value = value.apply(lambda v, r=realm.name: _require_given(v, r))
     esv = esv_secrets.get(realm.name)
     settings = RealmSessionSettings(
-        f"{stack.environment}-{realm.name.strip('/').replace('/', '-')}",
+        f"{stack.environment}-{realm.slug}",
         base_url=stack.baseUrl,
         realm=realm.name,
         on_delete=realm.onDelete,

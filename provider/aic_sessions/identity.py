@@ -44,6 +44,11 @@ def canonical_base_url(url: str) -> str:
     path = parts.path.rstrip("/")
     if not path:
         raise ValueError(f"must be {BASE_URL_RULE} (AM's path, e.g. /am, is missing)")
+    if "%" in path or any(seg in (".", "..") for seg in path.split("/")):
+        raise ValueError(
+            f"must be {BASE_URL_RULE} (write AM's path plainly: no '.' or '..' segments and no "
+            "%-escapes, e.g. /am rather than /am/../am or /%61m)"
+        )
     host = parts.hostname.lower()
     if ":" in host:  # IPv6 literal
         host = f"[{host}]"

@@ -12,9 +12,11 @@ from __future__ import annotations
 import pulumi
 from pulumi.runtime import config as runtime_config
 
+from aic_sessions.stack_files import CREDENTIAL_KEYS, fix_command
+
 from .connection import config_key
 
-SECRET_KEYS = ("saJwk", "adminPassword", "accessToken", "fingerprintKey", "signingSecrets")
+SECRET_KEYS = CREDENTIAL_KEYS
 
 
 def plaintext_credentials() -> list[str]:
@@ -44,17 +46,4 @@ def require_secret_credentials() -> None:
 
 
 def _fix(stack: str, key: str) -> str:
-    if key == config_key("signingSecrets"):  # realm -> value: one secret per realm
-        return (
-            f"  pulumi config rm --stack {stack} {key}; then per realm: pulumi config set "
-            f"--secret --stack {stack} --path 'signingSecrets.<realm>' < secret.b64"
-        )
-    return f"  pulumi config set --secret --stack {stack} {key} < {_source(key)}"
-
-
-def _source(key: str) -> str:
-    return {
-        config_key("saJwk"): "sa-key.jwk",
-        config_key("adminPassword"): "admin-password.txt",
-        config_key("accessToken"): "access-token.txt",
-    }.get(key, "fingerprint-key.txt")
+    return f"  {fix_command(stack, key)}"

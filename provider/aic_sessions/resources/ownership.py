@@ -64,7 +64,12 @@ def _json(*args: str) -> Any:
     try:
         proc = subprocess.run(  # noqa: S603 (the engine's own binary, fixed arguments)
             # Outside any project, so every stack is listed and named organization/project/stack.
-            command, cwd="/", capture_output=True, text=True, timeout=120, check=False
+            command,
+            cwd="/",
+            capture_output=True,
+            text=True,
+            timeout=120,
+            check=False,
         )
     except (OSError, subprocess.TimeoutExpired) as exc:
         raise OwnerCheckError(f"`pulumi {' '.join(args)}` could not run: {exc}") from None
