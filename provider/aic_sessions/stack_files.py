@@ -147,6 +147,25 @@ def _decimals(path: Path) -> list[str]:
     return decimal_whole_numbers(config) if isinstance(config, Mapping) else []
 
 
+def project_stack_files(project_dir: Path, stack: str | None = None) -> list[Path]:
+    """The stack files of the project in `project_dir`: the one of `stack`, else all."""
+    import yaml
+
+    try:
+        project = yaml.safe_load((project_dir / "Pulumi.yaml").read_text()) or {}
+    except (OSError, yaml.YAMLError):
+        return []
+    folder = project_dir / str(project.get("stackConfigDir") or ".")
+    names = [f"Pulumi.{stack.rsplit('/', 1)[-1]}.{s}" for s in ("yaml", "yml")] if stack else []
+    found = [folder / n for n in names if (folder / n).is_file()]
+    return found or sorted(p for p in folder.glob("Pulumi.*.y*ml") if p.is_file())
+
+
+def plaintext_credential_problems(paths: Iterable[Path]) -> list[str]:
+    """`<file>: <key> is in plaintext ...` for the credentials of the given stack files."""
+    return [line for line in report(paths) if " is in plaintext" in line]
+
+
 def report(paths: Iterable[Path]) -> list[str]:
     """`<file>: <problem>` for every problem of every file."""
     return [f"{path}: {problem}" for path in paths for problem in problems(path)]

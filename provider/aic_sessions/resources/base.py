@@ -154,6 +154,8 @@ class SessionProvider(ResourceProvider):
 
     def configure(self, req: ConfigureRequest) -> None:
         lifetime.exit_with_engine()
+        # Every command, refresh and destroy too (they run no program): the stack file as written.
+        credentials.refuse_plaintext_stack_files()
         # Fully qualified: a bare key would be read under the *consuming* project's name.
         values = {key: req.config.get(connection.config_key(key)) for key in connection.CONFIG_KEYS}
         connection.remember_stack_config(values)
