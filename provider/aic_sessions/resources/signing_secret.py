@@ -190,7 +190,7 @@ class SigningSecretProvider(SessionProvider):
         )
         if rewrite:
             with self.realm(news) as client:
-                in_effect = _write_confirmed(client, news, _patch(olds, missing_ok=True))
+                in_effect = _write_confirmed(client, news, _previous(olds))
         prior = {k: olds.get(k) for k in ("priorForm", "priorEsvReference")}
         return UpdateResult({**_outputs(news), **prior, "secretInEffect": in_effect})
 
@@ -208,13 +208,18 @@ class SigningSecretProvider(SessionProvider):
             client.update_authentication_settings(props["realm"], undo)
 
 
-def _patch(props: dict[str, Any], missing_ok: bool = False) -> AuthenticationSettingsPatch | None:
-    """The write of the secret `props` hold (None: they hold none, where `missing_ok`)."""
+def _patch(props: dict[str, Any]) -> AuthenticationSettingsPatch:
+    """The write of the secret (or ESV reference) `props` hold."""
     if props.get("valueSource") == "esv":
         return AuthenticationSettingsPatch(shared_secret_reference=props["esvReference"])
-    if missing_ok and not plain(props.get("value")):
-        return None
     return AuthenticationSettingsPatch(shared_secret=SecretStr(str(plain(props["value"]))))
+
+
+def _previous(olds: dict[str, Any]) -> AuthenticationSettingsPatch | None:
+    """The write that puts the secret of the previous deployment back (None: it held none)."""
+    if olds.get("valueSource") == "esv" or plain(olds.get("value")):
+        return _patch(olds)
+    return None
 
 
 def _reference_patch(form: str, reference: str | None) -> AuthenticationSettingsPatch | None:
@@ -256,9 +261,7 @@ def _write_confirmed(
     there is one; the error says which, so the realm never silently holds what state does not.
     """
     realm = props["realm"]
-    patch = _patch(props)
-    assert patch is not None
-    client.update_authentication_settings(realm, patch)
+    client.update_authentication_settings(realm, _patch(props))
     in_effect = secret_in_effect(client, props)
     if in_effect is False:
         if undo is not None:
