@@ -43,10 +43,10 @@ from aic_sessions.attributes import (
 )
 from aic_sessions.client.errors import NotFoundError
 from aic_sessions.client.models import SecretForm
-from aic_sessions.identity import canonical_realm, tenant_identity
+from aic_sessions.identity import canonical_realm, same_identity, tenant_identity
 
 from . import ownership
-from .base import RealmInputs, SessionProvider
+from .base import REPLACE_ON, RealmInputs, SessionProvider
 from .naming import OnDelete, SnakeCaseProperties
 from .settings_provider import restore_settings
 
@@ -86,11 +86,12 @@ class RealmBaselineProvider(SessionProvider):
     owned = ("manages", "onDelete")
 
     def check(self, olds: dict[str, Any], news: dict[str, Any]) -> CheckResult:
-        """The inputs' own checks, then one owner per realm across the backend's stacks."""
+        """The inputs' own checks, then, for a baseline not yet in state (the stack is about to
+        adopt the realm), one owner per realm across the backend's stacks."""
         result = super().check(olds, news)
         news = result.inputs
         known = all(isinstance(news.get(k), str) for k in ("baseUrl", "realm", "claimant"))
-        if result.failures or not known:
+        if result.failures or not known or _adopted(olds, news):
             return result
         return CheckResult(news, _owner_failures(news))
 
@@ -118,6 +119,11 @@ class RealmBaselineProvider(SessionProvider):
         with self.realm(props) as client:
             for table in (JOURNEY, AUTHENTICATED):
                 _restore_differing(client, props["realm"], table, names, observed)
+
+
+def _adopted(olds: dict[str, Any], news: dict[str, Any]) -> bool:
+    """Whether the stack's state holds this very realm's baseline already (checked then)."""
+    return bool(olds) and all(same_identity(k, olds.get(k), news.get(k)) for k in REPLACE_ON)
 
 
 def _owner_failures(props: dict[str, Any]) -> list[CheckFailure]:

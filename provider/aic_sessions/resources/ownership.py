@@ -1,13 +1,15 @@
 """One owner per realm across every stack of the backend: the claims of the other stacks.
 
 A stack's claim on a realm is its `RealmBaseline` in state: the tenant and realm it recorded
-before its first write, kept until `destroy`. The baseline's `check` (every `preview` and `up`,
-`--skip-preview` included) asks the engine's own CLI for the backend's stacks (`pulumi stack ls
---all --json`) and reads the state of each other stack that holds resources (`pulumi stack
-export`: nothing is decrypted, so no passphrase is needed), once per deployment, whatever the
-stacks' projects are called. Tenants are compared by `identity.tenant_identity` (`localhost`
-and `127.0.0.1` are one). Cost: one CLI call plus one per other non-empty stack, about 0.15 s
-each on the file backend, four at a time.
+before its first write, kept until `destroy`. The `check` of a baseline not yet in state (every
+`preview` and `up` that would adopt a realm, `--skip-preview` included) asks the engine's own
+CLI for the backend's stacks (`pulumi stack ls --all --json`) and reads the state of each other
+stack that holds resources (`pulumi stack export`: nothing is decrypted, so no passphrase is
+needed), once per deployment, whatever the stacks' projects are called. Tenants are compared by
+`identity.tenant_identity` (`localhost` and `127.0.0.1` are one). Cost: one CLI call plus one
+per other non-empty stack, about 0.2 s of CPU each on the file backend (measured: 11 non-empty
+stacks, 5 to 8 s wall on a loaded 2-core machine), four at a time; a stack whose realms are all
+adopted already pays nothing.
 
 A check that cannot look fails the preview (the message says why); `AIC_OWNER_CHECK=off` in
 the environment skips it with a warning, for runners that cannot reach the backend's other
