@@ -7,6 +7,7 @@ its `Promotion` brings the static configuration of the stack below, then its rea
 from __future__ import annotations
 
 import json
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 import pulumi
@@ -25,6 +26,7 @@ from aic_sessions.stack_config import (
     check_given_secrets,
     load_stack_config,
 )
+from aic_sessions.stack_files import running_stack_problems
 from pulumi.runtime.config import get_config
 
 if TYPE_CHECKING:
@@ -33,6 +35,10 @@ if TYPE_CHECKING:
 config = pulumi.Config()
 CHAIN_KEYS = ("platform", "stage", "promotesFrom")
 try:
+    # The engine turns `5.0` into 5 before this program sees it: the file shows what was written.
+    root = Path(pulumi.get_root_directory() or Path(__file__).parent)
+    if written := running_stack_problems(pulumi.get_stack(), root):
+        raise StackConfigError("Invalid stack configuration:\n  " + "\n  ".join(written))
     stack = load_stack_config(
         {
             "environment": config.require("environment"),
@@ -80,7 +86,7 @@ def declare_realm(stack: StackConfig, realm: RealmConfig) -> RealmSessionSetting
         value = value.apply(lambda v, r=realm.name: _require_given(v, r))
     esv = esv_secrets.get(realm.name)
     return RealmSessionSettings(
-        f"{stack.environment}-{realm.name.strip('/').replace('/', '-')}",
+        f"{stack.environment}-{realm.slug}",
         base_url=stack.baseUrl,
         realm=realm.name,
         on_delete=realm.onDelete,

@@ -157,8 +157,12 @@ AUTHENTICATED: tuple[Attribute, ...] = (
         int,
         "Session service `quotaLimit`: the most sessions one user may have at once",
         minimum=1,
+        maximum=2147483647,  # AM stores it as a Java int
         note="(Session service `quotaLimit`)",
-        hint="Use a whole number of sessions, at least 1, or leave it unset.",
+        hint=(
+            "Use a whole number of sessions, at least 1 and at most 2147483647 (AM stores an "
+            "int), or leave it unset."
+        ),
     ),
 )
 

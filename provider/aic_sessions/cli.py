@@ -46,6 +46,19 @@ def main() -> None:
     """Session configuration of Ping AIC / ForgeRock AM realms, as code."""
 
 
+@main.command("check-stack-files")
+@click.argument("files", nargs=-1, required=True, type=click.Path(dir_okay=False, path_type=Path))
+def check_stack_files(files: tuple[Path, ...]) -> None:
+    """Refuse plaintext credentials and decimal whole numbers in stack files (CI, pre-commit)."""
+    from aic_sessions.stack_files import report
+
+    lines = report(files)
+    for line in lines:
+        click.echo(line, err=True)
+    if lines:
+        raise SystemExit(EXIT_FAILED)
+
+
 @main.command()
 @click.option(
     "--stack",

@@ -10,6 +10,7 @@ another spelling is not replaced) and the stack configuration. No Pulumi imports
 
 from __future__ import annotations
 
+import ipaddress
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -43,11 +44,53 @@ def canonical_base_url(url: str) -> str:
     path = parts.path.rstrip("/")
     if not path:
         raise ValueError(f"must be {BASE_URL_RULE} (AM's path, e.g. /am, is missing)")
+    if "%" in path or any(seg in (".", "..") for seg in path.split("/")):
+        raise ValueError(
+            f"must be {BASE_URL_RULE} (write AM's path plainly: no '.' or '..' segments and no "
+            "%-escapes, e.g. /am rather than /am/../am or /%61m)"
+        )
     host = parts.hostname.lower()
     if ":" in host:  # IPv6 literal
         host = f"[{host}]"
     netloc = host if port in (None, _DEFAULT_PORTS[scheme]) else f"{host}:{port}"
     return f"{scheme}://{netloc}{path}"
+
+
+LOOPBACK = "loopback"
+
+
+def tenant_identity(url: str) -> str:
+    """The tenant a base URL names, for telling whether two stacks manage the same one.
+
+    The canonical URL, with every loopback spelling (`localhost`, `*.localhost`, `127.0.0.0/8`,
+    `::1`) as one host: those always reach this machine. Other names are compared as written
+    (case and default port aside): two DNS names of one tenant (a CNAME, a custom domain) are
+    not recognised as one, since an address shared by many tenants (a CDN, a load balancer)
+    would make different tenants look the same.
+    """
+    canonical_url = canonical_base_url(url)
+    parts = urlsplit(canonical_url)
+    host = parts.hostname or ""
+    if not _is_loopback(host):
+        return canonical_url
+    netloc = LOOPBACK if parts.port is None else f"{LOOPBACK}:{parts.port}"
+    return f"{parts.scheme}://{netloc}{parts.path}"
+
+
+def is_loopback_url(url: str) -> bool:
+    """Whether a (canonical) base URL's host is this machine."""
+    return _is_loopback(urlsplit(url).hostname or "")
+
+
+def _is_loopback(host: str) -> bool:
+    if host == "localhost" or host.endswith(".localhost"):
+        return True
+    try:
+        address = ipaddress.ip_address(host)
+    except ValueError:
+        return False
+    mapped = getattr(address, "ipv4_mapped", None)
+    return bool((mapped or address).is_loopback)
 
 
 def canonical_realm(realm: str) -> str:

@@ -22,19 +22,47 @@ ESV_NAME = re.compile(r"^esv-[a-z0-9][a-z0-9-]*$")
 ESV_EXPRESSION = re.compile(r"^&\{esv\.[a-z0-9][a-z0-9.-]*\}$")
 
 
-def decode(value: str) -> bytes | None:
-    """The secret's bytes, or None when it is not base64 (standard or URL-safe alphabet).
+_STANDARD = re.compile(r"[A-Za-z0-9+/]*")
+_URL_SAFE = re.compile(r"[A-Za-z0-9_-]*")
 
-    Nothing is stripped: the value is validated, fingerprinted and written exactly as given,
-    so whitespace makes it invalid (`format_problems` says so).
+
+def decode(value: str) -> bytes | None:
+    """The secret's bytes under the one rule every part of the product uses (validation, the
+    write, the `authId` proof, the fingerprint), or None when the value breaks it.
+
+    Accepted: base64 in the standard (`+ /`) or the URL-safe (`- _`) alphabet, not both in one
+    value, with its `=` padding complete or left out. Nothing is stripped: whitespace makes the
+    value invalid (`format_problems` says so). `normalise` gives the one spelling written.
     """
-    text = value
-    if not text or re.search(r"[^A-Za-z0-9+/_=-]", text):
+    body = value.rstrip("=")
+    if not body or not (_STANDARD.fullmatch(body) or _URL_SAFE.fullmatch(body)):
+        return None
+    padded = body + "=" * (-len(body) % 4)
+    if len(body) % 4 == 1 or value not in (body, padded):
         return None
     try:
-        return base64.b64decode(text + "=" * (-len(text) % 4), altchars=b"-_", validate=False)
+        return base64.b64decode(padded, altchars=b"-_", validate=True)
     except (binascii.Error, ValueError):
         return None
+
+
+def normalise(value: str) -> str:
+    """The standard, padded spelling of a valid secret: what is written to the realm and kept in
+    state, so AM and the `authId` proof key by the same bytes however the user spelled them."""
+    raw = decode(value)
+    if raw is None:
+        raise ValueError("cannot normalise a secret that is not base64")
+    return base64.b64encode(raw).decode()
+
+
+def _base64_problem(value: str) -> str:
+    body = value.rstrip("=")
+    if re.search(r"[+/]", body) and re.search(r"[-_]", body):
+        return (
+            "mixes the standard (+ /) and URL-safe (- _) base64 alphabets; use one of them, "
+            "e.g. `openssl rand -base64 32`"
+        )
+    return "is not valid base64; encode the secret's bytes, e.g. `openssl rand -base64 32`"
 
 
 def format_problems(value: str) -> list[str]:
@@ -51,7 +79,7 @@ def format_problems(value: str) -> list[str]:
         ]
     raw = decode(value)
     if raw is None:
-        return ["is not valid base64; encode the secret's bytes, e.g. `openssl rand -base64 32`"]
+        return [_base64_problem(value)]
     if len(raw) * 8 < MIN_BITS:
         return [
             f"decodes to {len(raw) * 8} bits, fewer than the {MIN_BITS} required; "

@@ -114,6 +114,11 @@ class RealmConfig(_Strict):
         return canonical_realm(value)  # `/alpha`, `root/alpha`: the same realm `alpha`
 
     @property
+    def slug(self) -> str:
+        """The realm in its resources' names (`<environment>-<slug>-journey`, ...)."""
+        return self.name.strip("/").replace("/", "-")
+
+    @property
     def esv_name(self) -> str | None:
         """The ESV holding this realm's secret: `esvName`, or `esv-<realm>-signing-secret`."""
         if not self.signingSecret.stored_in_esv:
@@ -172,6 +177,17 @@ class StackConfig(_Strict):
             raise ValueError(
                 f"realm(s) listed twice: {', '.join(duplicates)} (alpha, /alpha and root/alpha "
                 "are one realm); list each realm once"
+            )
+        by_slug: dict[str, list[str]] = {}
+        for r in realms:
+            by_slug.setdefault(r.slug, []).append(r.name)
+        clashes = [names for names in by_slug.values() if len(names) > 1]
+        if clashes:
+            pairs = "; ".join(" and ".join(names) for names in clashes)
+            raise ValueError(
+                f"realms {pairs} would get the same resource names ('/' in a realm becomes '-' "
+                "in them, e.g. <environment>-a-b-journey); manage one of them from another "
+                "stack, or declare them with RealmSessionSettings under names of your own"
             )
         esvs = [r.esv_name for r in realms if r.esv_name is not None]
         shared = sorted({n for n in esvs if esvs.count(n) > 1})

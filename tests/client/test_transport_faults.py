@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import time
+from typing import Any
 
 import pytest
 from aic_emulator.testing import EmulatorServer
 from aic_sessions.client import (
     AdminClient,
     AuthenticationSettingsPatch,
+    ConnectionSettings,
     DeadlineExceeded,
     ServerError,
     TransportError,
@@ -18,6 +20,16 @@ from pydantic import SecretStr
 from tests.client.conftest import sa_client
 
 SETTINGS = "realm-config/authentication"
+
+
+def admin_client(emulator: EmulatorServer, **overrides: Any) -> AdminClient:
+    username, password = emulator.admin
+    env = {
+        "AIC_BASE_URL": emulator.base_url,
+        "AM_ADMIN_USERNAME": username,
+        "AM_ADMIN_PASSWORD": password,
+    }
+    return AdminClient(ConnectionSettings.from_env(env, **overrides))
 
 
 def count(emulator: EmulatorServer, method: str, fragment: str) -> int:
@@ -174,3 +186,35 @@ def test_credential_failures_are_not_retried_again_by_the_outer_call(
         client.read_authentication_settings("alpha")
     assert count(aic_emulator, "POST", "/oauth2/access_token") == 3
     assert count(aic_emulator, "GET", SETTINGS) == 0
+
+
+@pytest.mark.parametrize(
+    "fault",
+    [{"kind": "status", "status": 502}, {"kind": "status", "status": 503}, {"kind": "drop"}],
+    ids=["502", "503", "dropped"],
+)
+def test_admin_login_is_retried_like_any_idempotent_call(
+    am_emulator: EmulatorServer, fault: dict[str, Any]
+) -> None:
+    """Regression: one 502/503 or dropped connection on the admin login failed the whole call
+    (and `up`), although the error said it could be retried safely."""
+    am_emulator.inject_fault(method="POST", path="/json/realms/root/authenticate", count=1, **fault)
+    with admin_client(am_emulator, retries={"initial_backoff": 0.01}) as client:
+        assert client.read_authentication_settings("alpha").trees.max_duration == 5
+    assert count(am_emulator, "POST", "/json/realms/root/authenticate") == 2
+
+
+def test_login_retries_stay_within_the_calls_deadline(am_emulator: EmulatorServer) -> None:
+    """Credentials fetched for a call never outlive that call's deadline."""
+    am_emulator.inject_fault(
+        method="POST", path="/authenticate", kind="slow", delayMs=900, count=99
+    )
+    client = admin_client(
+        am_emulator,
+        timeouts={"deadline": 1.5, "read": 0.5},
+        retries={"max_attempts": 20, "initial_backoff": 0.2, "max_backoff": 0.4},
+    )
+    started = time.monotonic()
+    with client, pytest.raises((DeadlineExceeded, ServerError, TransportError)):
+        client.read_authentication_settings("alpha")
+    assert time.monotonic() - started < 3.0

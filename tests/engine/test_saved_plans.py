@@ -62,7 +62,9 @@ def test_plans_hold_for_create_rotation_update_and_source_change(
     given = base64.b64encode(os.urandom(32)).decode()
     cli.run("config", "set", "--secret", "--path", "signingSecrets.bravo", given)
     out = planned_up(cli, tmp_path / "update.json")
-    assert "4 updated" in out, out  # alpha: journey, authenticated, secret; bravo: secret
+    # alpha: its baseline (a newly declared attribute), journey, authenticated, secret; bravo:
+    # secret
+    assert "5 updated" in out, out
     assert aic_emulator.secret_digest("alpha") not in (generated, before["alpha"]), "rotated"
     assert aic_emulator.secret_digest("bravo") == _digest(given), "the given secret was written"
     cli.run("preview", "--expect-no-changes")

@@ -232,6 +232,39 @@ CASES: dict[str, Case] = {
     "stack-ca-bundle-not-pem": Case(
         "stack", ("aic-sessions:caBundle", "no PEM"), alpha(), config={"caBundle": "NOT_PEM"}
     ),
+    # names that only look valid, numbers AM cannot hold, URLs that only look like AM's
+    "stack-realm-newline-before-slash": Case(
+        "stack", ("realms[0].name", "not a valid realm name"), [{"name": "alpha\n/bravo"}]
+    ),
+    "library-realm-newline-before-slash": library(
+        "JourneySessionSettings", ("realm", "not a valid realm name"), realm="alpha\n/bravo"
+    ),
+    "stack-quota-limit-2-to-the-40": Case(
+        "stack",
+        ("realms[0].authenticated.quotaLimit", "2147483647"),
+        alpha(authenticated={"quotaLimit": 2**40}),
+    ),
+    "library-quota-limit-2-to-the-40": library(
+        "AuthenticatedSessionSettings", ("quotaLimit", "2147483647"), quota_limit=2**40
+    ),
+    "library-base-url-dot-dot": library(
+        "JourneySessionSettings",
+        ("baseUrl", "'..' segments"),
+        base_url="https://t.example/am/../am",
+    ),
+    "library-base-url-percent-escape": library(
+        "JourneySessionSettings", ("baseUrl", "%-escapes"), base_url="https://t.example/%61m"
+    ),
+    "library-plain-http-to-another-host": library(
+        "JourneySessionSettings",
+        ("baseUrl", "cleartext", "aic-sessions:allowInsecureHttp true"),
+        base_url="http://tenant.example.test/am",
+    ),
+    "stack-realms-a/b-and-a-b": Case(
+        "stack",
+        ("aic-sessions:realms", "a/b and a-b", "same resource names"),
+        [{"name": "a/b"}, {"name": "a-b"}],
+    ),
     # credentials in plaintext stack config
     "stack-plaintext-sa-jwk": Case(
         "stack",
@@ -351,6 +384,28 @@ def check_refusal(case: Case, emulator: EmulatorServer, monkeypatch: pytest.Monk
     named = {to_camel(key) for key in args}
     assert {f.property for f in result.failures} <= named, result.failures
     return "\n".join(f"{f.property}: {f.reason}" for f in result.failures)
+
+
+def test_whole_number_hand_written_as_5_0_fails_at_preview(
+    tmp_path: Path, engine_env: dict[str, str], aic_emulator: EmulatorServer
+) -> None:
+    """`maxDurationMinutes: 5.0` typed into the stack file: the engine hands the program and the
+    provider every number as a double (5.0 arrives as 5, and `pulumi config set` rewrites the
+    file as 5), so the program reads the file as written and refuses it, naming the key."""
+    case = Case("stack", (), alpha())
+    cli = project(case, tmp_path, engine_env, aic_emulator)
+    stack_file = cli.cwd / "stacks" / f"Pulumi.{STACK}.yaml"
+    document = yaml.safe_load(stack_file.read_text())
+    document["config"]["aic-sessions:realms"] = alpha(journey={"maxDurationMinutes": 5.0})
+    stack_file.write_text(yaml.safe_dump(document))
+    assert "maxDurationMinutes: 5.0" in stack_file.read_text()
+    aic_emulator.clear_requests()
+    result = cli.run("preview", check=False)
+    assert result.returncode != 0
+    assert "aic-sessions:realms[0].journey.maxDurationMinutes is written with a decimal" in (
+        result.stdout
+    )
+    assert int(aic_emulator.request_counts()["writes"]) == 0
 
 
 def project(

@@ -17,10 +17,12 @@ import pytest
 from aic_emulator.testing import EmulatorServer
 from aic_sessions.client import AdminClient
 
+from tests.engine.project import realm
 from tests.reliability.deployment import (
     AIC_REALMS,
     UP,
     Deployment,
+    admin_credentials,
     assert_converged,
     deploy,
     provider_log,
@@ -173,3 +175,28 @@ def test_up_under_faults_converges_on_the_next_up(
     deployment.run("destroy", "--yes", "--skip-preview")
     with reader(aic_emulator) as client:
         assert originals(client, names) == before
+
+
+@pytest.mark.parametrize(
+    "login_fault",
+    [
+        fault("status", "/json/realms/root/authenticate", "POST", status=502, count=1),
+        fault("status", "/json/realms/root/authenticate", "POST", status=503, count=1),
+        fault("drop", "/json/realms/root/authenticate", "POST", count=1),
+    ],
+    ids=["502", "503", "dropped"],
+)
+def test_one_failed_admin_login_is_retried_within_up(
+    tmp_path: Path, engine_env: dict[str, str], am_emulator: EmulatorServer, login_fault: Any
+) -> None:
+    """Regression: a single 502/503 or dropped connection on the admin login failed the whole
+    `up`, while its message said the call could be retried safely."""
+    realms = [realm("alpha", journey={"stateManagement": "CTS", "maxDurationMinutes": 10})]
+    deployment = deploy(tmp_path, engine_env, am_emulator, realms, admin_credentials(am_emulator))
+    am_emulator.inject_fault(**login_fault)
+    first = deployment.run(*UP, check=False)
+    assert first.returncode == 0, first.stdout + first.stderr
+    log = provider_log(deployment)
+    assert "POST /json/realms/root/authenticate -> " in log
+    assert "/authenticate: attempt 1 failed" in log, "the fault was never met"
+    assert_converged(deployment)

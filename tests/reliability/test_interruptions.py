@@ -26,6 +26,7 @@ from typing import Any
 import pytest
 import requests
 from aic_emulator.testing import EmulatorServer
+from aic_sessions.client import SessionServicePatch
 
 from tests.emulator.util import admin_headers
 from tests.reliability.deployment import (
@@ -34,6 +35,7 @@ from tests.reliability.deployment import (
     admin_credentials,
     assert_converged,
     deploy,
+    reader,
     writes,
 )
 from tests.reliability.test_parallel_realms import intended
@@ -232,3 +234,47 @@ def test_a_write_applied_but_unanswered_still_restores_the_originals(
     now = snapshot(realms)
     for name in ("r1", "r2", "r3"):
         assert {**now[name], "secret": None} == {**originals[name], "secret": None}, name
+
+
+@pytest.mark.parametrize("after_recovery", ["destroy", "revert-up-destroy"])
+def test_update_killed_while_adding_an_attribute_still_restores_it(
+    tmp_path: Path, engine_env: dict[str, str], realms: EmulatorServer, after_recovery: str
+) -> None:
+    """Regression: an update killed after it wrote a newly managed `quotaLimit` (but before
+    the engine recorded it), the README's recovery, then `destroy` (or a reverted config, `up`
+    and `destroy`) left the stack's value on the realm: delete restored only the attributes
+    its state listed. The baseline now knows every attribute declared before any write of it."""
+    set_originals(realms)
+    with reader(realms) as client:  # a Session service of its own, so the value must be put back
+        if client.read_session_service("r2") is None:
+            client.add_session_service("r2", SessionServicePatch(max_session_time=90))
+        client.update_session_service("r2", SessionServicePatch(quota_limit=11))
+    originals = snapshot(realms)
+    spec = intended(2)
+    deployment = deploy(tmp_path, engine_env, realms, [spec], admin_credentials(realms))
+    deployment.run(*UP)
+    added = {**spec, "authenticated": {**spec["authenticated"], "quotaLimit": 7}}
+    deployment.set_realms([added])
+    for method in ("PUT", "POST"):  # the write is applied, its answer is late: kill meanwhile
+        realms.inject_fault(
+            method=method,
+            path="/realms/r2/realm-config/services/session",
+            kind="slow-answer",
+            delayMs=8000,
+            count=5,
+        )
+    interrupt(deployment, "engine-SIGKILL", after_writes=1)
+    assert_nothing_left(deployment.log_dir)
+    realms.clear_faults()
+    with reader(realms) as client:
+        assert client.read_session_service("r2").quota_limit == 7, "the write was not applied"
+    remove_empty_checkpoint_attributes(deployment)
+    for step in RECOVERY[:-1]:
+        deployment.run(*step)
+    if after_recovery == "revert-up-destroy":
+        deployment.set_realms([spec])
+        deployment.run(*UP)
+    deployment.run("destroy", "--yes", "--skip-preview")
+    now, then = snapshot(realms)["r2"], originals["r2"]
+    assert now["authentication"] == then["authentication"]
+    assert {**now["session"], "_rev": None} == {**then["session"], "_rev": None}

@@ -16,6 +16,7 @@ import subprocess
 from pathlib import Path
 
 import pytest
+import yaml
 from aic_emulator.testing import EmulatorServer
 
 from tests.engine.project import copy_project, write_stack
@@ -158,3 +159,73 @@ def test_rotated_credentials_name_the_fix_and_the_fix_works(
         cli,
         engine_env,
     )
+
+
+def test_hand_edited_plaintext_credential_fails_every_command_with_the_fix(
+    tmp_path: Path, engine_env: dict[str, str], aic_emulator: EmulatorServer
+) -> None:
+    """Regression: a credential typed into the stack file in plaintext went through `up
+    --skip-preview`, `refresh` and `destroy` with rc 0 and no word (no program runs in the last
+    two). Now every command fails naming the file, the key and the exact fix, and says that the
+    engine has already copied it into the history."""
+    cli = project("program", tmp_path, engine_env, aic_emulator)
+    sa_id, jwk = aic_emulator.service_account
+    config_set(cli, "aic-sessions:saId", sa_id)
+    config_set(cli, "--secret", "aic-sessions:saJwk", stdin=json.dumps(jwk))
+    cli.run("up", "--yes", "--skip-preview")
+    stack_file = cli.cwd / "stacks" / f"Pulumi.{STACK}.yaml"
+    clean = stack_file.read_text()
+    edited = yaml.safe_load(clean)
+    edited["config"]["aic-sessions:fingerprintKey"] = "typed-by-hand-0123456789"
+    stack_file.write_text(yaml.safe_dump(edited))
+    aic_emulator.clear_requests()
+
+    fix = f"pulumi config set --secret --stack {STACK} aic-sessions:fingerprintKey <"
+    for command in (
+        ("up", "--yes", "--skip-preview"),
+        ("refresh", "--yes", "--skip-preview"),
+        ("destroy", "--yes", "--skip-preview"),
+        ("refresh", "--yes", "--skip-preview", "--stack", STACK),
+    ):
+        result = cli.run(*command, check=False)
+        output = result.stdout + result.stderr
+        assert result.returncode != 0, (command, output)
+        assert fix in output, (command, output)
+        assert "typed-by-hand-0123456789" not in output
+    assert writes(aic_emulator) == 0
+
+    stack_file.write_text(clean)  # the fix: set it as a secret, or remove it
+    cli.run("destroy", "--yes", "--skip-preview")
+
+
+def test_check_stack_files_refuses_plaintext_credentials_for_ci_and_pre_commit(
+    tmp_path: Path,
+) -> None:
+    """`aic-sessions check-stack-files` (the pre-commit hook's and CI's command): exit 1 naming
+    the file, the key and the fix for a plaintext credential; exit 0 for secrets only."""
+    from tests.engine_cli import REPO_ROOT, VENV
+
+    hooks = yaml.safe_load((REPO_ROOT / ".pre-commit-hooks.yaml").read_text())
+    (hook,) = [h for h in hooks if h["id"] == "aic-sessions-check-stack-files"]
+    bad = tmp_path / "Pulumi.staging.yaml"
+    bad.write_text(
+        "config:\n  aic-sessions:adminPassword: hunter2-plain\n"
+        "  aic-sessions:saJwk:\n    secure: v1:abc\n"
+        "  aic-sessions:signingSecrets:\n    alpha:\n      secure: v1:def\n    bravo: plain-b64\n"
+    )
+    good = tmp_path / "Pulumi.dev.yaml"
+    good.write_text("config:\n  aic-sessions:saJwk:\n    secure: v1:abc\n")
+    entry = [str(VENV / "bin" / hook["entry"].split()[0]), *hook["entry"].split()[1:]]
+    refused = subprocess.run(
+        [*entry, str(good), str(bad)], capture_output=True, text=True, timeout=60, check=False
+    )
+    assert refused.returncode == 1, refused.stderr
+    assert "aic-sessions:adminPassword is in plaintext" in refused.stderr
+    assert "pulumi config set --secret --stack staging aic-sessions:adminPassword" in (
+        refused.stderr
+    )
+    assert "aic-sessions:signingSecrets is in plaintext" in refused.stderr
+    assert "hunter2-plain" not in refused.stderr and "plain-b64" not in refused.stderr
+    assert str(good) not in refused.stderr
+    passed = subprocess.run([*entry, str(good)], capture_output=True, text=True, check=False)
+    assert passed.returncode == 0, passed.stderr

@@ -142,3 +142,41 @@ def test_stack_config_uses_the_same_rule() -> None:
         load_stack_config(stack("https://tenant.example.com", "alpha"))
     with pytest.raises(StackConfigError, match="realm\\(s\\) listed twice: alpha"):
         load_stack_config(stack(URL, "alpha", "/root/alpha"))
+
+
+def test_one_tenant_identity_for_every_loopback_spelling() -> None:
+    from aic_sessions.identity import tenant_identity
+
+    same = {
+        tenant_identity(u)
+        for u in (
+            "http://localhost:8080/am",
+            "http://127.0.0.1:8080/am/",
+            "http://[::1]:8080/am",
+            "HTTP://LOCALHOST:8080/am",
+        )
+    }
+    assert same == {"http://loopback:8080/am"}
+    assert tenant_identity("http://localhost:8081/am") != "http://loopback:8080/am"
+    # Other names are compared as written: an address can be shared by many tenants.
+    assert tenant_identity("https://Tenant.example.com:443/am") == "https://tenant.example.com/am"
+
+
+def test_claims_are_read_from_other_stacks_baselines() -> None:
+    from aic_sessions.resources.ownership import baseline_claims
+
+    state = {
+        "deployment": {
+            "resources": [
+                {
+                    "type": "pulumi-python:dynamic/aic:RealmBaseline",
+                    "inputs": {"baseUrl": "http://127.0.0.1:9/am", "realm": "/alpha"},
+                },
+                {
+                    "type": "pulumi-python:dynamic/aic:JourneySessionSettings",
+                    "inputs": {"baseUrl": "http://127.0.0.1:9/am", "realm": "bravo"},
+                },
+            ]
+        }
+    }
+    assert baseline_claims("org/p/s", state) == {("http://loopback:9/am", "alpha"): "org/p/s"}

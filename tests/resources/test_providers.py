@@ -139,3 +139,25 @@ def test_check_names_the_property_and_skips_unknowns(emulator: EmulatorServer) -
         provider.check({}, props(emulator, stateManagement=unknown, maxDurationMinutes=5)).failures
         == []
     )
+
+
+def test_secret_whose_proof_fails_is_rolled_back_to_the_prior_one(
+    emulator: EmulatorServer, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A written secret that journeys are not signed with is not left on the realm: update
+    writes the previous value back and says so."""
+    import base64
+    import hashlib
+    import os
+
+    from aic_sessions.resources import signing_secret
+
+    provider = signing_secret.SigningSecretProvider()
+    old, new = (base64.b64encode(os.urandom(32)).decode() for _ in range(2))
+    olds = provider.check({}, props(emulator, value=old)).inputs
+    outs = provider.create(olds).outs
+    news = provider.check(outs, props(emulator, value=new)).inputs
+    monkeypatch.setattr(signing_secret, "secret_in_effect", lambda *_: False)
+    with pytest.raises(ProviderError, match="prior signing secret was written back"):
+        provider.update("id", outs, news)
+    assert emulator.secret_digest("alpha") == hashlib.sha256(old.encode()).hexdigest()

@@ -3,8 +3,8 @@
 - `ServiceAccountAuthenticator`: JWT-bearer grant at `{base}/oauth2/access_token` with an RS256
   assertion (PyJWT); the access token is cached until shortly before it expires and shared by
   all threads; a 401 drops it so the next call fetches a new one.
-- `AdminAuthenticator`: AM admin login with `X-OpenAM-*` headers; the session cookie's name is
-  read from `serverinfo/*` (it is random per tenant on AIC).
+- `AdminAuthenticator`: AM admin login with `X-OpenAM-*` headers (retried like any idempotent
+  call); the session cookie's name is read from `serverinfo/*` (it is random per tenant on AIC).
 - `BearerAuthenticator`: a pre-issued token, used as it is.
 """
 
@@ -141,7 +141,10 @@ class AdminAuthenticator:
                 "Content-Type": "application/json",
             },
             json={},
-            idempotent=False,
+            # Safe to repeat: a login changes no configuration; a repeated one at worst leaves
+            # an extra admin session that idles out. So a 502/503 or a dropped connection is
+            # retried like every idempotent call, within the same budget and deadline.
+            idempotent=True,
             authenticated=False,
         )
         body = self._transport.json(call)

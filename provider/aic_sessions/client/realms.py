@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]*$")
+_NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.-]*")  # fullmatch: `$` would let a newline end it
 
 
 def realm_segments(realm: str) -> list[str]:
@@ -13,7 +13,7 @@ def realm_segments(realm: str) -> list[str]:
     if parts and parts[0] == "root":
         parts = parts[1:]
     for part in parts:
-        if not _NAME.match(part):
+        if not _NAME.fullmatch(part):
             raise ValueError(
                 f"realm {realm!r}: {part!r} is not a valid realm name "
                 "(letters, digits, '.', '_' and '-'; nested realms as 'parent/child')"

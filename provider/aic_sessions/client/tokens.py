@@ -23,6 +23,8 @@ import re
 from enum import StrEnum
 from typing import Any
 
+from aic_sessions import signing_secrets
+
 _JWT = re.compile(r"(eyJ[A-Za-z0-9_-]+)\.([A-Za-z0-9_-]+)\.([A-Za-z0-9_-]*)")
 _REFERENCE = re.compile(r"[^.*]*\.\*([A-Za-z0-9+/_.-]+)\*")
 
@@ -73,13 +75,14 @@ def auth_id_claims(auth_id: str) -> dict[str, Any] | None:
 
 
 def auth_id_signed_with(auth_id: str, secret_base64: str) -> bool:
-    """Whether `auth_id` is HS256-signed with the realm secret `secret_base64` (decoded)."""
+    """Whether `auth_id` is HS256-signed with the realm secret `secret_base64`, decoded by the
+    same base64 rule as the secret's validation and write (`signing_secrets.decode`)."""
     parts = auth_id.split(".")
     header = _b64json(parts[0]) if len(parts) == 3 else None
-    if not isinstance(header, dict) or header.get("alg") != "HS256":
+    key = signing_secrets.decode(secret_base64)
+    if key is None or not isinstance(header, dict) or header.get("alg") != "HS256":
         return False
     try:
-        key = base64.b64decode(secret_base64, validate=True)
         signature = _b64decode(parts[2])
     except (binascii.Error, ValueError):
         return False

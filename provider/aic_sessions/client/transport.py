@@ -1,9 +1,11 @@
 """HTTP transport: one pooled session, bounded retries with backoff, a deadline, a rate budget.
 
 Only this module talks to `requests`. A request is retried on connection errors, timeouts and
-502/503/504 when it is safe to repeat (`idempotent=True`), and on 429 always (the server did
-not process it), honouring `Retry-After`. A 401 makes the authenticator drop its credentials and
-the request is sent once more with fresh ones. Every attempt logs one line, never a secret.
+502/503/504 when it is safe to repeat (`idempotent=True`, the admin login included), and on 429
+always (the server did not process it), honouring `Retry-After`. Credentials fetched for a call
+(a login, a token) get their own retries but never outlive that call's deadline. A 401 makes
+the authenticator drop its credentials and the request is sent once more with fresh ones.
+Every attempt logs one line, never a secret.
 """
 
 from __future__ import annotations
@@ -105,6 +107,7 @@ class Transport:
         self.session.cookies.set_policy(_NoCookies())
         self.authenticator: Authenticator | None = None
         self._rate = RateBudget(settings.max_requests_per_second)
+        self._calls = threading.local()  # the deadline of the call in progress on this thread
 
     def close(self) -> None:
         self.session.close()
@@ -135,6 +138,9 @@ class Transport:
     def _send_with_retries(self, call: Call) -> requests.Response:
         budget = self.settings.retries
         deadline = time.monotonic() + self.settings.timeouts.deadline
+        outer = getattr(self._calls, "deadline", None)
+        if outer is not None:  # getting credentials for a call: within that call's deadline
+            deadline = min(deadline, outer)
         attempt_no = 0
 
         def attempt() -> requests.Response:
@@ -155,7 +161,11 @@ class Transport:
                 _short(state.outcome),
             ),
         )
-        return retrying(attempt)
+        self._calls.deadline = deadline
+        try:
+            return retrying(attempt)
+        finally:
+            self._calls.deadline = outer
 
     def _attempt(self, call: Call, attempt_no: int, deadline: float) -> requests.Response:
         remaining = deadline - time.monotonic()

@@ -26,7 +26,7 @@ from pulumi_policy import (
 
 from aic_sessions import signing_secrets
 from aic_sessions.client.realms import realm_display
-from aic_sessions.identity import canonical_base_url
+from aic_sessions.identity import tenant_identity
 
 Report = Callable[..., None]
 
@@ -54,9 +54,9 @@ def realm_of(props: Mapping[str, Any]) -> str:
 
 
 def tenant_of(url: Any) -> str:
-    """The tenant's URL by the one identity rule (`identity.canonical_base_url`)."""
+    """The tenant by the one identity rule (`identity.tenant_identity`: loopback is one host)."""
     try:
-        return canonical_base_url(str(url or ""))
+        return tenant_identity(str(url or ""))
     except ValueError:
         return str(url or "").strip().rstrip("/").lower()
 

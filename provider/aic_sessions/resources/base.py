@@ -26,7 +26,13 @@ from aic_sessions.client.errors import (
     UnsupportedApiVersion,
 )
 from aic_sessions.client.realms import explicit_realm
-from aic_sessions.identity import canonical, canonical_base_url, canonical_realm, same_identity
+from aic_sessions.identity import (
+    canonical,
+    canonical_base_url,
+    canonical_realm,
+    is_loopback_url,
+    same_identity,
+)
 
 from . import connection, credentials, lifetime
 
@@ -157,6 +163,8 @@ class SessionProvider(ResourceProvider):
 
     def configure(self, req: ConfigureRequest) -> None:
         lifetime.exit_with_engine()
+        # Every command, refresh and destroy too (they run no program): the stack file as written.
+        credentials.refuse_plaintext_stack_files()
         # Fully qualified: a bare key would be read under the *consuming* project's name.
         values = {key: req.config.get(connection.config_key(key)) for key in connection.CONFIG_KEYS}
         connection.remember_stack_config(values)
@@ -169,6 +177,7 @@ class SessionProvider(ResourceProvider):
         known = {k: v for k, v in news.items() if not k.startswith("__") and not is_unknown(v)}
         failures = self.validate(known, partial=len(known) < len(self.public(news)))
         failures += [CheckFailure(k, reason) for k, reason in connection.config_problems()]
+        failures += insecure_http(known.get("baseUrl"))
         return CheckResult(canonical_identity(news), failures)
 
     def validate(self, inputs: dict[str, Any], partial: bool) -> list[CheckFailure]:
@@ -222,6 +231,35 @@ class SessionProvider(ResourceProvider):
     @staticmethod
     def resource_id(kind: str, props: dict[str, Any]) -> str:
         return f"{kind}:{props['realm']}@{props['baseUrl']}"
+
+
+ALLOW_HTTP = "allowInsecureHttp"
+
+
+def insecure_http(base_url: Any) -> list[CheckFailure]:
+    """Plain `http://` to another machine sends credentials and tokens in cleartext: refused
+    unless the stack allows it explicitly (`aic-sessions:allowInsecureHttp true`)."""
+    if not isinstance(base_url, str) or not base_url.strip().lower().startswith("http://"):
+        return []
+    try:
+        url = canonical_base_url(base_url)
+    except ValueError:
+        return []  # the model's own check names a malformed URL
+    allowed = connection.stack_setting(ALLOW_HTTP)
+    if allowed not in (None, "true", "false"):
+        fix = f"run: pulumi config set {connection.config_key(ALLOW_HTTP)} true (or false)"
+        return [CheckFailure(connection.config_key(ALLOW_HTTP), f"must be true or false; {fix}.")]
+    if is_loopback_url(url) or allowed == "true":
+        return []
+    return [
+        CheckFailure(
+            "baseUrl",
+            f"{url} is plain http to another machine: the tenant's credentials and tokens would "
+            "cross the network in cleartext. Use https://, or, for a lab tenant on a network "
+            "you trust, allow it explicitly: pulumi config set "
+            f"{connection.config_key(ALLOW_HTTP)} true",
+        )
+    ]
 
 
 def canonical_identity(props: dict[str, Any]) -> dict[str, Any]:

@@ -11,7 +11,12 @@ would put the wrong values back. The baseline prevents that by ordering, not by 
   attributes they manage) instead of reading the realm, so every one of their writes happens
   after the baseline is in the stack's state;
 - `read` (refresh) never re-reads: the baseline is history, not the current state;
-  `delete` writes nothing (each settings resource restores its own attributes).
+- it keeps `everManaged`, every attribute the program has declared on the realm with
+  `onDelete="restore"` (its `manages` input, accumulated). Being updated before the settings
+  resources that depend on it, it knows of an attribute before any write of it, so `delete`
+  (after the settings resources' own restores) puts back from `observed` whatever such
+  attribute still differs: an update killed while adding one, then the recovery and `destroy`
+  (or a reverted config, `up` and `destroy`), still leaves the realm's originals.
 
 One baseline per tenant and realm in a program: a second one for the same realm, in any
 spelling (`alpha`, `/alpha`, `root/alpha`), fails the program before anything is sent.
@@ -20,24 +25,30 @@ spelling (`alpha`, `/alpha`, `root/alpha`), fails the program before anything is
 from __future__ import annotations
 
 import threading
-from typing import TYPE_CHECKING, Any
+from collections.abc import Sequence
+from typing import TYPE_CHECKING, Any, Literal
 
 import pulumi
-from pulumi.dynamic import CreateResult, ReadResult, UpdateResult
+from pulumi.dynamic import CheckFailure, CheckResult, CreateResult, ReadResult, UpdateResult
 
 from aic_sessions.attributes import (
     ABSENT,
     AUTHENTICATED,
     JOURNEY,
     SESSION_SERVICE,
+    Table,
     observe,
     shown,
+    uses_session_service,
 )
+from aic_sessions.client.errors import NotFoundError
 from aic_sessions.client.models import SecretForm
-from aic_sessions.identity import canonical_base_url, canonical_realm
+from aic_sessions.identity import canonical_realm, same_identity, tenant_identity
 
-from .base import RealmInputs, SessionProvider
-from .naming import SnakeCaseProperties
+from . import ownership
+from .base import REPLACE_ON, RealmInputs, SessionProvider
+from .naming import OnDelete, SnakeCaseProperties
+from .settings_provider import restore_settings
 
 if TYPE_CHECKING:
     from aic_sessions.client.client import AdminClient
@@ -57,24 +68,119 @@ def observe_realm(client: AdminClient, realm: str) -> dict[str, Any]:
     return values
 
 
+class BaselineInputs(RealmInputs):
+    manages: list[str] = []
+    onDelete: Literal["restore", "retain"] = "restore"
+    claimant: str | None = None  # organization/project/stack of the declaring program
+
+
+def ever_managed(olds: dict[str, Any], news: dict[str, Any]) -> list[str]:
+    """The attributes to restore on delete: those declared now and before (none: retain)."""
+    if news.get("onDelete", "restore") == "retain":
+        return []
+    return sorted({*(olds.get("everManaged") or []), *(news.get("manages") or [])})
+
+
 class RealmBaselineProvider(SessionProvider):
-    inputs_model = RealmInputs
-    owned = ()
+    inputs_model = BaselineInputs
+    owned = ("manages", "onDelete")
+
+    def check(self, olds: dict[str, Any], news: dict[str, Any]) -> CheckResult:
+        """The inputs' own checks, then, for a baseline not yet in state (the stack is about to
+        adopt the realm), one owner per realm across the backend's stacks."""
+        result = super().check(olds, news)
+        news = result.inputs
+        known = all(isinstance(news.get(k), str) for k in ("baseUrl", "realm", "claimant"))
+        if result.failures or not known or _adopted(olds, news):
+            return result
+        return CheckResult(news, _owner_failures(news))
 
     def create(self, props: dict[str, Any]) -> CreateResult:
         with self.realm(props) as client:
             observed = observe_realm(client, props["realm"])
-        outs = {**self.public(props), "observed": observed}
+        outs = {**self.public(props), "observed": observed, "everManaged": ever_managed({}, props)}
         return CreateResult(self.resource_id("baseline", props), outs)
 
     def read(self, id_: str, props: dict[str, Any]) -> ReadResult:
         return ReadResult(id_, props)
 
     def update(self, _id: str, olds: dict[str, Any], news: dict[str, Any]) -> UpdateResult:
-        return UpdateResult({**self.public(news), "observed": olds.get("observed")})
+        """No request: the observation is kept, the attributes declared are accumulated."""
+        outs = {"observed": olds.get("observed"), "everManaged": ever_managed(olds, news)}
+        return UpdateResult({**self.public(news), **outs})
 
     def delete(self, _id: str, props: dict[str, Any]) -> None:
-        """Nothing to undo: the baseline never wrote."""
+        """Put back every attribute ever managed that still differs from the observation
+        (the settings resources, deleted first, restored the ones their state knew)."""
+        names = set(props.get("everManaged") or [])
+        observed = props.get("observed") or {}
+        if not names or not isinstance(observed, dict):
+            return
+        with self.realm(props) as client:
+            for table in (JOURNEY, AUTHENTICATED):
+                _restore_differing(client, props["realm"], table, names, observed)
+
+
+def _adopted(olds: dict[str, Any], news: dict[str, Any]) -> bool:
+    """Whether the stack's state holds this very realm's baseline already (checked then)."""
+    return bool(olds) and all(same_identity(k, olds.get(k), news.get(k)) for k in REPLACE_ON)
+
+
+def _owner_failures(props: dict[str, Any]) -> list[CheckFailure]:
+    """A failure when another stack of the backend holds this realm's baseline in its state."""
+    if ownership.skipped():
+        pulumi.log.warn(
+            f"{props['realm']}: {ownership.SKIP_VARIABLE}=off: not checked whether another "
+            "stack of the backend manages this realm."
+        )
+        return []
+    try:
+        other = ownership.other_owner(props["baseUrl"], props["realm"], props["claimant"])
+    except ownership.OwnerCheckError as exc:
+        return [
+            CheckFailure(
+                "realm",
+                f"could not check that no other stack of the backend manages realm "
+                f"{props['realm']}: {exc}. Make the backend's stacks readable to this run (the "
+                f"same backend login), or set {ownership.SKIP_VARIABLE}=off to skip the check.",
+            )
+        ]
+    if other is None:
+        return []
+    return [
+        CheckFailure(
+            "realm",
+            f"realm {props['realm']} of {props['baseUrl']} is already managed by stack {other} "
+            "(its RealmBaseline is in that stack's state; the tenant is compared however its "
+            "host is written). A second owner would record that stack's values as the "
+            "originals, and destroy would restore neither. Give the realm one owner: destroy "
+            "its resources in that stack with onDelete restore (or remove the realm from that "
+            "stack and run up there), then deploy it here.",
+        )
+    ]
+
+
+def _restore_differing(
+    client: AdminClient, realm: str, table: Table, names: set[str], observed: dict[str, Any]
+) -> None:
+    attributes = [a for a in table if a.name in names]
+    if not attributes:
+        return
+    try:
+        settings = client.read_authentication_settings(realm)
+        service = client.read_session_service(realm) if uses_session_service(attributes) else None
+    except NotFoundError:
+        return  # the realm is gone: nothing of it to restore
+    current = observe(attributes, settings, service)
+    restore = {
+        a.name: observed[a.name]
+        for a in attributes
+        if a.name in observed and current.get(a.name) != observed[a.name]
+    }
+    if observed.get(SESSION_SERVICE) == ABSENT and service is not None:
+        restore[SESSION_SERVICE] = ABSENT  # the realm had no Session service: remove it again
+    if restore:
+        restore_settings(client, realm, table, restore)
 
 
 class RealmBaseline(
@@ -85,6 +191,7 @@ class RealmBaseline(
     base_url: pulumi.Output[str]
     realm: pulumi.Output[str]
     observed: pulumi.Output[dict[str, Any]]
+    ever_managed: pulumi.Output[list[str]]
 
     def __init__(
         self,
@@ -92,6 +199,8 @@ class RealmBaseline(
         *,
         base_url: pulumi.Input[str],
         realm: pulumi.Input[str],
+        manages: Sequence[str] = (),
+        on_delete: pulumi.Input[OnDelete] = "restore",
         opts: pulumi.ResourceOptions | None = None,
     ) -> None:
         """Record a realm's prior settings before anything writes to it.
@@ -99,11 +208,28 @@ class RealmBaseline(
         :param resource_name: The Pulumi name of this resource, unique in the stack.
         :param base_url: The tenant's AM URL. Changing it replaces the baseline.
         :param realm: The realm, e.g. `alpha` (nested: `parent/child`).
+        :param manages: The camelCase attributes the program's settings resources manage on
+            the realm (e.g. `["maxDurationMinutes", "quotaLimit"]`); every one ever given is
+            put back from the observation on destroy, if it still differs.
+        :param on_delete: `restore` (default) or `retain` (destroy restores nothing).
         :param opts: Pulumi resource options.
         """
         pulumi.Output.all(base_url, realm).apply(lambda v: claim(v[0], v[1], resource_name))
-        props = {"base_url": base_url, "realm": realm, "observed": None}
+        props = {
+            "base_url": base_url,
+            "realm": realm,
+            "manages": list(manages),
+            "on_delete": on_delete,
+            "claimant": _claimant(),
+            "observed": None,
+            "ever_managed": None,
+        }
         super().__init__(RealmBaselineProvider(), resource_name, props, opts)
+
+
+def _claimant() -> str:
+    """This program's stack as the backend lists it: organization/project/stack."""
+    return f"{pulumi.get_organization()}/{pulumi.get_project()}/{pulumi.get_stack()}"
 
 
 _claims: dict[tuple[str, str], str] = {}
@@ -115,7 +241,7 @@ def claim(base_url: Any, realm: Any, owner: str) -> None:
     if not isinstance(base_url, str) or not isinstance(realm, str):
         return  # unknown at preview: checked again once known
     try:
-        key = (canonical_base_url(base_url), canonical_realm(realm))
+        key = (tenant_identity(base_url), canonical_realm(realm))
     except ValueError:
         return  # the resource's own check names a malformed value
     with _claims_lock:

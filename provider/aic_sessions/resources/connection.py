@@ -43,6 +43,7 @@ CONFIG_KEYS = (
     "verifyTls",
     "caBundle",
     "fingerprintKey",
+    "allowInsecureHttp",
 )
 
 

@@ -5,16 +5,32 @@ provider in state (and so in its backups, the history checkpoints and `pulumi st
 encrypted only where the configuration value is a secret. This check runs in the program when a
 resource is declared (before the provider is registered), so a plaintext credential stops the
 preview with the command that fixes it and never reaches state.
+
+Commands that run no program (`refresh`, `destroy`) still start the provider: its `configure`
+reads the project's stack file as written (`stack_files`) and fails them with the same fix. The
+engine has by then already copied the stack's configuration into the update's history, which
+no code of ours can prevent: the message says so, and `aic-sessions check-stack-files` (CI, the
+pre-commit hook) refuses the file before it is committed or deployed.
 """
 
 from __future__ import annotations
 
+import os
+from pathlib import Path
+
 import pulumi
 from pulumi.runtime import config as runtime_config
 
+from aic_sessions.stack_files import (
+    CREDENTIAL_KEYS,
+    fix_command,
+    plaintext_credential_problems,
+    project_stack_files,
+)
+
 from .connection import config_key
 
-SECRET_KEYS = ("saJwk", "adminPassword", "accessToken", "fingerprintKey", "signingSecrets")
+SECRET_KEYS = CREDENTIAL_KEYS
 
 
 def plaintext_credentials() -> list[str]:
@@ -43,18 +59,50 @@ def require_secret_credentials() -> None:
     )
 
 
-def _fix(stack: str, key: str) -> str:
-    if key == config_key("signingSecrets"):  # realm -> value: one secret per realm
-        return (
-            f"  pulumi config rm --stack {stack} {key}; then per realm: pulumi config set "
-            f"--secret --stack {stack} --path 'signingSecrets.<realm>' < secret.b64"
+class PlaintextCredentialError(Exception):
+    """A stack file holds a credential in plaintext (the message has the fix, never a value)."""
+
+
+def refuse_plaintext_stack_files(project_dir: Path | None = None) -> None:
+    """In the provider (every command): fail when the running stack's file, or any stack file
+    of the project when the stack is unknown, holds a plaintext credential."""
+    stack = running_stack_name()
+    lines = plaintext_credential_problems(project_stack_files(project_dir or Path.cwd(), stack))
+    if lines:
+        raise PlaintextCredentialError(
+            "\n".join(lines) + "\nNothing was changed by this provider. Pulumi had already "
+            "copied the stack's configuration into this update's history in the backend before "
+            "any code of ours ran: rotate the credential, and run `aic-sessions "
+            "check-stack-files` (or the pre-commit hook) so it cannot be committed again."
         )
-    return f"  pulumi config set --secret --stack {stack} {key} < {_source(key)}"
 
 
-def _source(key: str) -> str:
-    return {
-        config_key("saJwk"): "sa-key.jwk",
-        config_key("adminPassword"): "admin-password.txt",
-        config_key("accessToken"): "access-token.txt",
-    }.get(key, "fingerprint-key.txt")
+def running_stack_name() -> str | None:
+    """The stack of the running engine command (`--stack`/`-s` of an ancestor `pulumi`
+    process, or PULUMI_STACK); None when it names none (the selected stack)."""
+    named = os.environ.get("PULUMI_STACK")
+    pid = os.getpid()
+    for _ in range(5):
+        try:
+            args = Path(f"/proc/{pid}/cmdline").read_bytes().decode(errors="replace").split("\0")
+            stat = Path(f"/proc/{pid}/stat").read_text()
+        except OSError:
+            break
+        if args and Path(args[0]).name == "pulumi":
+            named = _stack_argument(args) or named
+            break
+        pid = int(stat.rsplit(")", 1)[1].split()[1])
+    return named
+
+
+def _stack_argument(args: list[str]) -> str | None:
+    for i, arg in enumerate(args):
+        if arg in ("--stack", "-s") and i + 1 < len(args):
+            return args[i + 1]
+        if arg.startswith("--stack="):
+            return arg.split("=", 1)[1]
+    return None
+
+
+def _fix(stack: str, key: str) -> str:
+    return f"  {fix_command(stack, key)}"

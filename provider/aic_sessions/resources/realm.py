@@ -20,6 +20,8 @@ from typing import Any
 
 import pulumi
 
+from aic_sessions.attributes import AUTHENTICATED, JOURNEY, Table
+
 from .authenticated import AuthenticatedSessionSettings
 from .baseline import RealmBaseline
 from .journey import JourneySessionSettings
@@ -107,10 +109,17 @@ class RealmSessionSettings(pulumi.ComponentResource):
         journey = journey or JourneyOptions()
         authenticated = authenticated or AuthenticatedOptions()
         secret = signing_secret or SigningSecretOptions()
+        # `retain` is Pulumi's own retain_on_delete: the engine never calls Delete.
+        retain = bool(opts and opts.retain_on_delete) or on_delete == "retain"
         self.baseline = RealmBaseline(
             f"{resource_name}-baseline",
             base_url=base_url,
             realm=realm,
+            # An asserted realm is never written, so its baseline restores nothing either.
+            manages=[]
+            if assert_only
+            else _managed(JOURNEY, journey) + _managed(AUTHENTICATED, authenticated),
+            on_delete="retain" if retain or assert_only else on_delete,
             opts=pulumi.ResourceOptions(parent=self, depends_on=list(after)),
         )
         # Same names as the resources declared without a parent, so existing stacks move here;
@@ -121,8 +130,6 @@ class RealmSessionSettings(pulumi.ComponentResource):
             depends_on=[self.baseline, *after],
         )
         prior = self.baseline.observed
-        # `retain` is Pulumi's own retain_on_delete: the engine never calls Delete.
-        retain = bool(opts and opts.retain_on_delete) or on_delete == "retain"
         settings = pulumi.ResourceOptions.merge(
             child, pulumi.ResourceOptions(retain_on_delete=True if retain else None)
         )
@@ -175,6 +182,11 @@ class RealmSessionSettings(pulumi.ComponentResource):
                 "signingSecretFingerprint": self.signing_secret.fingerprint,
             }
         )
+
+
+def _managed(table: Table, options: JourneyOptions | AuthenticatedOptions) -> list[str]:
+    """The attributes of `table` the options set (what the settings resource manages)."""
+    return [a.name for a in table if getattr(options, a.python_name) is not None]
 
 
 def _fields(options: JourneyOptions | AuthenticatedOptions) -> dict[str, Any]:

@@ -127,7 +127,7 @@ class RealmSettingsProvider(SessionProvider):
         if not (auth or has_session_values(session) or SESSION_SERVICE in restore):
             return
         with self.realm(props) as client:
-            _restore(client, props["realm"], self.table, restore)
+            restore_settings(client, props["realm"], self.table, restore)
 
     def _asserted(self, props: dict[str, Any]) -> dict[str, Any]:
         """The realm's values, read (never written); a difference from `props` fails."""
@@ -201,7 +201,7 @@ def _write(
     client.update_session_service(realm, session)
 
 
-def _restore(client: AdminClient, realm: str, table: Table, prior: dict[str, Any]) -> None:
+def restore_settings(client: AdminClient, realm: str, table: Table, prior: dict[str, Any]) -> None:
     """Put prior values back as the tenant had them (no bounds: they are the tenant's own);
     a Session service the realm did not have is removed again."""
     auth, session = patches(table, prior, restore=True)
@@ -222,6 +222,6 @@ def _restore(client: AdminClient, realm: str, table: Table, prior: dict[str, Any
 
 def _restore_quietly(client: AdminClient, realm: str, table: Table, prior: dict[str, Any]) -> None:
     try:
-        _restore(client, realm, table, prior)
+        restore_settings(client, realm, table, prior)
     except AdminApiError as exc:  # the original failure is the one to report
         pulumi.log.warn(f"{realm}: could not put back the prior session settings: {exc}")

@@ -112,6 +112,7 @@ class SigningSecretProvider(SessionProvider):
                 return CheckResult(
                     news, [CheckFailure("value", f"The signing secret {p}.") for p in problems]
                 )
+            value = signing_secrets.normalise(value)  # the one spelling written and proved
             return CheckResult(self._with_value(olds, news, value, "given"), [])
         hidden = ("value", "fingerprint", "fingerprintBasis")  # known once drawn in create
         return CheckResult(
@@ -172,8 +173,8 @@ class SigningSecretProvider(SessionProvider):
             props = {**props, **self._drawn({}, props)}
         with self.realm(props) as client:
             prior_form, prior_ref = _prior_form(client, props)
-            client.update_authentication_settings(props["realm"], _patch(props))
-            in_effect = _confirm_in_effect(client, props)
+            undo = _reference_patch(prior_form, prior_ref)
+            in_effect = _write_confirmed(client, props, undo)
         outs = {
             **_outputs(props),
             "priorForm": prior_form,
@@ -204,26 +205,22 @@ class SigningSecretProvider(SessionProvider):
         )
         if rewrite:
             with self.realm(news) as client:
-                client.update_authentication_settings(news["realm"], _patch(news))
-                in_effect = _confirm_in_effect(client, news)
+                in_effect = _write_confirmed(client, news, _previous(olds))
         prior = {k: olds.get(k) for k in ("priorForm", "priorEsvReference")}
         return UpdateResult({**_outputs(news), **prior, "secretInEffect": in_effect})
 
     def delete(self, _id: str, props: dict[str, Any]) -> None:
         if props.get("onDelete", "retain") == "retain" or assert_only(props):
             return
-        reference = {
-            SecretForm.TENANT_GENERATED.value: AIC_SECRET_PLACEHOLDER,
-            SecretForm.ESV_REFERENCE.value: props.get("priorEsvReference"),
-        }.get(props.get("priorForm") or "")
-        if not reference:
+        undo = _reference_patch(props.get("priorForm") or "", props.get("priorEsvReference"))
+        if undo is None:
             pulumi.log.warn(
                 f"{props['realm']}: the prior signing secret cannot be restored (AM never returns "
                 "it); the current secret was left in place."
             )
             return
         with self.realm(props) as client:
-            _restore(client, props["realm"], reference)
+            client.update_authentication_settings(props["realm"], undo)
 
     def _asserted(self, props: dict[str, Any]) -> dict[str, Any]:
         """The realm must reference the ESV (promoted from below); read, never written."""
@@ -237,15 +234,27 @@ class SigningSecretProvider(SessionProvider):
 
 
 def _patch(props: dict[str, Any]) -> AuthenticationSettingsPatch:
+    """The write of the secret (or ESV reference) `props` hold."""
     if props.get("valueSource") == "esv":
         return AuthenticationSettingsPatch(shared_secret_reference=props["esvReference"])
     return AuthenticationSettingsPatch(shared_secret=SecretStr(str(plain(props["value"]))))
 
 
-def _restore(client: AdminClient, realm: str, reference: str) -> None:
-    client.update_authentication_settings(
-        realm, AuthenticationSettingsPatch(shared_secret_reference=reference)
-    )
+def _previous(olds: dict[str, Any]) -> AuthenticationSettingsPatch | None:
+    """The write that puts the secret of the previous deployment back (None: it held none)."""
+    if olds.get("valueSource") == "esv" or plain(olds.get("value")):
+        return _patch(olds)
+    return None
+
+
+def _reference_patch(form: str, reference: str | None) -> AuthenticationSettingsPatch | None:
+    """The write that puts a prior tenant-generated secret or ESV reference back (None: the
+    prior secret was a literal value, which AM never returns)."""
+    restorable = {
+        SecretForm.TENANT_GENERATED.value: AIC_SECRET_PLACEHOLDER,
+        SecretForm.ESV_REFERENCE.value: reference,
+    }.get(form)
+    return AuthenticationSettingsPatch(shared_secret_reference=restorable) if restorable else None
 
 
 def _prior_form(client: AdminClient, props: dict[str, Any]) -> tuple[str, str | None]:
@@ -268,15 +277,31 @@ def secret_in_effect(client: AdminClient, props: dict[str, Any]) -> bool | None:
     return auth_id_signed_with(auth_id, str(value)) if auth_id else None
 
 
-def _confirm_in_effect(client: AdminClient, props: dict[str, Any]) -> bool | None:
-    """AM never reads a secret back: a written value is confirmed by the journeys it signs."""
+def _write_confirmed(
+    client: AdminClient, props: dict[str, Any], undo: AuthenticationSettingsPatch | None
+) -> bool | None:
+    """Write the secret and confirm it by the journeys it signs (AM never reads a secret back).
+
+    A write whose proof fails is rolled back with `undo` (the prior secret or reference) where
+    there is one; the error says which, so the realm never silently holds what state does not.
+    """
+    realm = props["realm"]
+    client.update_authentication_settings(realm, _patch(props))
     in_effect = secret_in_effect(client, props)
     if in_effect is False:
+        if undo is not None:
+            client.update_authentication_settings(realm, undo)
+            outcome = "The prior signing secret was written back, so the realm is as it was."
+        else:
+            outcome = (
+                "The prior secret cannot be written back (AM never returns a literal secret): "
+                "the realm holds the new one and the state does not, so the next pulumi up "
+                "writes it again."
+            )
         raise ProviderError(
-            f"{props['realm']}: the server accepted the signing secret, but new journeys are not "
-            "signed with it, so it is not in effect (a property expression or a cluster that "
-            "did not take the change?). Nothing is recorded as done; run pulumi up again or "
-            "check the realm's Security settings."
+            f"{realm}: the server accepted the signing secret, but new journeys are not signed "
+            "with it, so it is not in effect (a property expression or a cluster that did not "
+            f"take the change?). {outcome} Check the realm's Security settings."
         )
     if in_effect is None and props.get("valueSource") != "esv":
         pulumi.log.warn(
@@ -353,8 +378,9 @@ class SigningSecret(
             Changing it replaces the resource.
         :param realm: The realm, e.g. `alpha` (nested: `parent/child`). Changing it replaces
             the resource.
-        :param value: A given secret: base64 (standard or URL-safe), at least 128 bits
-            decoded. Always stored as a Pulumi secret. Not with `esv_reference`.
+        :param value: A given secret: base64 in the standard or the URL-safe alphabet (not
+            both), padded or not, at least 128 bits decoded; written (and kept in state) as
+            standard padded base64. Always stored as a Pulumi secret. Not with `esv_reference`.
         :param esv_reference: An ESV holding the secret (AIC): `esv-name` or `&{esv.name}`.
             Not with `value`.
         :param rotation_trigger: Any string; changing it rotates a generated secret.

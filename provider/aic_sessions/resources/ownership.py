@@ -1,0 +1,129 @@
+"""One owner per realm across every stack of the backend: the claims of the other stacks.
+
+A stack's claim on a realm is its `RealmBaseline` in state: the tenant and realm it recorded
+before its first write, kept until `destroy`. The `check` of a baseline not yet in state (every
+`preview` and `up` that would adopt a realm, `--skip-preview` included) asks the engine's own
+CLI for the backend's stacks (`pulumi stack ls --all --json`) and reads the state of each other
+stack that holds resources (`pulumi stack export`: nothing is decrypted, so no passphrase is
+needed), once per deployment, whatever the stacks' projects are called. Tenants are compared by
+`identity.tenant_identity` (`localhost` and `127.0.0.1` are one). Cost: one CLI call plus one
+per other non-empty stack, about 0.2 s of CPU each on the file backend (measured: 11 non-empty
+stacks, 5 to 8 s wall on a loaded 2-core machine), four at a time; a stack whose realms are all
+adopted already pays nothing.
+
+A check that cannot look fails the preview (the message says why); `AIC_OWNER_CHECK=off` in
+the environment skips it with a warning, for runners that cannot reach the backend's other
+stacks. Two first deployments started at the same moment can both pass (neither is in state
+yet): the check narrows the window to the seconds between a preview and the baseline's create.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import subprocess
+import threading
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+from typing import Any
+
+from aic_sessions.identity import canonical_realm, tenant_identity
+
+BASELINE_TYPE = ":RealmBaseline"
+SKIP_VARIABLE = "AIC_OWNER_CHECK"
+Claims = dict[tuple[str, str], str]  # (tenant identity, realm) -> the owning stack
+
+
+class OwnerCheckError(RuntimeError):
+    """The other stacks could not be read; the message says which command failed and why."""
+
+
+def skipped() -> bool:
+    return os.environ.get(SKIP_VARIABLE, "").lower() in ("off", "0", "false", "no")
+
+
+def engine_cli() -> str:
+    """The running engine's `pulumi` (an ancestor of this provider process), else the one on
+    PATH: the same binary, settings and backend as the deployment."""
+    pid = os.getppid()
+    for _ in range(4):
+        try:
+            exe = os.readlink(f"/proc/{pid}/exe")
+            if Path(exe).name == "pulumi":
+                return exe
+            pid = int(Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[1])
+        except (OSError, ValueError, IndexError):
+            break
+    found = shutil.which("pulumi")
+    if found is None:
+        raise OwnerCheckError("the `pulumi` CLI is neither the engine's parent nor on PATH")
+    return found
+
+
+def _json(*args: str) -> Any:
+    command = [engine_cli(), "--non-interactive", *args]
+    try:
+        proc = subprocess.run(  # noqa: S603 (the engine's own binary, fixed arguments)
+            # Outside any project, so every stack is listed and named organization/project/stack.
+            command,
+            cwd="/",
+            capture_output=True,
+            text=True,
+            timeout=120,
+            check=False,
+        )
+    except (OSError, subprocess.TimeoutExpired) as exc:
+        raise OwnerCheckError(f"`pulumi {' '.join(args)}` could not run: {exc}") from None
+    if proc.returncode != 0:
+        message = proc.stderr.strip().splitlines()[-1:] or ["no message"]
+        raise OwnerCheckError(f"`pulumi {' '.join(args)}` failed: {message[0]}")
+    try:
+        return json.loads(proc.stdout or "null")
+    except json.JSONDecodeError:
+        raise OwnerCheckError(f"`pulumi {' '.join(args)}` did not print JSON") from None
+
+
+def baseline_claims(stack: str, state: Any) -> Claims:
+    """The realms a stack's exported state holds a `RealmBaseline` of."""
+    resources = ((state or {}).get("deployment") or {}).get("resources") or []
+    found: Claims = {}
+    for resource in resources:
+        if not str(resource.get("type", "")).endswith(BASELINE_TYPE):
+            continue
+        props = {**(resource.get("inputs") or {}), **(resource.get("outputs") or {})}
+        try:
+            key = (tenant_identity(str(props["baseUrl"])), canonical_realm(str(props["realm"])))
+        except (KeyError, ValueError):
+            continue
+        found[key] = stack
+    return found
+
+
+def read_claims(own_stack: str) -> Claims:
+    """Every other stack's claims on the backend."""
+    listed = _json("stack", "ls", "--all", "--json") or []
+    others = [
+        str(s["name"])
+        for s in listed
+        if s.get("name") != own_stack and (s.get("resourceCount") or 0) > 0
+    ]
+    with ThreadPoolExecutor(max_workers=4) as pool:
+        states = list(pool.map(lambda n: _json("stack", "export", "--stack", n), others))
+    claims: Claims = {}
+    for name, state in zip(others, states, strict=True):
+        claims.update(baseline_claims(name, state))
+    return claims
+
+
+_cache: dict[str, Claims] = {}
+_lock = threading.Lock()
+
+
+def other_owner(base_url: str, realm: str, own_stack: str) -> str | None:
+    """The other stack whose state holds this realm's baseline, if any (read once per process)."""
+    with _lock:
+        if own_stack not in _cache:
+            _cache[own_stack] = read_claims(own_stack)
+        claims = _cache[own_stack]
+    return claims.get((tenant_identity(base_url), canonical_realm(realm)))

@@ -1,0 +1,187 @@
+"""Stack files as written: what the engine stores or changes before any of our code runs.
+
+Two checks read `Pulumi.<stack>.yaml` itself:
+- a credential (`aic-sessions:saJwk`, `adminPassword`, `accessToken`, `fingerprintKey`,
+  `signingSecrets`) in plaintext: every engine command (`up --skip-preview`, `refresh`,
+  `destroy` too) copies the stack's configuration into the backend's history before the program
+  or the provider runs, so only a check of the file, before it is committed or deployed, keeps
+  it out of there;
+- a whole-number setting written with a decimal point (`maxDurationMinutes: 5.0`): the engine
+  hands programs and providers every number as a double, so `5.0` arrives as `5` and only the
+  file shows what was written.
+
+`aic-sessions check-stack-files FILE...` (also `python -m aic_sessions.stack_files`) runs both
+for CI and the pre-commit hook; the program runs them on its own stack file at every preview and
+up. Messages never quote a value.
+"""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Iterable, Mapping
+from pathlib import Path
+from typing import Any
+
+from aic_sessions.attributes import AUTHENTICATED, JOURNEY
+
+NAMESPACE = "aic-sessions"
+CREDENTIAL_KEYS = ("saJwk", "adminPassword", "accessToken", "fingerprintKey", "signingSecrets")
+_SOURCES = {
+    "saJwk": "sa-key.jwk",
+    "adminPassword": "admin-password.txt",
+    "accessToken": "access-token.txt",
+    "fingerprintKey": "fingerprint-key.txt",
+}
+SECTIONS = (("journey", JOURNEY), ("authenticated", AUTHENTICATED))
+
+
+def fix_command(stack: str, key: str) -> str:
+    """The command that sets credential `key` (e.g. `aic-sessions:saJwk`) again as a secret."""
+    bare = key.split(":", 1)[-1]
+    if bare == "signingSecrets":  # realm -> value: one secret per realm
+        return (
+            f"pulumi config rm --stack {stack} {key}; then per realm: pulumi config set "
+            f"--secret --stack {stack} --path 'signingSecrets.<realm>' < secret.b64"
+        )
+    return f"pulumi config set --secret --stack {stack} {key} < {_SOURCES.get(bare, 'value.txt')}"
+
+
+def _is_secure(value: Any) -> bool:
+    """A value Pulumi stored encrypted: `{secure: ...}`, or an object whose leaves all are."""
+    if isinstance(value, Mapping):
+        return "secure" in value or (bool(value) and all(_is_secure(v) for v in value.values()))
+    if isinstance(value, list):
+        return all(_is_secure(v) for v in value)
+    return value is None
+
+
+def plaintext_credentials(config: Mapping[str, Any]) -> list[str]:
+    """The credential keys of a stack file's `config` that hold a plaintext value."""
+    keys = (f"{NAMESPACE}:{k}" for k in CREDENTIAL_KEYS)
+    return [k for k in keys if k in config and not _is_secure(config[k])]
+
+
+def decimal_whole_numbers(config: Mapping[str, Any]) -> list[str]:
+    """`<project>:realms[i].<section>.<attribute>` paths of whole-number settings written as
+    floats (`5.0`), for any project's namespace."""
+    found = []
+    for key, realms in config.items():
+        if not key.endswith(":realms") or not isinstance(realms, list):
+            continue
+        for i, spec in enumerate(realms):
+            for section, table in SECTIONS:
+                values = spec.get(section) if isinstance(spec, Mapping) else None
+                if not isinstance(values, Mapping):
+                    continue
+                found += [
+                    f"{key}[{i}].{section}.{a.name}"
+                    for a in table
+                    if a.kind is int and isinstance(values.get(a.name), float)
+                ]
+    return found
+
+
+def problems(path: Path) -> list[str]:
+    """Every problem of one stack file, each naming the key and the fix (never a value)."""
+    import yaml  # the `cli` extra; the program's own environment has it
+
+    try:
+        document = yaml.safe_load(path.read_text()) or {}
+    except (OSError, yaml.YAMLError) as exc:
+        return [f"cannot be read as YAML ({type(exc).__name__}); fix the file"]
+    config = document.get("config") if isinstance(document, Mapping) else None
+    if not isinstance(config, Mapping):
+        return []
+    stack = path.name.removeprefix("Pulumi.").removesuffix(".yaml").removesuffix(".yml")
+    lines = [
+        f"{key} is in plaintext: Pulumi would store it unencrypted in the backend's history "
+        f"(every command, refresh and destroy too). Remove it and run: {fix_command(stack, key)}"
+        " — and rotate the credential if the plaintext was ever committed or deployed."
+        for key in plaintext_credentials(config)
+    ]
+    lines += [
+        f"{where} is written with a decimal point; write a whole number (values are never "
+        "converted, and the engine would silently drop the fraction's '.0')."
+        for where in decimal_whole_numbers(config)
+    ]
+    return lines
+
+
+def running_stack_file(project_dir: Path, stack: str) -> Path | None:
+    """The running stack's file (`stackConfigDir` of Pulumi.yaml), if the project has one."""
+    import yaml
+
+    try:
+        project = yaml.safe_load((project_dir / "Pulumi.yaml").read_text()) or {}
+    except (OSError, yaml.YAMLError):
+        return None
+    folder = project_dir / str(project.get("stackConfigDir") or ".")
+    for suffix in ("yaml", "yml"):
+        candidate = folder / f"Pulumi.{stack}.{suffix}"
+        if candidate.is_file():
+            return candidate
+    return None
+
+
+def running_stack_problems(stack: str, project_dir: Path | None = None) -> list[str]:
+    """The decimal whole numbers of the running stack's file (the program's check; plaintext
+    credentials are refused by the resources themselves, `resources/credentials.py`)."""
+    path = running_stack_file(project_dir or Path.cwd(), stack)
+    if path is None:
+        return []
+    return [
+        f"{where} is written with a decimal point in {path.name}; write a whole number "
+        "(values are never converted)."
+        for where in _decimals(path)
+    ]
+
+
+def _decimals(path: Path) -> list[str]:
+    import yaml
+
+    try:
+        document = yaml.safe_load(path.read_text()) or {}
+    except (OSError, yaml.YAMLError):
+        return []
+    config = document.get("config") if isinstance(document, Mapping) else None
+    return decimal_whole_numbers(config) if isinstance(config, Mapping) else []
+
+
+def project_stack_files(project_dir: Path, stack: str | None = None) -> list[Path]:
+    """The stack files of the project in `project_dir`: the one of `stack`, else all."""
+    import yaml
+
+    try:
+        project = yaml.safe_load((project_dir / "Pulumi.yaml").read_text()) or {}
+    except (OSError, yaml.YAMLError):
+        return []
+    folder = project_dir / str(project.get("stackConfigDir") or ".")
+    names = [f"Pulumi.{stack.rsplit('/', 1)[-1]}.{s}" for s in ("yaml", "yml")] if stack else []
+    found = [folder / n for n in names if (folder / n).is_file()]
+    return found or sorted(p for p in folder.glob("Pulumi.*.y*ml") if p.is_file())
+
+
+def plaintext_credential_problems(paths: Iterable[Path]) -> list[str]:
+    """`<file>: <key> is in plaintext ...` for the credentials of the given stack files."""
+    return [line for line in report(paths) if " is in plaintext" in line]
+
+
+def report(paths: Iterable[Path]) -> list[str]:
+    """`<file>: <problem>` for every problem of every file."""
+    return [f"{path}: {problem}" for path in paths for problem in problems(path)]
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Exit 1 when a stack file holds a plaintext credential or a decimal whole number."""
+    args = sys.argv[1:] if argv is None else argv
+    if not args:
+        print("usage: aic-sessions check-stack-files STACK_FILE...", file=sys.stderr)
+        return 2
+    lines = report(Path(a) for a in args)
+    for line in lines:
+        print(line, file=sys.stderr)
+    return 1 if lines else 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,58 @@
+"""Every base64 spelling the README accepts for a given signing secret works end to end.
+
+Regression: a URL-safe or unpadded secret passed preview, was written as given, and `up` then
+failed with "the server accepted the signing secret, but new journeys are not signed with it",
+because the `authId` proof decoded strict standard base64 only; the secret stayed on the realm
+without being in state. Now one rule (`signing_secrets.decode`) serves validation, the write
+(the value is normalised to standard padded base64 first) and the proof; a value mixing both
+alphabets is refused at preview.
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import os
+from pathlib import Path
+
+import pytest
+from aic_emulator.testing import EmulatorServer
+
+from tests.engine.project import new_stack, realm
+
+pytestmark = pytest.mark.engine
+
+
+def raw_with_both_alphabets() -> bytes:
+    """Random bytes whose standard encoding holds both `+` and `/` (so a mixed spelling exists)."""
+    while True:
+        raw = os.urandom(32)
+        text = base64.b64encode(raw).decode()
+        if "+" in text and "/" in text:
+            return raw
+
+
+def test_url_safe_unpadded_secret_is_written_normalised_and_proved(
+    tmp_path: Path, engine_env: dict[str, str], aic_emulator: EmulatorServer
+) -> None:
+    raw = raw_with_both_alphabets()
+    standard = base64.b64encode(raw).decode()
+    url_safe = base64.urlsafe_b64encode(raw).decode().rstrip("=")
+    given = {"signingSecret": {"source": "given"}}
+    cli = new_stack(tmp_path / "project", engine_env, aic_emulator, [realm("alpha", **given)])
+    cli.run("config", "set", "--secret", "--path", "signingSecrets.alpha", url_safe)
+    out = cli.run("up", "--yes", "--skip-preview")
+    assert url_safe not in out.stdout + out.stderr
+    assert aic_emulator.secret_digest("alpha") == hashlib.sha256(standard.encode()).hexdigest()
+    cli.run("refresh", "--yes", "--skip-preview", "--expect-no-changes")
+
+    # The same bytes in the standard spelling are the same secret: nothing to do.
+    cli.run("config", "set", "--secret", "--path", "signingSecrets.alpha", standard.rstrip("="))
+    cli.run("preview", "--expect-no-changes")
+
+    mixed = standard.replace("+", "-", 1)
+    cli.run("config", "set", "--secret", "--path", "signingSecrets.alpha", mixed)
+    refused = cli.run("preview", check=False)
+    assert refused.returncode != 0
+    assert "mixes the standard (+ /) and URL-safe (- _) base64 alphabets" in refused.stdout
+    assert mixed not in refused.stdout + refused.stderr

@@ -1,0 +1,68 @@
+"""One owner per realm across every project on the backend, at a plain `preview` and `up`.
+
+Regression: two Pulumi projects on one backend managing the same realm were never detected, so
+the second project's baseline recorded the first one's values as the originals and, after both
+were destroyed, the realm was not as it was; `localhost` and `127.0.0.1` counted as two tenants.
+Now the realm's `RealmBaseline` checks, at every preview and up, the other stacks' states for a
+baseline of the same tenant (however its loopback host is written) and realm.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+import yaml
+from aic_emulator.testing import EmulatorServer
+
+from tests.engine.project import copy_project, emulator_cli, new_stack, realm
+from tests.engine_cli import PulumiCLI
+
+pytestmark = pytest.mark.engine
+
+OTHER = "acme-identity"
+
+
+def other_project(
+    directory: Path, env: dict[str, str], emulator: EmulatorServer, base_url: str
+) -> PulumiCLI:
+    """This program under another project name (its own config namespace), stack `b`."""
+    project = copy_project(directory)
+    pulumi_yaml = project / "Pulumi.yaml"
+    pulumi_yaml.write_text(pulumi_yaml.read_text().replace("name: aic-sessions", f"name: {OTHER}"))
+    config = {
+        f"{OTHER}:environment": "dev",
+        f"{OTHER}:baseUrl": base_url,
+        f"{OTHER}:realms": [realm("alpha", journey={"maxDurationMinutes": 20})],
+    }
+    (project / "stacks" / "Pulumi.b.yaml").write_text(yaml.safe_dump({"config": config}))
+    cli = emulator_cli(project, env, emulator)
+    cli.run("stack", "init", "b")
+    return cli
+
+
+def test_second_project_on_a_realm_is_refused_at_plain_preview_and_up(
+    tmp_path: Path, engine_env: dict[str, str], aic_emulator: EmulatorServer
+) -> None:
+    assert "127.0.0.1" in aic_emulator.base_url
+    first = new_stack(tmp_path / "a", engine_env, aic_emulator, [realm("alpha")], stack="a")
+    first.run("up", "--yes", "--skip-preview")
+    with_localhost = aic_emulator.base_url.replace("127.0.0.1", "localhost")
+    second = other_project(tmp_path / "b", engine_env, aic_emulator, with_localhost)
+
+    preview = second.run("preview", check=False)
+    assert preview.returncode != 0
+    assert "is already managed by stack organization/aic-sessions/a" in preview.stdout
+
+    aic_emulator.clear_requests()
+    up = second.run("up", "--yes", "--skip-preview", check=False)
+    assert up.returncode != 0
+    assert "is already managed by stack organization/aic-sessions/a" in up.stdout
+    assert aic_emulator.request_counts()["writes"] == 0, "the second owner wrote"
+
+    # Handing the realm over as the README says: destroy it in the first, deploy it here.
+    first.run("destroy", "--yes", "--skip-preview")
+    second.run("up", "--yes", "--skip-preview")
+    # And now the first stack is the one refused.
+    refused = first.run("preview", check=False)
+    assert f"is already managed by stack organization/{OTHER}/b" in refused.stdout
