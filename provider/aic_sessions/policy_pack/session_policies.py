@@ -125,7 +125,7 @@ def journey_max_duration_bounds(args: ResourceValidationArgs, report: Report) ->
         report(
             f"{where(args.name, args.props)}: journey max duration is {int(minutes)} minutes, "
             f"outside this environment's bounds of {low} to {high}. Set maxDurationMinutes "
-            "within them or change the bounds in policies/environments.yaml."
+            "within them or change the bounds (policy_config --levels)."
         )
 
 
@@ -236,9 +236,10 @@ def signing_secret_fingerprint_recorded(args: StackValidationArgs, report: Repor
         for resource in given.values():
             report(
                 f"{where(resource.name, resource.props)}: this run has no policy config with the "
-                "stack's recorded fingerprints, so the record cannot be checked. Run "
-                "scripts/policy-check, or pass the --policy-pack-config written by "
-                "python -m aic_sessions.policy_config.",
+                "stack's recorded fingerprints, so the record cannot be checked. Record them "
+                "(python -m aic_sessions.policy_config --stack <this stack> --record), write the "
+                "config (python -m aic_sessions.policy_config --stack <this stack> --output "
+                "policy-config.json) and pass --policy-pack-config policy-config.json.",
                 resource.urn,
             )
         return
