@@ -32,13 +32,16 @@ def run(project_dir: Path, *args: str) -> subprocess.CompletedProcess[str]:
         raise StackReadError(
             "the `pulumi` CLI is not on PATH; run through scripts/with-engine or install it"
         )
-    return subprocess.run(  # noqa: S603 (fixed arguments; pulumi is the engine on PATH)
-        ["pulumi", "--non-interactive", *args],  # noqa: S607
-        cwd=project_dir,
-        capture_output=True,
-        text=True,
-        check=False,
-    )
+    try:
+        return subprocess.run(  # noqa: S603 (fixed arguments; pulumi is the engine on PATH)
+            ["pulumi", "--non-interactive", *args],  # noqa: S607
+            cwd=project_dir,
+            capture_output=True,
+            text=True,
+            check=False,
+        )
+    except OSError as exc:
+        raise StackReadError(f"cannot run `pulumi {args[0]}`: {exc.strerror or exc}") from None
 
 
 def pulumi_json(project_dir: Path, *args: str) -> Any:

@@ -97,6 +97,10 @@ class ConfigurationError(AdminApiError):
     hint = "Fix the connection settings; nothing was sent to the tenant."
 
 
+class MissingCredentialsError(ConfigurationError):
+    """No admin identity in the settings the client was given."""
+
+
 class RedirectedError(AdminApiError):
     hint = "Set the base URL to the address the tenant redirects to (usually https://<host>/am)."
 

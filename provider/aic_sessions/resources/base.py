@@ -145,6 +145,9 @@ class SessionProvider(ResourceProvider):
         # provider without calling this): a credential in plaintext stack config stops the
         # deployment before anything is registered, so it never reaches state.
         credentials.require_secret_credentials()
+        from aic_sessions.config_keys import require_known_keys  # imports this package
+
+        require_known_keys()
 
     def configure(self, req: ConfigureRequest) -> None:
         lifetime.exit_with_engine()
