@@ -328,3 +328,52 @@ def _detail(body: dict[str, Any]) -> str:
         names = ", ".join(sorted(map(str, detail["validAttributes"]))[:40])
         return f"Valid attributes: {names}."
     return ""
+
+
+def describe_transport(exc: Exception, url: str) -> str:
+    """What went wrong without an HTTP answer, with the URL tried and the fix.
+
+    `exc` is a `requests` exception; its text carries urllib3's cause (TLS alert, DNS failure,
+    refused connection), which is all this needs and holds no request data.
+    """
+    from urllib.parse import urlsplit
+
+    parts = urlsplit(url)
+    origin = f"{parts.scheme}://{parts.hostname}" + (f":{parts.port}" if parts.port else "")
+    tried = f"{parts.scheme}://{parts.netloc.rpartition('@')[2]}{parts.path}"
+    text = str(exc)
+    for markers, problem in _TRANSPORT_PROBLEMS:
+        if any(marker in text for marker in markers):
+            return f"{problem.format(origin=origin, host=parts.hostname)} (tried {tried})."
+    kind = type(exc).__name__
+    if "Timeout" in kind:
+        return f"The tenant did not answer in time (tried {tried}): check the tenant's health."
+    if "SSL" in kind:
+        return (
+            f"The TLS handshake with {origin} failed (tried {tried}): check the URL's scheme "
+            "and port, or the CA bundle (aic-sessions:caBundle)."
+        )
+    return f"The connection failed or was dropped before an answer arrived (tried {tried})."
+
+
+_TRANSPORT_PROBLEMS: tuple[tuple[tuple[str, ...], str], ...] = (
+    (
+        ("WRONG_VERSION_NUMBER", "wrong version number", "record layer failure", "packet length"),
+        "{origin} does not speak TLS (an https:// URL for an http server?): use http:// in the "
+        "base URL, or the server's TLS port",
+    ),
+    (
+        ("CERTIFICATE_VERIFY_FAILED",),
+        "{origin}'s TLS certificate is not trusted: give its CA as a PEM file "
+        "(pulumi config set aic-sessions:caBundle /path/ca.pem) or fix the host name",
+    ),
+    (
+        ("Name or service not known", "Failed to resolve", "nodename nor servname", "getaddrinfo"),
+        "The host name {host} could not be resolved (DNS): check the host in the base URL",
+    ),
+    (
+        ("Connection refused", "Errno 111", "Errno 61"),
+        "Nothing accepts connections at {origin} (connection refused): check the port in the "
+        "base URL and that the server runs",
+    ),
+)
