@@ -51,3 +51,33 @@ def test_a_refused_connection_names_the_address_and_port(tenant: Tenant) -> None
     detail = detail_of(tenant, f"http://127.0.0.1:{port}/am")
     assert f"Nothing accepts connections at http://127.0.0.1:{port} (connection refused)" in detail
     assert "check the port in the base URL" in detail
+
+
+@pytest.mark.parametrize("tenant", ["aic", "am"], indirect=True)
+def test_a_wrong_base_path_says_so_instead_of_blaming_the_realm(tenant: Tenant) -> None:
+    """The emulator serves AM at /am; at /openam its web server answers an HTML 404."""
+    wrong = tenant.emulator.base_url.replace("/am", "/openam")
+    result = run_verify({**tenant.env, "AIC_BASE_URL": wrong}, "--realm", "alpha", "--json")
+    assert result.exit_code == 1, result.output
+    codes = {
+        c["code"]
+        for check in json.loads(result.stdout)["realms"][0]["checks"]
+        for c in check["causes"]
+    }
+    assert "wrong-base-path" in codes
+    assert "wrong-realm" not in codes
+    assert "Nothing at this path is AM" in result.stdout
+
+
+@pytest.mark.parametrize("tenant", ["aic", "am"], indirect=True)
+def test_a_wrong_test_user_password_has_no_admin_credentials_hint(tenant: Tenant) -> None:
+    result = run_verify(
+        {**tenant.env, "AIC_TEST_PASSWORD": "wrong-password"}, "--realm", "alpha", "--json"
+    )
+    assert result.exit_code == 1, result.output
+    [login] = [c for c in json.loads(result.stdout)["realms"][0]["checks"] if c["name"] == "login"]
+    assert login["status"] == "fail"
+    assert "Check the test user's username and password" in login["detail"]
+    assert "service-account" not in login["detail"]
+    assert "admin username" not in login["detail"]
+    assert [c["code"] for c in login["causes"]] == ["user-cannot-log-in"]

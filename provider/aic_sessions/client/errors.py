@@ -6,8 +6,10 @@
     ├── ConfigurationError        the connection settings themselves are unusable (no request sent)
     ├── RedirectedError           3xx: the base URL is not the tenant's final address
     ├── AuthenticationError       401, or the token endpoint refused the credentials
+    │   └── UserLoginRefusedError an end user's login (verify's test user) was refused
     ├── PermissionDeniedError     403 (missing scope, or an operation the tenant forbids)
     ├── NotFoundError             404 (unknown realm or endpoint)
+    │   ├── WrongBasePathError    404 from the web server, not AM: the base URL's path is wrong
     │   ├── UnsupportedApiVersion 404 for every API version the client knows for an endpoint
     │   └── EsvNotFoundError      404 of the ESV API: the secret (or that version) does not exist
     ├── InvalidRequestError       400 (AM's message and, for unknown attributes, validAttributes)
@@ -112,12 +114,28 @@ class AuthenticationError(AdminApiError):
     )
 
 
+class UserLoginRefusedError(AuthenticationError):
+    hint = (
+        "Check the test user's username and password (AIC_TEST_USERNAME, AIC_TEST_PASSWORD), "
+        "that the user exists in this realm and is active, and that the realm's default journey "
+        "takes a username and password."
+    )
+
+
 class PermissionDeniedError(AdminApiError):
     hint = "Grant the identity the needed scope (fr:am:* for configuration) or use another realm."
 
 
 class NotFoundError(AdminApiError):
     hint = "Check the realm name and the base URL (it usually ends in /am)."
+
+
+class WrongBasePathError(NotFoundError):
+    hint = (
+        "Nothing at this path is AM: the web server answered 404 with an HTML page, not AM's "
+        "JSON. Fix the base URL's path: AM lives at /am on Advanced Identity Cloud and usually "
+        "at /openam on a self-managed OpenAM (open the server's root to see where)."
+    )
 
 
 class UnsupportedApiVersion(NotFoundError):
@@ -231,6 +249,8 @@ def error_from_response(
     cls = _BY_STATUS.get(status, ServerError if status >= 500 else AdminApiError)
     if status == 404 and context.path.startswith("/environment/"):
         cls = EsvNotFoundError
+    elif status == 404 and not body and "html" in response.headers.get("Content-Type", ""):
+        cls = WrongBasePathError  # AM answers JSON; an HTML 404 is the web server's
     return cls(context, scrub(_detail(body)), status=status, am_message=am_message, body=body)
 
 
