@@ -27,7 +27,7 @@ from aic_sessions.client.errors import (
 from aic_sessions.client.realms import explicit_realm
 from aic_sessions.identity import canonical, canonical_base_url, canonical_realm, same_identity
 
-from . import connection, credentials, lifetime
+from . import connection, credentials, lifetime, plain_errors
 
 if TYPE_CHECKING:
     from aic_sessions.client.client import AdminClient
@@ -94,7 +94,7 @@ def _wire_value(value: Any) -> Any:
 SECRET_WIRE_KEYS = ("4dabf18193072939515e22adb298388d",)
 
 
-class ProviderError(Exception):
+class ProviderError(plain_errors.PlainError):
     """An admin-API failure as the user should read it: the client's message, none of its stack."""
 
 
@@ -151,6 +151,7 @@ class SessionProvider(ResourceProvider):
 
     def configure(self, req: ConfigureRequest) -> None:
         lifetime.exit_with_engine()
+        plain_errors.install()
         # Fully qualified: a bare key would be read under the *consuming* project's name.
         values = {key: req.config.get(connection.config_key(key)) for key in connection.CONFIG_KEYS}
         connection.remember_stack_config(values)
