@@ -62,10 +62,10 @@ def main() -> None:
 @click.option(
     "--intent",
     "intent_source",
-    type=click.Choice(["config", "outputs"]),
-    default="config",
-    show_default=True,
-    help="With --stack: the stack's resolved configuration, or its deployed outputs.",
+    type=click.Choice(["config", "outputs", "resources"]),
+    help="With --stack: the stack's configuration (this repository's schema), its deployed "
+    "outputs, or the session resources in its state (any project). Default: config when it "
+    "lists aic-sessions:realms, else resources.",
 )
 @click.option("--base-url", help="The tenant's AM URL, without --stack (default: AIC_BASE_URL).")
 @click.option(
@@ -93,7 +93,7 @@ def verify(
     ctx: click.Context,
     stack: str | None,
     project_dir: Path | None,
-    intent_source: Source,
+    intent_source: Source | None,
     base_url: str | None,
     realms: tuple[str, ...],
     username: str | None,
@@ -124,7 +124,7 @@ def verify(
 def _target(
     stack: str | None,
     project_dir: Path,
-    source: Source,
+    source: Source | None,
     base_url: str | None,
     realms: tuple[str, ...],
 ) -> Target:

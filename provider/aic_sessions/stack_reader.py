@@ -121,3 +121,16 @@ def previewed_inputs(project_dir: Path, stack: str) -> list[tuple[str, dict[str,
         if isinstance(state.get("inputs"), dict):
             found.append((str(state.get("type")), state["inputs"]))
     return found
+
+
+def deployed_inputs(project_dir: Path, stack: str) -> list[tuple[str, dict[str, Any]]]:
+    """(type, inputs) of every resource in the stack's state (`pulumi stack export`, secrets
+    left encrypted, so no passphrase is needed); [] when it was never deployed."""
+    found = pulumi_json(project_dir, "stack", "export", "--stack", stack)
+    deployment = found.get("deployment") if isinstance(found, dict) else None
+    resources = deployment.get("resources") if isinstance(deployment, dict) else None
+    return [
+        (str(r.get("type")), r["inputs"])
+        for r in resources or []
+        if isinstance(r, dict) and isinstance(r.get("inputs"), dict) and not r.get("delete")
+    ]
