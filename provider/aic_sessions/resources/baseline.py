@@ -64,6 +64,8 @@ class RealmBaselineProvider(SessionProvider):
     def create(self, props: dict[str, Any]) -> CreateResult:
         with self.realm(props) as client:
             observed = observe_realm(client, props["realm"])
+            if props.get("requiresJourneySettings"):  # before any sibling writes
+                require_journey_settings(client, props["realm"])
         outs = {**self.public(props), "observed": observed}
         return CreateResult(self.resource_id("baseline", props), outs)
 
@@ -75,6 +77,19 @@ class RealmBaselineProvider(SessionProvider):
 
     def delete(self, _id: str, props: dict[str, Any]) -> None:
         """Nothing to undo: the baseline never wrote."""
+
+
+def require_journey_settings(client: AdminClient, realm: str) -> None:
+    """Fail, before the realm's other resources write, when the server has no journey-session
+    settings but the realm declares them."""
+    from .base import ProviderError
+    from .journey import NO_TREES
+
+    if not client.read_authentication_settings(realm).has_journey_settings:
+        raise ProviderError(
+            f"{realm}: {NO_TREES} Declare the realm without them "
+            "(RealmSessionSettings(..., journey=False))."
+        )
 
 
 class RealmBaseline(
@@ -92,6 +107,7 @@ class RealmBaseline(
         *,
         base_url: pulumi.Input[str],
         realm: pulumi.Input[str],
+        requires_journey_settings: bool = False,
         opts: pulumi.ResourceOptions | None = None,
     ) -> None:
         """Record a realm's prior settings before anything writes to it.
@@ -99,10 +115,14 @@ class RealmBaseline(
         :param resource_name: The Pulumi name of this resource, unique in the stack.
         :param base_url: The tenant's AM URL. Changing it replaces the baseline.
         :param realm: The realm, e.g. `alpha` (nested: `parent/child`).
+        :param requires_journey_settings: Fail at create when the server has no journey-session
+            settings (the realm declares a `JourneySessionSettings` that depends on this).
         :param opts: Pulumi resource options.
         """
         pulumi.Output.all(base_url, realm).apply(lambda v: claim(v[0], v[1], resource_name))
-        props = {"base_url": base_url, "realm": realm, "observed": None}
+        props: dict[str, Any] = {"base_url": base_url, "realm": realm, "observed": None}
+        if requires_journey_settings:
+            props["requires_journey_settings"] = True
         super().__init__(RealmBaselineProvider(), resource_name, props, opts)
 
 

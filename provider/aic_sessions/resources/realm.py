@@ -12,7 +12,7 @@ before any write, and the three take their prior values from it (see `baseline.p
 from __future__ import annotations
 
 from dataclasses import dataclass, fields
-from typing import Any
+from typing import Any, Literal
 
 import pulumi
 
@@ -59,7 +59,7 @@ class RealmSessionSettings(pulumi.ComponentResource):
     """Journey sessions, authenticated sessions and the signing secret of one realm."""
 
     baseline: RealmBaseline
-    journey: JourneySessionSettings
+    journey: JourneySessionSettings | None
     authenticated: AuthenticatedSessionSettings
     signing_secret: SigningSecret
 
@@ -69,7 +69,7 @@ class RealmSessionSettings(pulumi.ComponentResource):
         *,
         base_url: pulumi.Input[str],
         realm: pulumi.Input[str],
-        journey: JourneyOptions | None = None,
+        journey: JourneyOptions | Literal[False] | None = None,
         authenticated: AuthenticatedOptions | None = None,
         signing_secret: SigningSecretOptions | None = None,
         on_delete: pulumi.Input[OnDelete] = "restore",
@@ -81,7 +81,10 @@ class RealmSessionSettings(pulumi.ComponentResource):
             `<resource_name>-journey`, `-authenticated` and `-signing-secret`.
         :param base_url: The tenant's AM URL, e.g. `https://tenant.forgeblocks.com/am`.
         :param realm: The realm, e.g. `alpha` (nested: `parent/child`).
-        :param journey: Journey-session settings; default: `CTS`, 5 minutes.
+        :param journey: Journey-session settings; default: `CTS`, 5 minutes. `False` leaves
+            them unmanaged (no `<resource_name>-journey` child), for servers without them
+            (OpenAM before AM 6.5); declared on such a server, the realm fails before any of
+            its resources writes.
         :param authenticated: Authenticated-session settings; default: server-side.
         :param signing_secret: The signing secret; default: generated, retained on destroy.
         :param on_delete: `on_delete` of the journey and authenticated settings (`restore`
@@ -91,13 +94,13 @@ class RealmSessionSettings(pulumi.ComponentResource):
             `retain_on_delete`, which Pulumi does not pass on).
         """
         super().__init__("aic-sessions:index:RealmSessionSettings", resource_name, None, opts)
-        journey = journey or JourneyOptions()
         authenticated = authenticated or AuthenticatedOptions()
         secret = signing_secret or SigningSecretOptions()
         self.baseline = RealmBaseline(
             f"{resource_name}-baseline",
             base_url=base_url,
             realm=realm,
+            requires_journey_settings=journey is not False,
             opts=pulumi.ResourceOptions(parent=self),
         )
         # Same names as the resources declared without a parent, so existing stacks move here;
@@ -113,14 +116,18 @@ class RealmSessionSettings(pulumi.ComponentResource):
         settings = pulumi.ResourceOptions.merge(
             child, pulumi.ResourceOptions(retain_on_delete=True if retain else None)
         )
-        self.journey = JourneySessionSettings(
-            f"{resource_name}-journey",
-            base_url=base_url,
-            realm=realm,
-            on_delete=on_delete,
-            baseline=prior,
-            opts=settings,
-            **_fields(journey),
+        self.journey = (
+            None
+            if journey is False
+            else JourneySessionSettings(
+                f"{resource_name}-journey",
+                base_url=base_url,
+                realm=realm,
+                on_delete=on_delete,
+                baseline=prior,
+                opts=settings,
+                **_fields(journey or JourneyOptions()),
+            )
         )
         self.authenticated = AuthenticatedSessionSettings(
             f"{resource_name}-authenticated",
@@ -150,7 +157,7 @@ class RealmSessionSettings(pulumi.ComponentResource):
         )
         self.register_outputs(
             {
-                "journeyStateManagement": self.journey.state_management,
+                "journeyStateManagement": self.journey.state_management if self.journey else None,
                 "clientSideSessions": self.authenticated.client_side_sessions,
                 "signingSecretSource": self.signing_secret.value_source,
                 "signingSecretFingerprint": self.signing_secret.fingerprint,
