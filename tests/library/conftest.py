@@ -21,22 +21,35 @@ def run(*args: str | Path, cwd: Path | None = None) -> str:
 
 
 @pytest.fixture(scope="session")
-def consumer_venv(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
-    """A fresh venv with the built wheel and its `policy` extra (one per test session)."""
-    root = tmp_path_factory.mktemp("consumer")
-    dist = root / "dist"
+def consumer_wheel(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The wheel built from this checkout (once per test session)."""
+    dist = tmp_path_factory.mktemp("dist")
     run(sys.executable, "-m", "build", "--wheel", "--outdir", dist, REPO_ROOT)
     [wheel] = dist.glob("aic_sessions-*.whl")
+    return wheel
+
+
+def new_venv(root: Path, wheel: Path, extras: str) -> Path:
+    """A fresh venv with the wheel and `extras` (the repository's constraints keep CI
+    reproducible; the wheel itself declares ranges)."""
     venv = root / "venv"
     run(sys.executable, "-m", "venv", venv)
     pip = venv / "bin" / "pip"
-    # The repository's constraints keep CI reproducible; the wheel itself declares ranges.
     constraints = REPO_ROOT / "constraints.txt"
-    run(
-        pip, "install", "--quiet", "--disable-pip-version-check", "-c", constraints, pip_spec(wheel)
-    )
-    yield venv
+    spec = f"aic-sessions[{extras}] @ {wheel.as_uri()}"
+    run(pip, "install", "--quiet", "--disable-pip-version-check", "-c", constraints, spec)
+    return venv
 
 
-def pip_spec(wheel: Path) -> str:
-    return f"aic-sessions[policy] @ {wheel.as_uri()}"
+@pytest.fixture(scope="session")
+def consumer_venv(tmp_path_factory: pytest.TempPathFactory, consumer_wheel: Path) -> Iterator[Path]:
+    """A fresh venv with the built wheel and its `policy` extra (one per test session)."""
+    yield new_venv(tmp_path_factory.mktemp("consumer"), consumer_wheel, "policy")
+
+
+@pytest.fixture(scope="session")
+def consumer_cli_venv(
+    tmp_path_factory: pytest.TempPathFactory, consumer_wheel: Path
+) -> Iterator[Path]:
+    """A fresh venv with the built wheel and its `policy` and `cli` extras."""
+    yield new_venv(tmp_path_factory.mktemp("consumer-cli"), consumer_wheel, "policy,cli")
