@@ -80,7 +80,7 @@ def journey_sessions_use_cts(args: ResourceValidationArgs, report: Report) -> No
     if scheme != "CTS":
         report(
             f"{where(args.name, args.props)}: journey sessions use {scheme!r}, so journey state "
-            "is not kept server-side. Set stateManagement to 'CTS'."
+            "is not kept server-side. Set stateManagement to 'CTS' (state_management in Python)."
         )
 
 
@@ -91,7 +91,8 @@ def authenticated_sessions_server_side(args: ResourceValidationArgs, report: Rep
     if args.props.get("clientSideSessions") is not False:
         report(
             f"{where(args.name, args.props)}: client-side sessions are on, so sessions are not "
-            "stored in the CTS and cannot be listed or revoked. Set clientSideSessions to false."
+            "stored in the CTS and cannot be listed or revoked. Set clientSideSessions to false "
+            "(client_side_sessions=False in Python)."
         )
 
 
@@ -125,7 +126,8 @@ def journey_max_duration_bounds(args: ResourceValidationArgs, report: Report) ->
         report(
             f"{where(args.name, args.props)}: journey max duration is {int(minutes)} minutes, "
             f"outside this environment's bounds of {low} to {high}. Set maxDurationMinutes "
-            "within them or change the bounds (policy_config --levels)."
+            "(max_duration_minutes in Python) within them or change the bounds "
+            "(policy_config --levels)."
         )
 
 
