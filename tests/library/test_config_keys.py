@@ -78,3 +78,17 @@ def test_missing_credentials_name_the_stack_keys_and_the_variables(
     assert "pulumi config set aic-sessions:saId" in output
     assert "--secret aic-sessions:saJwk" in output
     assert "AIC_SA_ID" in output
+
+
+@pytest.mark.engine
+def test_a_missing_sa_id_names_the_key_the_stack_lacks(
+    tmp_path: Path, engine_env: dict[str, str], aic_emulator: EmulatorServer
+) -> None:
+    cli = cli_for(tmp_path, engine_env, aic_emulator)
+    cli.run("config", "set", "--secret", "aic-sessions:saJwk", "{}")
+    result = cli.run("up", "--yes", "--skip-preview", check=False)
+    output = result.stdout + result.stderr
+    assert result.returncode != 0
+    assert "The stack sets only aic-sessions:saJwk" in output
+    assert "pulumi config set aic-sessions:saId" in output
+    assert "Traceback" not in output

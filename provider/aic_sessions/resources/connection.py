@@ -103,13 +103,15 @@ def settings_for(base_url: str) -> ConnectionSettings:
     try:
         return ConnectionSettings.from_env(env, **overrides)
     except MissingCredentialsError:
-        raise MissingCredentialsError(None, NO_CREDENTIALS) from None
+        given = [config_key(k) for k in mapping if k in cfg]
+        partial = f"The stack sets only {', '.join(given)}. " if given else ""
+        raise MissingCredentialsError(None, partial + NO_CREDENTIALS) from None
 
 
 NO_CREDENTIALS = (
-    "No credentials in the stack or the environment. In the stack (keys in the aic-sessions "
-    "namespace, whatever your project is called): pulumi config set aic-sessions:saId <id> and "
-    "pulumi config set --secret aic-sessions:saJwk < sa.jwk; or aic-sessions:adminUsername with "
+    "No complete credentials in the stack or the environment. In the stack (keys in the "
+    "aic-sessions namespace, whatever your project is called): pulumi config set "
+    "aic-sessions:saId <id> and pulumi config set --secret aic-sessions:saJwk < sa.jwk; or aic-sessions:adminUsername with "
     "--secret aic-sessions:adminPassword; or --secret aic-sessions:accessToken. In the "
     "environment: AIC_SA_ID with AIC_SA_JWK or AIC_SA_JWK_FILE, AM_ADMIN_USERNAME with "
     "AM_ADMIN_PASSWORD, or AIC_ACCESS_TOKEN."
