@@ -111,10 +111,10 @@ def settings_for(base_url: str) -> ConnectionSettings:
 NO_CREDENTIALS = (
     "No complete credentials in the stack or the environment. In the stack (keys in the "
     "aic-sessions namespace, whatever your project is called): pulumi config set "
-    "aic-sessions:saId <id> and pulumi config set --secret aic-sessions:saJwk < sa.jwk; or aic-sessions:adminUsername with "
-    "--secret aic-sessions:adminPassword; or --secret aic-sessions:accessToken. In the "
-    "environment: AIC_SA_ID with AIC_SA_JWK or AIC_SA_JWK_FILE, AM_ADMIN_USERNAME with "
-    "AM_ADMIN_PASSWORD, or AIC_ACCESS_TOKEN."
+    "aic-sessions:saId <id> and pulumi config set --secret aic-sessions:saJwk < sa.jwk; or "
+    "aic-sessions:adminUsername with --secret aic-sessions:adminPassword; or --secret "
+    "aic-sessions:accessToken. In the environment: AIC_SA_ID with AIC_SA_JWK or "
+    "AIC_SA_JWK_FILE, AM_ADMIN_USERNAME with AM_ADMIN_PASSWORD, or AIC_ACCESS_TOKEN."
 )
 
 
