@@ -1,6 +1,6 @@
 """This repository's pack: the shipped rules (`aic_sessions.policy_pack`) run from the project's
-`.venv` (`scripts/with-engine` puts it first on PATH); `environments.yaml` is read by
-`aic_sessions.policy_config`."""
+`.venv` (`scripts/with-engine` puts it first on PATH). Levels per environment come from the
+pack's `environments.yaml`, through `aic_sessions.policy_config`."""
 
 from aic_sessions.policy_pack.chain_policies import CHAIN_POLICIES
 from aic_sessions.policy_pack.esv_policies import ESV_POLICIES

@@ -16,12 +16,12 @@ MARKERS = {
     "engine_env": "engine",
     "openam": "realserver",
     "postgres": "postgres",
-    "consumer_venv": "wheel",
+    "consumer_wheel": "wheel",
 }
 # Session-wide fixtures whose tests form one xdist group: a group runs on one worker
 # (`--dist loadgroup`), so each such server or build is made once per run and ended by the
 # worker that made it, never while another worker still uses it.
-GROUPS = ("openam", "postgres", "consumer_venv")
+GROUPS = ("openam", "postgres", "consumer_wheel")
 
 
 @pytest.hookimpl(tryfirst=True)  # before `-m` deselects and xdist reads the groups

@@ -226,8 +226,18 @@ def _oauth_error(exc: OAuth2Error) -> Response:
 
 def _http_error(exc: HTTPException) -> Response:
     status = exc.code or 500
+    if status == 404 and not request.path.startswith(
+        ("/am/", "/environment", "/openidm", "/__emulator")
+    ):
+        # Outside AM's path the servlet container answers, with HTML (as OpenAM 16's Tomcat).
+        return Response(NOT_FOUND_PAGE, 404, content_type="text/html;charset=utf-8")
     error = StatusError(status, exc.description or exc.name)
     return json_response(error.body(), status)
+
+
+NOT_FOUND_PAGE = (
+    "<!doctype html><html><head><title>HTTP Status 404 - Not Found</title></head></html>"
+)
 
 
 def _unexpected(exc: Exception) -> Response:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import logging
 import os
+import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -16,6 +17,7 @@ from typing import Any
 import click
 from pydantic import SecretStr
 
+from aic_sessions._version import __version__
 from aic_sessions.client import AdminClient, ConfigurationError, ConnectionSettings, RetryBudget
 from aic_sessions.stack_config import StackConfigError
 from aic_sessions.verify import (
@@ -42,6 +44,7 @@ class ConfigProblem(click.ClickException):
 
 
 @click.group()
+@click.version_option(__version__, prog_name="aic-sessions")
 def main() -> None:
     """Session configuration of Ping AIC / ForgeRock AM realms, as code."""
 
@@ -72,10 +75,10 @@ def check_stack_files(files: tuple[Path, ...]) -> None:
 @click.option(
     "--intent",
     "intent_source",
-    type=click.Choice(["config", "outputs"]),
-    default="config",
-    show_default=True,
-    help="With --stack: the stack's resolved configuration, or its deployed outputs.",
+    type=click.Choice(["config", "outputs", "resources"]),
+    help="With --stack: the stack's configuration (this repository's schema), its deployed "
+    "outputs, or the session resources in its state (any project). Default: config when it "
+    "lists aic-sessions:realms, else resources.",
 )
 @click.option("--base-url", help="The tenant's AM URL, without --stack (default: AIC_BASE_URL).")
 @click.option(
@@ -103,7 +106,7 @@ def verify(
     ctx: click.Context,
     stack: str | None,
     project_dir: Path | None,
-    intent_source: Source,
+    intent_source: Source | None,
     base_url: str | None,
     realms: tuple[str, ...],
     username: str | None,
@@ -134,7 +137,7 @@ def verify(
 def _target(
     stack: str | None,
     project_dir: Path,
-    source: Source,
+    source: Source | None,
     base_url: str | None,
     realms: tuple[str, ...],
 ) -> Target:
@@ -165,14 +168,21 @@ def _settings(target: Target, max_attempts: int | None) -> ConnectionSettings:
 
 
 def _password() -> SecretStr:
+    """AIC_TEST_PASSWORD, else a hidden prompt on a terminal, else the first line of stdin
+    (no prompt and no getpass warning when nothing can hide the input)."""
     value = os.environ.get(PASSWORD_ENV)
-    if not value:
+    if not value and sys.stdin is not None and sys.stdin.isatty():
         try:
             value = click.prompt("Password of the test user", hide_input=True)
         except click.Abort:
-            raise click.UsageError(
-                f"No password for the test user: set {PASSWORD_ENV} or type it at the prompt."
-            ) from None
+            value = None
+    elif not value:
+        value = sys.stdin.readline().rstrip("\r\n") if sys.stdin is not None else None
+    if not value:
+        raise click.UsageError(
+            f"No password for the test user: set {PASSWORD_ENV}, type it at the prompt of a "
+            "terminal, or give it on the first line of stdin."
+        )
     return SecretStr(value)
 
 

@@ -1,20 +1,22 @@
 """Builds a stack's `--policy-pack-config` from non-secret material only; records fingerprints.
 
-The distinct-secrets policy compares this stack's signing-secret fingerprints with every *other*
-stack's. Those are read through the `pulumi` CLI without decrypting anything, so checking one
-stack needs that stack's passphrase only:
+Works in any Pulumi project that uses the resources, run from the project folder (or `--root`):
 
-- the fingerprints a stack publishes: its deployed `realms` output (`pulumi stack output`,
-  which blinds secrets and needs no passphrase);
-- for a given secret not deployed yet, the fingerprint recorded in that stack's own non-secret
-  config, `aic-sessions:signingSecretFingerprints` (`pulumi config`, secrets left out). The
-  stack's own preview re-checks the record against the secret (policy
-  `signing-secret-fingerprint-recorded`), so a record cannot silently go stale.
-
-Enforcement levels and bounds come from `policies/environments.yaml`.
-
-    python -m aic_sessions.policy_config --stack staging --output policy-config.json
     python -m aic_sessions.policy_config --stack staging --record   # needs staging's passphrase
+    python -m aic_sessions.policy_config --stack staging --output policy-config.json
+
+`--record` previews the stack (`pulumi preview --json`, no policy pack) and writes the fingerprint
+of every `SigningSecret` with a given value into the stack's non-secret config,
+`aic-sessions:signingSecretFingerprints` (realm -> `scrypt:<hex>`). The stack's own preview
+re-checks the record against the secret (policy `signing-secret-fingerprint-recorded`), so a
+record cannot silently go stale.
+
+`--output` compares this stack with every *other* stack of the project (each `Pulumi.<stack>.yaml`
+in its `stackConfigDir`), read through the `pulumi` CLI without decrypting anything, so checking
+one stack needs that stack's passphrase only: the fingerprints another stack records in its
+config, and those it publishes in a deployed `realms` output. Enforcement levels and bounds per
+environment come from the pack's `environments.yaml`, or `--levels FILE` of the same shape; a
+stack's environment is its `aic-sessions:environment`, or else its name.
 """
 
 from __future__ import annotations
@@ -29,7 +31,8 @@ from typing import Any
 
 import yaml
 
-from aic_sessions import signing_secrets, stack_reader
+from aic_sessions import stack_reader
+from aic_sessions.policy_pack import PACK_DIR
 from aic_sessions.stack_reader import StackReadError
 
 NS = stack_reader.NS
@@ -38,6 +41,8 @@ SINGLE_OWNER = "realm-single-owner"
 RECORDED = "signing-secret-fingerprint-recorded"
 FINGERPRINTS_KEY = "signingSecretFingerprints"
 FINGERPRINT = re.compile(r"^scrypt:[0-9a-f]{32}$")
+SIGNING_SECRET = "pulumi-python:dynamic/aic:SigningSecret"  # noqa: S105 (a type token)
+SHIPPED_LEVELS = PACK_DIR / "environments.yaml"
 
 
 class PolicyConfigError(RuntimeError):
@@ -50,15 +55,9 @@ def read(what: Callable[[Path, str], dict[str, Any]], root: Path, stack: str) ->
         return what(root, stack)
     except StackReadError as exc:
         raise PolicyConfigError(
-            f"{exc}. Every stack in stacks/ must exist in this backend (its owner creates it "
-            "with its own passphrase: pulumi stack init <name>)."
+            f"{exc}. Every stack with a Pulumi.<stack>.yaml in this project must exist in this "
+            "backend (its owner creates it with its own passphrase: pulumi stack init <name>)."
         ) from None
-
-
-def stack_names(root: Path) -> list[str]:
-    return sorted(
-        p.name[len("Pulumi.") : -len(".yaml")] for p in (root / "stacks").glob("Pulumi.*.yaml")
-    )
 
 
 def recorded(stack: str, config: Mapping[str, Any]) -> dict[str, str]:
@@ -123,17 +122,24 @@ def claims(label: str, config: Mapping[str, Any]) -> list[dict[str, str]]:
     ]
 
 
-def environment_levels(root: Path, environment: str) -> dict[str, Any]:
-    settings = yaml.safe_load((root / "policies" / "environments.yaml").read_text()) or {}
+def environment_levels(levels: Path, environment: str) -> dict[str, Any]:
+    """The policies' settings for `environment`: the file's defaults, then its entry."""
+    try:
+        settings = yaml.safe_load(levels.read_text()) or {}
+    except (OSError, yaml.YAMLError) as exc:
+        raise PolicyConfigError(f"cannot read the levels file {levels}: {exc}") from None
     merged: dict[str, Any] = {k: dict(v) for k, v in (settings.get("defaults") or {}).items()}
     for policy, values in ((settings.get("environments") or {}).get(environment) or {}).items():
         merged.setdefault(policy, {}).update(values)
     return merged
 
 
-def build(root: Path, stack: str) -> dict[str, Any]:
+def build(root: Path, stack: str, levels: Path = SHIPPED_LEVELS) -> dict[str, Any]:
     """The `--policy-pack-config` document for `stack`; decrypts no stack's secrets."""
-    names = sorted({*stack_names(root), stack})
+    try:
+        names = sorted({*stack_reader.stack_names(root), stack})
+    except (OSError, yaml.YAMLError) as exc:
+        raise PolicyConfigError(f"{root} is not a readable Pulumi project: {exc}") from None
     configs = {name: read(stack_reader.public_config, root, name) for name in names}
     environment = str(configs[stack].get("environment") or stack)
     others: dict[str, dict[str, str]] = {}
@@ -147,7 +153,7 @@ def build(root: Path, stack: str) -> dict[str, Any]:
             for index, fingerprint in enumerate(prints):
                 key = realm if index == 0 else f"{realm}#{index}"
                 others.setdefault(label, {})[key] = fingerprint
-    document = environment_levels(root, environment)
+    document = environment_levels(levels, environment)
     document[DISTINCT] = {
         **document.get(DISTINCT, {}),
         "environment": environment,
@@ -159,29 +165,39 @@ def build(root: Path, stack: str) -> dict[str, Any]:
 
 
 def given_fingerprints(root: Path, stack: str) -> dict[str, str]:
-    """Realm -> fingerprint of each given secret of `stack` (needs the stack's passphrase)."""
-    config = read(stack_reader.secret_config, root, stack)
-    given = config.get("signingSecrets") or {}
-    key = str(config.get("fingerprintKey") or "")
+    """Realm -> fingerprint of each `SigningSecret` with a given value, as the stack's preview
+    checks it (whatever config key the program reads the value from)."""
+    try:
+        previewed = stack_reader.previewed_inputs(root, stack)
+    except StackReadError as exc:
+        raise PolicyConfigError(str(exc)) from None
     found: dict[str, str] = {}
-    for realm, value in given.items() if isinstance(given, dict) else ():
-        if isinstance(value, str) and not signing_secrets.format_problems(value):
-            found[str(realm)] = signing_secrets.fingerprint(value, key)
+    for kind, inputs in previewed:
+        fingerprint = inputs.get("fingerprint")
+        if kind == SIGNING_SECRET and inputs.get("valueSource") == "given":
+            if not (isinstance(fingerprint, str) and FINGERPRINT.match(fingerprint)):
+                raise PolicyConfigError(
+                    f"stack {stack}: the fingerprint of the given secret of realm "
+                    f"{inputs.get('realm')} is not known at preview (a value computed from "
+                    "another resource?); give the value from the stack's config"
+                )
+            found[_realm(str(inputs.get("realm")))] = fingerprint
     return found
 
 
-def record(root: Path, stack: str) -> dict[str, str]:
-    """Writes the fingerprints of the stack's given secrets into its non-secret config."""
+def record(root: Path, stack: str) -> tuple[dict[str, str], list[str]]:
+    """Writes the fingerprints of the stack's given secrets into its non-secret config; removes
+    records of realms without one. Returns (recorded, removed)."""
     fingerprints_now = given_fingerprints(root, stack)
     config = read(stack_reader.public_config, root, stack)
+    stale = sorted(set(recorded(stack, config)) - set(fingerprints_now))
     if not fingerprints_now and FINGERPRINTS_KEY in config:
-        _config(root, stack, "rm", FINGERPRINTS_KEY)
-    for realm in recorded(stack, config) if fingerprints_now else ():
-        if realm not in {_realm(r) for r in fingerprints_now}:
-            _config(root, stack, "rm", "--path", _path(realm))
+        _config(root, stack, "rm", NS + FINGERPRINTS_KEY)
+    for realm in stale if fingerprints_now else ():
+        _config(root, stack, "rm", "--path", _path(realm))
     for realm, fingerprint in sorted(fingerprints_now.items()):
         _config(root, stack, "set", "--plaintext", "--path", _path(realm), fingerprint)
-    return fingerprints_now
+    return fingerprints_now, stale
 
 
 def _config(root: Path, stack: str, *args: str) -> None:
@@ -191,7 +207,7 @@ def _config(root: Path, stack: str, *args: str) -> None:
 
 
 def _path(realm: str) -> str:
-    return f"{FINGERPRINTS_KEY}[{json.dumps(realm)}]"
+    return f"{NS}{FINGERPRINTS_KEY}[{json.dumps(realm)}]"  # any project's name
 
 
 def _realm(name: str) -> str:
@@ -208,15 +224,21 @@ def main(argv: list[str] | None = None) -> int:
         action="store_true",
         help="record the fingerprints of the stack's given secrets in its config",
     )
-    parser.add_argument("--root", type=Path, default=Path.cwd())
+    parser.add_argument(
+        "--root", type=Path, default=Path.cwd(), help="the Pulumi project (default: here)"
+    )
+    parser.add_argument(
+        "--levels",
+        type=Path,
+        default=SHIPPED_LEVELS,
+        help="per-environment policy levels and bounds (default: the pack's environments.yaml)",
+    )
     args = parser.parse_args(argv)
     root = args.root.resolve()
     try:
         if args.record:
-            done = record(root, args.stack)
-            print(f"recorded {len(done)} fingerprint(s) in stack {args.stack}: {', '.join(done)}")
-            return 0
-        document = build(root, args.stack)
+            return _report_record(args.stack, *record(root, args.stack))
+        document = build(root, args.stack, args.levels)
     except PolicyConfigError as exc:
         print(f"policy config for {args.stack}: {exc}", file=sys.stderr)
         return 1
@@ -226,6 +248,24 @@ def main(argv: list[str] | None = None) -> int:
     count = sum(len(v) for v in others.values())
     print(f"policy config for {args.stack}: {count} fingerprint(s) of {len(others)} other stack(s)")
     return 0
+
+
+def _report_record(stack: str, done: dict[str, str], removed: list[str]) -> int:
+    """What `--record` did; recording nothing at all is a failure (nothing to compare)."""
+    if removed:
+        print(f"removed the record of {', '.join(removed)} in stack {stack} (no given secret)")
+    if done:
+        print(f"recorded {len(done)} fingerprint(s) in stack {stack}: {', '.join(sorted(done))}")
+        return 0
+    if removed:
+        return 0
+    print(
+        f"policy config for {stack}: recorded nothing: the stack's preview declares no "
+        "SigningSecret with a given value (generated and ESV-held secrets need no record). "
+        "Check --stack and that the program passes value= to the secret.",
+        file=sys.stderr,
+    )
+    return 1
 
 
 if __name__ == "__main__":

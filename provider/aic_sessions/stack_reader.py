@@ -3,7 +3,9 @@
 `pulumi config --json` (no `--show-secrets`) gives the stack's configuration with project
 defaults and ESC environments applied and secret values left out; `pulumi stack output --json`
 gives its deployed outputs with secrets blinded. Neither decrypts anything, so neither needs the
-stack's passphrase. The backend is the environment's (`PULUMI_BACKEND_URL` or `pulumi login`).
+stack's passphrase. `pulumi preview --json` gives the inputs every resource would have, after the
+provider's `check` (it needs the passphrase). The backend is the environment's
+(`PULUMI_BACKEND_URL` or `pulumi login`); the project is any Pulumi project, whatever its program.
 """
 
 from __future__ import annotations
@@ -14,6 +16,8 @@ import subprocess
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
+
+import yaml
 
 NS = "aic-sessions:"
 
@@ -28,13 +32,16 @@ def run(project_dir: Path, *args: str) -> subprocess.CompletedProcess[str]:
         raise StackReadError(
             "the `pulumi` CLI is not on PATH; run through scripts/with-engine or install it"
         )
-    return subprocess.run(  # noqa: S603 (fixed arguments; pulumi is the engine on PATH)
-        ["pulumi", "--non-interactive", *args],  # noqa: S607
-        cwd=project_dir,
-        capture_output=True,
-        text=True,
-        check=False,
-    )
+    try:
+        return subprocess.run(  # noqa: S603 (fixed arguments; pulumi is the engine on PATH)
+            ["pulumi", "--non-interactive", *args],  # noqa: S607
+            cwd=project_dir,
+            capture_output=True,
+            text=True,
+            check=False,
+        )
+    except OSError as exc:
+        raise StackReadError(f"cannot run `pulumi {args[0]}`: {exc.strerror or exc}") from None
 
 
 def pulumi_json(project_dir: Path, *args: str) -> Any:
@@ -82,3 +89,48 @@ def outputs(project_dir: Path, stack: str) -> dict[str, Any]:
     """The stack's deployed outputs, secrets blinded ({} when it was never deployed)."""
     found = pulumi_json(project_dir, "stack", "output", "--json", "--stack", stack)
     return found if isinstance(found, dict) else {}
+
+
+def stack_names(project_dir: Path) -> list[str]:
+    """The stacks whose `Pulumi.<stack>.yaml` is in the project's `stackConfigDir` (default:
+    the project folder), as Pulumi finds them."""
+    settings = yaml.safe_load((project_dir / "Pulumi.yaml").read_text()) or {}
+    folder = project_dir / str(settings.get("stackConfigDir") or ".")
+    return sorted(p.name[len("Pulumi.") : -len(".yaml")] for p in folder.glob("Pulumi.*.yaml"))
+
+
+def previewed_inputs(project_dir: Path, stack: str) -> list[tuple[str, dict[str, Any]]]:
+    """(type, inputs) of every resource the stack's program declares, as `pulumi preview`
+    checks them (needs the passphrase; sends nothing to a tenant for resources to create)."""
+    proc = run(project_dir, "preview", "--json", "--stack", stack)
+    try:
+        digest = json.loads(proc.stdout) if proc.stdout.strip() else {}
+    except json.JSONDecodeError:
+        digest = {}
+    if proc.returncode != 0 or not isinstance(digest, dict):
+        errors = [
+            str(d.get("message", "")).strip()
+            for d in (digest.get("diagnostics") or [] if isinstance(digest, dict) else [])
+            if isinstance(d, dict) and d.get("severity") == "error"
+        ]
+        detail = "; ".join(e for e in errors if e) or proc.stderr.strip() or "no message"
+        raise StackReadError(f"`pulumi preview --stack {stack}` failed: {detail}")
+    found = []
+    for step in digest.get("steps") or []:
+        state = step.get("newState") or {}
+        if isinstance(state.get("inputs"), dict):
+            found.append((str(state.get("type")), state["inputs"]))
+    return found
+
+
+def deployed_inputs(project_dir: Path, stack: str) -> list[tuple[str, dict[str, Any]]]:
+    """(type, inputs) of every resource in the stack's state (`pulumi stack export`, secrets
+    left encrypted, so no passphrase is needed); [] when it was never deployed."""
+    found = pulumi_json(project_dir, "stack", "export", "--stack", stack)
+    deployment = found.get("deployment") if isinstance(found, dict) else None
+    resources = deployment.get("resources") if isinstance(deployment, dict) else None
+    return [
+        (str(r.get("type")), r["inputs"])
+        for r in resources or []
+        if isinstance(r, dict) and isinstance(r.get("inputs"), dict) and not r.get("delete")
+    ]

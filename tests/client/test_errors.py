@@ -12,10 +12,10 @@ from aic_sessions.client.errors import (
     InvalidRequestError,
     RateLimitedError,
     RequestContext,
+    describe_transport,
     error_from_response,
     parse_retry_after,
 )
-from aic_sessions.client.transport import _describe_transport
 
 CONTEXT = RequestContext("Updating authentication settings", "PUT", "/json/realms/x", "/alpha")
 
@@ -94,7 +94,9 @@ def test_only_gateway_errors_are_retryable() -> None:
     ],
 )
 def test_every_requests_exception_is_described(exc: requests.RequestException) -> None:
-    assert _describe_transport(exc).endswith(".")
+    message = describe_transport(exc, "https://tenant.example.com/am/json/x")
+    assert message.endswith(".")
+    assert "https://tenant.example.com/am/json/x" in message
 
 
 def test_missing_scope_is_a_permission_error() -> None:

@@ -198,4 +198,5 @@ def test_unreachable_tenant_is_a_clear_error(
     )
     result = cli.run("up", "--yes", "--skip-preview", check=False)
     assert result.returncode != 0
-    assert "The connection failed" in result.stdout
+    assert "Nothing accepts connections at http://127.0.0.1:9 (connection refused)" in result.stdout
+    assert "Traceback" not in result.stdout

@@ -10,17 +10,15 @@ from __future__ import annotations
 
 import json
 import os
-import shutil
 import subprocess
-import sys
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 from aic_emulator.testing import EmulatorServer
 
 from tests.engine.test_resources_e2e import admin
-from tests.engine_cli import REPO_ROOT, PulumiCLI
+from tests.engine_cli import PulumiCLI
+from tests.library.conftest import run
 
 pytestmark = pytest.mark.engine
 
@@ -40,48 +38,6 @@ pulumi.export("stateManagement", alpha.journey.state_management)
 pulumi.export("fingerprint", alpha.signing_secret.fingerprint)
 """
 CREDENTIAL_VARIABLES = ("AIC_SA_ID", "AIC_SA_JWK", "AIC_SA_JWK_FILE", "FRODO_SA_ID", "FRODO_SA_JWK")
-
-
-def run(*args: str | Path, cwd: Path | None = None) -> str:
-    proc = subprocess.run(
-        [str(a) for a in args], cwd=cwd, capture_output=True, text=True, timeout=900
-    )
-    assert proc.returncode == 0, f"{args} exited {proc.returncode}:\n{proc.stdout}\n{proc.stderr}"
-    return proc.stdout
-
-
-@pytest.fixture(scope="session")
-def consumer_venv(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
-    """A fresh venv with the built wheel and its `policy` extra (one per test session)."""
-    root = tmp_path_factory.mktemp("consumer")
-    dist = root / "dist"
-    run(sys.executable, "-m", "build", "--wheel", "--outdir", dist, source_copy(root / "source"))
-    [wheel] = dist.glob("aic_sessions-*.whl")
-    venv = root / "venv"
-    run(sys.executable, "-m", "venv", venv)
-    pip = venv / "bin" / "pip"
-    # The repository's constraints keep CI reproducible; the wheel itself declares ranges.
-    constraints = REPO_ROOT / "constraints.txt"
-    run(
-        pip, "install", "--quiet", "--disable-pip-version-check", "-c", constraints, pip_spec(wheel)
-    )
-    yield venv
-
-
-def source_copy(target: Path) -> Path:
-    """What the wheel is built from, copied out of the checkout: setuptools writes `build/` and
-    `*.egg-info` next to the sources it builds, and never into the source tree this way."""
-    junk = shutil.ignore_patterns("__pycache__", "*.egg-info", "build", "dist")
-    for name in ("pyproject.toml", "README.md"):
-        target.mkdir(parents=True, exist_ok=True)
-        shutil.copy2(REPO_ROOT / name, target / name)
-    for folder in ("provider", "emulator"):  # [tool.setuptools.packages.find] where
-        shutil.copytree(REPO_ROOT / folder, target / folder, ignore=junk)
-    return target
-
-
-def pip_spec(wheel: Path) -> str:
-    return f"aic-sessions[policy] @ {wheel.as_uri()}"
 
 
 def test_the_wheel_installs_only_what_it_declares(consumer_venv: Path) -> None:

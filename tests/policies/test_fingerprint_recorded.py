@@ -28,7 +28,9 @@ def test_a_true_record_passes() -> None:
 def test_without_a_generated_policy_config_the_record_cannot_be_checked() -> None:
     [message] = violations(Stack([secret("alpha", fingerprint=PRINT)]))
     assert "this run has no policy config with the stack's recorded fingerprints" in message
-    assert "scripts/policy-check" in message
+    assert "scripts/" not in message, "a user's project has none of this repository's scripts"
+    assert "policy_config --stack <this stack> --record" in message
+    assert "--policy-pack-config policy-config.json" in message
     assert violations(Stack([secret("alpha", valueSource="generated", fingerprint=PRINT)])) == []
 
 

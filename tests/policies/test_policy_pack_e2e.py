@@ -25,21 +25,12 @@ def project(
     tmp_path: Path, env: dict[str, str], emulator: EmulatorServer, stacks: dict
 ) -> PulumiCLI:
     directory = copy_project(tmp_path / "project")
-    copy_policy_settings(directory)
     for name, config in stacks.items():
         write_stack(directory, name, {"baseUrl": emulator.base_url, **config})
     cli = emulator_cli(directory, env, emulator)
     for name in stacks:
         cli.run("stack", "init", name)
     return cli
-
-
-def copy_policy_settings(directory: Path) -> None:
-    """policy_config reads policies/environments.yaml from the project root."""
-    (directory / "policies").mkdir()
-    (directory / "policies" / "environments.yaml").write_text(
-        (REPO_ROOT / "policies" / "environments.yaml").read_text()
-    )
 
 
 def write_policy_config(
@@ -107,7 +98,8 @@ def record(cli: PulumiCLI, stack: str) -> None:
     """What the owner of a stack runs after setting a given secret."""
     command = [str(REPO_ROOT / ".venv/bin/python"), "-m", "aic_sessions.policy_config"]
     command += ["--stack", stack, "--record", "--root", str(cli.cwd)]
-    subprocess.run(command, env=cli.env, check=True, capture_output=True, text=True)
+    proc = subprocess.run(command, env=cli.env, capture_output=True, text=True)
+    assert proc.returncode == 0, proc.stdout + proc.stderr
 
 
 def set_secret(cli: PulumiCLI, stack: str, value: str) -> None:
@@ -159,7 +151,9 @@ def test_two_environments_sharing_a_secret(
     write_policy_config(cli, "staging", config_file)
     assert preview(cli, "staging", "--policy-pack-config", str(config_file)).returncode == 0
 
-    cli.run("config", "rm", "--path", "signingSecrets.alpha", "--stack", "prod")
+    cli.run("config", "rm", "signingSecrets", "--stack", "prod")
+    source = "realms[0].signingSecret.source"
+    cli.run("config", "set", "--path", source, "generated", "--stack", "prod")
     record(cli, "prod")
     assert "signingSecretFingerprints" not in (cli.cwd / "stacks" / "Pulumi.prod.yaml").read_text()
 
@@ -264,6 +258,8 @@ def test_record_follows_the_given_secrets_nested_realms_included(
     assert recorded == {name: signing_secrets.fingerprint(v) for name, v in values.items()}
 
     cli.run("config", "rm", "--path", 'signingSecrets["parent/child"]', "-s", "qa")
+    source = "realms[1].signingSecret.source"
+    cli.run("config", "set", "--path", source, "generated", "-s", "qa")
     record(cli, "qa")
     recorded = json.loads(
         cli.run("config", "get", "signingSecretFingerprints", "--json", "-s", "qa").stdout

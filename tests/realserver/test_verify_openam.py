@@ -83,3 +83,28 @@ def test_another_signing_secret_fails_and_still_cleans_up(openam: OpenAM, realm:
     assert failed(result) == {"signing-secret": ["signing-secret-not-in-effect"]}
     assert sessions_of_test_user(openam, realm) == []
     assert expected not in json.dumps(json.loads(result.stdout))
+
+
+def test_a_wrong_base_path_is_named_not_the_realm(openam: OpenAM, realm: str) -> None:
+    """OpenAM lives at /openam; at /am its Tomcat answers an HTML 404 (not AM's JSON)."""
+    env = {
+        "AM_ADMIN_USERNAME": openam.admin_username,
+        "AM_ADMIN_PASSWORD": openam.admin_password.get_secret_value(),
+        "AIC_TEST_USERNAME": openam.test_username,
+        "AIC_TEST_PASSWORD": openam.test_password.get_secret_value(),
+    }
+    wrong = openam.base_url.replace("/openam", "/am")
+    result = run_verify(env, "--base-url", wrong, "--realm", realm, "--json")
+    assert result.exit_code == 1, result.output
+    codes = {c["code"] for check in checks(result).values() for c in check["causes"]}
+    assert codes == {"wrong-base-path"}, result.stdout
+    assert "Nothing at this path is AM" in result.stdout
+
+
+def test_a_wrong_test_user_password_blames_the_user_only(openam: OpenAM, realm: str) -> None:
+    result = verify(openam, realm, AIC_TEST_PASSWORD="not-the-password")
+    assert result.exit_code == 1, result.output
+    login = checks(result)["login"]
+    assert [c["code"] for c in login["causes"]] == ["user-cannot-log-in"]
+    assert "Check the test user's username and password" in login["detail"]
+    assert "admin username" not in login["detail"]

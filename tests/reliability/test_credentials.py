@@ -24,6 +24,7 @@ from tests.reliability.deployment import (
     sa_credentials,
     writes,
 )
+from tests.reliability.test_faults import provider_errors
 
 pytestmark = pytest.mark.engine
 
@@ -53,10 +54,10 @@ def wrong_password(emulator: EmulatorServer) -> dict[str, str]:
 
 
 def refusal(output: str) -> str:
-    """The provider's message (the SDK prints a short stack of its own before it)."""
-    lines = [line for line in output.splitlines() if "ProviderError: " in line]
+    """The provider's message, alone (no stack of the SDK's provider host before it)."""
+    lines = provider_errors(output)
     assert lines, output
-    assert "Traceback" not in lines[0] and "urllib3" not in output, output
+    assert "Traceback" not in output and "urllib3" not in output, output
     return lines[0]
 
 

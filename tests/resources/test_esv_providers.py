@@ -208,3 +208,17 @@ def test_create_adopts_an_existing_esv_and_destroy_keeps_it(emulator: EmulatorSe
     provider.delete("id", {**outs, "onDelete": "delete"})
     assert esv(emulator, "GET", f"{ESV}/esv-alpha-signing").status_code == 404
     provider.delete("id", {**outs, "onDelete": "delete"})  # already gone: nothing to do
+
+
+def test_reported_values_are_observed_not_assumed(emulator: EmulatorServer) -> None:
+    """Regressions: `wantedVersionStatus: ENABLED` was written without reading it, and an ESV
+    that is gone was recorded by `TenantRestart` as loaded version ""."""
+    emulator.clear_requests()
+    outs = EsvSecretProvider().create(checked(emulator)).outs
+    counts = emulator.request_counts()["counts"]
+    assert counts.get("GET /environment/secrets/esv-alpha-signing/versions"), "read, not assumed"
+    assert outs["wantedVersionStatus"] == "ENABLED"
+    gone = {**outs, "name": "esv-gone-signing"}
+    result = TenantRestartProvider().create(restart_inputs(emulator, gone, mode="pending")).outs
+    assert result["loadedVersions"] == {"esv-gone-signing": None}
+    assert result["lagging"] == ["esv-gone-signing"]

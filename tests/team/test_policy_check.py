@@ -18,7 +18,7 @@ from aic_sessions import signing_secrets
 
 from tests.engine.project import copy_project, emulator_cli, realm, write_stack
 from tests.engine_cli import REPO_ROOT, PulumiCLI
-from tests.policies.test_policy_pack_e2e import copy_policy_settings, record, set_secret
+from tests.policies.test_policy_pack_e2e import record, set_secret
 from tests.team.conftest import Backend
 
 pytestmark = pytest.mark.engine
@@ -56,7 +56,6 @@ def test_dev_check_catches_prods_secret_without_prods_passphrase(
     tmp_path: Path, team_backend: Backend, aic_emulator: EmulatorServer
 ) -> None:
     project = copy_project(tmp_path / "project")
-    copy_policy_settings(project)
     given = [realm("alpha", signingSecret={"source": "given"})]
     for stack in PASSPHRASES:
         # prod deploys to the emulator; dev is only previewed, as another tenant (a realm of

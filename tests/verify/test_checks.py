@@ -120,6 +120,8 @@ def test_unrecognised_token_form() -> None:
         (errors.EsvNotFoundError(CONTEXT, "", status=404), Phase.ADMIN, "esv-missing"),
         (errors.RestartTimeoutError(CONTEXT, ""), Phase.ADMIN, "unexpected-answer"),
         (errors.EnvironmentLockedError(CONTEXT, "", status=409), Phase.ADMIN, "environment-locked"),
+        (errors.WrongBasePathError(CONTEXT, "", status=404), Phase.ADMIN, "wrong-base-path"),
+        (errors.UserLoginRefusedError(CONTEXT, "", status=401), Phase.LOGIN, "user-cannot-log-in"),
     ],
 )
 def test_each_client_error_has_its_causes(error: AdminApiError, phase: Phase, code: str) -> None:
@@ -136,6 +138,7 @@ def test_no_client_error_class_is_left_out_of_the_mapping_test() -> None:
     assert classes == {
         "AuthenticationError",
         "ConfigurationError",  # raised before any request: the CLI exits 2
+        "MissingCredentialsError",  # a ConfigurationError
         "ConflictError",
         "DeadlineExceeded",
         "EnvironmentLockedError",
@@ -153,7 +156,9 @@ def test_no_client_error_class_is_left_out_of_the_mapping_test() -> None:
         "TransportError",
         "UnexpectedAnswerError",
         "UnsupportedApiVersion",
+        "UserLoginRefusedError",
         "WriteNotAppliedError",
+        "WrongBasePathError",
     }
 
 
@@ -166,4 +171,13 @@ def test_a_check_that_could_not_observe_fails_and_never_passes() -> None:
     assert results["client-side-sessions"].observed.startswith("not observed")
     assert results["journey-sessions"].status.value == "fail"
     assert results["journey-sessions"].observed.startswith("not observed")
-    assert not any(r.passed for r in results.values() if r.name != "cleanup")
+    assert not any(r.status.value == "pass" for r in results.values())
+
+
+def test_cleanup_is_not_a_pass_when_no_test_session_was_created() -> None:
+    """Regression: `cleanup` passed having cleaned nothing (no login, so no session)."""
+    settings = AuthenticationSettings.from_api({"core": {}})
+    obs = Observation(settings=Outcome(value=settings))
+    (cleanup,) = [c for c in evaluate(obs, RealmIntent("alpha")) if c.name == "cleanup"]
+    assert cleanup.status.value == "skip"
+    assert cleanup.observed == "not applicable: no test session was created"

@@ -8,10 +8,16 @@ test session is gone afterwards.
 from __future__ import annotations
 
 import json
+import os
+import pty
+import select
+import subprocess
+import time
 
 import pytest
 
-from tests.verify.util import REALM, Tenant, failed, run_verify
+from tests.engine_cli import VENV
+from tests.verify.util import REALM, Tenant, failed, isolated_env, run_verify
 
 
 def test_server_side_realm_passes_and_leaves_no_session(tenant: Tenant) -> None:
@@ -189,10 +195,45 @@ def test_password_never_in_output_or_logs(
     assert tenant.sessions("tester") == []
 
 
-def test_password_from_a_hidden_prompt(tenant: Tenant) -> None:
+def test_password_from_stdin_without_a_terminal(tenant: Tenant) -> None:
+    """No terminal (CliRunner, a pipe): the first line of stdin, no prompt, never echoed."""
     tenant.make_server_side()
     env = {**tenant.env, "AIC_TEST_PASSWORD": None, "AIC_TEST_USERNAME": None}
     result = run_verify(env, "--realm", REALM, "--username", "demo", stdin="Ch4ng3!t\n")
     assert result.exit_code == 0, result.output
-    assert "Password of the test user" in result.output
+    assert "Password of the test user" not in result.output
     assert "Ch4ng3!t" not in result.output
+
+
+def test_password_from_a_hidden_prompt_on_a_terminal(tenant: Tenant) -> None:
+    """On a terminal the password is asked with a hidden prompt (a pseudo-terminal here)."""
+    tenant.make_server_side()
+    env = {**os.environ, **{k: v for k, v in isolated_env(tenant.env).items() if v}}
+    env.pop("AIC_TEST_PASSWORD", None)
+    main, child = pty.openpty()
+    proc = subprocess.Popen(
+        [str(VENV / "bin" / "aic-sessions"), "verify", "--realm", REALM, "--username", "demo"],
+        stdin=child,
+        stdout=child,
+        stderr=child,
+        env=env,
+        close_fds=True,
+    )
+    os.close(child)
+    seen = b""
+    deadline = time.monotonic() + 60
+    while b"Password of the test user" not in seen and time.monotonic() < deadline:
+        if select.select([main], [], [], 1)[0]:
+            seen += os.read(main, 1024)
+    os.write(main, b"Ch4ng3!t\n")
+    while proc.poll() is None and time.monotonic() < deadline + 120:
+        if select.select([main], [], [], 1)[0]:
+            try:
+                seen += os.read(main, 4096)
+            except OSError:
+                break
+    proc.wait(timeout=120)
+    os.close(main)
+    assert proc.returncode == 0, seen.decode(errors="replace")
+    assert b"Password of the test user" in seen
+    assert b"Ch4ng3!t" not in seen, "hidden: never echoed"

@@ -21,6 +21,7 @@ from .errors import (
     NotFoundError,
     RequestContext,
     UnexpectedAnswerError,
+    UserLoginRefusedError,
     WriteNotAppliedError,
 )
 from .models import (
@@ -261,9 +262,14 @@ class AdminClient:
             idempotent=False,
             authenticated=False,
         )
-        body = self.transport.json(call)
+        try:
+            body = self.transport.json(call)
+        except AuthenticationError as exc:  # the user's credentials, not the admin identity's
+            raise UserLoginRefusedError(
+                exc.context, exc.detail, status=exc.status, am_message=exc.am_message
+            ) from None
         if not isinstance(body, dict) or not body.get("tokenId"):
-            raise AuthenticationError(
+            raise UserLoginRefusedError(
                 call.context(),
                 "The login did not finish in one step (the journey asks for more callbacks); "
                 "use a journey that accepts X-OpenAM-Username/Password.",

@@ -6,9 +6,11 @@
     ├── ConfigurationError        the connection settings themselves are unusable (no request sent)
     ├── RedirectedError           3xx: the base URL is not the tenant's final address
     ├── AuthenticationError       401, or the token endpoint refused the credentials
+    │   └── UserLoginRefusedError an end user's login (verify's test user) was refused
     ├── PermissionDeniedError     403 (missing scope, or an operation the tenant forbids)
     │   └── ImmutableEnvironmentError  a static-configuration write refused in an upper environment
     ├── NotFoundError             404 (unknown realm or endpoint)
+    │   ├── WrongBasePathError    404 from the web server, not AM: the base URL's path is wrong
     │   ├── UnsupportedApiVersion 404 for every API version the client knows for an endpoint
     │   └── EsvNotFoundError      404 of the ESV API: the secret (or that version) does not exist
     ├── InvalidRequestError       400 (AM's message and, for unknown attributes, validAttributes)
@@ -106,6 +108,10 @@ class ConfigurationError(AdminApiError):
     hint = "Fix the connection settings; nothing was sent to the tenant."
 
 
+class MissingCredentialsError(ConfigurationError):
+    """No admin identity in the settings the client was given."""
+
+
 class RedirectedError(AdminApiError):
     hint = "Set the base URL to the address the tenant redirects to (usually https://<host>/am)."
 
@@ -114,6 +120,14 @@ class AuthenticationError(AdminApiError):
     hint = (
         "Check the credentials (service-account id and key, admin username and password, or the "
         "access token) and that they belong to this tenant."
+    )
+
+
+class UserLoginRefusedError(AuthenticationError):
+    hint = (
+        "Check the test user's username and password (AIC_TEST_USERNAME, AIC_TEST_PASSWORD), "
+        "that the user exists in this realm and is active, and that the realm's default journey "
+        "takes a username and password."
     )
 
 
@@ -131,6 +145,14 @@ class ImmutableEnvironmentError(PermissionDeniedError):
 
 class NotFoundError(AdminApiError):
     hint = "Check the realm name and the base URL (it usually ends in /am)."
+
+
+class WrongBasePathError(NotFoundError):
+    hint = (
+        "Nothing at this path is AM: the web server answered 404 with an HTML page, not AM's "
+        "JSON. Fix the base URL's path: AM lives at /am on Advanced Identity Cloud and usually "
+        "at /openam on a self-managed OpenAM (open the server's root to see where)."
+    )
 
 
 class UnsupportedApiVersion(NotFoundError):
@@ -284,6 +306,8 @@ def error_from_response(
     esv_api = not context.path.startswith("/environment/promotion")
     if status == 404 and context.path.startswith("/environment/") and esv_api:
         cls = EsvNotFoundError
+    elif status == 404 and not body and "html" in response.headers.get("Content-Type", ""):
+        cls = WrongBasePathError  # AM answers JSON; an HTML 404 is the web server's
     cls = _environment_refusal(status, body) or cls
     return cls(context, scrub(_detail(body)), status=status, am_message=am_message, body=body)
 
@@ -392,3 +416,52 @@ def _detail(body: dict[str, Any]) -> str:
         names = ", ".join(sorted(map(str, detail["validAttributes"]))[:40])
         return f"Valid attributes: {names}."
     return ""
+
+
+def describe_transport(exc: Exception, url: str) -> str:
+    """What went wrong without an HTTP answer, with the URL tried and the fix.
+
+    `exc` is a `requests` exception; its text carries urllib3's cause (TLS alert, DNS failure,
+    refused connection), which is all this needs and holds no request data.
+    """
+    from urllib.parse import urlsplit
+
+    parts = urlsplit(url)
+    origin = f"{parts.scheme}://{parts.hostname}" + (f":{parts.port}" if parts.port else "")
+    tried = f"{parts.scheme}://{parts.netloc.rpartition('@')[2]}{parts.path}"
+    text = str(exc)
+    for markers, problem in _TRANSPORT_PROBLEMS:
+        if any(marker in text for marker in markers):
+            return f"{problem.format(origin=origin, host=parts.hostname)} (tried {tried})."
+    kind = type(exc).__name__
+    if "Timeout" in kind:
+        return f"The tenant did not answer in time (tried {tried}): check the tenant's health."
+    if "SSL" in kind:
+        return (
+            f"The TLS handshake with {origin} failed (tried {tried}): check the URL's scheme "
+            "and port, or the CA bundle (aic-sessions:caBundle)."
+        )
+    return f"The connection failed or was dropped before an answer arrived (tried {tried})."
+
+
+_TRANSPORT_PROBLEMS: tuple[tuple[tuple[str, ...], str], ...] = (
+    (
+        ("WRONG_VERSION_NUMBER", "wrong version number", "record layer failure", "packet length"),
+        "{origin} does not speak TLS (an https:// URL for an http server?): use http:// in the "
+        "base URL, or the server's TLS port",
+    ),
+    (
+        ("CERTIFICATE_VERIFY_FAILED",),
+        "{origin}'s TLS certificate is not trusted: give its CA as a PEM file "
+        "(pulumi config set aic-sessions:caBundle /path/ca.pem) or fix the host name",
+    ),
+    (
+        ("Name or service not known", "Failed to resolve", "nodename nor servname", "getaddrinfo"),
+        "The host name {host} could not be resolved (DNS): check the host in the base URL",
+    ),
+    (
+        ("Connection refused", "Errno 111", "Errno 61"),
+        "Nothing accepts connections at {origin} (connection refused): check the port in the "
+        "base URL and that the server runs",
+    ),
+)

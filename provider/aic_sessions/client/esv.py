@@ -40,9 +40,9 @@ class EsvSecret(BaseModel):
     active_version: str = Field(alias="activeVersion")
     loaded: bool
     loaded_version: str = Field(alias="loadedVersion")
-    description: str = ""
-    encoding: str = "generic"
-    use_in_placeholders: bool = Field(True, alias="useInPlaceholders")
+    description: str | None = None  # None: the API did not send it (never a made-up default)
+    encoding: str | None = None
+    use_in_placeholders: bool | None = Field(None, alias="useInPlaceholders")
 
     @property
     def lagging(self) -> bool:

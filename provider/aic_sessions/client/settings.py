@@ -23,7 +23,7 @@ from pydantic import (
     field_validator,
 )
 
-from .errors import ConfigurationError
+from .errors import ConfigurationError, MissingCredentialsError
 
 
 class _Frozen(BaseModel):
@@ -168,7 +168,7 @@ def _auth_from_env(env: Mapping[str, str]) -> dict[str, Any]:
         return {"method": "admin", "username": user, "password": password}
     if env.get("AIC_ACCESS_TOKEN"):
         return {"method": "bearer", "access_token": env["AIC_ACCESS_TOKEN"]}
-    raise ConfigurationError(
+    raise MissingCredentialsError(
         None,
         "No credentials: set AIC_SA_ID with AIC_SA_JWK or AIC_SA_JWK_FILE (or FRODO_SA_ID/"
         "FRODO_SA_JWK), or AM_ADMIN_USERNAME with AM_ADMIN_PASSWORD, or AIC_ACCESS_TOKEN.",

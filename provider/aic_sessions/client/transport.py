@@ -29,6 +29,7 @@ from .errors import (
     RateLimitedError,
     RequestContext,
     TransportError,
+    describe_transport,
     error_from_response,
     sent_values,
 )
@@ -197,7 +198,8 @@ class Transport:
             )
         except requests.RequestException as exc:
             self._log(call, "ERR", started, attempt_no, type(exc).__name__)
-            raise TransportError(call.context(), _describe_transport(exc)) from None
+            url = self.settings.base_url + call.path
+            raise TransportError(call.context(), describe_transport(exc, url)) from None
         self._log(call, str(response.status_code), started, attempt_no, "", response)
         if response.status_code < 300:
             return response
@@ -276,15 +278,3 @@ def _short(outcome: Any) -> str:
     if isinstance(exc, AdminApiError):
         return f"{type(exc).__name__}, HTTP {exc.status}" if exc.status else type(exc).__name__
     return type(exc).__name__ if exc else "ok"
-
-
-def _describe_transport(exc: requests.RequestException) -> str:
-    if isinstance(exc, requests.exceptions.SSLError):
-        return (
-            "The TLS handshake failed (certificate not trusted?): set a CA bundle or fix the URL."
-        )
-    if isinstance(exc, requests.Timeout):
-        return "The tenant did not answer in time."
-    if isinstance(exc, requests.ConnectionError):
-        return "The connection failed or was dropped before an answer arrived."
-    return f"The request failed ({type(exc).__name__})."

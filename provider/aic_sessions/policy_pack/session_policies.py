@@ -80,7 +80,7 @@ def journey_sessions_use_cts(args: ResourceValidationArgs, report: Report) -> No
     if scheme != "CTS":
         report(
             f"{where(args.name, args.props)}: journey sessions use {scheme!r}, so journey state "
-            "is not kept server-side. Set stateManagement to 'CTS'."
+            "is not kept server-side. Set stateManagement to 'CTS' (state_management in Python)."
         )
 
 
@@ -91,7 +91,8 @@ def authenticated_sessions_server_side(args: ResourceValidationArgs, report: Rep
     if args.props.get("clientSideSessions") is not False:
         report(
             f"{where(args.name, args.props)}: client-side sessions are on, so sessions are not "
-            "stored in the CTS and cannot be listed or revoked. Set clientSideSessions to false."
+            "stored in the CTS and cannot be listed or revoked. Set clientSideSessions to false "
+            "(client_side_sessions=False in Python)."
         )
 
 
@@ -125,7 +126,8 @@ def journey_max_duration_bounds(args: ResourceValidationArgs, report: Report) ->
         report(
             f"{where(args.name, args.props)}: journey max duration is {int(minutes)} minutes, "
             f"outside this environment's bounds of {low} to {high}. Set maxDurationMinutes "
-            "within them or change the bounds in policies/environments.yaml."
+            "(max_duration_minutes in Python) within them or change the bounds "
+            "(policy_config --levels)."
         )
 
 
@@ -236,9 +238,10 @@ def signing_secret_fingerprint_recorded(args: StackValidationArgs, report: Repor
         for resource in given.values():
             report(
                 f"{where(resource.name, resource.props)}: this run has no policy config with the "
-                "stack's recorded fingerprints, so the record cannot be checked. Run "
-                "scripts/policy-check, or pass the --policy-pack-config written by "
-                "python -m aic_sessions.policy_config.",
+                "stack's recorded fingerprints, so the record cannot be checked. Record them "
+                "(python -m aic_sessions.policy_config --stack <this stack> --record), write the "
+                "config (python -m aic_sessions.policy_config --stack <this stack> --output "
+                "policy-config.json) and pass --policy-pack-config policy-config.json.",
                 resource.urn,
             )
         return

@@ -34,7 +34,7 @@ from aic_sessions.identity import (
     same_identity,
 )
 
-from . import connection, credentials, lifetime
+from . import connection, credentials, lifetime, plain_errors
 
 if TYPE_CHECKING:
     from aic_sessions.client.client import AdminClient
@@ -101,7 +101,7 @@ def _wire_value(value: Any) -> Any:
 SECRET_WIRE_KEYS = ("4dabf18193072939515e22adb298388d",)
 
 
-class ProviderError(Exception):
+class ProviderError(plain_errors.PlainError):
     """An admin-API failure as the user should read it: the client's message, none of its stack."""
 
 
@@ -160,9 +160,13 @@ class SessionProvider(ResourceProvider):
         # provider without calling this): a credential in plaintext stack config stops the
         # deployment before anything is registered, so it never reaches state.
         credentials.require_secret_credentials()
+        from aic_sessions.config_keys import require_known_keys  # imports this package
+
+        require_known_keys()
 
     def configure(self, req: ConfigureRequest) -> None:
         lifetime.exit_with_engine()
+        plain_errors.install()
         # Every command, refresh and destroy too (they run no program): the stack file as written.
         credentials.refuse_plaintext_stack_files()
         # Fully qualified: a bare key would be read under the *consuming* project's name.

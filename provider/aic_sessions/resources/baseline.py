@@ -98,6 +98,8 @@ class RealmBaselineProvider(SessionProvider):
     def create(self, props: dict[str, Any]) -> CreateResult:
         with self.realm(props) as client:
             observed = observe_realm(client, props["realm"])
+            if props.get("requiresJourneySettings"):  # before any sibling writes
+                require_journey_settings(client, props["realm"])
         outs = {**self.public(props), "observed": observed, "everManaged": ever_managed({}, props)}
         return CreateResult(self.resource_id("baseline", props), outs)
 
@@ -183,6 +185,19 @@ def _restore_differing(
         restore_settings(client, realm, table, restore)
 
 
+def require_journey_settings(client: AdminClient, realm: str) -> None:
+    """Fail, before the realm's other resources write, when the server has no journey-session
+    settings but the realm declares them."""
+    from .base import ProviderError
+    from .journey import NO_TREES
+
+    if not client.read_authentication_settings(realm).has_journey_settings:
+        raise ProviderError(
+            f"{realm}: {NO_TREES} Declare the realm without them "
+            "(RealmSessionSettings(..., journey=False))."
+        )
+
+
 class RealmBaseline(
     SnakeCaseProperties, pulumi.dynamic.Resource, module="aic", name="RealmBaseline"
 ):
@@ -201,6 +216,7 @@ class RealmBaseline(
         realm: pulumi.Input[str],
         manages: Sequence[str] = (),
         on_delete: pulumi.Input[OnDelete] = "restore",
+        requires_journey_settings: bool = False,
         opts: pulumi.ResourceOptions | None = None,
     ) -> None:
         """Record a realm's prior settings before anything writes to it.
@@ -212,10 +228,12 @@ class RealmBaseline(
             the realm (e.g. `["maxDurationMinutes", "quotaLimit"]`); every one ever given is
             put back from the observation on destroy, if it still differs.
         :param on_delete: `restore` (default) or `retain` (destroy restores nothing).
+        :param requires_journey_settings: Fail at create when the server has no journey-session
+            settings (the realm declares a `JourneySessionSettings` that depends on this).
         :param opts: Pulumi resource options.
         """
         pulumi.Output.all(base_url, realm).apply(lambda v: claim(v[0], v[1], resource_name))
-        props = {
+        props: dict[str, Any] = {
             "base_url": base_url,
             "realm": realm,
             "manages": list(manages),
@@ -224,6 +242,8 @@ class RealmBaseline(
             "observed": None,
             "ever_managed": None,
         }
+        if requires_journey_settings:
+            props["requires_journey_settings"] = True
         super().__init__(RealmBaselineProvider(), resource_name, props, opts)
 
 

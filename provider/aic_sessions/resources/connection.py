@@ -79,6 +79,7 @@ def stack_setting(key: str) -> str | None:
 
 def settings_for(base_url: str) -> ConnectionSettings:
     """Connection settings for a tenant: stack configuration first, then the environment."""
+    from aic_sessions.client.errors import MissingCredentialsError
     from aic_sessions.client.settings import ConnectionSettings  # not needed by check / diff
 
     with _lock:
@@ -100,7 +101,22 @@ def settings_for(base_url: str) -> ConnectionSettings:
         overrides["verify_tls"] = cfg["verifyTls"] != "false"  # anything else fails in check
     if "caBundle" in cfg:
         overrides["ca_bundle"] = cfg["caBundle"]
-    return ConnectionSettings.from_env(env, **overrides)
+    try:
+        return ConnectionSettings.from_env(env, **overrides)
+    except MissingCredentialsError:
+        given = [config_key(k) for k in mapping if k in cfg]
+        partial = f"The stack sets only {', '.join(given)}. " if given else ""
+        raise MissingCredentialsError(None, partial + NO_CREDENTIALS) from None
+
+
+NO_CREDENTIALS = (
+    "No complete credentials in the stack or the environment. In the stack (keys in the "
+    "aic-sessions namespace, whatever your project is called): pulumi config set "
+    "aic-sessions:saId <id> and pulumi config set --secret aic-sessions:saJwk < sa.jwk; or "
+    "aic-sessions:adminUsername with --secret aic-sessions:adminPassword; or --secret "
+    "aic-sessions:accessToken. In the environment: AIC_SA_ID with AIC_SA_JWK or "
+    "AIC_SA_JWK_FILE, AM_ADMIN_USERNAME with AM_ADMIN_PASSWORD, or AIC_ACCESS_TOKEN."
+)
 
 
 MAX_CONFIG_CHARS = 65536

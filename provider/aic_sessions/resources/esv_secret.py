@@ -177,9 +177,10 @@ def _write_value(props: dict[str, Any], olds: dict[str, Any]) -> dict[str, Any]:
             client.read_secret(name)
         except EsvNotFoundError:
             created = client.create_secret(name, value, _description(props))
+            statuses = {v.version: v.status for v in client.list_versions(name)}
             return {
                 **_outputs(props),
-                **_versions(created.active_version, created.loaded_version, []),
+                **_versions(created.active_version, created.loaded_version, statuses, []),
                 "adopted": bool(olds.get("adopted")),
             }
         added = client.create_version(name, value).version
@@ -189,23 +190,26 @@ def _write_value(props: dict[str, Any], olds: dict[str, Any]) -> dict[str, Any]:
                 f"{name}: added version {added}, but the tenant says version "
                 f"{secret.active_version or '(none)'} is active; check the ESV's versions."
             )
-        enabled = [v.version for v in client.list_versions(name) if v.status == "ENABLED"]
-        superseded = [v for v in enabled if v != added]
+        statuses = {v.version: v.status for v in client.list_versions(name)}
+        superseded = [v for v, status in statuses.items() if status == "ENABLED" and v != added]
     adopted = bool(olds.get("adopted")) if olds else True
     return {
         **_outputs(props),
-        **_versions(added, secret.loaded_version, superseded),
+        **_versions(added, secret.loaded_version, statuses, superseded),
         "adopted": adopted,
     }
 
 
-def _versions(active: str, loaded: str, superseded: list[str]) -> dict[str, Any]:
+def _versions(
+    active: str, loaded: str, statuses: dict[str, str], superseded: list[str]
+) -> dict[str, Any]:
+    """The version outputs; the wanted version's status as the tenant listed it (None if not)."""
     return {
         "esvExists": True,
         "activeVersion": active,
         "wantedVersion": active,
         "loadedVersion": loaded,
-        "wantedVersionStatus": "ENABLED",
+        "wantedVersionStatus": statuses.get(active),
         "supersededVersions": superseded,
     }
 

@@ -16,7 +16,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, fields
-from typing import Any
+from typing import Any, Literal
 
 import pulumi
 
@@ -65,7 +65,7 @@ class RealmSessionSettings(pulumi.ComponentResource):
     """Journey sessions, authenticated sessions and the signing secret of one realm."""
 
     baseline: RealmBaseline
-    journey: JourneySessionSettings
+    journey: JourneySessionSettings | None
     authenticated: AuthenticatedSessionSettings
     signing_secret: SigningSecret
 
@@ -75,7 +75,7 @@ class RealmSessionSettings(pulumi.ComponentResource):
         *,
         base_url: pulumi.Input[str],
         realm: pulumi.Input[str],
-        journey: JourneyOptions | None = None,
+        journey: JourneyOptions | Literal[False] | None = None,
         authenticated: AuthenticatedOptions | None = None,
         signing_secret: SigningSecretOptions | None = None,
         on_delete: pulumi.Input[OnDelete] = "restore",
@@ -90,7 +90,10 @@ class RealmSessionSettings(pulumi.ComponentResource):
             `<resource_name>-journey`, `-authenticated` and `-signing-secret`.
         :param base_url: The tenant's AM URL, e.g. `https://tenant.forgeblocks.com/am`.
         :param realm: The realm, e.g. `alpha` (nested: `parent/child`).
-        :param journey: Journey-session settings; default: `CTS`, 5 minutes.
+        :param journey: Journey-session settings; default: `CTS`, 5 minutes. `False` leaves
+            them unmanaged (no `<resource_name>-journey` child), for servers without them
+            (OpenAM before AM 6.5); declared on such a server, the realm fails before any of
+            its resources writes.
         :param authenticated: Authenticated-session settings; default: server-side.
         :param signing_secret: The signing secret; default: generated, retained on destroy.
         :param on_delete: `on_delete` of the journey and authenticated settings (`restore`
@@ -106,7 +109,6 @@ class RealmSessionSettings(pulumi.ComponentResource):
             `retain_on_delete`, which Pulumi does not pass on).
         """
         super().__init__("aic-sessions:index:RealmSessionSettings", resource_name, None, opts)
-        journey = journey or JourneyOptions()
         authenticated = authenticated or AuthenticatedOptions()
         secret = signing_secret or SigningSecretOptions()
         # `retain` is Pulumi's own retain_on_delete: the engine never calls Delete.
@@ -120,6 +122,7 @@ class RealmSessionSettings(pulumi.ComponentResource):
             if assert_only
             else _managed(JOURNEY, journey) + _managed(AUTHENTICATED, authenticated),
             on_delete="retain" if retain or assert_only else on_delete,
+            requires_journey_settings=journey is not False,
             opts=pulumi.ResourceOptions(parent=self, depends_on=list(after)),
         )
         # Same names as the resources declared without a parent, so existing stacks move here;
@@ -136,15 +139,19 @@ class RealmSessionSettings(pulumi.ComponentResource):
         asserted: dict[str, Any] = (
             {"assert_only": True, "promotes_from": promotes_from} if assert_only else {}
         )
-        self.journey = JourneySessionSettings(
-            f"{resource_name}-journey",
-            base_url=base_url,
-            realm=realm,
-            on_delete=on_delete,
-            baseline=prior,
-            opts=settings,
-            **_fields(journey),
-            **asserted,
+        self.journey = (
+            None
+            if journey is False
+            else JourneySessionSettings(
+                f"{resource_name}-journey",
+                base_url=base_url,
+                realm=realm,
+                on_delete=on_delete,
+                baseline=prior,
+                opts=settings,
+                **_fields(journey or JourneyOptions()),
+                **asserted,
+            )
         )
         self.authenticated = AuthenticatedSessionSettings(
             f"{resource_name}-authenticated",
@@ -176,7 +183,7 @@ class RealmSessionSettings(pulumi.ComponentResource):
         )
         self.register_outputs(
             {
-                "journeyStateManagement": self.journey.state_management,
+                "journeyStateManagement": self.journey.state_management if self.journey else None,
                 "clientSideSessions": self.authenticated.client_side_sessions,
                 "signingSecretSource": self.signing_secret.value_source,
                 "signingSecretFingerprint": self.signing_secret.fingerprint,
@@ -184,8 +191,12 @@ class RealmSessionSettings(pulumi.ComponentResource):
         )
 
 
-def _managed(table: Table, options: JourneyOptions | AuthenticatedOptions) -> list[str]:
+def _managed(
+    table: Table, options: JourneyOptions | AuthenticatedOptions | Literal[False] | None
+) -> list[str]:
     """The attributes of `table` the options set (what the settings resource manages)."""
+    if not options:
+        return []
     return [a.name for a in table if getattr(options, a.python_name) is not None]
 
 

@@ -85,7 +85,13 @@ class RealmSettingsProvider(SessionProvider):
         attributes = managed(self.table, props)
         with self.realm(props) as client:
             values = _Current(client, props["realm"], attributes).values()
-        return ReadResult(id_, {**props, **values})
+        outs = {**props, **values}
+        # The observed values as the inputs of the next diff, so a preview after refresh shows
+        # the drifted property (`~ clientSideSessions: true => false`), not a bare `~ update`.
+        names = {*self.inputs_model.model_fields, "baseline"}
+        return ReadResult(
+            id_, outs, {k: v for k, v in outs.items() if k in names and v is not None}
+        )
 
     def update(self, _id: str, olds: dict[str, Any], news: dict[str, Any]) -> UpdateResult:
         self.inputs_model.model_validate(news)

@@ -130,21 +130,24 @@ class TenantRestartProvider(SessionProvider):
         }
 
 
-def _loaded_versions(base_url: str, inputs: TenantRestartInputs) -> dict[str, str]:
-    """What the tenant runs now, per ESV of this deployment ("" when not loaded or gone)."""
+def _loaded_versions(base_url: str, inputs: TenantRestartInputs) -> dict[str, str | None]:
+    """What the tenant runs now, per ESV of this deployment (None when the ESV is gone or
+    nothing is loaded: not observed, never a made-up version)."""
     from aic_sessions.client.errors import EsvNotFoundError
 
     client = esv_client(base_url)
-    loaded = {}
+    loaded: dict[str, str | None] = {}
     for name in sorted(inputs.esvs):
         try:
-            loaded[name] = client.read_secret(name).loaded_version
+            secret = client.read_secret(name)
         except EsvNotFoundError:
-            loaded[name] = ""
+            loaded[name] = None
+            continue
+        loaded[name] = secret.loaded_version if secret.loaded and secret.loaded_version else None
     return loaded
 
 
-def _lagging(inputs: TenantRestartInputs, loaded: dict[str, str]) -> list[str]:
+def _lagging(inputs: TenantRestartInputs, loaded: dict[str, str | None]) -> list[str]:
     return [n for n, want in sorted(inputs.esvs.items()) if loaded.get(n) != want.wantedVersion]
 
 
@@ -165,7 +168,7 @@ def _restart_and_wait(base_url: str, inputs: TenantRestartInputs, lagging: list[
 
 
 def _disable_superseded(
-    base_url: str, inputs: TenantRestartInputs, loaded: dict[str, str]
+    base_url: str, inputs: TenantRestartInputs, loaded: dict[str, str | None]
 ) -> tuple[dict[str, list[str]], dict[str, list[str]]]:
     """Disable the versions each loaded ESV superseded; (disabled, still to disable)."""
     from aic_sessions.client.errors import EsvNotFoundError
@@ -196,7 +199,7 @@ class TenantRestart(pulumi.dynamic.Resource, module="aic", name="TenantRestart")
     restarted: pulumi.Output[bool]
     pendingRestart: pulumi.Output[bool]
     lagging: pulumi.Output[list[str]]
-    loadedVersions: pulumi.Output[dict[str, str]]
+    loadedVersions: pulumi.Output[dict[str, str | None]]
     disabledVersions: pulumi.Output[dict[str, list[str]]]
 
     def __init__(

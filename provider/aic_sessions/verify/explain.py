@@ -1,6 +1,7 @@
 """The likely causes of each failure, and the one mapping from client errors to them.
 
 UnsupportedApiVersion                -> the server routes none of the known API versions
+WrongBasePathError                   -> the base URL's path is not AM's (an HTML 404)
 NotFoundError                        -> wrong realm (404)
 TransportError (and DeadlineExceeded) -> tenant unreachable
 RedirectedError                       -> the base URL redirects elsewhere
@@ -29,6 +30,7 @@ from aic_sessions.client.errors import (
     ServerError,
     TransportError,
     UnsupportedApiVersion,
+    WrongBasePathError,
 )
 
 from .results import Cause
@@ -82,6 +84,11 @@ WRONG_REALM = Cause(
     "wrong-realm",
     "Wrong realm (HTTP 404): no such realm at this base URL; check the realm name "
     "(alpha, parent/child) and that the base URL ends in /am.",
+)
+WRONG_BASE_PATH = Cause(
+    "wrong-base-path",
+    "The base URL's path is not AM's (the web server answered 404 with an HTML page): AM lives "
+    "at /am on Advanced Identity Cloud and usually at /openam on a self-managed OpenAM.",
 )
 USER_CANNOT_LOG_IN = Cause(
     "user-cannot-log-in",
@@ -141,6 +148,8 @@ def causes_for(error: AdminApiError, phase: Phase) -> tuple[Cause, ...]:
         return (SERVER_VERSION,)
     if isinstance(error, EsvNotFoundError):
         return (ESV_MISSING,)
+    if isinstance(error, WrongBasePathError):
+        return (WRONG_BASE_PATH,)
     if isinstance(error, NotFoundError):
         return (WRONG_REALM,)
     if isinstance(error, TransportError):

@@ -2,9 +2,13 @@
 
 With a stack, the intent is what Pulumi resolves for it (project defaults and ESC environments
 applied), read through the `pulumi` CLI without decrypting secrets (`aic_sessions.stack_reader`):
-its configuration (`source="config"`, validated with `load_stack_config`), or what it deployed,
-its `baseUrl` and `realms` outputs (`source="outputs"`). Without a stack, every realm gets the
-seed page's intent: journeys on CTS, server-side sessions.
+its configuration (`source="config"`, this repository's program's schema, validated with
+`load_stack_config`), what this program deployed, its `baseUrl` and `realms` outputs
+(`source="outputs"`), or, for any project, the session resources in the stack's state
+(`source="resources"`: their tenant, realms and inputs, read without the passphrase). By default
+a stack whose config lists `aic-sessions:realms` is read from its config, any other from its
+resources. Without a stack, every realm gets the seed page's intent: journeys on CTS,
+server-side sessions.
 """
 
 from __future__ import annotations
@@ -12,7 +16,7 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Literal
+from typing import Any, Literal, TypeVar
 
 from pydantic import SecretStr
 
@@ -23,7 +27,9 @@ from aic_sessions.stack_config import load_stack_config
 from aic_sessions.stack_reader import StackReadError
 
 STACK_KEYS = ("environment", "baseUrl", "realms")
-Source = Literal["config", "outputs"]
+Source = Literal["config", "outputs", "resources"]
+TYPE = "pulumi-python:dynamic/aic:"
+T = TypeVar("T")
 
 
 class IntentError(ValueError):
@@ -64,14 +70,14 @@ def from_flags(
 
 
 def from_stack(
-    project_dir: Path, stack: str, only: Sequence[str] = (), source: Source = "config"
+    project_dir: Path, stack: str, only: Sequence[str] = (), source: Source | None = None
 ) -> Target:
     """The tenant and realms of `stack` as Pulumi resolves it, optionally only some realms."""
-    base_url, intents = (
-        _from_outputs(project_dir, stack)
-        if source == "outputs"
-        else (_from_config(project_dir, stack))
-    )
+    if source is None:
+        config = _read(stack_reader.public_config, project_dir, stack)
+        source = "config" if "realms" in config else "resources"
+    readers = {"config": _from_config, "outputs": _from_outputs, "resources": _from_resources}
+    base_url, intents = readers[source](project_dir, stack)
     wanted = [realm_display(_checked(name)) for name in only] or list(intents)
     unknown = [name for name in wanted if name not in intents]
     if unknown:
@@ -112,6 +118,47 @@ def _from_outputs(project_dir: Path, stack: str) -> tuple[str, dict[str, RealmIn
     }
 
 
+def _from_resources(project_dir: Path, stack: str) -> tuple[str, dict[str, RealmIntent]]:
+    """The tenant and realms of the session resources in the stack's state, any program's."""
+    resources = _read(stack_reader.deployed_inputs, project_dir, stack)
+    by_realm: dict[str, dict[str, dict[str, Any]]] = {}
+    tenants: set[str] = set()
+    for kind, inputs in resources:
+        name = kind.removeprefix(TYPE)
+        if kind.startswith(TYPE) and name in SESSION_KINDS and isinstance(inputs.get("realm"), str):
+            by_realm.setdefault(realm_display(inputs["realm"]), {})[name] = inputs
+            tenants.add(str(inputs.get("baseUrl")))
+    if not by_realm:
+        raise IntentError(
+            f"Stack {stack!r} has no deployed session resources; run `pulumi up` first, or "
+            "verify with --base-url and --realm."
+        )
+    if len(tenants) > 1:
+        raise IntentError(
+            f"Stack {stack!r} manages realms of several tenants ({', '.join(sorted(tenants))}); "
+            "verify each with --base-url and --realm."
+        )
+    return tenants.pop(), {realm: _declared(realm, kinds) for realm, kinds in by_realm.items()}
+
+
+SESSION_KINDS = ("JourneySessionSettings", "AuthenticatedSessionSettings", "EsvSecret")
+
+
+def _declared(realm: str, kinds: Mapping[str, Mapping[str, Any]]) -> RealmIntent:
+    """A realm's intent from its resources' inputs; an undeclared part keeps the page's intent
+    (the resources' own defaults: CTS, server-side)."""
+    journey = kinds.get("JourneySessionSettings", {})
+    authenticated = kinds.get("AuthenticatedSessionSettings", {})
+    esv = kinds.get("EsvSecret", {})
+    client_side = authenticated.get("clientSideSessions")
+    return RealmIntent(
+        realm,
+        StateManagement(journey.get("stateManagement") or StateManagement.CTS),
+        client_side if isinstance(client_side, bool) else False,
+        esv_name=esv.get("name") if isinstance(esv.get("name"), str) else None,
+    )
+
+
 def _deployed(stack: str, realm: str, values: Any) -> RealmIntent:
     outputs = values if isinstance(values, Mapping) else {}
     scheme, client_side = outputs.get("journeyStateManagement"), outputs.get("clientSideSessions")
@@ -130,9 +177,7 @@ def _deployed(stack: str, realm: str, values: Any) -> RealmIntent:
     )
 
 
-def _read(
-    what: Callable[[Path, str], dict[str, Any]], project_dir: Path, stack: str
-) -> dict[str, Any]:
+def _read(what: Callable[[Path, str], T], project_dir: Path, stack: str) -> T:
     try:
         return what(project_dir, stack)
     except StackReadError as exc:

@@ -1,0 +1,68 @@
+"""The built wheel in a fresh venv, shared by the library acceptance tests of one session."""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from tests.engine_cli import REPO_ROOT
+
+
+def run(*args: str | Path, cwd: Path | None = None) -> str:
+    proc = subprocess.run(
+        [str(a) for a in args], cwd=cwd, capture_output=True, text=True, timeout=900
+    )
+    assert proc.returncode == 0, f"{args} exited {proc.returncode}:\n{proc.stdout}\n{proc.stderr}"
+    return proc.stdout
+
+
+@pytest.fixture(scope="session")
+def consumer_wheel(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The wheel built from this checkout (once per test session)."""
+    dist = tmp_path_factory.mktemp("dist")
+    source = source_copy(tmp_path_factory.mktemp("source"))
+    run(sys.executable, "-m", "build", "--wheel", "--outdir", dist, source)
+    [wheel] = dist.glob("aic_sessions-*.whl")
+    return wheel
+
+
+def source_copy(target: Path) -> Path:
+    """What the wheel is built from, copied out of the checkout: setuptools writes `build/` and
+    `*.egg-info` next to the sources it builds, and never into the source tree this way."""
+    junk = shutil.ignore_patterns("__pycache__", "*.egg-info", "build", "dist")
+    for name in ("pyproject.toml", "README.md"):
+        shutil.copy2(REPO_ROOT / name, target / name)
+    for folder in ("provider", "emulator"):  # [tool.setuptools.packages.find] where
+        shutil.copytree(REPO_ROOT / folder, target / folder, ignore=junk)
+    return target
+
+
+def new_venv(root: Path, wheel: Path, extras: str) -> Path:
+    """A fresh venv with the wheel and `extras` (the repository's constraints keep CI
+    reproducible; the wheel itself declares ranges)."""
+    venv = root / "venv"
+    run(sys.executable, "-m", "venv", venv)
+    pip = venv / "bin" / "pip"
+    constraints = REPO_ROOT / "constraints.txt"
+    spec = f"aic-sessions[{extras}] @ {wheel.as_uri()}"
+    run(pip, "install", "--quiet", "--disable-pip-version-check", "-c", constraints, spec)
+    return venv
+
+
+@pytest.fixture(scope="session")
+def consumer_venv(tmp_path_factory: pytest.TempPathFactory, consumer_wheel: Path) -> Iterator[Path]:
+    """A fresh venv with the built wheel and its `policy` extra (one per test session)."""
+    yield new_venv(tmp_path_factory.mktemp("consumer"), consumer_wheel, "policy")
+
+
+@pytest.fixture(scope="session")
+def consumer_cli_venv(
+    tmp_path_factory: pytest.TempPathFactory, consumer_wheel: Path
+) -> Iterator[Path]:
+    """A fresh venv with the built wheel and its `policy` and `cli` extras."""
+    yield new_venv(tmp_path_factory.mktemp("consumer-cli"), consumer_wheel, "policy,cli")

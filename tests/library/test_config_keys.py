@@ -1,0 +1,94 @@
+"""Stack settings in the aic-sessions namespace, as a user's own project meets them.
+
+Regression: `aic-sessions:saID` was ignored and `up` then said "No credentials: set AIC_SA_ID..."
+without naming the stack keys or the misspelt one.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from aic_emulator.testing import EmulatorServer
+from aic_sessions.config_keys import KNOWN_KEYS, unknown_key_message, unknown_keys
+from aic_sessions.nearest import nearest
+
+from tests.engine_cli import PulumiCLI, write_python_project
+from tests.library.test_consumer_project import CREDENTIAL_VARIABLES
+
+PROGRAM = """\
+import pulumi
+from aic_sessions import JourneySessionSettings
+
+JourneySessionSettings("alpha-journey", base_url=pulumi.Config().require("tenant"), realm="alpha")
+"""
+
+
+def test_nearest_name_is_case_blind_then_close_then_none() -> None:
+    assert nearest("saID", KNOWN_KEYS) == "saId"
+    assert nearest("baseURL", KNOWN_KEYS) == "baseUrl"
+    assert nearest("adminPasword", KNOWN_KEYS) == "adminPassword"
+    assert nearest("prdo", ["dev", "staging", "prod"]) == "prod"
+    assert nearest("zzzzzz", KNOWN_KEYS) is None
+
+
+def test_only_the_aic_sessions_namespace_is_checked() -> None:
+    keys = {"aic-sessions:saId", "aic-sessions:saID", "acme:saID", "aws:region"}
+    assert unknown_keys(keys) == ["aic-sessions:saID"]
+    message = unknown_key_message(["aic-sessions:saID", "aic-sessions:zzzzzz"])
+    assert "aic-sessions:saID is not an aic-sessions setting (did you mean aic-sessions:saId?)" in (
+        message
+    )
+    assert "aic-sessions:zzzzzz is not an aic-sessions setting\n" in message
+
+
+def cli_for(tmp_path: Path, engine_env: dict[str, str], emulator: EmulatorServer) -> PulumiCLI:
+    project = tmp_path / "acme-identity"
+    write_python_project(project, "acme-identity", PROGRAM)
+    env = {k: v for k, v in engine_env.items() if k not in CREDENTIAL_VARIABLES}
+    for variable in ("AM_ADMIN_USERNAME", "AM_ADMIN_PASSWORD", "AIC_ACCESS_TOKEN"):
+        env.pop(variable, None)
+    cli = PulumiCLI(project, env)
+    cli.run("stack", "init", "dev")
+    cli.run("config", "set", "tenant", emulator.base_url)
+    return cli
+
+
+@pytest.mark.engine
+def test_a_misspelt_key_stops_preview_naming_the_right_one(
+    tmp_path: Path, engine_env: dict[str, str], aic_emulator: EmulatorServer
+) -> None:
+    cli = cli_for(tmp_path, engine_env, aic_emulator)
+    cli.run("config", "set", "aic-sessions:saID", "sa-1")
+    result = cli.run("preview", check=False)
+    assert result.returncode != 0
+    assert "aic-sessions:saID is not an aic-sessions setting" in result.stdout
+    assert "did you mean aic-sessions:saId?" in result.stdout
+    assert "Traceback" not in result.stdout + result.stderr
+
+
+@pytest.mark.engine
+def test_missing_credentials_name_the_stack_keys_and_the_variables(
+    tmp_path: Path, engine_env: dict[str, str], aic_emulator: EmulatorServer
+) -> None:
+    cli = cli_for(tmp_path, engine_env, aic_emulator)
+    result = cli.run("up", "--yes", "--skip-preview", check=False)
+    assert result.returncode != 0
+    output = result.stdout + result.stderr
+    assert "pulumi config set aic-sessions:saId" in output
+    assert "--secret aic-sessions:saJwk" in output
+    assert "AIC_SA_ID" in output
+
+
+@pytest.mark.engine
+def test_a_missing_sa_id_names_the_key_the_stack_lacks(
+    tmp_path: Path, engine_env: dict[str, str], aic_emulator: EmulatorServer
+) -> None:
+    cli = cli_for(tmp_path, engine_env, aic_emulator)
+    cli.run("config", "set", "--secret", "aic-sessions:saJwk", "{}")
+    result = cli.run("up", "--yes", "--skip-preview", check=False)
+    output = result.stdout + result.stderr
+    assert result.returncode != 0
+    assert "The stack sets only aic-sessions:saJwk" in output
+    assert "pulumi config set aic-sessions:saId" in output
+    assert "Traceback" not in output

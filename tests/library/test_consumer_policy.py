@@ -1,0 +1,241 @@
+"""Acceptance: the shipped pack's fingerprint rules in a library user's own project.
+
+A project named `acme-identity-prod` (the built wheel with `[policy]`, no `stacks/` or
+`policies/` folder, none of this repository's scripts) gives each of its two stacks its own
+signing secret from its own config key. Following the README only (`policy_config --record`,
+`--output`, `--policy-pack-config`), both stacks pass the shipped pack, and the pack still
+catches the same secret in both. Regression: the record read this repository's config schema
+and recorded 0 fingerprints (exit 0), `--output` needed `policies/environments.yaml`, and the
+message named `scripts/policy-check`.
+"""
+
+from __future__ import annotations
+
+import base64
+import json
+import os
+import subprocess
+from pathlib import Path
+
+import pytest
+from aic_emulator.testing import EmulatorServer
+
+from tests.engine_cli import PulumiCLI
+from tests.library.test_consumer_project import CREDENTIAL_VARIABLES
+
+pytestmark = pytest.mark.engine
+
+PROJECT = "acme-identity-prod"
+PROGRAM = """\
+import pulumi
+from aic_sessions import RealmSessionSettings, SigningSecretOptions
+
+config = pulumi.Config()
+secret = config.get_secret("alphaSigningSecret")
+RealmSessionSettings(
+    "alpha",
+    base_url=config.require("tenant"),
+    realm="alpha",
+    signing_secret=SigningSecretOptions(value=secret) if secret else None,
+)
+"""
+
+
+def new_secret() -> str:
+    return base64.b64encode(os.urandom(32)).decode()
+
+
+def policy_config(python: Path, cli: PulumiCLI, *args: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [str(python), "-m", "aic_sessions.policy_config", *args],
+        cwd=cli.cwd,
+        env=cli.env,
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
+
+
+def checked_preview(
+    python: Path, cli: PulumiCLI, pack: str, stack: str, tmp_path: Path
+) -> subprocess.CompletedProcess[str]:
+    """What the README says: write the stack's policy config, then preview with it."""
+    config = tmp_path / f"{stack}-policy.json"
+    written = policy_config(python, cli, "--stack", stack, "--output", str(config))
+    assert written.returncode == 0, written.stdout + written.stderr
+    assert "Traceback" not in written.stderr
+    return cli.run(
+        "preview",
+        "--stack",
+        stack,
+        "--policy-pack",
+        pack,
+        "--policy-pack-config",
+        str(config),
+        check=False,
+    )
+
+
+def test_library_user_records_given_secrets_and_the_pack_compares_stacks(
+    tmp_path: Path,
+    consumer_venv: Path,
+    engine_env: dict[str, str],
+    aic_emulator: EmulatorServer,
+) -> None:
+    python = consumer_venv / "bin" / "python"
+    pack = subprocess.run(
+        [str(python), "-m", "aic_sessions.policy_pack", "--path"],
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout.strip()
+    project = tmp_path / PROJECT
+    project.mkdir()
+    (project / "Pulumi.yaml").write_text(
+        f"name: {PROJECT}\nruntime:\n  name: python\n  options:\n"
+        f"    toolchain: pip\n    virtualenv: {consumer_venv}\n"
+    )
+    (project / "__main__.py").write_text(PROGRAM)
+    env = {k: v for k, v in engine_env.items() if k not in CREDENTIAL_VARIABLES}
+    env["PATH"] = f"{consumer_venv / 'bin'}{os.pathsep}{env['PATH']}"
+    env.pop("PYTHONPATH", None)
+    cli = PulumiCLI(project, env)
+    for stack in ("dev", "prod"):
+        cli.run("stack", "init", stack)
+        cli.run("config", "set", "tenant", aic_emulator.base_url, "--stack", stack)
+    shared = new_secret()
+    cli.run("config", "set", "--secret", "alphaSigningSecret", shared, "--stack", "dev")
+    cli.run("config", "set", "--secret", "alphaSigningSecret", new_secret(), "--stack", "prod")
+
+    bare = cli.run("preview", "--stack", "dev", "--policy-pack", pack, check=False)
+    assert bare.returncode != 0, "without its policy config the record cannot be checked"
+    assert "policy_config --stack <this stack> --record" in bare.stdout
+    assert "scripts/" not in bare.stdout
+
+    for stack in ("dev", "prod"):
+        done = policy_config(python, cli, "--stack", stack, "--record")
+        assert done.returncode == 0, done.stdout + done.stderr
+        assert f"recorded 1 fingerprint(s) in stack {stack}: alpha" in done.stdout
+        stack_file = (project / f"Pulumi.{stack}.yaml").read_text()
+        assert "aic-sessions:signingSecretFingerprints" in stack_file
+        assert shared not in stack_file
+    for stack in ("dev", "prod"):
+        result = checked_preview(python, cli, pack, stack, tmp_path)
+        assert result.returncode == 0, result.stdout + result.stderr
+
+    cli.run("config", "set", "--secret", "alphaSigningSecret", shared, "--stack", "prod")
+    stale = checked_preview(python, cli, pack, "prod", tmp_path)
+    assert stale.returncode != 0
+    assert "the secret changed since it was recorded" in stale.stdout
+    assert policy_config(python, cli, "--stack", "prod", "--record").returncode == 0
+    caught = checked_preview(python, cli, pack, "dev", tmp_path)
+    assert caught.returncode != 0, "the same secret in both stacks"
+    assert "the signing secret is the same as prod (stack prod)'s (realm alpha)" in caught.stdout
+    assert "Traceback" not in caught.stdout + caught.stderr
+
+
+def test_recording_nothing_fails(
+    tmp_path: Path, consumer_venv: Path, engine_env: dict[str, str], aic_emulator: EmulatorServer
+) -> None:
+    """A stack whose program declares no given secret: `--record` says so and exits 1."""
+    project = tmp_path / PROJECT
+    project.mkdir()
+    (project / "Pulumi.yaml").write_text(
+        f"name: {PROJECT}\nruntime:\n  name: python\n  options:\n"
+        f"    toolchain: pip\n    virtualenv: {consumer_venv}\n"
+    )
+    (project / "__main__.py").write_text(PROGRAM)
+    env = {k: v for k, v in engine_env.items() if k not in CREDENTIAL_VARIABLES}
+    env["PATH"] = f"{consumer_venv / 'bin'}{os.pathsep}{env['PATH']}"
+    cli = PulumiCLI(project, env)
+    cli.run("stack", "init", "dev")
+    cli.run("config", "set", "tenant", aic_emulator.base_url)
+    done = policy_config(consumer_venv / "bin" / "python", cli, "--stack", "dev", "--record")
+    assert done.returncode == 1
+    assert "recorded nothing" in done.stderr
+    assert "Traceback" not in done.stderr
+
+
+ACCEPTANCE = """\
+import pulumi
+from aic_sessions import RealmSessionSettings, SigningSecretOptions
+
+config = pulumi.Config()
+secret = config.get_secret("signingSecret")
+RealmSessionSettings(
+    "realm",
+    base_url=config.require("tenant"),
+    realm=config.require("realm"),
+    signing_secret=SigningSecretOptions(value=secret) if secret else None,
+)
+"""
+
+
+def test_a_new_users_project_through_every_command(
+    tmp_path: Path,
+    consumer_cli_venv: Path,
+    engine_env: dict[str, str],
+    aic_emulator: EmulatorServer,
+) -> None:
+    """README only, the wheel with [policy,cli]: preview with the shipped pack and the stack's
+    policy config, up, refresh, verify --stack and destroy, with a given secret (stack `given`,
+    realm alpha) and a generated one (stack `generated`, realm bravo); no traceback anywhere."""
+    python = consumer_cli_venv / "bin" / "python"
+    pack = subprocess.run(
+        [str(python), "-m", "aic_sessions.policy_pack", "--path"],
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout.strip()
+    project = tmp_path / PROJECT
+    project.mkdir()
+    (project / "Pulumi.yaml").write_text(
+        f"name: {PROJECT}\nruntime:\n  name: python\n  options:\n"
+        f"    toolchain: pip\n    virtualenv: {consumer_cli_venv}\n"
+    )
+    (project / "__main__.py").write_text(ACCEPTANCE)
+    env = {k: v for k, v in engine_env.items() if k not in CREDENTIAL_VARIABLES}
+    env["PATH"] = f"{consumer_cli_venv / 'bin'}{os.pathsep}{env['PATH']}"
+    env.pop("PYTHONPATH", None)
+    cli = PulumiCLI(project, env)
+    sa_id, jwk = aic_emulator.service_account
+    outputs: list[str] = []
+    for stack, realm in (("given", "alpha"), ("generated", "bravo")):
+        cli.run("stack", "init", stack)
+        for key, value in (("tenant", aic_emulator.base_url), ("realm", realm)):
+            cli.run("config", "set", key, value, "--stack", stack)
+        cli.run("config", "set", "aic-sessions:saId", sa_id, "--stack", stack)
+        cli.run("config", "set", "--secret", "aic-sessions:saJwk", json.dumps(jwk), "-s", stack)
+    cli.run("config", "set", "--secret", "signingSecret", new_secret(), "--stack", "given")
+    recorded = policy_config(python, cli, "--stack", "given", "--record")
+    assert recorded.returncode == 0, recorded.stdout + recorded.stderr
+
+    verify_env = {
+        **env,
+        "AIC_SA_ID": sa_id,
+        "AIC_SA_JWK": json.dumps(jwk),
+        "AIC_TEST_USERNAME": "demo",
+        "AIC_TEST_PASSWORD": "Ch4ng3!t",
+    }
+    verify_env.pop("PULUMI_CONFIG_PASSPHRASE", None)
+    for stack in ("given", "generated"):
+        config = tmp_path / f"{stack}-policy.json"
+        written = policy_config(python, cli, "--stack", stack, "--output", str(config))
+        assert written.returncode == 0, written.stderr
+        checks = ("--policy-pack", pack, "--policy-pack-config", str(config), "--stack", stack)
+        outputs.append(cli.run("preview", *checks).stdout)
+        outputs.append(cli.run("up", "--yes", "--skip-preview", *checks).stdout)
+        outputs.append(cli.run("refresh", "--yes", "--skip-preview", "--stack", stack).stdout)
+        verified = subprocess.run(
+            [str(consumer_cli_venv / "bin" / "aic-sessions"), "verify", "--stack", stack],
+            cwd=project,
+            env=verify_env,
+            stdin=subprocess.DEVNULL,
+            capture_output=True,
+            text=True,
+            timeout=300,
+        )
+        assert verified.returncode == 0, verified.stdout + verified.stderr
+        outputs.append(verified.stdout + verified.stderr)
+        outputs.append(cli.run("destroy", "--yes", "--skip-preview", "--stack", stack).stdout)
+    assert not [o for o in outputs if "Traceback" in o]

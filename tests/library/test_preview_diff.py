@@ -1,0 +1,47 @@
+"""What `preview` shows after `refresh` found an out-of-band change, in a user's project.
+
+Regression: the preview said `~ update` without any changed property (the drift was only in
+the outputs, and the engine shows inputs); `read` now returns the observed values as the inputs
+of the next diff.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from aic_emulator.testing import EmulatorServer
+
+from tests.engine_cli import PulumiCLI, write_python_project
+from tests.verify.util import tenant_for
+
+pytestmark = pytest.mark.engine
+
+PROGRAM = """\
+import pulumi
+from aic_sessions import RealmSessionSettings
+
+RealmSessionSettings("alpha", base_url=pulumi.Config().require("tenant"), realm="alpha")
+"""
+
+
+def test_a_drifted_property_is_named_in_the_preview(
+    tmp_path: Path, engine_env: dict[str, str], aic_emulator: EmulatorServer
+) -> None:
+    project = tmp_path / "acme-identity"
+    write_python_project(project, "acme-identity", PROGRAM)
+    tenant = tenant_for(aic_emulator)
+    cli = PulumiCLI(project, {**engine_env, **{k: v for k, v in tenant.env.items() if v}})
+    cli.run("stack", "init", "dev")
+    cli.run("config", "set", "tenant", aic_emulator.base_url)
+    cli.run("up", "--yes", "--skip-preview")
+    cli.run("preview", "--expect-no-changes", "--refresh")
+
+    tenant.configure("alpha", stateless_sessions=True)
+    cli.run("refresh", "--yes", "--skip-preview")
+    detailed = cli.run("preview", "--diff").stdout
+    assert "~ clientSideSessions: true => false" in detailed, detailed
+    brief = cli.run("preview").stdout
+    assert "clientSideSessions" in brief, brief
+    cli.run("up", "--yes", "--skip-preview")
+    cli.run("preview", "--expect-no-changes", "--refresh")
