@@ -50,6 +50,15 @@ def test_upper_stage_declares_no_static_writes() -> None:
     assert run(upper_environment_no_static_writes, place(), *writes) == []  # development
 
 
+def test_upper_stage_baseline_restores_nothing() -> None:
+    restoring = Resource(PREFIX + "RealmBaseline", {"realm": "alpha", "manages": ["quotaLimit"]})
+    retained = Resource(PREFIX + "RealmBaseline", {"realm": "alpha", "onDelete": "retain"})
+    messages = run(upper_environment_no_static_writes, place(stage="staging"), restoring)
+    assert len(messages) == 1 and "RealmBaseline would write" in messages[0]
+    assert run(upper_environment_no_static_writes, place(stage="staging"), retained) == []
+    assert run(upper_environment_no_static_writes, place(), restoring) == []  # development
+
+
 def test_chain_is_sequential() -> None:
     production = place(stage="production")
     assert run(promotion_chain_sequential, production, promotion("staging", "production")) == []

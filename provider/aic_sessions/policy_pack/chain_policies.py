@@ -16,7 +16,7 @@ fingerprint rules of `esv_policies.py` and `session_policies.py`, as for every s
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from typing import Any
 
 from pulumi_policy import EnforcementLevel, StackValidationArgs, StackValidationPolicy
@@ -29,6 +29,7 @@ from .session_policies import PREFIX, SESSION_TYPES, SIGNING_SECRET, where
 Report = Callable[..., None]
 ENVIRONMENT = PREFIX + "StackEnvironment"
 PROMOTION = PREFIX + "Promotion"
+BASELINE = PREFIX + "RealmBaseline"
 
 
 def _place(args: StackValidationArgs) -> dict[str, Any] | None:
@@ -62,11 +63,19 @@ def aic_signing_secret_esv_placeholder(args: StackValidationArgs, report: Report
 
 
 def upper_environment_no_static_writes(args: StackValidationArgs, report: Report) -> None:
-    """An upper stage's realm resources are all assert-only."""
+    """An upper stage's realm resources are all assert-only, and its baselines restore nothing."""
     place = _place(args)
     if place is None or not is_upper("aic", place.get("stage")):
         return
     for resource in args.resources:
+        if resource.resource_type == BASELINE and _baseline_restores(resource.props):
+            report(
+                f"{where(resource.name, resource.props)}: the {place.get('stage')} stage refuses "
+                "writes of static configuration, and this RealmBaseline would write its "
+                "observed values back on destroy. Declare it with manages=[] and "
+                "on_delete='retain' (RealmSessionSettings(..., assert_only=True) does so).",
+                resource.urn,
+            )
         if resource.resource_type in SESSION_TYPES and resource.props.get("assertOnly") is not True:
             report(
                 f"{where(resource.name, resource.props)}: the {place.get('stage')} stage refuses "
@@ -75,6 +84,11 @@ def upper_environment_no_static_writes(args: StackValidationArgs, report: Report
                 "program does in an upper stage) and change the value in the stage below.",
                 resource.urn,
             )
+
+
+def _baseline_restores(props: Mapping[str, Any]) -> bool:
+    """Whether a RealmBaseline's delete may write (it restores what its stack managed)."""
+    return bool(props.get("manages")) or props.get("onDelete", "restore") != "retain"
 
 
 def promotion_chain_sequential(args: StackValidationArgs, report: Report) -> None:
