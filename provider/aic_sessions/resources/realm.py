@@ -120,7 +120,8 @@ class RealmSessionSettings(pulumi.ComponentResource):
             # An asserted realm is never written, so its baseline restores nothing either.
             manages=[]
             if assert_only
-            else _managed(JOURNEY, journey) + _managed(AUTHENTICATED, authenticated),
+            else _managed(JOURNEY, journey if journey is False else journey or JourneyOptions())
+            + _managed(AUTHENTICATED, authenticated),
             on_delete="retain" if retain or assert_only else on_delete,
             requires_journey_settings=journey is not False,
             opts=pulumi.ResourceOptions(parent=self, depends_on=list(after)),
