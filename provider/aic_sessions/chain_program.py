@@ -57,7 +57,7 @@ class LowerStack:
         self.name = name
         self._warned = False
         if "/" not in name:  # a stack of this project
-            name = f"organization/{pulumi.get_project()}/{name}"
+            name = f"{pulumi.get_organization()}/{pulumi.get_project()}/{name}"
         self.reference = pulumi.StackReference(f"{stack.environment}-promotes-from", name)
         self.stage = self.reference.get_output("stage").apply(self._required)
         self.digest = self.reference.get_output("staticDigest").apply(self._required)
