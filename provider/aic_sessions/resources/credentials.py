@@ -29,6 +29,7 @@ from aic_sessions.stack_files import (
 )
 
 from .connection import config_key
+from .plain_errors import PlainError
 
 SECRET_KEYS = CREDENTIAL_KEYS
 
@@ -59,7 +60,7 @@ def require_secret_credentials() -> None:
     )
 
 
-class PlaintextCredentialError(Exception):
+class PlaintextCredentialError(PlainError):
     """A stack file holds a credential in plaintext (the message has the fix, never a value)."""
 
 
