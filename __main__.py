@@ -18,6 +18,7 @@ from aic_sessions import (
     SigningSecretOptions,
 )
 from aic_sessions.chain_program import LowerStack, declare_promotion, export_static, realm_static
+from aic_sessions.config_keys import require_known_keys
 from aic_sessions.esv_program import declare_esv_secrets, declare_restart
 from aic_sessions.stack_config import (
     RealmConfig,
@@ -34,6 +35,8 @@ if TYPE_CHECKING:
 
 config = pulumi.Config()
 CHAIN_KEYS = ("platform", "stage", "promotesFrom")
+# A misspelt key (`promotesfrom`) is named with the nearest valid one before anything else.
+require_known_keys()
 try:
     # The engine turns `5.0` into 5 before this program sees it: the file shows what was written.
     root = Path(pulumi.get_root_directory() or Path(__file__).parent)
