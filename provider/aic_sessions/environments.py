@@ -10,9 +10,10 @@ the stage names, their order and which stage may promote into which.
 
 from __future__ import annotations
 
-import difflib
 from collections.abc import Sequence
 from typing import Final, Literal
+
+from aic_sessions.nearest import nearest
 
 Platform = Literal["am", "aic"]
 Stage = Literal["development", "uat", "staging", "production"]
@@ -38,18 +39,8 @@ def sequential(stage: str, lower_stage: str | None) -> bool:
     return lower_stage in PROMOTES_FROM.get(stage, ())  # type: ignore[call-overload]
 
 
-def nearest(value: str, choices: Sequence[str]) -> str | None:
-    """The valid name a misspelt `value` most likely meant (`prod` -> `production`)."""
-    lowered = value.strip().lower()
-    prefixed = [c for c in choices if c.startswith(lowered) or lowered.startswith(c)]
-    if lowered and prefixed:
-        return prefixed[0]
-    close = difflib.get_close_matches(lowered, choices, n=1, cutoff=0.5)
-    return close[0] if close else None
-
-
 def unknown_name(what: str, value: str, choices: Sequence[str]) -> str:
     """The message for a name outside `choices`, with the nearest valid one."""
-    guess = nearest(value, choices)
+    guess = nearest(value, choices, cutoff=0.5)
     hint = f"; did you mean {guess!r}?" if guess else ""
     return f"unknown {what} {value!r}{hint} (valid: {', '.join(choices)})"

@@ -6,13 +6,18 @@ import difflib
 from collections.abc import Iterable
 
 
-def nearest(name: str, candidates: Iterable[str]) -> str | None:
-    """The candidate closest to `name` (a different case first), or None if none is close."""
+def nearest(name: str, candidates: Iterable[str], cutoff: float = 0.6) -> str | None:
+    """The candidate closest to `name`: a different case first, then one that extends it or
+    that it extends (`prod` -> `production`), then the closest spelling; None if none is close."""
     choices = list(candidates)
     by_case = {c.lower(): c for c in choices}
-    if name.lower() in by_case:
-        return by_case[name.lower()]
-    close = difflib.get_close_matches(name.lower(), list(by_case), n=1, cutoff=0.6)
+    lowered = name.strip().lower()
+    if lowered in by_case:
+        return by_case[lowered]
+    prefixed = [c for c in by_case if lowered and (c.startswith(lowered) or lowered.startswith(c))]
+    if prefixed:
+        return by_case[prefixed[0]]
+    close = difflib.get_close_matches(lowered, list(by_case), n=1, cutoff=cutoff)
     return by_case[close[0]] if close else None
 
 
