@@ -21,7 +21,6 @@ from aic_emulator.testing import EmulatorServer
 
 from tests.engine.project import copy_project, realm, write_stack
 from tests.engine_cli import REPO_ROOT, PulumiCLI
-from tests.policies.test_policy_pack_e2e import copy_policy_settings
 from tests.team.conftest import Backend
 from tests.verify.util import USER, tenant_for
 
@@ -110,7 +109,6 @@ def chain(tmp_path: Path, team_backend: Backend) -> Iterator[Chain]:
         env.pop("AIC_BASE_URL", None)
         env.pop("GITHUB_STEP_SUMMARY", None)
         result = Chain(Path(env["PROJECT_DIR"]), tenants, env, tmp_path / "work")
-        copy_policy_settings(result.project)
         result.write(10)
         for stack in CHAIN:
             PulumiCLI(result.project, env).run("stack", "init", stack)
