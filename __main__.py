@@ -111,13 +111,17 @@ def declare_asserted_realm(
 ) -> RealmSessionSettings:
     """An upper stage's realm: the values the stack below deployed, asserted, never written."""
     return RealmSessionSettings(
-        f"{stack.environment}-{realm.name.strip('/').replace('/', '-')}",
+        f"{stack.environment}-{realm.slug}",
         base_url=stack.baseUrl,
         realm=realm.name,
         on_delete=realm.onDelete,
         journey=JourneyOptions(**lower.options(realm.name, "journey")),
         authenticated=AuthenticatedOptions(**lower.options(realm.name, "authenticated")),
-        signing_secret=SigningSecretOptions(esv_reference=lower.esv_reference(realm.name)),
+        signing_secret=SigningSecretOptions(
+            esv_reference=lower.esv_reference(
+                realm.name, realm.esv_name or realm.signingSecret.esvReference
+            )
+        ),
         assert_only=True,
         promotes_from=lower.name,
         after=[promotion] if promotion is not None else [],

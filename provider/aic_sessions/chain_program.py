@@ -18,6 +18,7 @@ import pulumi
 from pulumi.output import UNKNOWN
 
 from aic_sessions.attributes import AUTHENTICATED, JOURNEY
+from aic_sessions.signing_secrets import esv_expression
 from aic_sessions.stack_config import StackConfig
 
 STATIC_OUTPUTS = ("staticConfiguration", "staticDigest", "stage")
@@ -102,8 +103,20 @@ class LowerStack:
             a.python_name: values.apply(_pick(section, a.python_name)) for a in SECTIONS[section]
         }
 
-    def esv_reference(self, realm: str) -> pulumi.Output[str]:
-        return self.realm(realm).apply(lambda v: self._esv(v, realm))
+    def esv_reference(self, realm: str, own: str | None = None) -> pulumi.Output[str]:
+        """The ESV the promoted realm references; `own`, the ESV this stack sets for the realm,
+        must be that one (else the promoted placeholder would read an ESV nobody sets here)."""
+        return self.realm(realm).apply(lambda v: self._same_esv(self._esv(v, realm), own, realm))
+
+    def _same_esv(self, reference: str, own: str | None, realm: str) -> str:
+        if own is not None and esv_expression(own) != esv_expression(reference):
+            raise ValueError(
+                f"realm {realm!r}: this stack sets ESV {own!r}, but the configuration promoted "
+                f"from stack {self.name!r} references {reference!r}; set "
+                "signingSecret.esvName (or esvReference) to that ESV, or remove it to use the "
+                "default name"
+            )
+        return reference
 
     def _esv(self, values: Mapping[str, Any], realm: str) -> str:
         reference = values.get("signingSecretEsv")
