@@ -112,9 +112,9 @@ class LowerStack:
         if own is not None and esv_expression(own) != esv_expression(reference):
             raise ValueError(
                 f"realm {realm!r}: this stack sets ESV {own!r}, but the configuration promoted "
-                f"from stack {self.name!r} references {reference!r}; set "
-                "signingSecret.esvName (or esvReference) to that ESV, or remove it to use the "
-                "default name"
+                f"from stack {self.name!r} references {reference!r} (ESV {_esv_id(reference)!r}); "
+                "set signingSecret.esvName (or esvReference) to that ESV, or remove it to use "
+                "the default name"
             )
         return reference
 
@@ -128,6 +128,12 @@ class LowerStack:
                 "holds its own value in an ESV"
             )
         return str(reference)
+
+
+def _esv_id(reference: str) -> str:
+    """`&{esv.my.secret}` -> `esv-my-secret` (the ESV API's id); an id stays as it is."""
+    inner = reference.strip().removeprefix("&{").removesuffix("}").split("|")[0]
+    return inner.replace(".", "-") if inner.startswith("esv.") else reference
 
 
 def _pick(section: str, key: str) -> Callable[[Mapping[str, Any]], Any]:

@@ -90,6 +90,17 @@ def test_missing_staging_esv_stops_at_the_dry_run_and_unlocks(
     staging = promotion_group["staging"]
     staging.clear_requests()
 
+    # Staging still sets the old ESV: refused at preview, naming both, before any promotion.
+    mismatch = chain.up("staging", check=False)
+    assert mismatch.returncode != 0
+    assert "this stack sets ESV 'esv-alpha-signing-secret'" in mismatch.stdout + mismatch.stderr
+    assert "esv-alpha-rotated" in mismatch.stdout + mismatch.stderr, mismatch.stdout[-3000:]
+    assert not promotion_calls(staging.request_counts())
+    # Staging references the new ESV but nobody created it there: the dry run names it.
+    reference = {"source": "esv", "esvReference": "esv-alpha-rotated"}
+    chain.configure("staging", realms=[{"name": "alpha", "signingSecret": reference}])
+    staging.clear_requests()
+
     failed = chain.up("staging", check=False)
 
     output = failed.stdout + failed.stderr
