@@ -92,6 +92,17 @@ def test_nothing_to_promote_locks_nothing(group: GroupServer) -> None:
     assert "POST /environment/promotion/lock" not in promotion_calls(group)
 
 
+def test_an_up_to_date_run_keeps_the_last_promotion(group: GroupServer) -> None:
+    change_dev(group)
+    provider = PromotionProvider()
+    first = provider.create(props(group)).outs
+    news = {**props(group), "lowerDigest": "sha256:newer"}  # dev redeployed, nothing changed
+    outs = provider.update("id", first, news).outs
+    assert outs["result"] == "up to date" and outs["promotedDigest"] == "sha256:newer"
+    assert outs["promotionId"] == first["promotionId"] and outs["promotionId"]
+    assert outs["summary"] == first["summary"]
+
+
 def test_changes_beyond_the_chain_are_refused_and_listed(group: GroupServer) -> None:
     change_dev(group)
     other_teams_journey(group)

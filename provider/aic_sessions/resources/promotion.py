@@ -111,8 +111,10 @@ class PromotionProvider(SessionProvider):
 
     def _converge(self, olds: dict[str, Any], news: dict[str, Any]) -> dict[str, Any]:
         self.inputs_model.model_validate(news)
-        kept = {k: olds.get(k) for k in ("promotionId", "reportId", "summary", "result")}
-        kept["pendingChanges"] = []
+        # The last promotion's outputs stay until another promotion runs; pendingChanges stays
+        # as the last read observed it (nothing here reads it again).
+        last = ("promotionId", "reportId", "summary", "result", "pendingChanges")
+        kept = {k: olds.get(k) for k in last}
         if olds.get("promotedDigest") == news["lowerDigest"]:
             return {**self.public(news), **kept, "promotedDigest": news["lowerDigest"]}
         plan = _plan(news)
@@ -122,6 +124,14 @@ class PromotionProvider(SessionProvider):
             return {**self.public(news), **kept, "promotedDigest": news["lowerDigest"]}
         outcome = promotion_procedure.run(client, plan, _log)
         connection.read_cache.clear()  # what this process read of the realms is now stale
+        if outcome.promotion_id is None:  # nothing to promote: observed, the last one stands
+            return {
+                **self.public(news),
+                **kept,
+                "promotedDigest": news["lowerDigest"],
+                "result": outcome.result,
+                "pendingChanges": [],
+            }
         return {
             **self.public(news),
             "promotedDigest": news["lowerDigest"],
