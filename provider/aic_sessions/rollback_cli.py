@@ -27,6 +27,7 @@ def rollback(base_url: str, yes: bool, timeout: float, poll: float) -> None:
     from aic_sessions.client import AdminClient
     from aic_sessions.client.promotion import PromotionClient
     from aic_sessions.resources import promotion_procedure, promotion_scope
+    from aic_sessions.resources.base import ProviderError
 
     try:
         settings = ConnectionSettings.from_env(base_url=base_url)
@@ -46,6 +47,6 @@ def rollback(base_url: str, yes: bool, timeout: float, poll: float) -> None:
                 marker=MARKER, source="-", digest="-", realms=(), timeout=timeout, interval=poll
             )
             outcome = promotion_procedure.rollback(client, plan, click.echo)
-        except AdminApiError as exc:
+        except (AdminApiError, ProviderError) as exc:
             raise click.ClickException(str(exc)) from None
         click.echo(f"Rolled back (report {outcome.report_id}): {json.dumps(outcome.summary)}")

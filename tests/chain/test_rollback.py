@@ -10,6 +10,7 @@ from aic_emulator.testing import GroupServer
 from aic_sessions.cli import main
 from aic_sessions.client import AuthenticationSettingsPatch
 from aic_sessions.client.promotion import PromotionClient
+from aic_sessions.rollback_cli import MARKER
 from click.testing import CliRunner
 
 from tests.chain.chain import lock_state, max_duration
@@ -56,3 +57,28 @@ def test_rollback_shows_then_restores(promotion_group: GroupServer) -> None:
     assert "Rolled back" in done and "unlocked both environments" in done
     assert max_duration(promotion_group, "staging") == before
     assert lock_state(promotion_group, "staging")["result"] == "unlocked"
+
+
+def test_a_killed_rollbacks_lock_is_released_by_the_next_run(promotion_group: GroupServer) -> None:
+    """A rollback killed while it held the lock: the next `rollback --yes` finds the lock by its
+    description, releases it and says nothing was rolled back; the run after that rolls back."""
+    before = max_duration(promotion_group, "staging")
+    promote_once(promotion_group, 34)
+    with sa_client(promotion_group["staging"]) as admin:
+        promotions = PromotionClient(admin.transport)
+        promotions.lock(f"{MARKER} rollback")  # what the killed run had taken
+        promotions.wait_for_lock("locked", 30, 0.1)
+
+    sa_id, jwk = promotion_group["staging"].service_account
+    env = {"AIC_SA_ID": sa_id, "AIC_SA_JWK": json.dumps(jwk), "AIC_SA_JWK_FILE": None}
+    url = promotion_group["staging"].base_url
+    released = CliRunner().invoke(
+        main, ["rollback", "--base-url", url, "--poll", "0.1", "--yes"], env=env
+    )
+    assert released.exit_code != 0
+    assert "Released this stack's lock" in released.output, released.output
+    assert lock_state(promotion_group, "staging")["result"] == "unlocked"
+    assert max_duration(promotion_group, "staging") == 34  # nothing rolled back yet
+
+    assert "Rolled back" in rollback(promotion_group, "--yes")
+    assert max_duration(promotion_group, "staging") == before

@@ -60,6 +60,9 @@ Log = Callable[[str], None]
 def run(client: PromotionClient, plan: Plan, log: Log) -> Outcome:
     """Promote from the environment below, or finish this stack's interrupted promotion."""
     state = _settled(client, plan)
+    if _own(state, plan) and not state.promotion_id:  # killed while its lock was being taken
+        log("found this stack's lock still being taken; waiting until it is held")
+        state = client.wait_for_lock("locked", plan.timeout, plan.interval)
     if _own(state, plan) and state.promotion_id:
         log(f"found this stack's lock (promotion {state.promotion_id}); finishing it")
         return _locked(client, plan, state.promotion_id, log, resumed=True)
@@ -191,6 +194,15 @@ def rollback(client: PromotionClient, plan: Plan, log: Log) -> Outcome:
     """Restore the upper environment's configuration before its last promotion: lock, roll
     back, poll, report, unlock (always, as for a promotion)."""
     state = _settled(client, plan)
+    if _own(state, plan) and state.promotion_id:  # a killed run's lock: finish what runs, release
+        if client.status().running:
+            client.wait_for_promotion(plan.timeout, plan.interval)
+        _unlock(client, plan, state.promotion_id)
+        raise ProviderError(
+            f"Released this stack's lock left by an interrupted run (promotion "
+            f"{state.promotion_id}); nothing was rolled back now. Read the provisional "
+            "rollback report again and run the rollback again if it is still wanted."
+        )
     if state.result != "unlocked":
         raise ProviderError(_busy(state))
     promotion_id = client.lock(f"{plan.marker} rollback")
