@@ -7,8 +7,6 @@ write, refresh still observes drift, and destroy writes nothing back.
 
 from __future__ import annotations
 
-import json
-from collections.abc import Iterator
 from typing import Any
 
 import pytest
@@ -21,19 +19,6 @@ from aic_sessions.resources.journey import JourneySessionSettingsProvider
 from aic_sessions.resources.signing_secret import SigningSecretProvider
 
 from tests.client.conftest import sa_client
-
-
-@pytest.fixture
-def emulator(
-    aic_emulator: EmulatorServer, monkeypatch: pytest.MonkeyPatch
-) -> Iterator[EmulatorServer]:
-    sa_id, jwk = aic_emulator.service_account
-    monkeypatch.setenv("AIC_SA_ID", sa_id)
-    monkeypatch.setenv("AIC_SA_JWK", json.dumps(jwk))
-    connection.remember_stack_config({})
-    connection.new_deployment()
-    yield aic_emulator
-    connection.new_deployment()
 
 
 def props(emulator: EmulatorServer, **values: Any) -> dict[str, Any]:

@@ -5,8 +5,6 @@ update (against the emulator)."""
 from __future__ import annotations
 
 import inspect
-import json
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -23,7 +21,7 @@ from aic_sessions.client.models import (
     SessionServiceSettings,
     TreesSection,
 )
-from aic_sessions.resources import AuthenticatedSessionSettings, JourneySessionSettings, connection
+from aic_sessions.resources import AuthenticatedSessionSettings, JourneySessionSettings
 from aic_sessions.resources.authenticated import AuthenticatedSessionSettingsProvider
 from aic_sessions.resources.journey import JourneySessionSettingsProvider
 from aic_sessions.stack_config import AuthenticatedConfig, JourneyConfig
@@ -98,19 +96,6 @@ def test_provider_bounds_and_hints_come_from_the_table(provider: Any, base: dict
         (failure,) = failures
         fix = next(a for a in provider.table if a.name == key).fix()
         assert failure.property == key and fix and fix in failure.reason
-
-
-@pytest.fixture
-def emulator(
-    aic_emulator: EmulatorServer, monkeypatch: pytest.MonkeyPatch
-) -> Iterator[EmulatorServer]:
-    sa_id, jwk = aic_emulator.service_account
-    monkeypatch.setenv("AIC_SA_ID", sa_id)
-    monkeypatch.setenv("AIC_SA_JWK", json.dumps(jwk))
-    connection.remember_stack_config({})
-    connection.new_deployment()  # one deployment per test: clients and the read cache anew
-    yield aic_emulator
-    connection.new_deployment()
 
 
 def reads(emulator: EmulatorServer, what: str) -> int:

@@ -3,10 +3,6 @@ real outputs (regression: SigningSecret's `esvReference` read "(tenant-generated
 
 from __future__ import annotations
 
-import json
-from collections.abc import Iterator
-
-import pytest
 from aic_emulator.testing import EmulatorServer
 from aic_sessions.client import AuthenticationSettingsPatch
 from aic_sessions.client.models import AIC_SECRET_PLACEHOLDER
@@ -14,19 +10,6 @@ from aic_sessions.resources import connection
 from aic_sessions.resources.signing_secret import SigningSecretProvider
 
 from tests.client.conftest import sa_client
-
-
-@pytest.fixture
-def emulator(
-    aic_emulator: EmulatorServer, monkeypatch: pytest.MonkeyPatch
-) -> Iterator[EmulatorServer]:
-    sa_id, jwk = aic_emulator.service_account
-    monkeypatch.setenv("AIC_SA_ID", sa_id)
-    monkeypatch.setenv("AIC_SA_JWK", json.dumps(jwk))
-    connection.remember_stack_config({})
-    connection.new_deployment()
-    yield aic_emulator
-    connection.new_deployment()
 
 
 def test_an_esv_reference_replaced_out_of_band_reads_as_observed(

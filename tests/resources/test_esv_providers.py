@@ -4,13 +4,12 @@ one is loaded, pending mode, drift seen by `read`, destroy keeping the ESV by de
 
 from __future__ import annotations
 
-import json
 from collections.abc import Iterator
 from typing import Any
 
 import pytest
 from aic_emulator.testing import EmulatorServer
-from aic_sessions.resources import connection, esv_common
+from aic_sessions.resources import esv_common
 from aic_sessions.resources.base import ProviderError
 from aic_sessions.resources.esv_secret import EsvSecretProvider
 from aic_sessions.resources.tenant_restart import TenantRestartProvider
@@ -19,18 +18,11 @@ from tests.emulator.test_esv import ESV, esv, new_value
 
 
 @pytest.fixture
-def emulator(
-    aic_emulator: EmulatorServer, monkeypatch: pytest.MonkeyPatch
-) -> Iterator[EmulatorServer]:
-    sa_id, jwk = aic_emulator.service_account
-    monkeypatch.setenv("AIC_SA_ID", sa_id)
-    monkeypatch.setenv("AIC_SA_JWK", json.dumps(jwk))
-    connection.remember_stack_config({})
-    connection.new_deployment()
+def emulator(emulator: EmulatorServer) -> Iterator[EmulatorServer]:
+    """The provider tests' emulator (conftest), with fresh ESV clients and a short restart."""
     esv_common._clients.clear()
-    aic_emulator.configure(restartSeconds=0.2)
-    yield aic_emulator
-    connection.new_deployment()
+    emulator.configure(restartSeconds=0.2)
+    yield emulator
     esv_common._clients.clear()
 
 

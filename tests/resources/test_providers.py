@@ -6,33 +6,17 @@ tests/engine cover the same resources end to end.
 
 from __future__ import annotations
 
-import json
-from collections.abc import Iterator
 from typing import Any
 
 import pytest
 from aic_emulator.testing import EmulatorServer
 from aic_sessions.client import AuthenticationSettingsPatch, SessionServicePatch
-from aic_sessions.resources import connection
 from aic_sessions.resources.authenticated import AuthenticatedSessionSettingsProvider
 from aic_sessions.resources.base import ProviderError
 from aic_sessions.resources.journey import JourneySessionSettingsProvider
 from pulumi.dynamic import ReadResult
 
 from tests.client.conftest import sa_client
-
-
-@pytest.fixture
-def emulator(
-    aic_emulator: EmulatorServer, monkeypatch: pytest.MonkeyPatch
-) -> Iterator[EmulatorServer]:
-    sa_id, jwk = aic_emulator.service_account
-    monkeypatch.setenv("AIC_SA_ID", sa_id)
-    monkeypatch.setenv("AIC_SA_JWK", json.dumps(jwk))
-    connection.remember_stack_config({})
-    connection.new_deployment()
-    yield aic_emulator
-    connection.new_deployment()
 
 
 def props(emulator: EmulatorServer, **values: Any) -> dict[str, Any]:
