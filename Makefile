@@ -88,7 +88,7 @@ openam: ## Start the real OpenAM on loopback (first time: download + configure);
 
 openam-stop: ## Stop the real OpenAM
 	@scripts/openam stop
-# Team tooling (issue 15): the workflow linter and a throwaway PostgreSQL state backend.
+# Team tooling: the workflow linter and a throwaway PostgreSQL state backend.
 .PHONY: postgres lint-workflows postgres-up postgres-down
 PG_DIR ?= .pulumi/postgres
 

@@ -1,4 +1,4 @@
-"""A server that echoes the request (issue 12): no value the request sent reaches an error
+"""A server that echoes the request: no value the request sent reaches an error
 message, whether the echo is plain, JSON-escaped or HTML-escaped, long or cut.
 """
 

@@ -1,4 +1,4 @@
-"""One read per realm per deployment, through the real engine (issue 16).
+"""One read per realm per deployment, through the real engine.
 
 `up` and `refresh` each read a realm's authentication document and Session service once,
 whatever the number of resources reading them; and the cache lives in the provider process,

@@ -1,4 +1,4 @@
-"""A stack with no config at all (issue 12): our language host used to pass `PULUMI_CONFIG=null`
+"""A stack with no config at all: our language host used to pass `PULUMI_CONFIG=null`
 (a nil map marshalled by Go), which crashed every program in the SDK's config loading."""
 
 from __future__ import annotations

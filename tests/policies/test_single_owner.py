@@ -1,4 +1,4 @@
-"""`realm-single-owner`: one stack manages a realm, once (issue 12: two owners went unnoticed;
+"""`realm-single-owner`: one stack manages a realm, once (two owners once went unnoticed;
 each recorded the other's values as prior and destroy left neither)."""
 
 from __future__ import annotations

@@ -1,4 +1,4 @@
-"""Bad input through the real engine (issue 12): every case fails at `pulumi preview`, names the
+"""Bad input through the real engine: every case fails at `pulumi preview`, names the
 property, writes nothing, and never quotes a secret it was given. No policy pack runs here: the
 provider's own `check` and the program must refuse each case by themselves.
 

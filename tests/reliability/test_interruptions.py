@@ -1,6 +1,6 @@
 """An interrupted deployment converges, and `destroy` then restores the realms' true originals.
 
-Regression (issue 12): a 20-realm create killed part-way made the next `up` record the stack's
+Regression: a 20-realm create killed part-way made the next `up` record the stack's
 own values as the realms' "prior" ones, so `destroy` left the stack's values behind; the
 language host and provider processes outlived the engine. Now every realm's prior values are in
 state (`RealmBaseline`) before anything writes to it, the provider and language host end with

@@ -1,4 +1,4 @@
-"""Credentials in stack config (issue 12, part 3), through the real engine.
+"""Credentials in stack config, through the real engine.
 
 - A credential set without `--secret` stops `preview` and `up` with the exact
   `pulumi config set --secret` command, writes nothing, and never reaches the backend's files

@@ -82,7 +82,7 @@ def test_realm_names_am_cannot_have_are_refused() -> None:
         canonical_realm("al pha")
 
 
-STRONG = base64.b64encode(os.urandom(32)).decode()  # weak values fail check (issue 12)
+STRONG = base64.b64encode(os.urandom(32)).decode()  # weak values fail check
 PROVIDERS: list[tuple[Any, dict[str, Any]]] = [
     (JourneySessionSettingsProvider(), {"stateManagement": "CTS", "maxDurationMinutes": 5.0}),
     (AuthenticatedSessionSettingsProvider(), {"clientSideSessions": False}),

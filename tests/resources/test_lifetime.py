@@ -1,4 +1,4 @@
-"""The provider process ends when the engine is gone (issue 12: providers outlived a killed
+"""The provider process ends when the engine is gone (providers once outlived a killed
 engine and ignored SIGTERM), and only then: a slow engine is not a dead one."""
 
 from __future__ import annotations

@@ -163,7 +163,7 @@ def test_no_client_error_class_is_left_out_of_the_mapping_test() -> None:
 
 
 def test_a_check_that_could_not_observe_fails_and_never_passes() -> None:
-    """Regression (issue 11): a document without `general` read as server-side, and the
+    """Regression: a document without `general` read as server-side, and the
     client-side-sessions check passed having observed nothing."""
     bare = Observation(settings=Outcome(value=AuthenticationSettings.from_api({"core": {}})))
     results = {r.name: r for r in evaluate(bare, RealmIntent("alpha"))}
