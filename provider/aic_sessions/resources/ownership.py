@@ -24,6 +24,7 @@ import os
 import shutil
 import subprocess
 import threading
+import time
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
@@ -61,7 +62,23 @@ def engine_cli() -> str:
     return found
 
 
+READ_ATTEMPTS = 3
+
+
 def _json(*args: str) -> Any:
+    """The command's JSON; a failure is tried again a few times, since a stack file (this
+    deployment's own checkpoint too) may be read while the engine writes it ("error: EOF")."""
+    for attempt in range(READ_ATTEMPTS):
+        try:
+            return _json_once(*args)
+        except OwnerCheckError:
+            if attempt == READ_ATTEMPTS - 1:
+                raise
+            time.sleep(0.5)
+    raise AssertionError("unreachable")
+
+
+def _json_once(*args: str) -> Any:
     command = [engine_cli(), "--non-interactive", *args]
     try:
         proc = subprocess.run(  # noqa: S603 (the engine's own binary, fixed arguments)
