@@ -1,4 +1,4 @@
-"""The seed page's session rules as plain functions `(args, report_violation)`, and the policies.
+"""The server-side session rules as plain functions `(args, report_violation)`, and the policies.
 
 Mandatory everywhere: journey sessions on CTS, server-side authenticated sessions, strong signing
 secrets, a signing secret that no other environment (and no other realm) uses. Configurable
