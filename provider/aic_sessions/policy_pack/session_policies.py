@@ -190,8 +190,8 @@ def realm_single_owner(args: StackValidationArgs, report: Report) -> None:
             report(
                 f"{where(resource.name, resource.props)}: stack {claimed[key]} manages this "
                 "realm of the same tenant too; each would record the other's values as prior "
-                "and destroy would leave neither. Give the realm one owner (README: 'When a "
-                "realm changes hands').",
+                "and destroy would leave neither. Give the realm one owner (docs/recovery.md: "
+                "'When a realm changes hands').",
                 resource.urn,
             )
 
