@@ -26,23 +26,9 @@ from aic_sessions.client import (
 )
 
 from tests.client.conftest import sa_client
+from tests.clock import EmulatorClock
 
 FAST = {"initial_backoff": 0.01, "max_backoff": 0.05}
-
-
-class EmulatorClock:
-    """A sleep that moves one tenant's clock instead of waiting, and the clock it moves."""
-
-    def __init__(self, tenant: EmulatorServer) -> None:
-        self.tenant, self.now, self.sleeps = tenant, 0.0, 0
-
-    def sleep(self, seconds: float) -> None:
-        self.tenant.advance_clock(seconds)
-        self.now += seconds
-        self.sleeps += 1
-
-    def clock(self) -> float:
-        return self.now
 
 
 @pytest.fixture
@@ -58,7 +44,7 @@ def staging(
     promotion_group: GroupServer, admins: dict[str, AdminClient]
 ) -> Iterator[tuple[PromotionClient, EmulatorClock]]:
     time = EmulatorClock(promotion_group["staging"])
-    promotions = PromotionClient(admins["staging"].transport, sleep=time.sleep, clock=time.clock)
+    promotions = PromotionClient(admins["staging"].transport, clock=time.clock)
     yield promotions, time
     promotions.close()
 
@@ -213,7 +199,7 @@ def test_a_new_client_finds_a_running_promotion_by_its_lock(
     first.wait_for_lock("locked", timeout=10, interval=1)
     first.promote(dry_run=False, promoter="ci", description="interrupted")
     first.close()  # the process dies here
-    again = PromotionClient(admins["staging"].transport, sleep=time.sleep, clock=time.clock)
+    again = PromotionClient(admins["staging"].transport, clock=time.clock)
     found = again.lock_state()
     assert (found.result, found.promotion_id, found.description) == (
         "locked",

@@ -12,9 +12,9 @@ from pulumi.dynamic.config import Config
 
 
 @pytest.fixture(autouse=True)
-def _forget_stack_config() -> Iterator[None]:
-    yield
-    connection.remember_stack_config({})
+def _own_deployment() -> Iterator[None]:
+    with connection.deployment():
+        yield
 
 
 def configure(project: str, raw: dict[str, str]) -> None:

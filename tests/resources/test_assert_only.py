@@ -41,7 +41,6 @@ def set_journey(emulator: EmulatorServer, minutes: int) -> None:
         client.update_authentication_settings(
             "alpha", AuthenticationSettingsPatch(state_management="CTS", max_duration=minutes)
         )
-    connection.new_deployment()  # the providers' next read sees this out-of-band write
     emulator.clear_requests()
 
 
@@ -77,7 +76,8 @@ def test_refresh_observes_drift_in_assert_mode(emulator: EmulatorServer) -> None
     inputs = props(emulator, stateManagement="CTS", maxDurationMinutes=15)
     outs = provider.create(inputs).outs
     set_journey(emulator, 7)
-    read = provider.read("id", {**inputs, **outs}).outs
+    with connection.deployment():  # refresh is another engine operation: a new deployment
+        read = provider.read("id", {**inputs, **outs}).outs
     assert read["maxDurationMinutes"] == 7
     assert provider.diff("id", read, inputs).changes
     assert writes(emulator) == 0
@@ -110,9 +110,9 @@ def test_signing_secret_asserts_the_promoted_esv_reference(emulator: EmulatorSer
             "alpha",
             AuthenticationSettingsPatch(shared_secret_reference="&{esv.alpha.signing.secret}"),
         )
-    connection.new_deployment()
     emulator.clear_requests()
-    outs = provider.create(inputs).outs
+    with connection.deployment():  # the next run reads the realm again
+        outs = provider.create(inputs).outs
     assert outs["secretForm"] == "esv-reference"
     assert writes(emulator) == 0
 

@@ -25,8 +25,8 @@ def test_an_esv_reference_replaced_out_of_band_reads_as_observed(
         client.update_authentication_settings(
             "alpha", AuthenticationSettingsPatch(shared_secret_reference=AIC_SECRET_PLACEHOLDER)
         )
-    connection.new_deployment()  # refresh is another engine operation: a new provider process
-    seen = provider.read("id", outs).outs
+    with connection.deployment():  # refresh is another engine operation: a new deployment
+        seen = provider.read("id", outs).outs
     assert seen["esvReference"] is None, "the realm shows no ESV reference: None, not a label"
     assert seen["secretForm"] == "tenant-generated"
     assert provider.diff("id", seen, checked).changes

@@ -4,12 +4,10 @@ one is loaded, pending mode, drift seen by `read`, destroy keeping the ESV by de
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from typing import Any
 
 import pytest
 from aic_emulator.testing import EmulatorServer
-from aic_sessions.resources import esv_common
 from aic_sessions.resources.base import ProviderError
 from aic_sessions.resources.esv_secret import EsvSecretProvider
 from aic_sessions.resources.tenant_restart import TenantRestartProvider
@@ -18,12 +16,11 @@ from tests.emulator.test_esv import ESV, esv, new_value
 
 
 @pytest.fixture
-def emulator(emulator: EmulatorServer) -> Iterator[EmulatorServer]:
-    """The provider tests' emulator (conftest), with fresh ESV clients and a short restart."""
-    esv_common._clients.clear()
-    emulator.configure(restartSeconds=0.2)
-    yield emulator
-    esv_common._clients.clear()
+def emulator(emulator: EmulatorServer) -> EmulatorServer:
+    """The provider tests' emulator (its deployment waits on the emulator's clock), with a
+    restart of a minute on that clock."""
+    emulator.configure(restartSeconds=60)
+    return emulator
 
 
 def checked(
@@ -49,8 +46,8 @@ def restart_inputs(
         "baseUrl": emu.base_url,
         "esvs": esvs,
         "mode": mode,
-        "timeoutSeconds": 10,
-        "pollSeconds": 0.05,
+        "timeoutSeconds": 900,
+        "pollSeconds": 10,
     }
 
 
@@ -134,11 +131,11 @@ def test_restart_timeout_is_a_clear_error_and_the_next_run_does_not_restart_agai
 ) -> None:
     provider, restart = EsvSecretProvider(), TenantRestartProvider()
     created = provider.create(checked(emulator)).outs
-    emulator.configure(restartSeconds=1.0)
-    inputs = {**restart_inputs(emulator, created), "timeoutSeconds": 0.2, "pollSeconds": 0.1}
+    emulator.configure(restartSeconds=600)
+    inputs = {**restart_inputs(emulator, created), "timeoutSeconds": 60}
     with pytest.raises(ProviderError, match="still restarting"):
         restart.create(inputs)
-    emulator.advance_clock(2)
+    emulator.advance_clock(600)
     outs = restart.create(restart_inputs(emulator, created)).outs
     assert not outs["restarted"] and outs["loadedVersions"] == {"esv-alpha-signing": "1"}
     assert posts(emulator) == 1

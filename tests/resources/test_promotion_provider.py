@@ -18,6 +18,7 @@ from aic_sessions.resources.base import ProviderError
 from aic_sessions.resources.promotion import PromotionProvider
 
 from tests.client.conftest import sa_client
+from tests.clock import EmulatorClock
 
 MARKER = "aic-sessions test/staging:"
 
@@ -27,10 +28,9 @@ def group(promotion_group: GroupServer, monkeypatch: pytest.MonkeyPatch) -> Iter
     sa_id, jwk = promotion_group["staging"].service_account
     monkeypatch.setenv("AIC_SA_ID", sa_id)
     monkeypatch.setenv("AIC_SA_JWK", json.dumps(jwk))
-    connection.remember_stack_config({})
-    connection.new_deployment()
-    yield promotion_group
-    connection.new_deployment()
+    staging = EmulatorClock(promotion_group["staging"])
+    with connection.deployment(connection.Deployment(staging.clock)):
+        yield promotion_group
 
 
 def props(group: GroupServer, **values: Any) -> dict[str, Any]:
@@ -45,8 +45,8 @@ def props(group: GroupServer, **values: Any) -> dict[str, Any]:
         "allowedChanges": [],
         "ignoreEncryptedSecrets": False,
         "marker": MARKER,
-        "timeoutSeconds": 30,
-        "pollSeconds": 0.1,
+        "timeoutSeconds": 300,
+        "pollSeconds": 10,
         **values,
     }
 
