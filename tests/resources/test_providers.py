@@ -11,6 +11,7 @@ from typing import Any
 import pytest
 from aic_emulator.testing import EmulatorServer
 from aic_sessions.client import AuthenticationSettingsPatch, SessionServicePatch
+from aic_sessions.resources import wire
 from aic_sessions.resources.authenticated import AuthenticatedSessionSettingsProvider
 from aic_sessions.resources.base import ProviderError
 from aic_sessions.resources.journey import JourneySessionSettingsProvider
@@ -118,7 +119,7 @@ def test_check_names_the_property_and_skips_unknowns(emulator: EmulatorServer) -
     by_property = {f.property: f.reason for f in failures}
     assert "Use 'CTS'" in by_property["stateManagement"]
     assert "Use whole minutes from 1 to 1440" in by_property["maxDurationMinutes"]
-    unknown = "04da6b54-80e4-46f7-96ec-b56ff0331ba9"
+    unknown = wire.UNKNOWN
     assert (
         provider.check({}, props(emulator, stateManagement=unknown, maxDurationMinutes=5)).failures
         == []
