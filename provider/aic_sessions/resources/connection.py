@@ -26,6 +26,7 @@ from typing import TYPE_CHECKING, Any
 from aic_sessions.client.clock import SYSTEM_CLOCK, Clock
 from aic_sessions.client.read_cache import DeploymentReadCache
 from aic_sessions.client.realms import realm_display
+from aic_sessions.domain.namespace import config_key as config_key  # re-exported
 
 if TYPE_CHECKING:
     from aic_sessions.client.client import AdminClient
@@ -147,7 +148,6 @@ def deployment(new: Deployment | None = None) -> Iterator[Deployment]:
             _current = previous
 
 
-CONFIG_NAMESPACE = "aic-sessions"
 CONFIG_KEYS = (
     "saId",
     "saJwk",
@@ -159,11 +159,6 @@ CONFIG_KEYS = (
     "fingerprintKey",
     "allowInsecureHttp",
 )
-
-
-def config_key(key: str) -> str:
-    """`saId` -> `aic-sessions:saId`: provider configuration is read under our own namespace."""
-    return f"{CONFIG_NAMESPACE}:{key}"
 
 
 def remember_stack_config(values: Mapping[str, Any]) -> None:
