@@ -12,8 +12,9 @@ from pathlib import Path
 
 import pytest
 from aic_emulator.testing import EmulatorServer
-from aic_sessions.client import AdminClient, AuthenticationSettingsPatch, ConnectionSettings
+from aic_sessions.client import AuthenticationSettingsPatch
 
+from tests.client.conftest import sa_client
 from tests.engine.project import copy_project, emulator_cli, new_stack, realm, write_stack
 from tests.engine_cli import PulumiCLI
 
@@ -55,15 +56,6 @@ def writes(emulator: EmulatorServer) -> int:
     return int(emulator.request_counts()["writes"])
 
 
-def admin(emulator: EmulatorServer) -> AdminClient:
-    sa_id, jwk = emulator.service_account
-    return AdminClient(
-        ConnectionSettings.from_env(
-            {"AIC_BASE_URL": emulator.base_url, "AIC_SA_ID": sa_id, "AIC_SA_JWK": json.dumps(jwk)}
-        )
-    )
-
-
 @pytest.fixture
 def deployment(
     tmp_path: Path, engine_env: dict[str, str], aic_emulator: EmulatorServer
@@ -92,7 +84,7 @@ def deployment(
 def test_lifecycle_up_drift_refresh_restore_destroy(
     deployment: PulumiCLI, aic_emulator: EmulatorServer
 ) -> None:
-    client = admin(aic_emulator)
+    client = sa_client(aic_emulator)
     before = client.read_authentication_settings("alpha")
     assert before.trees.state_management == "JWT"
 

@@ -11,8 +11,8 @@ import pytest
 from aic_emulator.testing import EmulatorServer
 from aic_sessions.client import AuthenticationSettingsPatch
 
+from tests.client.conftest import sa_client
 from tests.engine.project import new_stack, realm, write_stack
-from tests.engine.test_resources_e2e import admin
 
 pytestmark = pytest.mark.engine
 
@@ -25,7 +25,7 @@ def test_esv_reference_is_written_and_its_drift_detected(
         tmp_path / "project", engine_env, aic_emulator, [realm("alpha", signingSecret=esv)]
     )
     cli.run("up", "--yes", "--skip-preview")
-    client = admin(aic_emulator)
+    client = sa_client(aic_emulator)
     security = client.read_authentication_settings("alpha").security
     assert security.shared_secret == {"$string": "&{esv.alpha.signing.secret}"}
     cli.run("preview", "--expect-no-changes")
@@ -85,7 +85,7 @@ def test_retain_leaves_the_tenant_as_it_is(
     )
     cli.run("up", "--yes", "--skip-preview")
     cli.run("destroy", "--yes", "--skip-preview")
-    settings = admin(aic_emulator).read_authentication_settings("alpha")
+    settings = sa_client(aic_emulator).read_authentication_settings("alpha")
     assert settings.trees.state_management == "CTS"
 
 

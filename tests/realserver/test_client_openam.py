@@ -27,13 +27,6 @@ from tests.realserver.openam import OpenAM
 
 
 @pytest.fixture
-def realm(openam: OpenAM) -> Iterator[str]:
-    name = openam.create_realm()
-    yield name
-    openam.delete_realm(name)
-
-
-@pytest.fixture
 def client(openam: OpenAM) -> Iterator[AdminClient]:
     auth = AdminAuth(
         username=openam.admin_username,

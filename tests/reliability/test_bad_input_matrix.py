@@ -19,7 +19,6 @@ from __future__ import annotations
 import base64
 import json
 import os
-import subprocess
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -487,21 +486,12 @@ def set_config(
     # Large values on stdin (a command line has a size limit); small ones as an argument, since
     # stdin loses a trailing newline. Either way the test's values only.
     large = len(value) > 65536
-    subprocess.run(
-        [
-            "pulumi",
-            "--non-interactive",
-            "config",
-            "set",
-            *flags,
-            key,
-            *([] if large else ["--", value]),
-        ],
-        cwd=cli.cwd,
-        env=cli.env,
-        input=value if large else None,
-        capture_output=True,
-        text=True,
+    cli.run(
+        "config",
+        "set",
+        *flags,
+        key,
+        *([] if large else ["--", value]),
+        stdin=value if large else None,
         timeout=300,
-        check=True,
     )

@@ -132,13 +132,7 @@ def interrupt(deployment: Deployment, how: str, after_writes: int) -> None:
     """Start `up`, kill it (or its provider) once the tenant has taken `after_writes` writes,
     and wait for the engine to end."""
     deployment.emulator.clear_requests()
-    engine = subprocess.Popen(
-        ["pulumi", "--non-interactive", *UP],
-        cwd=deployment.cli.cwd,
-        env=deployment.cli.env,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
+    engine = deployment.cli.start(*UP)
     deadline = time.monotonic() + 120
     while writes(deployment.emulator) < after_writes and time.monotonic() < deadline:
         assert engine.poll() is None, "up ended before the chosen moment"
