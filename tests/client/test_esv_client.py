@@ -27,7 +27,7 @@ from pydantic import SecretStr
 
 from tests.client.conftest import sa_client
 from tests.clock import EmulatorClock
-from tests.recordings import exchanges
+from tests.recordings import Exchange, exchanges
 
 
 def value() -> SecretStr:
@@ -136,7 +136,7 @@ def test_no_value_in_logs_errors_or_reprs(
     [e for e in exchanges("esv/") if e.status == 200 and e.response_text],
     ids=lambda e: f"{e.file.removesuffix('.har')}-{e.method}",
 )
-def test_every_recorded_answer_parses(exchange) -> None:  # type: ignore[no-untyped-def]
+def test_every_recorded_answer_parses(exchange: Exchange) -> None:
     from aic_sessions.client.esv import EsvSecret, EsvVersion, _status
 
     body = exchange.json()

@@ -17,6 +17,7 @@ from aic_emulator.testing import EmulatorServer
 
 from tests.client.conftest import sa_client
 from tests.library.conftest import consumer, run
+from tests.values import present
 
 pytestmark = pytest.mark.engine
 
@@ -84,7 +85,7 @@ def test_consumer_project_lifecycle_with_saved_plan_and_shipped_pack(
     out = cli.run("up", "--yes", "--plan", str(plan), "--policy-pack", pack).stdout
     assert "6 created" in out, out  # stack, component, its baseline, three resources
     realm = sa_client(aic_emulator).read_authentication_settings("alpha")
-    assert realm.trees.state_management == "CTS"
+    assert present(realm.trees).state_management == "CTS"
     outputs = json.loads(cli.run("stack", "output", "--json").stdout)
     assert outputs["stateManagement"] == "CTS"
     assert outputs["fingerprint"].startswith("scrypt:")
@@ -93,4 +94,6 @@ def test_consumer_project_lifecycle_with_saved_plan_and_shipped_pack(
     cli.run("preview", "--expect-no-changes", "--policy-pack", pack)
     cli.run("destroy", "--yes", "--skip-preview")
     realm = sa_client(aic_emulator).read_authentication_settings("alpha")
-    assert realm.trees.state_management == "JWT", "destroy put the emulator's prior value back"
+    assert present(realm.trees).state_management == "JWT", (
+        "destroy put the emulator's prior value back"
+    )

@@ -7,6 +7,7 @@ import json
 import os
 import subprocess
 from pathlib import Path
+from typing import Any
 
 import pytest
 from aic_emulator.testing import EmulatorServer
@@ -23,7 +24,7 @@ OTHER_TENANT = "https://prod-tenant.example.com/am"
 
 
 def project(
-    tmp_path: Path, env: dict[str, str], emulator: EmulatorServer, stacks: dict
+    tmp_path: Path, env: dict[str, str], emulator: EmulatorServer, stacks: dict[str, Any]
 ) -> PulumiCLI:
     directory = copy_project(tmp_path / "project")
     for name, config in stacks.items():
@@ -58,7 +59,7 @@ def test_session_rules_fail_preview(
     tmp_path: Path,
     engine_env: dict[str, str],
     aic_emulator: EmulatorServer,
-    realm_config: dict,
+    realm_config: dict[str, Any],
     message: str,
 ) -> None:
     cli = project(

@@ -24,6 +24,7 @@ from aic_sessions.domain.namespace import config_key
 
 from tests.engine.project import copy_project, realm, write_stack
 from tests.engine_cli import PulumiCLI
+from tests.values import present
 
 STACK = "reliability"
 LOG_HOOK = Path(__file__).parent / "log_hook"
@@ -148,12 +149,12 @@ def assert_realm(client: AdminClient, spec: dict[str, Any]) -> None:
     journey = {"stateManagement": "CTS", "maxDurationMinutes": 5, **spec.get("journey", {})}
     authenticated = {"clientSideSessions": False, **spec.get("authenticated", {})}
     settings = client.read_authentication_settings(name)
-    assert settings.trees.state_management == journey["stateManagement"], name
-    assert settings.trees.max_duration == journey["maxDurationMinutes"], name
-    assert settings.general.stateless_sessions == authenticated["clientSideSessions"], name
+    assert present(settings.trees).state_management == journey["stateManagement"], name
+    assert present(settings.trees).max_duration == journey["maxDurationMinutes"], name
+    assert present(settings.general).stateless_sessions == authenticated["clientSideSessions"], name
     if "maxSessionTimeMinutes" in authenticated:
         service = client.read_session_service(name)
-        assert service.max_session_time == authenticated["maxSessionTimeMinutes"], name
+        assert present(service).max_session_time == authenticated["maxSessionTimeMinutes"], name
 
 
 def provider_log(deployment: Deployment) -> str:
