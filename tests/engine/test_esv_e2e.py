@@ -17,12 +17,13 @@ import pytest
 import yaml
 from aic_emulator.testing import EmulatorServer
 
+from tests.client.conftest import sa_client
 from tests.emulator.test_esv import ESV, esv
 from tests.emulator.test_frodo import frodo, sa_env
 from tests.emulator.test_sessions import finish, start
 from tests.engine.project import new_stack, realm
-from tests.engine.test_resources_e2e import admin
 from tests.engine_cli import REPO_ROOT, PulumiCLI
+from tests.values import present
 
 pytestmark = pytest.mark.engine
 
@@ -81,9 +82,9 @@ def test_esv_stored_secrets_one_restart_rotation_and_frodo(
     listed = {s["_id"]: s for s in esv(aic_emulator, "GET", ESV).json()["result"]}
     assert set(listed) == {"esv-alpha-signing-secret", "esv-bravo-signing"}
     assert all(s["loaded"] and s["loadedVersion"] == "1" for s in listed.values())
-    client = admin(aic_emulator)
+    client = sa_client(aic_emulator)
     for name, placeholder in (("alpha", "alpha.signing.secret"), ("bravo", "bravo.signing")):
-        shared = client.read_authentication_settings(name).security.shared_secret
+        shared = present(client.read_authentication_settings(name).security).shared_secret
         assert shared == {"$string": "&{esv." + placeholder + "}"}
     assert aic_emulator.secret_digest("bravo") == hashlib.sha256(bravo_value.encode()).hexdigest()
     assert finish(aic_emulator, start(aic_emulator)).status_code == 200

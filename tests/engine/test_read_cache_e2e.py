@@ -13,8 +13,9 @@ from pathlib import Path
 
 import pytest
 from aic_emulator.testing import EmulatorServer
-from aic_sessions.client import AdminClient, AuthenticationSettingsPatch, ConnectionSettings
+from aic_sessions.client import AuthenticationSettingsPatch
 
+from tests.client.conftest import sa_client
 from tests.engine.project import new_stack, realm
 from tests.engine_cli import PulumiCLI
 
@@ -35,12 +36,6 @@ def gets(emulator: EmulatorServer, suffix: str) -> dict[str, int]:
         )
         for name in REALMS
     }
-
-
-def admin(emulator: EmulatorServer) -> AdminClient:
-    sa_id, jwk = emulator.service_account
-    env = {"AIC_BASE_URL": emulator.base_url, "AIC_SA_ID": sa_id, "AIC_SA_JWK": json.dumps(jwk)}
-    return AdminClient(ConnectionSettings.from_env(env))
 
 
 def journey_minutes(cli: PulumiCLI, name: str) -> int:
@@ -66,7 +61,7 @@ def test_each_realm_is_read_once_per_deployment(
     assert gets(aic_emulator, AUTHN) == {"alpha": 1, "bravo": 1}
     assert gets(aic_emulator, SERVICE) == {"alpha": 1, "bravo": 1}
 
-    client = admin(aic_emulator)
+    client = sa_client(aic_emulator)
     for minutes in (17, 23):  # each refresh is its own provider process: it sees the change
         client.update_authentication_settings(
             "alpha", AuthenticationSettingsPatch(max_duration=minutes)

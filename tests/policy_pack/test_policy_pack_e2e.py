@@ -7,10 +7,12 @@ import json
 import os
 import subprocess
 from pathlib import Path
+from typing import Any
 
 import pytest
 from aic_emulator.testing import EmulatorServer
 from aic_sessions.domain import signing_secrets
+from aic_sessions.resources import wire
 
 from tests.engine.project import copy_project, emulator_cli, realm, write_stack
 from tests.engine_cli import REPO_ROOT, PulumiCLI
@@ -22,7 +24,7 @@ OTHER_TENANT = "https://prod-tenant.example.com/am"
 
 
 def project(
-    tmp_path: Path, env: dict[str, str], emulator: EmulatorServer, stacks: dict
+    tmp_path: Path, env: dict[str, str], emulator: EmulatorServer, stacks: dict[str, Any]
 ) -> PulumiCLI:
     directory = copy_project(tmp_path / "project")
     for name, config in stacks.items():
@@ -57,7 +59,7 @@ def test_session_rules_fail_preview(
     tmp_path: Path,
     engine_env: dict[str, str],
     aic_emulator: EmulatorServer,
-    realm_config: dict,
+    realm_config: dict[str, Any],
     message: str,
 ) -> None:
     cli = project(
@@ -275,7 +277,7 @@ def test_policy_config_fails_closed_on_an_unreadable_published_fingerprint(
     stacks = {name: {"environment": name, "realms": given} for name in ("staging", "prod")}
     cli = project(tmp_path, engine_env, aic_emulator, stacks)
     state = json.loads(cli.run("stack", "export", "--stack", "prod").stdout)
-    hidden = {"4dabf18193072939515e22adb298388d": "1b47061264138c4ac30d75fd1eb44270"}
+    hidden = {wire.SECRET_SIG_KEY: wire.SECRET_SIG}
     plain = json.dumps(signing_secrets.fingerprint(base64.b64encode(os.urandom(32)).decode()))
     state["deployment"]["resources"] = [
         {

@@ -4,17 +4,21 @@ from __future__ import annotations
 
 import base64
 import os
+from collections.abc import Callable
+from typing import Any
 
 import pytest
 from aic_sessions.domain import signing_secrets
 from aic_sessions.policy_pack import session_policies as sp
 
 from tests.policy_pack.fakes import Report, Resource, Stack, authenticated, journey, secret
+from tests.values import present
 
 STRONG = base64.b64encode(os.urandom(32)).decode()
 
 
-def run(rule, args) -> list[str]:  # type: ignore[no-untyped-def]
+def run(rule: Callable[[Any, Report], None], args: Stack | Resource) -> list[str]:
+    """A rule's messages for a fake stack or resource (the rules read only their attributes)."""
     report = Report()
     rule(args, report)
     return report.messages
@@ -108,7 +112,7 @@ def test_realm_has_signing_secret_and_fully_managed() -> None:
 
 
 def test_every_policy_is_in_the_pack_with_its_level() -> None:
-    levels = {p.name: p.enforcement_level.value for p in sp.POLICIES}
+    levels = {p.name: present(p.enforcement_level).value for p in sp.POLICIES}
     assert levels == {
         "journey-sessions-use-cts": "mandatory",
         "authenticated-sessions-server-side": "mandatory",

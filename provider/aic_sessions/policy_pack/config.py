@@ -31,6 +31,7 @@ from typing import Any
 
 import yaml
 
+from aic_sessions.domain.identity import realm_name
 from aic_sessions.policy_pack import PACK_DIR
 from aic_sessions.program import stack_reader
 from aic_sessions.program.stack_reader import StackReadError
@@ -211,7 +212,7 @@ def _path(realm: str) -> str:
 
 
 def _realm(name: str) -> str:
-    return str(name).strip("/")
+    return realm_name(name)
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -25,6 +25,8 @@ from pulumi_policy import (
 
 from aic_sessions.domain import signing_secrets
 
+from .session_policies import realm_key, realm_of, tenant_of
+
 Report = Callable[..., None]
 ESV_SECRET = "pulumi-python:dynamic/aic:EsvSecret"  # noqa: S105 (a type token)
 
@@ -58,11 +60,11 @@ def esv_names_unique_per_realm(args: StackValidationArgs, report: Report) -> Non
     for resource in args.resources:
         if resource.resource_type != ESV_SECRET:
             continue
-        tenant = str(resource.props.get("baseUrl", "")).rstrip("/")
+        tenant = tenant_of(resource.props.get("baseUrl"))
         by_esv[(tenant, str(resource.props.get("name")))].append(resource)
-        by_realm[(tenant, "/" + str(resource.props.get("realm", "")).strip("/"))].append(resource)
+        by_realm[realm_key(resource.props)].append(resource)
     for (_, esv), resources in sorted(by_esv.items()):
-        realms = sorted({"/" + str(r.props.get("realm", "")).strip("/") for r in resources})
+        realms = sorted({realm_of(r.props) for r in resources})
         if len(resources) > 1:
             for resource in resources:
                 report(

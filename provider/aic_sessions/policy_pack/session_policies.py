@@ -26,7 +26,7 @@ from pulumi_policy import (
 
 from aic_sessions.client.realms import realm_display
 from aic_sessions.domain import signing_secrets
-from aic_sessions.domain.identity import tenant_identity
+from aic_sessions.domain.identity import realm_name, tenant_identity
 
 Report = Callable[..., None]
 
@@ -233,7 +233,7 @@ def signing_secret_fingerprint_recorded(args: StackValidationArgs, report: Repor
     for resource in _session_resources(args):
         source = resource.props.get("valueSource")
         if resource.resource_type == SIGNING_SECRET and source == "given":
-            given[realm_of(resource.props).strip("/")] = resource
+            given[realm_name(realm_of(resource.props))] = resource
     if "recorded" not in config:
         for resource in given.values():
             report(
@@ -246,7 +246,7 @@ def signing_secret_fingerprint_recorded(args: StackValidationArgs, report: Repor
                 resource.urn,
             )
         return
-    records = {str(realm).strip("/"): fp for realm, fp in config["recorded"].items()}
+    records = {realm_name(realm): fp for realm, fp in config["recorded"].items()}
     how = "run: python -m aic_sessions.policy_pack.config --stack <this stack> --record"
     for realm, resource in sorted(given.items()):
         fingerprint = resource.props.get("fingerprint")

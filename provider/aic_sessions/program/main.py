@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, Any
 import pulumi
 from pulumi.runtime.config import get_config
 
+from aic_sessions.domain.namespace import config_key
 from aic_sessions.program.chain import LowerStack, declare_promotion, export_static, realm_static
 from aic_sessions.program.config_keys import require_known_keys
 from aic_sessions.program.esvs import declare_esv_secrets, declare_restart, value_of
@@ -92,7 +93,7 @@ def load_checked_stack() -> StackConfig:
             }
         )
         # Only the realm names of the given secrets are read here (no value leaves the config).
-        check_given_secrets(stack, json.loads(get_config("aic-sessions:signingSecrets") or "{}"))
+        check_given_secrets(stack, json.loads(get_config(config_key("signingSecrets")) or "{}"))
     except StackConfigError as exc:
         raise pulumi.RunError(str(exc)) from None  # the keys and fixes, without a traceback
     return stack

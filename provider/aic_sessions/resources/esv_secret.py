@@ -33,10 +33,10 @@ from pydantic import Field, SecretStr
 from aic_sessions.domain import signing_secrets
 from aic_sessions.domain.identity import same_identity
 
-from . import connection
 from .base import ProviderError, RealmInputs, SessionProvider, is_unknown
 from .esv_common import esv_client, tenant_lock
-from .signing_secret import as_secret, plain
+from .signing_secret import with_value
+from .wire import plain
 
 HIDDEN = ("value", "fingerprintBasis")
 
@@ -150,20 +150,10 @@ class EsvSecretProvider(SessionProvider):
 def _with_value(
     olds: dict[str, Any], news: dict[str, Any], value: str, source: str
 ) -> dict[str, Any]:
-    """The inputs with the value as a secret, its fingerprint and the realm's placeholder
-    (scrypt only when the value or the key changed, as in `SigningSecret`)."""
-    key = connection.stack_setting("fingerprintKey") or ""
-    basis = signing_secrets.fingerprint_basis(value, key)
-    unchanged = plain(olds.get("fingerprintBasis")) == basis and olds.get("fingerprint")
-    fingerprint = olds["fingerprint"] if unchanged else signing_secrets.fingerprint(value, key)
-    return {
-        **news,
-        "value": as_secret(value),
-        "valueSource": source,
-        "fingerprint": fingerprint,
-        "fingerprintBasis": as_secret(basis),
-        "placeholder": signing_secrets.esv_expression(news["name"]),
-    }
+    """The inputs with the value as a secret, its fingerprint (as `SigningSecret`'s) and the
+    realm's placeholder."""
+    placeholder = signing_secrets.esv_expression(news["name"])
+    return {**with_value(olds, news, value, source), "placeholder": placeholder}
 
 
 def _write_value(props: dict[str, Any], olds: dict[str, Any]) -> dict[str, Any]:
