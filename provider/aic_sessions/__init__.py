@@ -16,6 +16,7 @@ if TYPE_CHECKING:
     from aic_sessions.resources import (
         AuthenticatedOptions,
         AuthenticatedSessionSettings,
+        EsvOptions,
         EsvSecret,
         JourneyOptions,
         JourneySessionSettings,
@@ -36,6 +37,7 @@ __all__ = [  # noqa: RUF022 (the version first, then the resources as in _RESOUR
     "__version__",
     "AuthenticatedOptions",
     "AuthenticatedSessionSettings",
+    "EsvOptions",
     "EsvSecret",
     "JourneyOptions",
     "JourneySessionSettings",

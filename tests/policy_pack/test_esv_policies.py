@@ -31,7 +31,12 @@ def test_strength_applies_to_esv_values() -> None:
     value = base64.b64encode(os.urandom(32)).decode()
     esv_signing_secret_strength(esv_secret(value=value), good)  # type: ignore[arg-type]
     esv_signing_secret_strength(secret(value=WEAK), good)  # type: ignore[arg-type]  # not an ESV
+    # A generated value is drawn in create: at preview it has neither value nor fingerprint.
+    esv_signing_secret_strength(esv_secret(valueSource="generated"), good)  # type: ignore[arg-type]
     assert good.messages == []
+    missing = Report()
+    esv_signing_secret_strength(esv_secret(valueSource="given"), missing)  # type: ignore[arg-type]
+    assert "has no value" in missing.messages[0]
 
 
 def test_distinct_counts_esv_fingerprints_within_and_across_stacks() -> None:

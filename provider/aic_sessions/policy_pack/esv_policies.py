@@ -39,6 +39,8 @@ def esv_signing_secret_strength(args: ResourceValidationArgs, report: Report) ->
     """The value stored in the ESV is base64, at least 128 bits, and not trivially weak."""
     if args.resource_type != ESV_SECRET:
         return
+    if args.props.get("valueSource") == "generated":
+        return  # 256 random bits, drawn by the provider's create (never known at preview)
     value = args.props.get("value")
     if not isinstance(value, str):
         report(

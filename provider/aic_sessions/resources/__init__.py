@@ -20,6 +20,7 @@ if TYPE_CHECKING:
     from .promotion import Promotion
     from .realm import (
         AuthenticatedOptions,
+        EsvOptions,
         JourneyOptions,
         RealmSessionSettings,
         SigningSecretOptions,
@@ -30,6 +31,7 @@ if TYPE_CHECKING:
 _MODULE_OF = {
     "AuthenticatedOptions": "realm",
     "AuthenticatedSessionSettings": "authenticated",
+    "EsvOptions": "realm",
     "EsvSecret": "esv_secret",
     "JourneyOptions": "realm",
     "JourneySessionSettings": "journey",
@@ -48,6 +50,7 @@ _MODULE_OF = {
 __all__ = [
     "AuthenticatedOptions",
     "AuthenticatedSessionSettings",
+    "EsvOptions",
     "EsvSecret",
     "JourneyOptions",
     "JourneySessionSettings",
