@@ -228,3 +228,41 @@ def test_an_esv_realm_that_no_restart_lists_fails_with_the_fix_instead_of_waitin
 
     with pytest.raises(pulumi.RunError, match=r"no TenantRestart lists it.*secrets=\["):
         program()
+
+
+def test_one_export_list_gives_the_exports_and_the_policies_type_tokens() -> None:
+    """A resource is its module plus one line in `resources/__init__.py`: the package's exports
+    and every type token the policies and the verifier use come from that list."""
+    from aic_sessions import resources
+    from aic_sessions.policy_pack import chain_policies, config, esv_policies, session_policies
+    from aic_sessions.resources.exports import EXPORTS, type_token
+
+    assert aic_sessions.__all__ == ["__version__", *EXPORTS]
+    tokens = {}
+    for name in EXPORTS:
+        value = getattr(resources, name)
+        assert getattr(aic_sessions, name) is value
+        if isinstance(value, type) and issubclass(value, pulumi.dynamic.Resource):
+            tokens[name] = "pulumi-python:" + value._resource_type_name
+            assert type_token(name) == tokens[name]
+    used = {
+        session_policies.JOURNEY,
+        session_policies.AUTHENTICATED,
+        session_policies.SIGNING_SECRET,
+        *session_policies.OWNED_TYPES,
+        *session_policies.FINGERPRINTED,
+        chain_policies.ENVIRONMENT,
+        chain_policies.PROMOTION,
+        chain_policies.BASELINE,
+        esv_policies.ESV_SECRET,
+        config.SIGNING_SECRET,
+    }
+    assert used <= set(tokens.values())
+    with pytest.raises(KeyError, match="not exported"):
+        type_token("SigningSecrets")
+
+
+def test_importing_the_package_imports_neither_pulumi_nor_pydantic() -> None:
+    code = "import sys, aic_sessions; print('pulumi' in sys.modules, 'pydantic' in sys.modules)"
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.split() == ["False", "False"]

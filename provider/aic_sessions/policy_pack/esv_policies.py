@@ -24,9 +24,10 @@ from pulumi_policy import (
 )
 
 from aic_sessions.domain import signing_secrets
+from aic_sessions.resources.exports import type_token
 
 Report = Callable[..., None]
-ESV_SECRET = "pulumi-python:dynamic/aic:EsvSecret"  # noqa: S105 (a type token)
+ESV_SECRET = type_token("EsvSecret")
 
 
 def _where(name: str, props: Any) -> str:

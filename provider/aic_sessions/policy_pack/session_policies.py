@@ -27,16 +27,16 @@ from pulumi_policy import (
 from aic_sessions.client.realms import realm_display
 from aic_sessions.domain import signing_secrets
 from aic_sessions.domain.identity import tenant_identity
+from aic_sessions.resources.exports import type_token
 
 Report = Callable[..., None]
 
-PREFIX = "pulumi-python:dynamic/aic:"
-JOURNEY = PREFIX + "JourneySessionSettings"
-AUTHENTICATED = PREFIX + "AuthenticatedSessionSettings"
-SIGNING_SECRET = PREFIX + "SigningSecret"
+JOURNEY = type_token("JourneySessionSettings")
+AUTHENTICATED = type_token("AuthenticatedSessionSettings")
+SIGNING_SECRET = type_token("SigningSecret")
 SESSION_TYPES = (JOURNEY, AUTHENTICATED, SIGNING_SECRET)
-OWNED_TYPES = (*SESSION_TYPES, PREFIX + "RealmBaseline")
-FINGERPRINTED = (SIGNING_SECRET, PREFIX + "EsvSecret")  # EsvSecret: see esv_policies.py
+OWNED_TYPES = (*SESSION_TYPES, type_token("RealmBaseline"))
+FINGERPRINTED = (SIGNING_SECRET, type_token("EsvSecret"))  # EsvSecret: see esv_policies.py
 KIND = {
     JOURNEY: "JourneySessionSettings",
     AUTHENTICATED: "AuthenticatedSessionSettings",
