@@ -56,9 +56,10 @@ def aic_signing_secret_esv_placeholder(args: StackValidationArgs, report: Report
                 f"{where(resource.name, resource.props)}: the signing secret is a literal "
                 f"({source}) in the {place.get('stage')} stage of an AIC promotion chain; a "
                 "promotion would carry it unchanged into staging and production. Keep it in "
-                f"an ESV instead: create {esv} in every environment (stack config "
-                "signingSecret.source: esv-generated, which creates it and references "
-                f"{esv_expression(esv)}).",
+                f"an ESV instead: create {esv} in every environment "
+                f"(SigningSecretOptions(esv=EsvOptions(name={esv!r})) in Python; stack config "
+                "signingSecret.source: esv-generated), which creates it and references "
+                f"{esv_expression(esv)}.",
                 resource.urn,
             )
 

@@ -70,7 +70,8 @@ def esv_names_unique_per_realm(args: StackValidationArgs, report: Report) -> Non
             for resource in resources:
                 report(
                     f"ESV {esv} is declared {len(resources)} times (realms {', '.join(realms)}); "
-                    "each realm needs its own ESV name (signingSecret.esvName).",
+                    "each realm needs its own ESV name (EsvOptions(name=...) in Python, "
+                    "signingSecret.esvName in stack config).",
                     resource.urn,
                 )
     for (_, realm), resources in sorted(by_realm.items()):
