@@ -46,5 +46,5 @@ class SnakeCaseProperties:
         wire = {to_camel(key): value for key, value in props.items()}
         cast(Any, super()).__init__(provider, name, wire, opts)
         for key in wire:  # the SDK set one Output per property, under its wire name
-            if (python := to_snake(key)) != key:
+            if (python := to_snake(key)) != key and key in self.__dict__:
                 self.__dict__[python] = self.__dict__.pop(key)
