@@ -39,7 +39,12 @@ def test_strength_applies_to_esv_values() -> None:
     value = base64.b64encode(os.urandom(32)).decode()
     esv_signing_secret_strength(resource_args(esv_secret(value=value)), good)
     esv_signing_secret_strength(resource_args(secret(value=WEAK)), good)  # not an ESV
+    # A generated value is drawn in create: at preview it has neither value nor fingerprint.
+    esv_signing_secret_strength(resource_args(esv_secret(valueSource="generated")), good)
     assert good.messages == []
+    missing = Report()
+    esv_signing_secret_strength(resource_args(esv_secret(valueSource="given")), missing)
+    assert "has no value" in missing.messages[0]
 
 
 def test_distinct_counts_esv_fingerprints_within_and_across_stacks() -> None:

@@ -15,7 +15,7 @@ from aic_sessions.domain import signing_secrets
 from aic_sessions.resources import wire
 
 from tests.engine.project import copy_project, emulator_cli, realm, write_stack
-from tests.engine_cli import REPO_ROOT, PulumiCLI
+from tests.engine_cli import REPO_ROOT, PulumiCLI, write_python_project
 
 pytestmark = pytest.mark.engine
 
@@ -331,3 +331,31 @@ def test_a_realm_has_one_owner(
     write_policy_config(cli, "ops", config_file)
     assert preview(cli, "ops", "--policy-pack-config", str(config_file)).returncode == 0
     assert aic_emulator.request_counts()["writes"] == 0
+
+
+LIBRARY_PROGRAM = """\
+import pulumi
+from aic_sessions import JourneySessionSettings
+
+JourneySessionSettings(
+    "alpha-journey", base_url=pulumi.Config().require("tenant"), realm="alpha",
+    state_management="JWT", max_duration_minutes=600,
+)
+"""
+
+
+def test_messages_to_a_library_user_name_the_python_inputs(
+    tmp_path: Path, engine_env: dict[str, str], aic_emulator: EmulatorServer
+) -> None:
+    """A library user's program is told what to write in Python (`state_management`), not
+    only the wire name (`stateManagement`)."""
+    project_dir = tmp_path / "acme"
+    write_python_project(project_dir, "acme-identity", LIBRARY_PROGRAM)
+    cli = emulator_cli(project_dir, engine_env, aic_emulator)
+    cli.run("stack", "init", "dev")
+    cli.run("config", "set", "tenant", aic_emulator.base_url)
+    result = preview(cli, "dev")
+    assert result.returncode != 0
+    said = " ".join(result.stdout.split())  # the display may wrap long lines
+    assert "Set state_management='CTS' in Python (stateManagement: CTS in stack config)" in said
+    assert "Set max_duration_minutes in Python (maxDurationMinutes in stack config)" in said

@@ -28,16 +28,16 @@ def test_journey_cts() -> None:
     assert run(sp.journey_sessions_use_cts, journey()) == []
     [message] = run(sp.journey_sessions_use_cts, journey(stateManagement="JWT"))
     assert "alpha-journey (realm /alpha)" in message and "'JWT'" in message
-    assert "Set stateManagement to 'CTS'" in message
-    assert "state_management in Python" in message, "Python users write the snake_case name"
+    # Python users write the snake_case name, stack config the camelCase one.
+    assert "Set state_management='CTS' in Python (stateManagement: CTS in stack config)" in message
     assert run(sp.journey_sessions_use_cts, authenticated()) == []
 
 
 def test_authenticated_server_side() -> None:
     assert run(sp.authenticated_sessions_server_side, authenticated()) == []
     [message] = run(sp.authenticated_sessions_server_side, authenticated(clientSideSessions=True))
-    assert "client-side sessions are on" in message and "clientSideSessions to false" in message
-    assert "client_side_sessions=False in Python" in message
+    assert "client-side sessions are on" in message
+    assert "client_side_sessions=False in Python (clientSideSessions: false in stack" in message
 
 
 @pytest.mark.parametrize(

@@ -10,6 +10,8 @@ import pytest
 from aic_emulator.testing import EmulatorServer
 from aic_sessions.resources.base import ProviderError
 from aic_sessions.resources.esv_secret import EsvSecretProvider
+from aic_sessions.resources.wire import SECRET_SIG
+from aic_sessions.resources.wire import SECRET_SIG_KEY as SECRET_KEY
 from aic_sessions.resources.tenant_restart import TenantRestartProvider
 
 from tests.emulator.test_esv import ESV, esv, new_value
@@ -63,7 +65,8 @@ def test_create_two_esvs_one_restart_then_rotate(emulator: EmulatorServer) -> No
     alpha = present(provider.create(alpha_in).outs)
     bravo = present(provider.create(bravo_in).outs)
     assert (alpha["activeVersion"], alpha["loadedVersion"], alpha["adopted"]) == ("1", "", False)
-    assert "value" not in alpha and "fingerprintBasis" not in alpha
+    # The drawn value and its digest are outputs in the engine's secret form (encrypted in state).
+    assert all(set(alpha[k]) == {SECRET_KEY, "value"} for k in ("value", "fingerprintBasis"))
     assert alpha["placeholder"] == "&{esv.alpha.signing}"
     first = present(present(restart.create(restart_inputs(emulator, alpha, bravo)).outs))
     assert first["restarted"] and not first["pendingRestart"]
@@ -71,9 +74,9 @@ def test_create_two_esvs_one_restart_then_rotate(emulator: EmulatorServer) -> No
     assert posts(emulator) == 1
     # rotation: a new version, the old one disabled only after the restart loaded the new one
     rotated_in = checked(emulator, {**alpha_in}, rotationTrigger="2026-11")
-    assert rotated_in["fingerprint"] != alpha_in["fingerprint"]
     assert provider.diff("id", alpha, rotated_in).changes
     rotated = present(provider.update("id", alpha, rotated_in).outs)
+    assert rotated["fingerprint"] != alpha["fingerprint"]
     assert (rotated["wantedVersion"], rotated["supersededVersions"]) == ("2", ["1"])
     versions = esv(emulator, "GET", f"{ESV}/esv-alpha-signing/versions").json()
     assert [(v["version"], v["status"]) for v in versions] == [("2", "ENABLED"), ("1", "ENABLED")]
@@ -101,10 +104,43 @@ def test_create_two_esvs_one_restart_then_rotate(emulator: EmulatorServer) -> No
     assert not unchanged["restarted"] and posts(emulator) == 2
 
 
-def test_generated_value_is_kept_until_rotated(emulator: EmulatorServer) -> None:
+def test_generated_value_is_drawn_in_create_and_kept_until_rotated(
+    emulator: EmulatorServer,
+) -> None:
+    """`check` draws nothing (it runs again at `up`, and a saved plan must see the same inputs);
+    `create` draws the value, `update` keeps it until `rotationTrigger` changes."""
+    provider = EsvSecretProvider()
     first = checked(emulator)
-    again = checked(emulator, first)
-    assert again["fingerprint"] == first["fingerprint"] and again["valueSource"] == "generated"
+    assert first == checked(emulator), "check is deterministic"
+    assert first["valueSource"] == "generated"
+    assert not {"value", "fingerprint", "fingerprintBasis"} & first.keys()
+    created = provider.create(first).outs
+    assert created["fingerprint"].startswith("scrypt:")
+    assert not provider.diff("id", created, checked(emulator, first)).changes
+    kept = provider.update("id", created, {**checked(emulator, first), "description": "d"}).outs
+    assert (kept["fingerprint"], kept["wantedVersion"]) == (created["fingerprint"], "1")
+    rotated_in = checked(emulator, first, rotationTrigger="2026-12")
+    assert provider.diff("id", kept, rotated_in).changes
+    rotated = provider.update("id", kept, rotated_in).outs
+    assert rotated["fingerprint"] != created["fingerprint"] and rotated["wantedVersion"] == "2"
+
+
+def test_check_carries_a_generated_value_kept_in_older_inputs(emulator: EmulatorServer) -> None:
+    """A stack deployed when the value was drawn in `check` holds it in its inputs (and not in
+    its outputs): `check` carries it unchanged, so the next update does not rotate it."""
+    legacy = {
+        **checked(emulator),
+        "value": {SECRET_KEY: SECRET_SIG, "value": new_value()[0]},
+        "fingerprint": "scrypt:" + "0" * 32,
+        "fingerprintBasis": {SECRET_KEY: SECRET_SIG, "value": "basis"},
+    }
+    carried = checked(emulator, legacy)
+    assert carried["value"] == legacy["value"]
+    assert carried["fingerprint"] == legacy["fingerprint"]
+    assert "value" not in checked(emulator, {**legacy, "rotationTrigger": "r"})
+
+
+def test_check_names_a_bad_name_or_a_short_value(emulator: EmulatorServer) -> None:
     failures = (
         EsvSecretProvider()
         .check(

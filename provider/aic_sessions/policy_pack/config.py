@@ -35,6 +35,7 @@ from aic_sessions.domain.identity import realm_name
 from aic_sessions.policy_pack import PACK_DIR
 from aic_sessions.program import stack_reader
 from aic_sessions.program.stack_reader import StackReadError
+from aic_sessions.resources.exports import type_token
 
 NS = stack_reader.NS
 DISTINCT = "signing-secret-distinct-across-environments"
@@ -42,7 +43,7 @@ SINGLE_OWNER = "realm-single-owner"
 RECORDED = "signing-secret-fingerprint-recorded"
 FINGERPRINTS_KEY = "signingSecretFingerprints"
 FINGERPRINT = re.compile(r"^scrypt:[0-9a-f]{32}$")
-SIGNING_SECRET = "pulumi-python:dynamic/aic:SigningSecret"  # noqa: S105 (a type token)
+SIGNING_SECRET = type_token("SigningSecret")
 SHIPPED_LEVELS = PACK_DIR / "environments.yaml"
 
 

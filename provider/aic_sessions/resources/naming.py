@@ -1,14 +1,15 @@
 """Python names for the resources' properties: snake_case attributes, camelCase on the wire.
 
 Inputs and outputs keep their camelCase names in state, in the engine and for policies
-(`stateManagement`); the Python objects read and write snake_case (`state_management`). The
-SDK calls `translate_input_property` on the way out and `translate_output_property` on the way
-in, also for the keys of nested dicts (`prior_settings`), by the one rule of `domain/names.py`.
+(`stateManagement`); the Python objects read and write snake_case (`state_management`). Only
+the property names change: keys inside dict values stay as on the wire, in Python and in
+`pulumi stack output` alike (`prior_settings["maxDurationMinutes"]`), as the SDK's
+`translate_*_property` hooks cannot do (it calls them for nested keys too).
 """
 
 from __future__ import annotations
 
-from typing import Literal
+from typing import Any, Literal, cast
 
 from aic_sessions.domain.names import to_camel, to_snake
 
@@ -21,10 +22,13 @@ ValueSource = Literal["given", "generated", "esv"]
 
 
 class SnakeCaseProperties:
-    """Mixed into a `pulumi.dynamic.Resource`: snake_case attributes over camelCase wire names."""
+    """Mixed into a `pulumi.dynamic.Resource` (before it): snake_case attributes over camelCase
+    wire names. The properties are registered under their wire names, so the SDK translates
+    nothing (nested keys neither); then each property's output moves to its Python name."""
 
-    def translate_input_property(self, prop: str) -> str:
-        return to_camel(prop)
-
-    def translate_output_property(self, prop: str) -> str:
-        return to_snake(prop)
+    def __init__(self, provider: Any, name: str, props: dict[str, Any], opts: Any = None) -> None:
+        wire = {to_camel(key): value for key, value in props.items()}
+        cast(Any, super()).__init__(provider, name, wire, opts)
+        for key in wire:  # the SDK set one Output per property, under its wire name
+            if (python := to_snake(key)) != key and key in self.__dict__:
+                self.__dict__[python] = self.__dict__.pop(key)
