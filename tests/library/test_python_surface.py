@@ -156,7 +156,7 @@ def test_realm_component_declares_its_baseline_and_three_children(recorder: Reco
     ).apply(check)
 
 
-@pulumi.runtime.test
+@engine_mocked
 def test_esv_resources_have_snake_case_attributes_over_camel_case_wire_names(
     recorder: Recorder,
 ) -> Any:
@@ -178,7 +178,7 @@ def test_esv_resources_have_snake_case_attributes_over_camel_case_wire_names(
     return pulumi.Output.all(esv.name, esv.on_delete, restart.mode).apply(check)
 
 
-@pulumi.runtime.test
+@engine_mocked
 def test_realm_component_declares_its_esv_and_the_restart_derives_its_map(
     recorder: Recorder,
 ) -> Any:
@@ -230,7 +230,7 @@ def test_a_restart_refuses_a_realm_without_an_esv() -> None:
 def test_an_esv_realm_that_no_restart_lists_fails_with_the_fix_instead_of_waiting() -> None:
     pulumi.runtime.set_mocks(Recorder(), preview=False)
 
-    @pulumi.runtime.test
+    @engine_mocked
     def program() -> Any:
         realm = RealmSessionSettings(
             "dev-alpha",

@@ -10,9 +10,9 @@ import pytest
 from aic_emulator.testing import EmulatorServer
 from aic_sessions.resources.base import ProviderError
 from aic_sessions.resources.esv_secret import EsvSecretProvider
+from aic_sessions.resources.tenant_restart import TenantRestartProvider
 from aic_sessions.resources.wire import SECRET_SIG
 from aic_sessions.resources.wire import SECRET_SIG_KEY as SECRET_KEY
-from aic_sessions.resources.tenant_restart import TenantRestartProvider
 
 from tests.emulator.test_esv import ESV, esv, new_value
 from tests.values import present
@@ -114,14 +114,16 @@ def test_generated_value_is_drawn_in_create_and_kept_until_rotated(
     assert first == checked(emulator), "check is deterministic"
     assert first["valueSource"] == "generated"
     assert not {"value", "fingerprint", "fingerprintBasis"} & first.keys()
-    created = provider.create(first).outs
+    created = present(provider.create(first).outs)
     assert created["fingerprint"].startswith("scrypt:")
     assert not provider.diff("id", created, checked(emulator, first)).changes
-    kept = provider.update("id", created, {**checked(emulator, first), "description": "d"}).outs
+    kept = present(
+        provider.update("id", created, {**checked(emulator, first), "description": "d"}).outs
+    )
     assert (kept["fingerprint"], kept["wantedVersion"]) == (created["fingerprint"], "1")
     rotated_in = checked(emulator, first, rotationTrigger="2026-12")
     assert provider.diff("id", kept, rotated_in).changes
-    rotated = provider.update("id", kept, rotated_in).outs
+    rotated = present(provider.update("id", kept, rotated_in).outs)
     assert rotated["fingerprint"] != created["fingerprint"] and rotated["wantedVersion"] == "2"
 
 

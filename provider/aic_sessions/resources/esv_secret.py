@@ -39,8 +39,8 @@ from aic_sessions.domain.identity import same_identity
 from .base import ProviderError, RealmInputs, SessionProvider, is_unknown
 from .esv_common import esv_client, tenant_lock
 from .naming import SnakeCaseProperties
-from .signing_secret import as_secret, with_value
-from .wire import plain
+from .signing_secret import with_value
+from .wire import as_secret, plain
 
 SECRET_KEYS = ("value", "fingerprint", "fingerprintBasis")  # known once the value is
 EsvOnDelete = Literal["retain", "delete"]
