@@ -215,15 +215,22 @@ def restore_settings(client: AdminClient, realm: str, table: Table, prior: dict[
         client.update_authentication_settings(realm, auth)
     if prior.get(SESSION_SERVICE) == ABSENT:
         if not client.remove_session_service(realm):
-            # The server keeps the service (OpenAM 16): the closest true state is the values a
-            # realm without it gets. Said, not hidden.
-            client.update_session_service(realm, client.session_service_defaults(realm))
+            # The server keeps the service (OpenAM 16): the closest true state is every value
+            # a realm without it gets. Said, not hidden.
+            reset = client.reset_session_service(realm)
             pulumi.log.warn(
                 f"{realm}: the server kept its Session service after the DELETE (it answered "
-                "success); it now holds the default values the realm had without it."
+                "success), so the realm still has one; it now holds every default value a realm "
+                f"without it gets ({_listed(reset)})."
             )
     elif has_session_values(session):
         client.update_session_service(realm, session)
+
+
+def _listed(settings: SessionServiceSettings) -> str:
+    """`maxSessionTime 120, maxIdleTime 30, ...`: the attributes a reset wrote."""
+    document = settings.model_dump(by_alias=True, exclude_none=True)
+    return ", ".join(f"{name} {value}" for name, value in document.items())
 
 
 def _restore_quietly(client: AdminClient, realm: str, table: Table, prior: dict[str, Any]) -> None:

@@ -48,6 +48,7 @@ from .naming import OnDelete, SnakeCaseProperties, ValueSource
 if TYPE_CHECKING:
     from aic_sessions.client.client import AdminClient
 
+STACK_VALUE = "stack-value"  # secretForm: the placeholder shown, the stack's value in effect
 SECRET_SIG = {"4dabf18193072939515e22adb298388d": "1b47061264138c4ac30d75fd1eb44270"}
 
 
@@ -129,7 +130,7 @@ class SigningSecretProvider(SessionProvider):
                 result = update
         else:
             result = super().diff(id_, olds, news)
-        if olds.get("secretInEffect") is False and not result.changes:
+        if _replaced(olds) and not result.changes:
             return update
         return result
 
@@ -189,9 +190,7 @@ class SigningSecretProvider(SessionProvider):
             security = client.read_authentication_settings(props["realm"]).security
             form, ref = security.secret_form() if security else (SecretForm.UNKNOWN, None)
             in_effect = secret_in_effect(client, props)
-        if in_effect is None and props.get("valueSource") != "esv" and ref is not None:
-            in_effect = False  # we wrote a value; the realm now points at an ESV instead
-        observed = {**_drift(props, form, ref), "secretInEffect": in_effect}
+        observed = {**_drift(props, form, ref, in_effect), "secretInEffect": in_effect}
         return ReadResult(id_, {**props, **observed})
 
     def update(self, _id: str, olds: dict[str, Any], news: dict[str, Any]) -> UpdateResult:
@@ -200,7 +199,7 @@ class SigningSecretProvider(SessionProvider):
         if news.get("valueSource") == "generated":
             news = {**news, **self._drawn(olds, news)}
         in_effect = olds.get("secretInEffect")
-        rewrite = olds.get("secretInEffect") is False or any(
+        rewrite = _replaced(olds) or any(
             olds.get(k) != news.get(k) for k in ("fingerprint", "esvReference", "valueSource")
         )
         if rewrite:
@@ -324,10 +323,28 @@ def _secret(value: Any) -> Any:
     return None if value is None else as_secret(str(plain(value)))
 
 
-def _drift(props: dict[str, Any], form: SecretForm, ref: str | None) -> dict[str, Any]:
+def _replaced(olds: dict[str, Any]) -> bool:
+    """Whether the last read saw another secret than the stack's: journeys not signed with
+    the stack's value, or the realm showing an ESV reference where the stack wrote a value
+    (both observed; neither is deduced from the other)."""
+    wrote_value = olds.get("valueSource") in ("given", "generated")
+    shows_esv = olds.get("secretForm") == SecretForm.ESV_REFERENCE.value
+    return olds.get("secretInEffect") is False or (wrote_value and shows_esv)
+
+
+def _drift(
+    props: dict[str, Any], form: SecretForm, ref: str | None, in_effect: bool | None
+) -> dict[str, Any]:
     """What refresh can tell: the secret's visible form, as its own output (`secretForm`), and
-    for an ESV reference we wrote, the reference the realm shows now (None: it shows none)."""
-    observed: dict[str, Any] = {"secretForm": form.value}
+    for an ESV reference we wrote, the reference the realm shows now (None: it shows none).
+
+    The AIC placeholder (`&{am.authentication.shared.secret}`) may be shown over a value
+    written to the realm too (the emulator does; no AIC recording says), so it reads
+    `tenant-generated` only when journeys are not proved to be signed with the stack's own
+    value; when they are, it reads `stack-value`.
+    """
+    stack_value = form is SecretForm.TENANT_GENERATED and in_effect is True
+    observed: dict[str, Any] = {"secretForm": STACK_VALUE if stack_value else form.value}
     if props.get("valueSource") == "esv":
         observed["esvReference"] = ref
     return observed
