@@ -24,6 +24,7 @@ from aic_sessions.domain.attributes import AUTHENTICATED, JOURNEY, Table, readme
 from aic_sessions.program.stack_config import AuthenticatedConfig, JourneyConfig
 from aic_sessions.resources import AuthenticatedSessionSettings, JourneySessionSettings
 from aic_sessions.resources.authenticated import AuthenticatedSessionSettingsProvider
+from aic_sessions.resources.base import BASELINE
 from aic_sessions.resources.journey import JourneySessionSettingsProvider
 from pydantic import ValidationError
 
@@ -119,7 +120,7 @@ def test_create_takes_prior_values_from_the_baseline_instead_of_reading(
         "clientSideSessions": False,
         "maxSessionTimeMinutes": 480,
         "maxIdleTimeMinutes": 45,
-        "baseline": baseline,
+        BASELINE: baseline,
     }
     emulator.clear_requests()
     outs = provider.create(inputs).outs
@@ -141,11 +142,11 @@ def test_a_baseline_without_the_session_service_removes_it_on_delete(
         client.remove_session_service("alpha")
     provider = AuthenticatedSessionSettingsProvider()
     first = {"baseUrl": emulator.base_url, "realm": "alpha", "clientSideSessions": False}
-    outs = provider.create({**first, "baseline": {"clientSideSessions": False}}).outs
+    outs = provider.create({**first, BASELINE: {"clientSideSessions": False}}).outs
     second = {
         **first,
         "maxIdleTimeMinutes": 20,
-        "baseline": {"clientSideSessions": False, "sessionService": "absent"},
+        BASELINE: {"clientSideSessions": False, "sessionService": "absent"},
     }
     outs = provider.update("id", {**first, **outs}, second).outs
     assert outs["priorSettings"] == {"clientSideSessions": False, "sessionService": "absent"}
@@ -172,7 +173,7 @@ def test_journey_update_takes_a_newly_managed_prior_from_the_baseline(
         client.update_authentication_settings(
             "alpha", AuthenticationSettingsPatch(suspended_timeout=999)
         )
-    second = {**first, "suspendedTimeoutMinutes": 60, "baseline": {"suspendedTimeoutMinutes": 1440}}
+    second = {**first, "suspendedTimeoutMinutes": 60, BASELINE: {"suspendedTimeoutMinutes": 1440}}
     outs = provider.update("id", {**first, **outs}, second).outs
     assert outs["priorSettings"] == {
         "stateManagement": "JWT",

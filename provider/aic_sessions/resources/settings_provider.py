@@ -34,7 +34,7 @@ from aic_sessions.domain.attributes import (
 )
 
 from .asserted import ASSERT_KEYS, assert_only, differences, refuse_drift
-from .base import SessionProvider, carried_prior, gone_on_404
+from .base import BASELINE, SessionProvider, carried_prior, gone_on_404
 
 if TYPE_CHECKING:
     from aic_sessions.client.client import AdminClient
@@ -67,7 +67,7 @@ class RealmSettingsProvider(SessionProvider):
             current = _Current(client, realm, attributes)
             if self.refuses:
                 self.refuse(realm, current.settings())
-            baseline = props.get("baseline")
+            baseline = props.get(BASELINE)
             prior = _pick(baseline, attributes) if isinstance(baseline, dict) else current.prior()
             values = {a.name: props.get(a.name) for a in attributes}
             try:
@@ -88,7 +88,7 @@ class RealmSettingsProvider(SessionProvider):
         outs = {**props, **values}
         # The observed values as the inputs of the next diff, so a preview after refresh shows
         # the drifted property (`~ clientSideSessions: true => false`), not a bare `~ update`.
-        names = {*self.inputs_model.model_fields, "baseline"}
+        names = {*self.inputs_model.model_fields, BASELINE}
         return ReadResult(
             id_, outs, {k: v for k, v in outs.items() if k in names and v is not None}
         )
@@ -100,7 +100,7 @@ class RealmSettingsProvider(SessionProvider):
         realm = news["realm"]
         attributes = managed(self.table, news)
         changed = {a.name: news[a.name] for a in attributes if olds.get(a.name) != news[a.name]}
-        baseline = news.get("baseline")
+        baseline = news.get(BASELINE)
         with self.realm(news) as client:
             current = _Current(client, realm, attributes)
 

@@ -42,7 +42,14 @@ from aic_sessions.domain import signing_secrets
 
 from . import connection
 from .asserted import ASSERT_KEYS, assert_only, refuse_drift
-from .base import ProviderError, RealmInputs, SessionProvider, gone_on_404, is_unknown
+from .base import (
+    BASELINE,
+    ProviderError,
+    RealmInputs,
+    SessionProvider,
+    gone_on_404,
+    is_unknown,
+)
 from .naming import OnDelete, SnakeCaseProperties, ValueSource
 
 if TYPE_CHECKING:
@@ -258,7 +265,7 @@ def _reference_patch(form: str, reference: str | None) -> AuthenticationSettings
 
 def _prior_form(client: AdminClient, props: dict[str, Any]) -> tuple[str, str | None]:
     """The secret's form before this stack wrote it: from the realm's baseline, else read."""
-    baseline = props.get("baseline")
+    baseline = props.get(BASELINE)
     if isinstance(baseline, dict) and "priorForm" in baseline:
         return str(baseline["priorForm"]), baseline.get("priorEsvReference")
     security = client.read_authentication_settings(props["realm"]).security
@@ -423,7 +430,7 @@ class SigningSecret(
             "prior_form": None,
             "prior_esv_reference": None,
             "secret_in_effect": None,
-            "baseline": baseline,
+            BASELINE: baseline,
             "secret_form": None,
             "assert_only": assert_only,
             "promotes_from": promotes_from,
