@@ -51,7 +51,7 @@ for name, secret in (
     ("given", SigningSecretOptions(value=config.require_secret("signingSecret"))),
     ("generated", SigningSecretOptions(rotation_trigger="2026-11")),
 ):
-    RealmSessionSettings(
+    realm = RealmSessionSettings(
         name,
         base_url=url,
         realm=config.require(f"{name}Realm"),
@@ -62,6 +62,7 @@ for name, secret in (
         ),
         signing_secret=secret,
     )
+    pulumi.export(f"{name}Prior", realm.authenticated.prior_settings)
 """
 
 
@@ -202,6 +203,9 @@ def lifecycle(tmp_path: Path, venv: Path, env: dict[str, str], platform: Platfor
     outputs.append(cli.run("up", "--yes", "--skip-preview", *checked).stdout)
     outputs.append(cli.run("refresh", "--yes", "--skip-preview").stdout)
     outputs.append(cli.run("preview", "--expect-no-changes", *checked).stdout)
+    # The README: keys inside dict outputs are snake_case in Python, so in `stack output` too.
+    exported = json.loads(cli.run("stack", "output", "--json").stdout)
+    assert "client_side_sessions" in exported["givenPrior"], exported
 
     # A wrong admin password in the stack config: one message, no traceback, state untouched.
     key = platform.secret_key
