@@ -140,6 +140,9 @@ def test_a_malformed_service_account_key_is_an_authentication_error(
         "AIC_SA_ID": sa_id,
         "AIC_SA_JWK": json.dumps({**jwk, "d": "AA"}),
     }
-    with AdminClient(ConnectionSettings.from_env(env)) as client:
-        with pytest.raises(AuthenticationError, match="could not be used as an RS256 private key"):
-            client.read_authentication_settings("alpha")
+    expected = "could not be used as an RS256 private key"
+    with (
+        AdminClient(ConnectionSettings.from_env(env)) as client,
+        pytest.raises(AuthenticationError, match=expected),
+    ):
+        client.read_authentication_settings("alpha")

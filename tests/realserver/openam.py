@@ -195,7 +195,8 @@ class OpenAM:
         return document
 
     def session_service_template(self, realm: str) -> dict[str, Any]:
-        """The `dynamic` values a realm without its own Session service gets (`_action=template`)."""
+        """The `dynamic` values a realm without its own Session service gets (`?_action=template`
+        of its Session service)."""
         with self.admin_session() as admin:
             answer = admin.post(
                 f"{self.base_url}{realm_path(realm)}/realm-config/services/session",
