@@ -130,13 +130,20 @@ def signing_secret_outputs(cli: PulumiCLI) -> dict[str, Any]:
 def test_refresh_reports_the_secret_form_it_observed(
     tmp_path: Path, engine_env: dict[str, str], aic_emulator: EmulatorServer
 ) -> None:
-    """Regression: after every refresh `secretForm` read `tenant-generated` (AIC's placeholder
-    is shown over the stack's value too) while the stack's own secret was in effect."""
-    cli = new_stack(tmp_path / "project", engine_env, aic_emulator, [realm("alpha")])
+    """Regressions: after every refresh `secretForm` read `tenant-generated` (AIC's placeholder
+    is shown over the stack's value too) while the stack's own secret was in effect; and a
+    secret found not in effect previewed as a bare `~ update`, naming no property."""
+    given = {"source": "given"}
+    cli = new_stack(
+        tmp_path / "project", engine_env, aic_emulator, [realm("alpha", signingSecret=given)]
+    )
+    secret = base64.b64encode(os.urandom(32)).decode()
+    cli.run("config", "set", "--secret", "--path", "signingSecrets.alpha", secret)
     cli.run("up", "--yes", "--skip-preview")
     cli.run("refresh", "--yes", "--skip-preview")
     outputs = signing_secret_outputs(cli)
     assert (outputs["secretForm"], outputs["secretInEffect"]) == ("stack-value", True)
+    cli.run("preview", "--expect-no-changes")
 
     admin(aic_emulator).update_authentication_settings(  # back to the tenant's own secret
         "alpha", AuthenticationSettingsPatch(shared_secret_reference=AIC_SECRET_PLACEHOLDER)
@@ -144,3 +151,8 @@ def test_refresh_reports_the_secret_form_it_observed(
     cli.run("refresh", "--yes", "--skip-preview")
     outputs = signing_secret_outputs(cli)
     assert (outputs["secretForm"], outputs["secretInEffect"]) == ("tenant-generated", False)
+    assert secret not in cli.run("stack", "export").stdout, "the read's inputs stay encrypted"
+    assert "secretInEffect" in cli.run("preview").stdout, "the preview names what drifted"
+    cli.run("up", "--yes", "--skip-preview")
+    assert aic_emulator.secret_digest("alpha") == hashlib.sha256(secret.encode()).hexdigest()
+    cli.run("preview", "--expect-no-changes", "--refresh")

@@ -198,7 +198,8 @@ class SigningSecretProvider(SessionProvider):
             form, ref = security.secret_form() if security else (SecretForm.UNKNOWN, None)
             in_effect = secret_in_effect(client, props)
         observed = {**_drift(props, form, ref, in_effect), "secretInEffect": in_effect}
-        return ReadResult(id_, {**props, **observed})
+        outs = {**props, **observed}
+        return ReadResult(id_, outs, _read_inputs(outs))
 
     def update(self, _id: str, olds: dict[str, Any], news: dict[str, Any]) -> UpdateResult:
         if assert_only(news):
@@ -328,6 +329,26 @@ def _outputs(props: dict[str, Any]) -> dict[str, Any]:
 
 def _secret(value: Any) -> Any:
     return None if value is None else as_secret(str(plain(value)))
+
+
+def _read_inputs(outs: dict[str, Any]) -> dict[str, Any]:
+    """The inputs of the next diff after a read: the ones `check` gave (a generated secret's
+    value and fingerprint are drawn in create, not inputs), plus the observation that makes the
+    next `up` write the secret again, so a preview names it (`- secretInEffect: false`) instead
+    of a bare `~ update` (the program never sets these two)."""
+    names = {*SecretInputs.model_fields, *ASSERT_KEYS, "valueSource", "fingerprint"}
+    names.add("fingerprintBasis")
+    if outs.get("valueSource") == "generated":
+        names -= {"value", "fingerprint", "fingerprintBasis"}
+    inputs = {k: v for k, v in outs.items() if k in names and v is not None}
+    for key in ("value", "fingerprintBasis"):  # stored encrypted, as check gave them
+        if key in inputs:
+            inputs[key] = _secret(inputs[key])
+    if outs.get("secretInEffect") is False:
+        inputs["secretInEffect"] = False
+    if _replaced(outs) and outs.get("secretForm") == SecretForm.ESV_REFERENCE.value:
+        inputs["secretForm"] = outs["secretForm"]
+    return inputs
 
 
 def _replaced(olds: dict[str, Any]) -> bool:
