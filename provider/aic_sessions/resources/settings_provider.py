@@ -88,7 +88,7 @@ class RealmSettingsProvider(SessionProvider):
         outs = {**props, **values}
         # The observed values as the inputs of the next diff, so a preview after refresh shows
         # the drifted property (`~ clientSideSessions: true => false`), not a bare `~ update`.
-        names = {*self.inputs_model.model_fields, BASELINE}
+        names = set(self.inputs_model.model_fields)  # the baseline is no output: not here
         return ReadResult(
             id_, outs, {k: v for k, v in outs.items() if k in names and v is not None}
         )

@@ -55,6 +55,7 @@ from .naming import OnDelete, SnakeCaseProperties, ValueSource
 if TYPE_CHECKING:
     from aic_sessions.client.client import AdminClient
 
+FINGERPRINT_KEYS = ("fingerprint", "fingerprintBasis")
 STACK_VALUE = "stack-value"  # secretForm: the placeholder shown, the stack's value in effect
 SECRET_SIG = {"4dabf18193072939515e22adb298388d": "1b47061264138c4ac30d75fd1eb44270"}
 
@@ -336,10 +337,9 @@ def _read_inputs(outs: dict[str, Any]) -> dict[str, Any]:
     value and fingerprint are drawn in create, not inputs), plus the observation that makes the
     next `up` write the secret again, so a preview names it (`- secretInEffect: false`) instead
     of a bare `~ update` (the program never sets these two)."""
-    names = {*SecretInputs.model_fields, *ASSERT_KEYS, "valueSource", "fingerprint"}
-    names.add("fingerprintBasis")
+    names = {*SecretInputs.model_fields, *ASSERT_KEYS, "valueSource", *FINGERPRINT_KEYS}
     if outs.get("valueSource") == "generated":
-        names -= {"value", "fingerprint", "fingerprintBasis"}
+        names -= {"value", *FINGERPRINT_KEYS}
     inputs = {k: v for k, v in outs.items() if k in names and v is not None}
     for key in ("value", "fingerprintBasis"):  # stored encrypted, as check gave them
         if key in inputs:
