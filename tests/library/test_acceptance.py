@@ -6,7 +6,7 @@ stack config under `aic-sessions:`, none of this repository's scripts) declares 
 with a given signing secret and one with a generated secret. Following the README: record the
 given secret's fingerprint, write the stack's policy config, preview with the shipped pack, up,
 refresh, `aic-sessions verify --stack` and destroy. Expected failures on the way (a bad value at
-preview, a wrong admin password, a wrong test-user password) say what is wrong without a
+preview, a wrong admin credential, a wrong test-user password) say what is wrong without a
 traceback. One stack lifecycle per platform; OpenAM 16 has no journey-session settings, so its
 realms pass `journey=False` as the README says.
 """
@@ -25,6 +25,7 @@ from pathlib import Path
 import pytest
 from aic_emulator.testing import EmulatorServer
 
+from tests.client.keys import private_jwk
 from tests.engine.test_resources_e2e import admin
 from tests.engine_cli import PulumiCLI
 from tests.library.test_consumer_project import CREDENTIAL_VARIABLES
@@ -75,6 +76,7 @@ class Platform:
     journeys: bool
     credentials: dict[str, str]  # aic-sessions: stack keys; saJwk/adminPassword set as secrets
     secret_key: str  # the credential that is a secret
+    wrong: str  # a wrong value of it
     verify_env: dict[str, str]
     test_user: tuple[str, str]
     observe: Callable[[], object]  # the realms' documents, to compare before up and after destroy
@@ -99,10 +101,12 @@ def emulator_platform(aic_emulator: EmulatorServer) -> Platform:
         journeys=True,
         credentials={"saId": sa_id, "saJwk": json.dumps(jwk)},
         secret_key="saJwk",
+        wrong=private_jwk(kid=str(jwk.get("kid", "key"))),  # a key the tenant does not know
         verify_env={"AIC_SA_ID": sa_id, "AIC_SA_JWK": json.dumps(jwk)},
         test_user=USER,
         observe=lambda: emulated_realms(aic_emulator, ("alpha", "bravo")),
-        refusal="The service-account JWK could not be used as an RS256 private key",
+        refusal="Obtaining an access token for the service account (POST /oauth2/access_token) "
+        "failed -> HTTP 400: invalid_grant",
     )
 
 
@@ -116,6 +120,7 @@ def openam_platform(openam: OpenAM) -> Iterator[Platform]:
         journeys=False,
         credentials={"adminUsername": openam.admin_username, "adminPassword": password},
         secret_key="adminPassword",
+        wrong="not-the-password",
         verify_env={"AM_ADMIN_USERNAME": openam.admin_username, "AM_ADMIN_PASSWORD": password},
         test_user=(openam.test_username, openam.test_password.get_secret_value()),
         observe=lambda: [without_rev(openam.get_authentication(realm)) for realm in realms],
@@ -210,8 +215,7 @@ def lifecycle(tmp_path: Path, venv: Path, env: dict[str, str], platform: Platfor
     # A wrong admin password in the stack config: one message, no traceback, state untouched.
     key = platform.secret_key
     right = platform.credentials[key]
-    wrong = "wrong" if key == "adminPassword" else json.dumps({**json.loads(right), "d": "AA"})
-    cli.run("config", "set", "--secret", f"aic-sessions:{key}", wrong)
+    cli.run("config", "set", "--secret", f"aic-sessions:{key}", platform.wrong)
     refused = cli.run("refresh", "--run-program", "--yes", "--skip-preview", check=False)
     outputs.append(refused.stdout + refused.stderr)
     assert refused.returncode != 0 and platform.refusal in refused.stdout, refused.stdout
