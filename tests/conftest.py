@@ -11,7 +11,11 @@ from aic_sessions.resources import connection
 
 from tests.engine_cli import engine_environment
 
-pytest_plugins = ["tests.emulator_fixtures", "tests.realserver.background"]
+pytest_plugins = [
+    "tests.emulator_fixtures",
+    "tests.realserver.background",
+    "tests.realserver.fixture",
+]
 
 # Fixture -> the marker of every test using it (pyproject.toml describes the markers).
 MARKERS = {
@@ -28,13 +32,26 @@ GROUPS = ("openam", "postgres", "consumer_wheel")
 
 @pytest.hookimpl(tryfirst=True)  # before `-m` deselects and xdist reads the groups
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    merged = merged_groups([set(GROUPS) & set(getattr(i, "fixturenames", ())) for i in items])
     for item in items:
         used = getattr(item, "fixturenames", ())
         for fixture, name in MARKERS.items():
             if fixture in used:
                 item.add_marker(getattr(pytest.mark, name))
-                if fixture in GROUPS:
-                    item.add_marker(pytest.mark.xdist_group(name))
+        groups = [fixture for fixture in GROUPS if fixture in used]
+        if groups:
+            item.add_marker(pytest.mark.xdist_group(merged[groups[0]]))
+
+
+def merged_groups(uses: list[set[str]]) -> dict[str, str]:
+    """Group fixture -> its xdist group: fixtures one test uses together share one group (a
+    test in two groups would make the other's server or build a second time on its worker)."""
+    group = {fixture: {fixture} for fixture in GROUPS}
+    for used in uses:
+        joined = set().union(*(group[f] for f in used)) if used else set()
+        for fixture in joined:
+            group[fixture] = joined
+    return {f: "_".join(sorted(MARKERS[m] for m in members)) for f, members in group.items()}
 
 
 @pytest.hookimpl(trylast=True)

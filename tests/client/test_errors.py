@@ -7,9 +7,11 @@ from typing import Any
 
 import pytest
 import requests
-from aic_sessions.client import errors
+from aic_emulator.testing import EmulatorServer
+from aic_sessions.client import AdminClient, ConnectionSettings, errors
 from aic_sessions.client.errors import (
     AdminApiError,
+    AuthenticationError,
     InvalidRequestError,
     RateLimitedError,
     RequestContext,
@@ -128,3 +130,22 @@ def test_a_redirect_is_an_error_naming_the_target() -> None:
     error = error_from_response(CONTEXT, _response(302, headers={"Location": "https://t/am/"}))
     assert isinstance(error, errors.RedirectedError)
     assert "redirected to https://t/am/" in str(error) and "Set the base URL" in str(error)
+
+
+def test_a_malformed_service_account_key_is_an_authentication_error(
+    aic_emulator: EmulatorServer,
+) -> None:
+    """Regression: a JWK whose private part PyJWT cannot load raised its own InvalidKeyError,
+    which reached the user as a traceback from every resource."""
+    sa_id, jwk = aic_emulator.service_account
+    env = {
+        "AIC_BASE_URL": aic_emulator.base_url,
+        "AIC_SA_ID": sa_id,
+        "AIC_SA_JWK": json.dumps({**jwk, "d": "AA"}),
+    }
+    expected = "could not be used as an RS256 private key"
+    with (
+        AdminClient(ConnectionSettings.from_env(env)) as client,
+        pytest.raises(AuthenticationError, match=expected),
+    ):
+        client.read_authentication_settings("alpha")

@@ -154,3 +154,13 @@ def test_every_recorded_answer_parses(exchange: Exchange) -> None:
         )
     else:
         assert EsvVersion.model_validate(body).status in ("ENABLED", "DISABLED", "DESTROYED")
+
+
+def test_a_secret_document_without_its_optional_fields_reads_them_as_unknown() -> None:
+    """Regression: the model filled `description`, `encoding` and `useInPlaceholders` with
+    defaults the API had not sent; a field not sent is None (not observed)."""
+    from aic_sessions.client.esv import EsvSecret
+
+    bare = {"_id": "esv-x", "activeVersion": "1", "loaded": True, "loadedVersion": "1"}
+    secret = EsvSecret.model_validate(bare)
+    assert (secret.description, secret.encoding, secret.use_in_placeholders) == (None, None, None)

@@ -24,6 +24,7 @@ from aic_sessions.domain.attributes import AUTHENTICATED, JOURNEY, Table, readme
 from aic_sessions.program.stack_config import AuthenticatedConfig, JourneyConfig
 from aic_sessions.resources import AuthenticatedSessionSettings, JourneySessionSettings
 from aic_sessions.resources.authenticated import AuthenticatedSessionSettingsProvider
+from aic_sessions.resources.base import BASELINE
 from aic_sessions.resources.journey import JourneySessionSettingsProvider
 from pydantic import BaseModel, ValidationError
 
@@ -129,7 +130,7 @@ def test_create_takes_prior_values_from_the_baseline_instead_of_reading(
         "clientSideSessions": False,
         "maxSessionTimeMinutes": 480,
         "maxIdleTimeMinutes": 45,
-        "baseline": baseline,
+        BASELINE: baseline,
     }
     emulator.clear_requests()
     outs = present(provider.create(inputs).outs)
@@ -153,11 +154,11 @@ def test_a_baseline_without_the_session_service_removes_it_on_delete(
         client.remove_session_service("alpha")
     provider = AuthenticatedSessionSettingsProvider()
     first = {"baseUrl": emulator.base_url, "realm": "alpha", "clientSideSessions": False}
-    outs = present(provider.create({**first, "baseline": {"clientSideSessions": False}}).outs)
+    outs = present(provider.create({**first, BASELINE: {"clientSideSessions": False}}).outs)
     second = {
         **first,
         "maxIdleTimeMinutes": 20,
-        "baseline": {"clientSideSessions": False, "sessionService": "absent"},
+        BASELINE: {"clientSideSessions": False, "sessionService": "absent"},
     }
     outs = present(provider.update("id", {**first, **outs}, second).outs)
     assert outs["priorSettings"] == {"clientSideSessions": False, "sessionService": "absent"}
@@ -184,7 +185,7 @@ def test_journey_update_takes_a_newly_managed_prior_from_the_baseline(
         client.update_authentication_settings(
             "alpha", AuthenticationSettingsPatch(suspended_timeout=999)
         )
-    second = {**first, "suspendedTimeoutMinutes": 60, "baseline": {"suspendedTimeoutMinutes": 1440}}
+    second = {**first, "suspendedTimeoutMinutes": 60, BASELINE: {"suspendedTimeoutMinutes": 1440}}
     outs = present(provider.update("id", {**first, **outs}, second).outs)
     assert outs["priorSettings"] == {
         "stateManagement": "JWT",

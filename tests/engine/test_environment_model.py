@@ -25,6 +25,8 @@ def stack_with(tmp_path: Path, emulator: EmulatorServer, **extra: Any) -> dict[s
     ("extra", "expected"),
     [
         ({"platform": "aci"}, "unknown platform 'aci'; did you mean 'aic'?"),
+        # Regression: `prdo` passed, skipping prod's policy levels, and renamed every resource.
+        ({"environment": "prdo"}, "unknown environment 'prdo'; did you mean 'prod'?"),
         (
             {"platform": "aic", "stage": "prod", "promotesFrom": "staging"},
             "unknown stage 'prod'; did you mean 'production'?",

@@ -4,16 +4,21 @@ from __future__ import annotations
 
 import base64
 import hashlib
+import json
 import os
 from pathlib import Path
+from typing import Any
 
 import pytest
 from aic_emulator.testing import EmulatorServer
 from aic_sessions.client import AuthenticationSettingsPatch
+from aic_sessions.client.models import AIC_SECRET_PLACEHOLDER
 
 from tests.client.conftest import sa_client
 from tests.engine.project import new_stack, realm, write_stack
 from tests.values import present
+from tests.engine.test_resources_e2e import admin
+from tests.engine_cli import PulumiCLI
 
 pytestmark = pytest.mark.engine
 
@@ -114,4 +119,42 @@ def test_frodo_export_import_reset_is_drift_and_repaired(
     assert cli.run("preview", "--expect-no-changes", check=False).returncode != 0
     cli.run("up", "--yes", "--skip-preview")
     assert aic_emulator.secret_digest("alpha") == ours
+    cli.run("preview", "--expect-no-changes", "--refresh")
+
+
+def signing_secret_outputs(cli: PulumiCLI) -> dict[str, Any]:
+    deployment = json.loads(cli.run("stack", "export").stdout)["deployment"]
+    [secret] = [r for r in deployment["resources"] if r["type"].endswith(":SigningSecret")]
+    outputs: dict[str, Any] = secret["outputs"]
+    return outputs
+
+
+def test_refresh_reports_the_secret_form_it_observed(
+    tmp_path: Path, engine_env: dict[str, str], aic_emulator: EmulatorServer
+) -> None:
+    """Regressions: after every refresh `secretForm` read `tenant-generated` (AIC's placeholder
+    is shown over the stack's value too) while the stack's own secret was in effect; and a
+    secret found not in effect previewed as a bare `~ update`, naming no property."""
+    given = {"source": "given"}
+    cli = new_stack(
+        tmp_path / "project", engine_env, aic_emulator, [realm("alpha", signingSecret=given)]
+    )
+    secret = base64.b64encode(os.urandom(32)).decode()
+    cli.run("config", "set", "--secret", "--path", "signingSecrets.alpha", secret)
+    cli.run("up", "--yes", "--skip-preview")
+    cli.run("refresh", "--yes", "--skip-preview")
+    outputs = signing_secret_outputs(cli)
+    assert (outputs["secretForm"], outputs["secretInEffect"]) == ("stack-value", True)
+    cli.run("preview", "--expect-no-changes")
+
+    admin(aic_emulator).update_authentication_settings(  # back to the tenant's own secret
+        "alpha", AuthenticationSettingsPatch(shared_secret_reference=AIC_SECRET_PLACEHOLDER)
+    )
+    cli.run("refresh", "--yes", "--skip-preview")
+    outputs = signing_secret_outputs(cli)
+    assert (outputs["secretForm"], outputs["secretInEffect"]) == ("tenant-generated", False)
+    assert secret not in cli.run("stack", "export").stdout, "the read's inputs stay encrypted"
+    assert "secretInEffect" in cli.run("preview").stdout, "the preview names what drifted"
+    cli.run("up", "--yes", "--skip-preview")
+    assert aic_emulator.secret_digest("alpha") == hashlib.sha256(secret.encode()).hexdigest()
     cli.run("preview", "--expect-no-changes", "--refresh")

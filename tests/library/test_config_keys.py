@@ -10,7 +10,9 @@ from pathlib import Path
 
 import pytest
 from aic_emulator.testing import EmulatorServer
-from aic_sessions.domain.nearest import nearest
+from aic_sessions.domain.nearest import nearest, one_typo_from
+from aic_sessions.policy_pack import SHIPPED_LEVELS
+from aic_sessions.policy_pack.config import PolicyConfigError, environment_levels
 from aic_sessions.program.config_keys import KNOWN_KEYS, unknown_key_message, unknown_keys
 
 from tests.engine_cli import PulumiCLI, write_python_project
@@ -92,3 +94,24 @@ def test_a_missing_sa_id_names_the_key_the_stack_lacks(
     assert "The stack sets only aic-sessions:saJwk" in output
     assert "pulumi config set aic-sessions:saId" in output
     assert "Traceback" not in output
+
+
+@pytest.mark.parametrize(
+    ("name", "typo_of"),
+    [("prdo", "prod"), ("prid", "prod"), ("prd", "prod"), ("stagign", "staging"), ("dve", "dev")],
+)
+def test_an_environment_one_typo_from_a_known_one_is_refused(name: str, typo_of: str) -> None:
+    assert one_typo_from(name, ["dev", "staging", "prod"]) == typo_of
+
+
+@pytest.mark.parametrize("name", ["prod", "prod2", "qa", "ops", "rel", "production", "uat"])
+def test_other_environment_names_are_names_of_their_own(name: str) -> None:
+    assert one_typo_from(name, ["dev", "staging", "prod"]) is None
+
+
+def test_the_policy_config_refuses_a_misspelt_environment(tmp_path: Path) -> None:
+    """Regression: `--output` for a stack whose environment was `prdo` wrote the defaults,
+    silently skipping prod's mandatory rules."""
+    with pytest.raises(PolicyConfigError, match="unknown environment 'prdo'; did you mean 'prod'"):
+        environment_levels(SHIPPED_LEVELS, "prdo")
+    assert environment_levels(SHIPPED_LEVELS, "qa") == environment_levels(SHIPPED_LEVELS, "x")

@@ -12,7 +12,6 @@ message named `scripts/policy-check`.
 from __future__ import annotations
 
 import base64
-import json
 import os
 import subprocess
 from pathlib import Path
@@ -118,72 +117,3 @@ def test_recording_nothing_fails(
     assert done.returncode == 1
     assert "recorded nothing" in done.stderr
     assert "Traceback" not in done.stderr
-
-
-ACCEPTANCE = """\
-import pulumi
-from aic_sessions import RealmSessionSettings, SigningSecretOptions
-
-config = pulumi.Config()
-secret = config.get_secret("signingSecret")
-RealmSessionSettings(
-    "realm",
-    base_url=config.require("tenant"),
-    realm=config.require("realm"),
-    signing_secret=SigningSecretOptions(value=secret) if secret else None,
-)
-"""
-
-
-def test_a_new_users_project_through_every_command(
-    tmp_path: Path,
-    consumer_cli_venv: Path,
-    engine_env: dict[str, str],
-    aic_emulator: EmulatorServer,
-) -> None:
-    """README only, the wheel with [policy,cli]: preview with the shipped pack and the stack's
-    policy config, up, refresh, verify --stack and destroy, with a given secret (stack `given`,
-    realm alpha) and a generated one (stack `generated`, realm bravo); no traceback anywhere."""
-    user = consumer(tmp_path, PROJECT, ACCEPTANCE, consumer_cli_venv, engine_env)
-    cli, pack, project = user.cli, user.pack(), user.project
-    sa_id, jwk = aic_emulator.service_account
-    outputs: list[str] = []
-    for stack, realm in (("given", "alpha"), ("generated", "bravo")):
-        cli.run("stack", "init", stack)
-        for key, value in (("tenant", aic_emulator.base_url), ("realm", realm)):
-            cli.run("config", "set", key, value, "--stack", stack)
-        cli.run("config", "set", "aic-sessions:saId", sa_id, "--stack", stack)
-        cli.run("config", "set", "--secret", "aic-sessions:saJwk", json.dumps(jwk), "-s", stack)
-    cli.run("config", "set", "--secret", "signingSecret", new_secret(), "--stack", "given")
-    recorded = user.policy_config("--stack", "given", "--record")
-    assert recorded.returncode == 0, recorded.stdout + recorded.stderr
-
-    verify_env = {
-        **cli.env,
-        "AIC_SA_ID": sa_id,
-        "AIC_SA_JWK": json.dumps(jwk),
-        "AIC_TEST_USERNAME": "demo",
-        "AIC_TEST_PASSWORD": "Ch4ng3!t",
-    }
-    verify_env.pop("PULUMI_CONFIG_PASSPHRASE", None)
-    for stack in ("given", "generated"):
-        config = tmp_path / f"{stack}-policy.json"
-        written = user.policy_config("--stack", stack, "--output", str(config))
-        assert written.returncode == 0, written.stderr
-        checks = ("--policy-pack", pack, "--policy-pack-config", str(config), "--stack", stack)
-        outputs.append(cli.run("preview", *checks).stdout)
-        outputs.append(cli.run("up", "--yes", "--skip-preview", *checks).stdout)
-        outputs.append(cli.run("refresh", "--yes", "--skip-preview", "--stack", stack).stdout)
-        verified = subprocess.run(
-            [str(consumer_cli_venv / "bin" / "aic-sessions"), "verify", "--stack", stack],
-            cwd=project,
-            env=verify_env,
-            stdin=subprocess.DEVNULL,
-            capture_output=True,
-            text=True,
-            timeout=300,
-        )
-        assert verified.returncode == 0, verified.stdout + verified.stderr
-        outputs.append(verified.stdout + verified.stderr)
-        outputs.append(cli.run("destroy", "--yes", "--skip-preview", "--stack", stack).stdout)
-    assert not [o for o in outputs if "Traceback" in o]

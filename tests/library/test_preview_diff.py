@@ -1,8 +1,9 @@
 """What `preview` shows after `refresh` found an out-of-band change, in a user's project.
 
-Regression: the preview said `~ update` without any changed property (the drift was only in
+Regressions: the preview said `~ update` without any changed property (the drift was only in
 the outputs, and the engine shows inputs); `read` now returns the observed values as the inputs
-of the next diff.
+of the next diff. And every diff printed the realm's whole 9-key baseline input beside the
+change (it is an engine-internal input now, `__baseline`).
 """
 
 from __future__ import annotations
@@ -37,6 +38,7 @@ def test_a_drifted_property_is_named_in_the_preview(
     cli.run("refresh", "--yes", "--skip-preview")
     detailed = cli.run("preview", "--diff").stdout
     assert "~ clientSideSessions: true => false" in detailed, detailed
+    assert "baseline" not in detailed and "priorForm" not in detailed, detailed
     brief = cli.run("preview").stdout
     assert "clientSideSessions" in brief, brief
     cli.run("up", "--yes", "--skip-preview")

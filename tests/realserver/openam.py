@@ -195,6 +195,20 @@ class OpenAM:
         document: dict[str, Any] = _check(answer, f"read Session service of {realm}").json()
         return document
 
+    def session_service_template(self, realm: str) -> dict[str, Any]:
+        """The `dynamic` values a realm without its own Session service gets (`?_action=template`
+        of its Session service)."""
+        with self.admin_session() as admin:
+            answer = admin.post(
+                f"{self.base_url}{realm_path(realm)}/realm-config/services/session",
+                params={"_action": "template"},
+                json={},
+                headers={"Accept-API-Version": CONFIG_VERSION},
+                timeout=TIMEOUT,
+            )
+        template: dict[str, Any] = _check(answer, f"Session service template of {realm}").json()
+        return dict(template["dynamic"])
+
 
 def realm_path(realm: str) -> str:
     """`/json/realms/root` plus `/realms/<name>` per level (`/` is the root realm), by the

@@ -102,11 +102,14 @@ def test_session_service_absent_added_partially_updated_removed(
     assert raw["dynamic"]["quotaLimit"] == quota
 
     # OpenAM 16 answers the DELETE with success and keeps the service (observed): the client
-    # reports that instead of a success, and knows the values a realm without it gets.
+    # reports that instead of a success, and can write back every value a realm without it
+    # gets (a PUT of some attributes into the kept service nulls the others: observed).
     assert client.remove_session_service(realm) is False
     assert openam.get_session_service(realm) is not None
-    defaults = client.session_service_defaults(realm)
-    assert (defaults.max_session_time, defaults.max_idle_time) == (120, 30)
+    reset = client.reset_session_service(realm)
+    assert (reset.max_session_time, reset.max_idle_time) == (120, 30)
+    raw = openam.get_session_service(realm)
+    assert raw is not None and raw["dynamic"] == openam.session_service_template(realm)
 
 
 def test_invalid_values_are_typed_errors_with_readable_text(

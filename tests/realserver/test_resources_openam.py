@@ -117,8 +117,11 @@ def test_a_session_service_the_realm_lacked_is_said_to_stay(
     tmp_path: Path, openam: OpenAM, realm: str
 ) -> None:
     """OpenAM 16 keeps a realm's Session service after a DELETE that answers success: destroy
-    says so and leaves the values a realm without it gets, never claiming it was removed."""
+    says so and leaves every value a realm without it gets, never claiming it was removed.
+    Regression: the reset wrote only the managed attributes, and OpenAM nulled the others in
+    the kept service (`maxCachingTime: null`)."""
     assert openam.get_session_service(realm) is None
+    template = openam.session_service_template(realm)
     cli = project(tmp_path, openam, realm, maxSessionTime="90")
     cli.run(
         "config", "set", "--secret", "secret", base64.b64encode(secrets.token_bytes(32)).decode()
@@ -128,7 +131,8 @@ def test_a_session_service_the_realm_lacked_is_said_to_stay(
     assert "kept its Session service" in destroyed.stdout + destroyed.stderr
     service = openam.get_session_service(realm)
     assert service is not None
-    assert (service["dynamic"]["maxSessionTime"], service["dynamic"]["maxIdleTime"]) == (120, 30)
+    assert service["dynamic"] == template, "every attribute as a realm without the service has"
+    assert template["maxCachingTime"] is not None
 
 
 def test_journey_settings_fail_clearly_and_write_nothing(

@@ -99,7 +99,7 @@ class ServiceAccountAuthenticator:
         }
         try:
             key = jwt.PyJWK.from_dict(jwk, algorithm="RS256").key
-        except (jwt.exceptions.PyJWKError, ValueError, TypeError):
+        except (jwt.exceptions.PyJWTError, ValueError, TypeError):  # InvalidKeyError too
             raise AuthenticationError(
                 None, "The service-account JWK could not be used as an RS256 private key."
             ) from None

@@ -197,23 +197,30 @@ class AdminClient:
             self.reads.forget(self._key(realm, "session-service"))
         return self.read_session_service(realm) is None
 
-    def session_service_defaults(self, realm: str) -> SessionServicePatch:
-        """The values a realm without its own Session service gets (`_action=template`)."""
+    def reset_session_service(self, realm: str) -> SessionServiceSettings:
+        """Write every attribute of the values a realm without its own Session service gets
+        (`_action=template`) into the realm's service, confirmed by the answer.
+
+        For a server that keeps the service after a DELETE (OpenAM 16, observed): a PUT of some
+        attributes into the kept service nulls the others (`maxCachingTime: null`, observed), so
+        the whole template is written, not only the attributes this product manages.
+        """
         call = self._session_service_call(
             "Reading the Session service defaults", "POST", realm, params={"_action": "template"}
         )
         body = self.transport.json(call)
-        template = SessionServiceSettings.from_api(body if isinstance(body, dict) else {})
-        values = (template.max_session_time, template.max_idle_time, template.quota_limit)
-        if any(value is None for value in values):
-            raise UnexpectedAnswerError(
-                call.context(), "The template lacks maxSessionTime, maxIdleTime or quotaLimit."
-            )
-        return SessionServicePatch(
-            max_session_time=template.max_session_time,
-            max_idle_time=template.max_idle_time,
-            quota_limit=template.quota_limit,
+        dynamic = body.get("dynamic") if isinstance(body, dict) else None
+        if not isinstance(dynamic, dict) or not dynamic:
+            raise UnexpectedAnswerError(call.context(), "The template has no dynamic attributes.")
+        sent = {"dynamic": dynamic}
+        call = self._session_service_call(
+            "Resetting the Session service to its defaults",
+            "PUT",
+            realm,
+            json=sent,
+            headers={"If-Match": "*"},
         )
+        return self._write_session_service(realm, call, sent)
 
     def _session_service_call(self, operation: str, method: str, realm: str, **kw: Any) -> Call:
         return Call(

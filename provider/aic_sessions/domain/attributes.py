@@ -168,8 +168,8 @@ def hints(table: Table) -> dict[str, str]:
 
 
 def input_model(name: str, base: type[BaseModel], table: Table) -> type[BaseModel]:
-    """The provider's inputs: the table's attributes (bounds included), `onDelete`, and the
-    optional `baseline` (the realm's observed prior values, camelCase keys)."""
+    """The provider's inputs: the table's attributes (bounds included) and `onDelete` (the
+    realm's baseline travels under an engine-internal key: `resources.base.BASELINE`)."""
     fields: dict[str, Any] = {
         a.name: (
             a.kind | None if a.optional else a.kind,
@@ -178,7 +178,6 @@ def input_model(name: str, base: type[BaseModel], table: Table) -> type[BaseMode
         for a in table
     }
     fields["onDelete"] = (Literal["restore", "retain"], "restore")
-    fields["baseline"] = (dict[str, Any] | None, None)
     model: type[BaseModel] = create_model(name, __base__=base, **fields)
     return model
 

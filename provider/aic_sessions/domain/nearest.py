@@ -25,3 +25,31 @@ def did_you_mean(name: str, candidates: Iterable[str]) -> str:
     """` (did you mean X?)`, or "" when nothing is close."""
     found = nearest(name, candidates)
     return f" (did you mean {found}?)" if found else ""
+
+
+def one_typo_from(name: str, candidates: Iterable[str]) -> str | None:
+    """The candidate `name` misspells by one typo: two neighbouring letters swapped, one letter
+    changed, or one left out (`prdo`, `prid`, `prd` -> `prod`). A longer name (`prod2`) is not a
+    typo: it may well be a name of its own. None when there is none."""
+    for candidate in candidates:
+        if name == candidate:
+            return None
+    for candidate in candidates:
+        if _one_typo(name, candidate):
+            return candidate
+    return None
+
+
+def _one_typo(name: str, candidate: str) -> bool:
+    if len(name) == len(candidate):
+        diffs = [i for i, (a, b) in enumerate(zip(name, candidate, strict=True)) if a != b]
+        swapped = (
+            len(diffs) == 2
+            and diffs[1] == diffs[0] + 1
+            and name[diffs[0]] == candidate[diffs[1]]
+            and name[diffs[1]] == candidate[diffs[0]]
+        )
+        return len(diffs) == 1 or swapped
+    if len(name) == len(candidate) - 1:
+        return any(candidate[:i] + candidate[i + 1 :] == name for i in range(len(candidate)))
+    return False

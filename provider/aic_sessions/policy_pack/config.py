@@ -32,7 +32,8 @@ from typing import Any
 import yaml
 
 from aic_sessions.domain.identity import realm_name
-from aic_sessions.policy_pack import PACK_DIR
+from aic_sessions.domain.nearest import one_typo_from
+from aic_sessions.policy_pack import SHIPPED_LEVELS
 from aic_sessions.program import stack_reader
 from aic_sessions.program.stack_reader import StackReadError
 from aic_sessions.resources.exports import type_token
@@ -44,7 +45,6 @@ RECORDED = "signing-secret-fingerprint-recorded"
 FINGERPRINTS_KEY = "signingSecretFingerprints"
 FINGERPRINT = re.compile(r"^scrypt:[0-9a-f]{32}$")
 SIGNING_SECRET = type_token("SigningSecret")
-SHIPPED_LEVELS = PACK_DIR / "environments.yaml"
 
 
 class PolicyConfigError(RuntimeError):
@@ -130,6 +130,13 @@ def environment_levels(levels: Path, environment: str) -> dict[str, Any]:
         settings = yaml.safe_load(levels.read_text()) or {}
     except (OSError, yaml.YAMLError) as exc:
         raise PolicyConfigError(f"cannot read the levels file {levels}: {exc}") from None
+    typo = one_typo_from(environment, [str(e) for e in settings.get("environments") or {}])
+    if typo:
+        raise PolicyConfigError(
+            f"unknown environment {environment!r}; did you mean {typo!r}? It has policy levels "
+            f"of its own in {levels.name}. Fix aic-sessions:environment (or the stack's name); "
+            "a new environment of that name needs its own entry there (--levels FILE)."
+        )
     merged: dict[str, Any] = {k: dict(v) for k, v in (settings.get("defaults") or {}).items()}
     for policy, values in ((settings.get("environments") or {}).get(environment) or {}).items():
         merged.setdefault(policy, {}).update(values)

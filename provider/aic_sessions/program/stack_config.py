@@ -37,7 +37,9 @@ from aic_sessions.client.realms import explicit_realm
 from aic_sessions.domain.attributes import AUTHENTICATED, JOURNEY, Table, config_model
 from aic_sessions.domain.environments import PLATFORMS, STAGES, is_upper, unknown_name
 from aic_sessions.domain.identity import canonical_base_url, canonical_realm
+from aic_sessions.domain.nearest import one_typo_from
 from aic_sessions.domain.signing_secrets import default_esv_name
+from aic_sessions.policy_pack import environment_names
 
 
 class _Strict(BaseModel):
@@ -138,6 +140,18 @@ class StackConfig(_Strict):
     stage: str | None = None
     promotesFrom: str | None = Field(None, min_length=1, max_length=256)
     promotion: PromotionConfig | None = None
+
+    @field_validator("environment")
+    @classmethod
+    def _environment(cls, value: str) -> str:
+        typo = one_typo_from(value, environment_names())
+        if typo:
+            raise ValueError(
+                f"unknown environment {value!r}; did you mean {typo!r}? (it has policy levels "
+                "of its own in the pack's environments.yaml; a new environment needs a name of "
+                "its own)"
+            )
+        return value
 
     @field_validator("platform")
     @classmethod

@@ -14,7 +14,7 @@ import pulumi
 
 from aic_sessions.domain.attributes import AUTHENTICATED, constructor_doc, hints, input_model
 
-from .base import RealmInputs
+from .base import BASELINE, RealmInputs
 from .naming import OnDelete, SnakeCaseProperties
 from .settings_provider import RealmSettingsProvider
 
@@ -74,7 +74,7 @@ class AuthenticatedSessionSettings(
             "max_session_time_minutes": max_session_time_minutes,
             "max_idle_time_minutes": max_idle_time_minutes,
             "quota_limit": quota_limit,
-            "baseline": baseline,
+            BASELINE: baseline,
             "on_delete": on_delete,
             "assert_only": assert_only,
             "promotes_from": promotes_from,

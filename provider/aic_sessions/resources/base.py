@@ -52,6 +52,12 @@ COMMON_HINTS = {
 }
 
 
+# The realm's baseline (`RealmBaseline.observed`) as an input of a resource: an engine-internal
+# key (`__` prefix), so `preview --diff` never prints the unchanged object beside every change,
+# and kept out of the outputs (`public`).
+BASELINE = "__baseline"
+
+
 class RealmInputs(BaseModel):
     """Inputs every session resource has: the tenant and the realm (both replace on change)."""
 

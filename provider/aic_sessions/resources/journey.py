@@ -17,7 +17,7 @@ from pydantic import field_validator
 from aic_sessions.client.models import AuthenticationSettings, StateManagement
 from aic_sessions.domain.attributes import JOURNEY, constructor_doc, hints, input_model
 
-from .base import ProviderError, RealmInputs
+from .base import BASELINE, ProviderError, RealmInputs
 from .naming import OnDelete, SnakeCaseProperties, StateManagementName
 from .settings_provider import RealmSettingsProvider
 
@@ -97,7 +97,7 @@ class JourneySessionSettings(
             "max_duration_minutes": max_duration_minutes,
             "suspended_timeout_minutes": suspended_timeout_minutes,
             "allowlisting": allowlisting,
-            "baseline": baseline,
+            BASELINE: baseline,
             "on_delete": on_delete,
             "assert_only": assert_only,
             "promotes_from": promotes_from,

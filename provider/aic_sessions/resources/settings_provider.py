@@ -34,7 +34,7 @@ from aic_sessions.domain.attributes import (
 )
 
 from .asserted import ASSERT_KEYS, assert_only, differences, refuse_drift
-from .base import SessionProvider, carried_prior, gone_on_404
+from .base import BASELINE, SessionProvider, carried_prior, gone_on_404
 
 if TYPE_CHECKING:
     from aic_sessions.client.client import AdminClient
@@ -67,7 +67,7 @@ class RealmSettingsProvider(SessionProvider):
             current = _Current(client, realm, attributes)
             if self.refuses:
                 self.refuse(realm, current.settings())
-            baseline = props.get("baseline")
+            baseline = props.get(BASELINE)
             prior = _pick(baseline, attributes) if isinstance(baseline, dict) else current.prior()
             values = {a.name: props.get(a.name) for a in attributes}
             try:
@@ -88,7 +88,7 @@ class RealmSettingsProvider(SessionProvider):
         outs = {**props, **values}
         # The observed values as the inputs of the next diff, so a preview after refresh shows
         # the drifted property (`~ clientSideSessions: true => false`), not a bare `~ update`.
-        names = {*self.inputs_model.model_fields, "baseline"}
+        names = set(self.inputs_model.model_fields)  # the baseline is no output: not here
         return ReadResult(
             id_, outs, {k: v for k, v in outs.items() if k in names and v is not None}
         )
@@ -100,7 +100,7 @@ class RealmSettingsProvider(SessionProvider):
         realm = news["realm"]
         attributes = managed(self.table, news)
         changed = {a.name: news[a.name] for a in attributes if olds.get(a.name) != news[a.name]}
-        baseline = news.get("baseline")
+        baseline = news.get(BASELINE)
         with self.realm(news) as client:
             current = _Current(client, realm, attributes)
 
@@ -215,15 +215,22 @@ def restore_settings(client: AdminClient, realm: str, table: Table, prior: dict[
         client.update_authentication_settings(realm, auth)
     if prior.get(SESSION_SERVICE) == ABSENT:
         if not client.remove_session_service(realm):
-            # The server keeps the service (OpenAM 16): the closest true state is the values a
-            # realm without it gets. Said, not hidden.
-            client.update_session_service(realm, client.session_service_defaults(realm))
+            # The server keeps the service (OpenAM 16): the closest true state is every value
+            # a realm without it gets. Said, not hidden.
+            reset = client.reset_session_service(realm)
             pulumi.log.warn(
                 f"{realm}: the server kept its Session service after the DELETE (it answered "
-                "success); it now holds the default values the realm had without it."
+                "success), so the realm still has one; it now holds every default value a realm "
+                f"without it gets ({_listed(reset)})."
             )
     elif has_session_values(session):
         client.update_session_service(realm, session)
+
+
+def _listed(settings: SessionServiceSettings) -> str:
+    """`maxSessionTime 120, maxIdleTime 30, ...`: the attributes a reset wrote."""
+    document = settings.model_dump(by_alias=True, exclude_none=True)
+    return ", ".join(f"{name} {value}" for name, value in document.items())
 
 
 def _restore_quietly(client: AdminClient, realm: str, table: Table, prior: dict[str, Any]) -> None:

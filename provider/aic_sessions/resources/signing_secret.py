@@ -42,13 +42,22 @@ from aic_sessions.domain import signing_secrets
 
 from . import connection
 from .asserted import ASSERT_KEYS, assert_only, refuse_drift
-from .base import ProviderError, RealmInputs, SessionProvider, gone_on_404, is_unknown
+from .base import (
+    BASELINE,
+    ProviderError,
+    RealmInputs,
+    SessionProvider,
+    gone_on_404,
+    is_unknown,
+)
 from .naming import OnDelete, SnakeCaseProperties, ValueSource
 from .wire import as_secret, plain
 
 if TYPE_CHECKING:
     from aic_sessions.client.client import AdminClient
 
+FINGERPRINT_KEYS = ("fingerprint", "fingerprintBasis")
+STACK_VALUE = "stack-value"  # secretForm: the placeholder shown, the stack's value in effect
 
 def with_value(
     olds: dict[str, Any], news: dict[str, Any], value: str, source: str
@@ -136,7 +145,7 @@ class SigningSecretProvider(SessionProvider):
                 result = update
         else:
             result = super().diff(id_, olds, news)
-        if olds.get("secretInEffect") is False and not result.changes:
+        if _replaced(olds) and not result.changes:
             return update
         return result
 
@@ -175,10 +184,9 @@ class SigningSecretProvider(SessionProvider):
             security = client.read_authentication_settings(props["realm"]).security
             form, ref = security.secret_form() if security else (SecretForm.UNKNOWN, None)
             in_effect = secret_in_effect(client, props)
-        if in_effect is None and props.get("valueSource") != "esv" and ref is not None:
-            in_effect = False  # we wrote a value; the realm now points at an ESV instead
-        observed = {**_drift(props, form, ref), "secretInEffect": in_effect}
-        return ReadResult(id_, {**props, **observed})
+        observed = {**_drift(props, form, ref, in_effect), "secretInEffect": in_effect}
+        outs = {**props, **observed}
+        return ReadResult(id_, outs, _read_inputs(outs))
 
     def update(self, _id: str, olds: dict[str, Any], news: dict[str, Any]) -> UpdateResult:
         if assert_only(news):
@@ -186,7 +194,7 @@ class SigningSecretProvider(SessionProvider):
         if news.get("valueSource") == "generated":
             news = {**news, **self._drawn(olds, news)}
         in_effect = olds.get("secretInEffect")
-        rewrite = olds.get("secretInEffect") is False or any(
+        rewrite = _replaced(olds) or any(
             olds.get(k) != news.get(k) for k in ("fingerprint", "esvReference", "valueSource")
         )
         if rewrite:
@@ -245,7 +253,7 @@ def _reference_patch(form: str, reference: str | None) -> AuthenticationSettings
 
 def _prior_form(client: AdminClient, props: dict[str, Any]) -> tuple[str, str | None]:
     """The secret's form before this stack wrote it: from the realm's baseline, else read."""
-    baseline = props.get("baseline")
+    baseline = props.get(BASELINE)
     if isinstance(baseline, dict) and "priorForm" in baseline:
         return str(baseline["priorForm"]), baseline.get("priorEsvReference")
     security = client.read_authentication_settings(props["realm"]).security
@@ -310,10 +318,47 @@ def _secret(value: Any) -> Any:
     return None if value is None else as_secret(str(plain(value)))
 
 
-def _drift(props: dict[str, Any], form: SecretForm, ref: str | None) -> dict[str, Any]:
+def _read_inputs(outs: dict[str, Any]) -> dict[str, Any]:
+    """The inputs of the next diff after a read: the ones `check` gave (a generated secret's
+    value and fingerprint are drawn in create, not inputs), plus the observation that makes the
+    next `up` write the secret again, so a preview names it (`- secretInEffect: false`) instead
+    of a bare `~ update` (the program never sets these two)."""
+    names = {*SecretInputs.model_fields, *ASSERT_KEYS, "valueSource", *FINGERPRINT_KEYS}
+    if outs.get("valueSource") == "generated":
+        names -= {"value", *FINGERPRINT_KEYS}
+    inputs = {k: v for k, v in outs.items() if k in names and v is not None}
+    for key in ("value", "fingerprintBasis"):  # stored encrypted, as check gave them
+        if key in inputs:
+            inputs[key] = _secret(inputs[key])
+    if outs.get("secretInEffect") is False:
+        inputs["secretInEffect"] = False
+    if _replaced(outs) and outs.get("secretForm") == SecretForm.ESV_REFERENCE.value:
+        inputs["secretForm"] = outs["secretForm"]
+    return inputs
+
+
+def _replaced(olds: dict[str, Any]) -> bool:
+    """Whether the last read saw another secret than the stack's: journeys not signed with
+    the stack's value, or the realm showing an ESV reference where the stack wrote a value
+    (both observed; neither is deduced from the other)."""
+    wrote_value = olds.get("valueSource") in ("given", "generated")
+    shows_esv = olds.get("secretForm") == SecretForm.ESV_REFERENCE.value
+    return olds.get("secretInEffect") is False or (wrote_value and shows_esv)
+
+
+def _drift(
+    props: dict[str, Any], form: SecretForm, ref: str | None, in_effect: bool | None
+) -> dict[str, Any]:
     """What refresh can tell: the secret's visible form, as its own output (`secretForm`), and
-    for an ESV reference we wrote, the reference the realm shows now (None: it shows none)."""
-    observed: dict[str, Any] = {"secretForm": form.value}
+    for an ESV reference we wrote, the reference the realm shows now (None: it shows none).
+
+    The AIC placeholder (`&{am.authentication.shared.secret}`) may be shown over a value
+    written to the realm too (the emulator does; no AIC recording says), so it reads
+    `tenant-generated` only when journeys are not proved to be signed with the stack's own
+    value; when they are, it reads `stack-value`.
+    """
+    stack_value = form is SecretForm.TENANT_GENERATED and in_effect is True
+    observed: dict[str, Any] = {"secretForm": STACK_VALUE if stack_value else form.value}
     if props.get("valueSource") == "esv":
         observed["esvReference"] = ref
     return observed
@@ -392,7 +437,7 @@ class SigningSecret(
             "prior_form": None,
             "prior_esv_reference": None,
             "secret_in_effect": None,
-            "baseline": baseline,
+            BASELINE: baseline,
             "secret_form": None,
             "assert_only": assert_only,
             "promotes_from": promotes_from,

@@ -1,4 +1,5 @@
-"""The `openam` fixture: one real OpenAM per test session, reused when already running.
+"""The `openam` fixture: one real OpenAM per test session, reused when already running (a
+plugin of tests/conftest.py, so a test of any suite may use it).
 
 It starts the server with `scripts/openam start` only when `scripts/openam status` does not
 report one answering, and stops it at the end of the session (also after a failure or Ctrl-C)
