@@ -16,9 +16,8 @@ from aic_sessions.client.models import AIC_SECRET_PLACEHOLDER
 
 from tests.client.conftest import sa_client
 from tests.engine.project import new_stack, realm, write_stack
-from tests.values import present
-from tests.engine.test_resources_e2e import admin
 from tests.engine_cli import PulumiCLI
+from tests.values import present
 
 pytestmark = pytest.mark.engine
 
@@ -147,9 +146,10 @@ def test_refresh_reports_the_secret_form_it_observed(
     assert (outputs["secretForm"], outputs["secretInEffect"]) == ("stack-value", True)
     cli.run("preview", "--expect-no-changes")
 
-    admin(aic_emulator).update_authentication_settings(  # back to the tenant's own secret
-        "alpha", AuthenticationSettingsPatch(shared_secret_reference=AIC_SECRET_PLACEHOLDER)
-    )
+    with sa_client(aic_emulator) as client:  # back to the tenant's own secret
+        client.update_authentication_settings(
+            "alpha", AuthenticationSettingsPatch(shared_secret_reference=AIC_SECRET_PLACEHOLDER)
+        )
     cli.run("refresh", "--yes", "--skip-preview")
     outputs = signing_secret_outputs(cli)
     assert (outputs["secretForm"], outputs["secretInEffect"]) == ("tenant-generated", False)

@@ -25,12 +25,12 @@ from pathlib import Path
 import pytest
 from aic_emulator.testing import EmulatorServer
 
+from tests.client.conftest import sa_client
 from tests.client.keys import private_jwk
-from tests.engine.test_resources_e2e import admin
 from tests.engine_cli import PulumiCLI
-from tests.library.test_consumer_project import CREDENTIAL_VARIABLES
+from tests.library.conftest import CREDENTIAL_VARIABLES
 from tests.realserver.openam import OpenAM, random_realm_name
-from tests.realserver.test_resources_openam import without_rev
+from tests.realserver.projects import without_rev
 from tests.verify.util import USER
 
 pytestmark = pytest.mark.engine
@@ -85,11 +85,11 @@ class Platform:
 
 def emulated_realms(emulator: EmulatorServer, realms: tuple[str, ...]) -> list[object]:
     """Each realm's authentication settings and Session service, read by a new admin client."""
-    client = admin(emulator)
-    return [
-        (client.read_authentication_settings(r).model_dump(), client.read_session_service(r))
-        for r in realms
-    ]
+    with sa_client(emulator) as client:
+        return [
+            (client.read_authentication_settings(r).model_dump(), client.read_session_service(r))
+            for r in realms
+        ]
 
 
 @pytest.fixture

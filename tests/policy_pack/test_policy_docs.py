@@ -10,8 +10,9 @@ import re
 from pathlib import Path
 
 import yaml
+from aic_sessions.policy_pack import SHIPPED_LEVELS
 from aic_sessions.policy_pack.chain_policies import CHAIN_POLICIES
-from aic_sessions.policy_pack.config import SHIPPED_LEVELS, environment_levels
+from aic_sessions.policy_pack.config import environment_levels
 from aic_sessions.policy_pack.esv_policies import ESV_POLICIES
 from aic_sessions.policy_pack.session_policies import POLICIES
 

@@ -21,11 +21,12 @@ from aic_emulator.testing import EmulatorServer
 
 from tests.engine.project import copy_project, write_stack
 from tests.engine_cli import PulumiCLI, write_python_project
+from tests.library.conftest import CREDENTIAL_VARIABLES
 
 pytestmark = pytest.mark.engine
 
 STACK = "creds"
-CREDENTIAL_VARIABLES = ("AIC_SA_ID", "AIC_SA_JWK", "AIC_SA_JWK_FILE", "FRODO_SA_ID", "FRODO_SA_JWK")
+
 JWK_PRIVATE_MEMBERS = ("d", "p", "q", "dp", "dq", "qi")
 LIBRARY_PROGRAM = """\
 import pulumi

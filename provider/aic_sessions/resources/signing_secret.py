@@ -59,6 +59,7 @@ if TYPE_CHECKING:
 FINGERPRINT_KEYS = ("fingerprint", "fingerprintBasis")
 STACK_VALUE = "stack-value"  # secretForm: the placeholder shown, the stack's value in effect
 
+
 def with_value(
     olds: dict[str, Any], news: dict[str, Any], value: str, source: str
 ) -> dict[str, Any]:
