@@ -214,10 +214,8 @@ _GRAPH_NOTE = (
 )
 _INTERRUPT_NOTE = (
     "A process started with SIGINT ignored passes that on to the commands it starts. The engine "
-    "ends its plugins with SIGINT and kills them 5 s later; the repository's language host "
-    "(`engine/langhost`) does not install a SIGINT handler, so it keeps ignoring it and every "
-    "command waits those 5 s. The official Python language host handles SIGINT. Every other "
-    "figure on this page comes from commands started with the default handling."
+    "ends its plugins, the language host among them, with SIGINT and kills them 5 s later. One "
+    "floor preview of one realm, in turns each way (the findings say what it shows):"
 )
 _IMPORTS_NOTE = (
     "`python -X importtime` (median of the runs) of the imports each process makes: the program "
