@@ -301,7 +301,7 @@ def _timed_import(body: str) -> float:
 
 
 def _fingerprint_seconds(repeat: int) -> float:
-    from aic_sessions import signing_secrets
+    from aic_sessions.domain import signing_secrets
 
     value = signing_secrets.generate()
     times = []

@@ -2,15 +2,19 @@
 
 `aic_emulator` / `am_emulator` give a running `EmulatorServer` of that flavour, reset to its
 seeded state before each test (one server per session, so tests stay fast);
-`promotion_group` gives a running promotion group (dev, staging, prod), reset the same way.
+`promotion_group` gives a running promotion group (dev, staging, prod), reset the same way;
+`emulator` is the `aic` one as the provider process reaches it (its service account in the
+environment, one deployment per test).
 """
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterator
 
 import pytest
 from aic_emulator.testing import EmulatorServer, GroupServer
+from aic_sessions.resources import connection
 
 
 @pytest.fixture(scope="session")
@@ -51,3 +55,17 @@ def promotion_group(_promotion_group_server: GroupServer) -> GroupServer:
     promotion phases end at the next look unless a test configures them longer."""
     _promotion_group_server.reset()
     return _promotion_group_server
+
+
+@pytest.fixture
+def emulator(
+    aic_emulator: EmulatorServer, monkeypatch: pytest.MonkeyPatch
+) -> Iterator[EmulatorServer]:
+    """The `aic` emulator with its service account in the provider's environment."""
+    sa_id, jwk = aic_emulator.service_account
+    monkeypatch.setenv("AIC_SA_ID", sa_id)
+    monkeypatch.setenv("AIC_SA_JWK", json.dumps(jwk))
+    connection.remember_stack_config({})
+    connection.new_deployment()
+    yield aic_emulator
+    connection.new_deployment()

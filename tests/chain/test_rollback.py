@@ -7,10 +7,10 @@ from __future__ import annotations
 import json
 
 from aic_emulator.testing import GroupServer
-from aic_sessions.cli import main
+from aic_sessions.cli.commands import main
+from aic_sessions.cli.rollback import MARKER
 from aic_sessions.client import AuthenticationSettingsPatch
 from aic_sessions.client.promotion import PromotionClient
-from aic_sessions.rollback_cli import MARKER
 from click.testing import CliRunner
 
 from tests.chain.chain import lock_state, max_duration

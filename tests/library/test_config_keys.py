@@ -10,8 +10,8 @@ from pathlib import Path
 
 import pytest
 from aic_emulator.testing import EmulatorServer
-from aic_sessions.config_keys import KNOWN_KEYS, unknown_key_message, unknown_keys
-from aic_sessions.nearest import nearest
+from aic_sessions.domain.nearest import nearest
+from aic_sessions.program.config_keys import KNOWN_KEYS, unknown_key_message, unknown_keys
 
 from tests.engine_cli import PulumiCLI, write_python_project
 from tests.library.test_consumer_project import CREDENTIAL_VARIABLES

@@ -2,7 +2,7 @@
 
 A project named `acme-identity-prod` (the built wheel with `[policy]`, no `stacks/` or
 `policies/` folder, none of this repository's scripts) gives each of its two stacks its own
-signing secret from its own config key. Following the README only (`policy_config --record`,
+signing secret from its own config key. Following the README only (`policy_pack.config --record`,
 `--output`, `--policy-pack-config`), both stacks pass the shipped pack, and the pack still
 catches the same secret in both. Regression: the record read this repository's config schema
 and recorded 0 fingerprints (exit 0), `--output` needed `policies/environments.yaml`, and the
@@ -47,7 +47,7 @@ def new_secret() -> str:
 
 def policy_config(python: Path, cli: PulumiCLI, *args: str) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
-        [str(python), "-m", "aic_sessions.policy_config", *args],
+        [str(python), "-m", "aic_sessions.policy_pack.config", *args],
         cwd=cli.cwd,
         env=cli.env,
         capture_output=True,
@@ -109,7 +109,7 @@ def test_library_user_records_given_secrets_and_the_pack_compares_stacks(
 
     bare = cli.run("preview", "--stack", "dev", "--policy-pack", pack, check=False)
     assert bare.returncode != 0, "without its policy config the record cannot be checked"
-    assert "policy_config --stack <this stack> --record" in bare.stdout
+    assert "policy_pack.config --stack <this stack> --record" in bare.stdout
     assert "scripts/" not in bare.stdout
 
     for stack in ("dev", "prod"):

@@ -30,9 +30,13 @@ import pulumi.dynamic
 import pytest
 import yaml
 from aic_emulator.testing import EmulatorServer
+from aic_sessions.program.stack_config import (
+    StackConfigError,
+    check_given_secrets,
+    load_stack_config,
+)
 from aic_sessions.resources import connection
 from aic_sessions.resources.naming import to_camel
-from aic_sessions.stack_config import StackConfigError, check_given_secrets, load_stack_config
 
 from tests.engine.project import copy_project, emulator_cli, write_stack
 from tests.engine_cli import PulumiCLI, write_python_project

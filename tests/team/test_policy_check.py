@@ -14,11 +14,11 @@ from pathlib import Path
 
 import pytest
 from aic_emulator.testing import EmulatorServer
-from aic_sessions import signing_secrets
+from aic_sessions.domain import signing_secrets
 
 from tests.engine.project import copy_project, emulator_cli, realm, write_stack
 from tests.engine_cli import REPO_ROOT, PulumiCLI
-from tests.policies.test_policy_pack_e2e import record, set_secret
+from tests.policy_pack.test_policy_pack_e2e import record, set_secret
 from tests.team.conftest import Backend
 
 pytestmark = pytest.mark.engine

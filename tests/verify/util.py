@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from aic_emulator.testing import EmulatorServer
-from aic_sessions.cli import main
+from aic_sessions.cli.commands import main
 from aic_sessions.client import (
     AdminClient,
     AuthenticationSettingsPatch,

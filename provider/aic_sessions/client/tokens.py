@@ -23,7 +23,7 @@ import re
 from enum import StrEnum
 from typing import Any
 
-from aic_sessions import signing_secrets
+from aic_sessions.domain import signing_secrets
 
 _JWT = re.compile(r"(eyJ[A-Za-z0-9_-]+)\.([A-Za-z0-9_-]+)\.([A-Za-z0-9_-]*)")
 _REFERENCE = re.compile(r"[^.*]*\.\*([A-Za-z0-9+/_.-]+)\*")

@@ -21,8 +21,8 @@ from typing import Any
 
 from pulumi_policy import EnforcementLevel, StackValidationArgs, StackValidationPolicy
 
-from aic_sessions.environments import PROMOTES_FROM, is_upper, sequential
-from aic_sessions.signing_secrets import default_esv_name, esv_expression
+from aic_sessions.domain.environments import PROMOTES_FROM, is_upper, sequential
+from aic_sessions.domain.signing_secrets import default_esv_name, esv_expression
 
 from .session_policies import PREFIX, SESSION_TYPES, SIGNING_SECRET, where
 

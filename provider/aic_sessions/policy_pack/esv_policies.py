@@ -23,7 +23,7 @@ from pulumi_policy import (
     StackValidationPolicy,
 )
 
-from aic_sessions import signing_secrets
+from aic_sessions.domain import signing_secrets
 
 Report = Callable[..., None]
 ESV_SECRET = "pulumi-python:dynamic/aic:EsvSecret"  # noqa: S105 (a type token)

@@ -24,9 +24,9 @@ from pulumi_policy import (
     StackValidationPolicy,
 )
 
-from aic_sessions import signing_secrets
 from aic_sessions.client.realms import realm_display
-from aic_sessions.identity import tenant_identity
+from aic_sessions.domain import signing_secrets
+from aic_sessions.domain.identity import tenant_identity
 
 Report = Callable[..., None]
 
@@ -239,14 +239,15 @@ def signing_secret_fingerprint_recorded(args: StackValidationArgs, report: Repor
             report(
                 f"{where(resource.name, resource.props)}: this run has no policy config with the "
                 "stack's recorded fingerprints, so the record cannot be checked. Record them "
-                "(python -m aic_sessions.policy_config --stack <this stack> --record), write the "
-                "config (python -m aic_sessions.policy_config --stack <this stack> --output "
+                "(python -m aic_sessions.policy_pack.config --stack <this stack> --record), write "
+                "the "
+                "config (python -m aic_sessions.policy_pack.config --stack <this stack> --output "
                 "policy-config.json) and pass --policy-pack-config policy-config.json.",
                 resource.urn,
             )
         return
     records = {str(realm).strip("/"): fp for realm, fp in config["recorded"].items()}
-    how = "run: python -m aic_sessions.policy_config --stack <this stack> --record"
+    how = "run: python -m aic_sessions.policy_pack.config --stack <this stack> --record"
     for realm, resource in sorted(given.items()):
         fingerprint = resource.props.get("fingerprint")
         if not isinstance(fingerprint, str):

@@ -12,7 +12,7 @@ from typing import Any
 
 import pulumi
 
-from aic_sessions.attributes import AUTHENTICATED, constructor_doc, hints, input_model
+from aic_sessions.domain.attributes import AUTHENTICATED, constructor_doc, hints, input_model
 
 from .base import RealmInputs
 from .naming import OnDelete, SnakeCaseProperties

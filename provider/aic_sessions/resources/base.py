@@ -26,7 +26,7 @@ from aic_sessions.client.errors import (
     UnsupportedApiVersion,
 )
 from aic_sessions.client.realms import explicit_realm
-from aic_sessions.identity import (
+from aic_sessions.domain.identity import (
     canonical,
     canonical_base_url,
     canonical_realm,
@@ -160,7 +160,7 @@ class SessionProvider(ResourceProvider):
         # provider without calling this): a credential in plaintext stack config stops the
         # deployment before anything is registered, so it never reaches state.
         credentials.require_secret_credentials()
-        from aic_sessions.config_keys import require_known_keys  # imports this package
+        from aic_sessions.program.config_keys import require_known_keys  # imports this package
 
         require_known_keys()
 

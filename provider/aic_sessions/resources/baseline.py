@@ -31,7 +31,9 @@ from typing import TYPE_CHECKING, Any, Literal
 import pulumi
 from pulumi.dynamic import CheckFailure, CheckResult, CreateResult, ReadResult, UpdateResult
 
-from aic_sessions.attributes import (
+from aic_sessions.client.errors import NotFoundError
+from aic_sessions.client.models import SecretForm
+from aic_sessions.domain.attributes import (
     ABSENT,
     AUTHENTICATED,
     JOURNEY,
@@ -41,9 +43,7 @@ from aic_sessions.attributes import (
     shown,
     uses_session_service,
 )
-from aic_sessions.client.errors import NotFoundError
-from aic_sessions.client.models import SecretForm
-from aic_sessions.identity import canonical_realm, same_identity, tenant_identity
+from aic_sessions.domain.identity import canonical_realm, same_identity, tenant_identity
 
 from . import ownership
 from .base import REPLACE_ON, RealmInputs, SessionProvider

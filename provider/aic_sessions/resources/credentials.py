@@ -21,7 +21,7 @@ from pathlib import Path
 import pulumi
 from pulumi.runtime import config as runtime_config
 
-from aic_sessions.stack_files import (
+from aic_sessions.program.stack_files import (
     CREDENTIAL_KEYS,
     fix_command,
     plaintext_credential_problems,

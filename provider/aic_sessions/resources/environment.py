@@ -12,7 +12,7 @@ from typing import Any
 import pulumi
 from pulumi.dynamic import CheckFailure, CheckResult, CreateResult, DiffResult, UpdateResult
 
-from aic_sessions.environments import PLATFORMS, STAGES, unknown_name
+from aic_sessions.domain.environments import PLATFORMS, STAGES, unknown_name
 
 from .base import SessionProvider
 from .naming import SnakeCaseProperties

@@ -30,8 +30,8 @@ from pulumi.dynamic import (
 )
 from pydantic import Field, SecretStr
 
-from aic_sessions import signing_secrets
-from aic_sessions.identity import same_identity
+from aic_sessions.domain import signing_secrets
+from aic_sessions.domain.identity import same_identity
 
 from . import connection
 from .base import ProviderError, RealmInputs, SessionProvider, is_unknown

@@ -14,8 +14,8 @@ from typing import Any
 import pulumi
 from pydantic import field_validator
 
-from aic_sessions.attributes import JOURNEY, constructor_doc, hints, input_model
 from aic_sessions.client.models import AuthenticationSettings, StateManagement
+from aic_sessions.domain.attributes import JOURNEY, constructor_doc, hints, input_model
 
 from .base import ProviderError, RealmInputs
 from .naming import OnDelete, SnakeCaseProperties, StateManagementName

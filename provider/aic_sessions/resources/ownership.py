@@ -29,7 +29,7 @@ from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
 
-from aic_sessions.identity import canonical_realm, tenant_identity
+from aic_sessions.domain.identity import canonical_realm, tenant_identity
 
 BASELINE_TYPE = ":RealmBaseline"
 SKIP_VARIABLE = "AIC_OWNER_CHECK"

@@ -27,7 +27,7 @@ from pulumi.dynamic import (
 )
 from pydantic import BaseModel, ConfigDict, Field
 
-from aic_sessions.environments import sequential
+from aic_sessions.domain.environments import sequential
 
 from . import connection, promotion_procedure
 from .base import ProviderError, SessionProvider, is_unknown
@@ -182,6 +182,7 @@ class Promotion(SnakeCaseProperties, pulumi.dynamic.Resource, module="aic", name
     """Promotes the environment below into this (upper) AIC environment when what the stack
     below deployed has changed since the last promotion. Attributes are snake_case."""
 
+    promotes_from: pulumi.Output[str]
     promoted_digest: pulumi.Output[str]
     promotion_id: pulumi.Output[str | None]
     report_id: pulumi.Output[str | None]

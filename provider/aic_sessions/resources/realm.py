@@ -20,7 +20,7 @@ from typing import Any, Literal
 
 import pulumi
 
-from aic_sessions.attributes import AUTHENTICATED, JOURNEY, Table
+from aic_sessions.domain.attributes import AUTHENTICATED, JOURNEY, Table
 
 from .authenticated import AuthenticatedSessionSettings
 from .baseline import RealmBaseline

@@ -18,7 +18,9 @@ from typing import TYPE_CHECKING, Any, ClassVar
 import pulumi
 from pulumi.dynamic import CreateResult, ReadResult, UpdateResult
 
-from aic_sessions.attributes import (
+from aic_sessions.client.errors import AdminApiError, ConflictError
+from aic_sessions.client.models import AuthenticationSettings, SessionServiceSettings
+from aic_sessions.domain.attributes import (
     ABSENT,
     SESSION_SERVICE,
     Attribute,
@@ -30,8 +32,6 @@ from aic_sessions.attributes import (
     shown,
     uses_session_service,
 )
-from aic_sessions.client.errors import AdminApiError, ConflictError
-from aic_sessions.client.models import AuthenticationSettings, SessionServiceSettings
 
 from .asserted import ASSERT_KEYS, assert_only, differences, refuse_drift
 from .base import SessionProvider, carried_prior, gone_on_404

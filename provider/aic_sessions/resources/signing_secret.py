@@ -32,13 +32,13 @@ from pulumi.dynamic import (
 )
 from pydantic import SecretStr, field_validator
 
-from aic_sessions import signing_secrets
 from aic_sessions.client.models import (
     AIC_SECRET_PLACEHOLDER,
     AuthenticationSettingsPatch,
     SecretForm,
 )
 from aic_sessions.client.tokens import auth_id_signed_with
+from aic_sessions.domain import signing_secrets
 
 from . import connection
 from .asserted import ASSERT_KEYS, assert_only, refuse_drift

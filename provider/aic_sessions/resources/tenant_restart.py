@@ -21,7 +21,7 @@ import pulumi
 from pulumi.dynamic import CreateResult, DiffResult, ReadResult, UpdateResult
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
-from aic_sessions.identity import canonical_base_url, same_identity
+from aic_sessions.domain.identity import canonical_base_url, same_identity
 
 from .base import ProviderError, SessionProvider
 from .esv_common import esv_client, tenant_lock

@@ -8,7 +8,7 @@ check that could not look fails, with the client's error and its likely causes.
 from __future__ import annotations
 
 from aic_sessions.client import AdminApiError, AdminClient, EsvClient
-from aic_sessions.signing_secrets import esv_expression
+from aic_sessions.domain.signing_secrets import esv_expression
 
 from .explain import Phase, causes_for
 from .intent import RealmIntent

@@ -1,14 +1,14 @@
 """What a stack intends for each realm: the tenant, its realms and their session settings.
 
 With a stack, the intent is what Pulumi resolves for it (project defaults and ESC environments
-applied), read through the `pulumi` CLI without decrypting secrets (`aic_sessions.stack_reader`):
-its configuration (`source="config"`, this repository's program's schema, validated with
-`load_stack_config`), what this program deployed, its `baseUrl` and `realms` outputs
-(`source="outputs"`), or, for any project, the session resources in the stack's state
-(`source="resources"`: their tenant, realms and inputs, read without the passphrase). By default
-a stack whose config lists `aic-sessions:realms` is read from its config, any other from its
-resources. Without a stack, every realm gets the seed page's intent: journeys on CTS,
-server-side sessions.
+applied), read through the `pulumi` CLI without decrypting secrets
+(`aic_sessions.program.stack_reader`): its configuration (`source="config"`, this repository's
+program's schema, validated with `load_stack_config`), what this program deployed, its `baseUrl`
+and `realms` outputs (`source="outputs"`), or, for any project, the session resources in the
+stack's state (`source="resources"`: their tenant, realms and inputs, read without the
+passphrase). By default a stack whose config lists `aic-sessions:realms` is read from its config,
+any other from its resources. Without a stack, every realm gets the intended server-side setup:
+journeys on CTS, server-side sessions.
 """
 
 from __future__ import annotations
@@ -20,11 +20,11 @@ from typing import Any, Literal, TypeVar
 
 from pydantic import SecretStr
 
-from aic_sessions import stack_reader
 from aic_sessions.client.models import StateManagement
 from aic_sessions.client.realms import realm_display
-from aic_sessions.stack_config import load_stack_config
-from aic_sessions.stack_reader import StackReadError
+from aic_sessions.program import stack_reader
+from aic_sessions.program.stack_config import load_stack_config
+from aic_sessions.program.stack_reader import StackReadError
 
 STACK_KEYS = ("environment", "baseUrl", "realms")
 Source = Literal["config", "outputs", "resources"]

@@ -5,10 +5,10 @@ from __future__ import annotations
 import base64
 import os
 
-from aic_sessions import signing_secrets
+from aic_sessions.domain import signing_secrets
 from aic_sessions.policy_pack import session_policies as sp
 
-from tests.policies.fakes import Report, Stack, secret
+from tests.policy_pack.fakes import Report, Stack, secret
 
 VALUE = base64.b64encode(os.urandom(32)).decode()
 PRINT = signing_secrets.fingerprint(VALUE)
@@ -29,7 +29,7 @@ def test_without_a_generated_policy_config_the_record_cannot_be_checked() -> Non
     [message] = violations(Stack([secret("alpha", fingerprint=PRINT)]))
     assert "this run has no policy config with the stack's recorded fingerprints" in message
     assert "scripts/" not in message, "a user's project has none of this repository's scripts"
-    assert "policy_config --stack <this stack> --record" in message
+    assert "policy_pack.config --stack <this stack> --record" in message
     assert "--policy-pack-config policy-config.json" in message
     assert violations(Stack([secret("alpha", valueSource="generated", fingerprint=PRINT)])) == []
 
@@ -38,7 +38,7 @@ def test_a_missing_record_is_reported_with_the_command_that_records_it() -> None
     [message] = violations(Stack([secret("alpha", fingerprint=PRINT)], {"recorded": {}}))
     assert "alpha-signing-secret (realm /alpha)" in message
     assert "is not recorded in aic-sessions:signingSecretFingerprints" in message
-    assert "python -m aic_sessions.policy_config --stack <this stack> --record" in message
+    assert "python -m aic_sessions.policy_pack.config --stack <this stack> --record" in message
 
 
 def test_a_stale_record_is_reported() -> None:

@@ -2,8 +2,8 @@
 
 Works in any Pulumi project that uses the resources, run from the project folder (or `--root`):
 
-    python -m aic_sessions.policy_config --stack staging --record   # needs staging's passphrase
-    python -m aic_sessions.policy_config --stack staging --output policy-config.json
+    python -m aic_sessions.policy_pack.config --stack staging --record  # needs its passphrase
+    python -m aic_sessions.policy_pack.config --stack staging --output policy-config.json
 
 `--record` previews the stack (`pulumi preview --json`, no policy pack) and writes the fingerprint
 of every `SigningSecret` with a given value into the stack's non-secret config,
@@ -31,9 +31,9 @@ from typing import Any
 
 import yaml
 
-from aic_sessions import stack_reader
 from aic_sessions.policy_pack import PACK_DIR
-from aic_sessions.stack_reader import StackReadError
+from aic_sessions.program import stack_reader
+from aic_sessions.program.stack_reader import StackReadError
 
 NS = stack_reader.NS
 DISTINCT = "signing-secret-distinct-across-environments"
@@ -66,14 +66,14 @@ def recorded(stack: str, config: Mapping[str, Any]) -> dict[str, str]:
     if not isinstance(entries, dict):
         raise PolicyConfigError(
             f"stack {stack}: {NS}{FINGERPRINTS_KEY} must map realm names to fingerprints; "
-            f"re-create it with: python -m aic_sessions.policy_config --stack {stack} --record"
+            f"re-create it with: python -m aic_sessions.policy_pack.config --stack {stack} --record"
         )
     bad = sorted(r for r, v in entries.items() if not (isinstance(v, str) and FINGERPRINT.match(v)))
     if bad:
         raise PolicyConfigError(
             f"stack {stack}: {NS}{FINGERPRINTS_KEY} has no valid fingerprint for "
             f"{', '.join(bad)} (expected scrypt:<32 hex digits>); re-create it with: "
-            f"python -m aic_sessions.policy_config --stack {stack} --record"
+            f"python -m aic_sessions.policy_pack.config --stack {stack} --record"
         )
     return {_realm(r): v for r, v in entries.items()}
 

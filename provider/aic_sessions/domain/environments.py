@@ -13,7 +13,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Final, Literal
 
-from aic_sessions.nearest import nearest
+from aic_sessions.domain.nearest import nearest
 
 Platform = Literal["am", "aic"]
 Stage = Literal["development", "uat", "staging", "production"]

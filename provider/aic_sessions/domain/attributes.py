@@ -312,7 +312,7 @@ def _row(*cells: str) -> str:
 
 
 def readme_table(table: Table) -> str:
-    """The README's property table of a resource (`python -m aic_sessions.attributes`)."""
+    """The README's property table of a resource (`python -m aic_sessions.domain.attributes`)."""
     rows = [
         "| property | type | default | constraints |",
         "|---|---|---|---|",
@@ -360,7 +360,7 @@ def constructor_doc(summary: str, table: Table) -> str:
         """
 
 
-if __name__ == "__main__":  # `python -m aic_sessions.attributes`: the README's tables
+if __name__ == "__main__":  # `python -m aic_sessions.domain.attributes`: the README's tables
     for title, table in (
         ("JourneySessionSettings", JOURNEY),
         ("AuthenticatedSessionSettings", AUTHENTICATED),

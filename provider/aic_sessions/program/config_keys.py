@@ -10,7 +10,7 @@ from __future__ import annotations
 import pulumi
 from pulumi.runtime import config as runtime_config
 
-from aic_sessions.nearest import did_you_mean
+from aic_sessions.domain.nearest import did_you_mean
 from aic_sessions.resources.connection import CONFIG_KEYS, CONFIG_NAMESPACE
 
 PROGRAM_KEYS = {
@@ -28,7 +28,7 @@ PROGRAM_KEYS = {
 KNOWN_KEYS: dict[str, str] = {
     **{key: "provider setting (README: Pointing a stack at a real tenant)" for key in CONFIG_KEYS},
     **PROGRAM_KEYS,
-    "signingSecretFingerprints": "recorded by python -m aic_sessions.policy_config --record",
+    "signingSecretFingerprints": "recorded by python -m aic_sessions.policy_pack.config --record",
 }
 
 

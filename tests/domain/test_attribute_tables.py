@@ -1,4 +1,4 @@
-"""The attribute tables (`aic_sessions/attributes.py`) drive the resources: inputs and bounds,
+"""The attribute tables (`aic_sessions.domain.attributes`) drive the resources: inputs and bounds,
 stack-config schema, constructor parameters, README; and `baseline` prior values in create and
 update (against the emulator)."""
 
@@ -10,7 +10,6 @@ from typing import Any
 
 import pytest
 from aic_emulator.testing import EmulatorServer
-from aic_sessions.attributes import AUTHENTICATED, JOURNEY, Table, readme_table
 from aic_sessions.client import AuthenticationSettingsPatch
 from aic_sessions.client.models import (
     AuthenticationSettingsPatch as AuthPatch,
@@ -21,10 +20,11 @@ from aic_sessions.client.models import (
     SessionServiceSettings,
     TreesSection,
 )
+from aic_sessions.domain.attributes import AUTHENTICATED, JOURNEY, Table, readme_table
+from aic_sessions.program.stack_config import AuthenticatedConfig, JourneyConfig
 from aic_sessions.resources import AuthenticatedSessionSettings, JourneySessionSettings
 from aic_sessions.resources.authenticated import AuthenticatedSessionSettingsProvider
 from aic_sessions.resources.journey import JourneySessionSettingsProvider
-from aic_sessions.stack_config import AuthenticatedConfig, JourneyConfig
 from pydantic import ValidationError
 
 from tests.client.conftest import sa_client
@@ -47,7 +47,7 @@ def test_readme_table_is_the_generated_one(name: str) -> None:
     table = TABLES[name][0]
     assert readme_table(table) in README.read_text(), (
         f"README's {name} table differs from its attribute table; replace it with the output "
-        "of: python -m aic_sessions.attributes"
+        "of: python -m aic_sessions.domain.attributes"
     )
 
 

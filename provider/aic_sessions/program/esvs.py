@@ -1,7 +1,7 @@
 """The Pulumi program's ESV part: an `EsvSecret` per realm whose secret is stored in an ESV,
 and one `TenantRestart` for the stack's tenant that depends on all of them.
 
-`__main__.py` declares these first, then each realm's `SigningSecret` with `esv_reference`
+`program.main` declares these first, then each realm's `SigningSecret` with `esv_reference`
 and `depends_on=[restart]`, so the realm points at `&{esv.<name>}` only after the restart has
 loaded the ESV (in mode `pending`, right away: see the README).
 """
@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Any
 
 import pulumi
 
-from aic_sessions.stack_config import StackConfig
+from aic_sessions.program.stack_config import StackConfig
 
 if TYPE_CHECKING:  # imported when a stack has ESVs: the others' programs do without them
     from aic_sessions.resources import EsvSecret, TenantRestart
@@ -28,8 +28,8 @@ def declare_esv_secrets(stack: StackConfig, given: pulumi.Output[Any]) -> dict[s
         from aic_sessions.resources import EsvSecret
 
         value = None
-        if realm.signingSecret.given:
-            value = given.apply(functools.partial(_require_given, realm=realm.name))
+        if realm.signingSecret.given:  # it has a value: `check_given_secrets` said so
+            value = given.apply(functools.partial(value_of, realm=realm.name))
         secrets[realm.name] = EsvSecret(
             f"{stack.environment}-{realm.esv_name}",
             base_url=stack.baseUrl,
@@ -71,12 +71,6 @@ def declare_restart(stack: StackConfig, secrets: dict[str, EsvSecret]) -> Tenant
     )
 
 
-def _require_given(values: Any, realm: str) -> Any:
-    value = (values or {}).get(realm)
-    if not value:
-        raise ValueError(
-            f"realm {realm!r} has signingSecret.source 'esv-given' but aic-sessions:signingSecrets "
-            "has no value for it; run: "
-            f"pulumi config set --secret --path 'signingSecrets.{realm}' <base64>"
-        )
-    return value
+def value_of(values: dict[str, Any], realm: str) -> Any:
+    """A realm's given secret, from the secret `aic-sessions:signingSecrets` map."""
+    return values[realm]

@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from aic_sessions.extras import require_extra
+from aic_sessions.cli.extras import require_extra
 
 
 def main() -> None:
     require_extra("aic-sessions", "cli", ("click", "yaml"))
-    from aic_sessions.cli import main as cli_main
+    from aic_sessions.cli.commands import main as cli_main
 
     cli_main()

@@ -10,9 +10,9 @@ Two checks read `Pulumi.<stack>.yaml` itself:
   hands programs and providers every number as a double, so `5.0` arrives as `5` and only the
   file shows what was written.
 
-`aic-sessions check-stack-files FILE...` (also `python -m aic_sessions.stack_files`) runs both
-for CI and the pre-commit hook; the program runs them on its own stack file at every preview and
-up. Messages never quote a value.
+`aic-sessions check-stack-files FILE...` (also `python -m aic_sessions.program.stack_files`) runs
+both for CI and the pre-commit hook; the program runs them on its own stack file at every preview
+and up. Messages never quote a value.
 """
 
 from __future__ import annotations
@@ -22,7 +22,7 @@ from collections.abc import Iterable, Mapping
 from pathlib import Path
 from typing import Any
 
-from aic_sessions.attributes import AUTHENTICATED, JOURNEY
+from aic_sessions.domain.attributes import AUTHENTICATED, JOURNEY
 
 NAMESPACE = "aic-sessions"
 CREDENTIAL_KEYS = ("saJwk", "adminPassword", "accessToken", "fingerprintKey", "signingSecrets")

@@ -32,11 +32,11 @@ from typing import TYPE_CHECKING, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
-from aic_sessions.attributes import AUTHENTICATED, JOURNEY, config_model
 from aic_sessions.client.realms import explicit_realm
-from aic_sessions.environments import PLATFORMS, STAGES, is_upper, unknown_name
-from aic_sessions.identity import canonical_base_url, canonical_realm
-from aic_sessions.signing_secrets import default_esv_name
+from aic_sessions.domain.attributes import AUTHENTICATED, JOURNEY, config_model
+from aic_sessions.domain.environments import PLATFORMS, STAGES, is_upper, unknown_name
+from aic_sessions.domain.identity import canonical_base_url, canonical_realm
+from aic_sessions.domain.signing_secrets import default_esv_name
 
 
 class _Strict(BaseModel):
@@ -269,9 +269,9 @@ def load_stack_config(values: dict[str, Any]) -> StackConfig:
 
 
 def check_given_secrets(stack: StackConfig, realms_with_values: Any) -> None:
-    """Each value in `aic-sessions:signingSecrets` belongs to a realm whose secret is given:
-    a value next to `source: esv` or `generated` would otherwise be silently dropped. Only the
-    keys (realm names) are read; a value never reaches a message."""
+    """Each value in `aic-sessions:signingSecrets` belongs to a realm whose secret is given (a
+    value next to `source: esv` or `generated` would otherwise be silently dropped), and each
+    such realm has one. Only keys and emptiness are read; a value never reaches a message."""
     if not isinstance(realms_with_values, dict):
         raise StackConfigError(
             "Invalid stack configuration:\n  aic-sessions:signingSecrets: must map realm names "
@@ -292,6 +292,13 @@ def check_given_secrets(stack: StackConfig, realms_with_values: Any) -> None:
                 f"  aic-sessions:signingSecrets.{name}: realm {name!r} has signingSecret.source "
                 f"{secret.source!r}, which takes no value; remove the value (pulumi config rm "
                 f"--path 'signingSecrets.{name}') or set source to 'given' or 'esv-given'"
+            )
+    for realm in stack.realms:
+        if realm.signingSecret.given and not realms_with_values.get(realm.name):
+            lines.append(
+                f"  aic-sessions:signingSecrets.{realm.name}: realm {realm.name!r} has "
+                f"signingSecret.source {realm.signingSecret.source!r} but no value; run: "
+                f"pulumi config set --secret --path 'signingSecrets.{realm.name}' <base64>"
             )
     if lines:
         raise StackConfigError(

@@ -1,4 +1,4 @@
-"""One spelling of a tenant URL and a realm (`aic_sessions/identity.py`), for the resources'
+"""One spelling of a tenant URL and a realm (`aic_sessions/domain/identity.py`), for the resources'
 `check`/`diff` and for the stack configuration alike."""
 
 from __future__ import annotations
@@ -8,12 +8,12 @@ import os
 from typing import Any
 
 import pytest
-from aic_sessions.identity import canonical_base_url, canonical_realm, same_identity
+from aic_sessions.domain.identity import canonical_base_url, canonical_realm, same_identity
+from aic_sessions.program.stack_config import StackConfigError, load_stack_config
 from aic_sessions.resources.authenticated import AuthenticatedSessionSettingsProvider
 from aic_sessions.resources.esv_secret import EsvSecretProvider
 from aic_sessions.resources.journey import JourneySessionSettingsProvider
 from aic_sessions.resources.signing_secret import SigningSecretProvider
-from aic_sessions.stack_config import StackConfigError, load_stack_config
 
 URL = "https://tenant.example.com/am"
 
@@ -145,7 +145,7 @@ def test_stack_config_uses_the_same_rule() -> None:
 
 
 def test_one_tenant_identity_for_every_loopback_spelling() -> None:
-    from aic_sessions.identity import tenant_identity
+    from aic_sessions.domain.identity import tenant_identity
 
     same = {
         tenant_identity(u)

@@ -6,10 +6,10 @@ import base64
 import os
 
 import pytest
-from aic_sessions import signing_secrets
+from aic_sessions.domain import signing_secrets
 from aic_sessions.policy_pack import session_policies as sp
 
-from tests.policies.fakes import Report, Resource, Stack, authenticated, journey, secret
+from tests.policy_pack.fakes import Report, Resource, Stack, authenticated, journey, secret
 
 STRONG = base64.b64encode(os.urandom(32)).decode()
 

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 from aic_emulator.testing import EmulatorServer
-from aic_sessions import signing_secrets
+from aic_sessions.domain import signing_secrets
 
 from tests.engine.project import copy_project, emulator_cli, realm, write_stack
 from tests.engine_cli import REPO_ROOT, PulumiCLI
@@ -37,7 +37,7 @@ def write_policy_config(
     cli: PulumiCLI, stack: str, path: Path, check: bool = True
 ) -> subprocess.CompletedProcess[str]:
     """What scripts/policy-check does before each preview."""
-    command = [str(REPO_ROOT / ".venv/bin/python"), "-m", "aic_sessions.policy_config"]
+    command = [str(REPO_ROOT / ".venv/bin/python"), "-m", "aic_sessions.policy_pack.config"]
     command += ["--stack", stack, "--output", str(path), "--root", str(cli.cwd)]
     return subprocess.run(command, env=cli.env, check=check, capture_output=True, text=True)
 
@@ -96,7 +96,7 @@ def test_weak_and_short_secrets(
 
 def record(cli: PulumiCLI, stack: str) -> None:
     """What the owner of a stack runs after setting a given secret."""
-    command = [str(REPO_ROOT / ".venv/bin/python"), "-m", "aic_sessions.policy_config"]
+    command = [str(REPO_ROOT / ".venv/bin/python"), "-m", "aic_sessions.policy_pack.config"]
     command += ["--stack", stack, "--record", "--root", str(cli.cwd)]
     proc = subprocess.run(command, env=cli.env, capture_output=True, text=True)
     assert proc.returncode == 0, proc.stdout + proc.stderr

@@ -17,9 +17,9 @@ from typing import Any
 import pulumi
 from pulumi.output import UNKNOWN
 
-from aic_sessions.attributes import AUTHENTICATED, JOURNEY
-from aic_sessions.signing_secrets import esv_expression
-from aic_sessions.stack_config import StackConfig
+from aic_sessions.domain.attributes import AUTHENTICATED, JOURNEY
+from aic_sessions.domain.signing_secrets import esv_expression
+from aic_sessions.program.stack_config import StackConfig
 
 STATIC_OUTPUTS = ("staticConfiguration", "staticDigest", "stage")
 SECTIONS = {"journey": JOURNEY, "authenticated": AUTHENTICATED}

@@ -12,7 +12,7 @@ from aic_sessions.policy_pack.esv_policies import (
 )
 from aic_sessions.policy_pack.session_policies import signing_secret_distinct
 
-from tests.policies.fakes import PREFIX, Report, Resource, Stack, secret
+from tests.policy_pack.fakes import PREFIX, Report, Resource, Stack, secret
 
 WEAK = base64.b64encode(b"ab" * 16).decode()
 

@@ -5,10 +5,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from aic_sessions import policy_config
+from aic_sessions.policy_pack import config as policy_config
 from aic_sessions.policy_pack import session_policies as sp
 
-from tests.policies.fakes import Report, Stack, authenticated, journey, secret
+from tests.policy_pack.fakes import Report, Stack, authenticated, journey, secret
 
 
 def run(stack: Stack) -> list[str]:

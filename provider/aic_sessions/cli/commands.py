@@ -19,7 +19,7 @@ from pydantic import SecretStr
 
 from aic_sessions._version import __version__
 from aic_sessions.client import AdminClient, ConfigurationError, ConnectionSettings, RetryBudget
-from aic_sessions.stack_config import StackConfigError
+from aic_sessions.program.stack_config import StackConfigError
 from aic_sessions.verify import (
     IntentError,
     Target,
@@ -53,7 +53,7 @@ def main() -> None:
 @click.argument("files", nargs=-1, required=True, type=click.Path(dir_okay=False, path_type=Path))
 def check_stack_files(files: tuple[Path, ...]) -> None:
     """Refuse plaintext credentials and decimal whole numbers in stack files (CI, pre-commit)."""
-    from aic_sessions.stack_files import report
+    from aic_sessions.program.stack_files import report
 
     lines = report(files)
     for line in lines:
@@ -187,7 +187,7 @@ def _password() -> SecretStr:
 
 
 def _add_rollback() -> None:
-    from aic_sessions.rollback_cli import rollback
+    from aic_sessions.cli.rollback import rollback
 
     main.add_command(rollback)
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import pytest
-from aic_sessions.chain_program import LowerStack
+from aic_sessions.program.chain import LowerStack
 
 
 def lower(name: str = "dev") -> LowerStack:

@@ -10,7 +10,7 @@ from aic_sessions.policy_pack.chain_policies import (
     upper_environment_no_static_writes,
 )
 
-from tests.policies.fakes import PREFIX, Report, Resource, Stack, authenticated, journey, secret
+from tests.policy_pack.fakes import PREFIX, Report, Resource, Stack, authenticated, journey, secret
 
 
 def place(platform: str = "aic", stage: str | None = "development") -> Resource:

@@ -1,0 +1,1 @@
+"""The `aic-sessions` command line: verify, rollback, stack-file checks."""

@@ -1,0 +1,1 @@
+"""Domain rules with no I/O: attribute tables, environments, identity, signing secrets."""

@@ -1,0 +1,1 @@
+"""The stack program: typed stack configuration, its checks, and the resources it declares."""

@@ -1,0 +1,228 @@
+"""The Pulumi program: one set of session resources per realm of this stack's environment.
+
+On Advanced Identity Cloud an upper stage (uat, staging, production) never writes its realms:
+its `Promotion` brings the static configuration of the stack below, then its realms assert it.
+Any project can run it: a one-line `__main__.py` calling `run()` and stack files of this shape.
+"""
+
+from __future__ import annotations
+
+import functools
+import json
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import pulumi
+from pulumi.runtime.config import get_config
+
+from aic_sessions.program.chain import LowerStack, declare_promotion, export_static, realm_static
+from aic_sessions.program.config_keys import require_known_keys
+from aic_sessions.program.esvs import declare_esv_secrets, declare_restart, value_of
+from aic_sessions.program.stack_config import (
+    RealmConfig,
+    StackConfig,
+    StackConfigError,
+    check_given_secrets,
+    load_stack_config,
+)
+from aic_sessions.program.stack_files import running_stack_problems
+
+if TYPE_CHECKING:
+    from aic_sessions.resources import EsvSecret, Promotion, RealmSessionSettings, TenantRestart
+
+CHAIN_KEYS = ("platform", "stage", "promotesFrom")
+
+
+def run() -> None:
+    """Declares the stack's resources and exports their outputs."""
+    # A misspelt key (`promotesfrom`) is named with the nearest valid one before anything else.
+    require_known_keys()
+    stack = load_checked_stack()
+    given_secrets = pulumi.Config().get_secret_object("signingSecrets") or pulumi.Output.secret({})
+    # Secrets stored in ESVs: declared first, with the tenant's one restart after all of them.
+    esv_secrets = declare_esv_secrets(stack, given_secrets)
+    restart = declare_restart(stack, esv_secrets)
+    if stack.platform == "aic":  # the stack's place, for the policy pack's chain rules
+        from aic_sessions.resources import StackEnvironment
+
+        StackEnvironment(
+            f"{stack.environment}-environment",
+            platform=stack.platform,
+            stage=stack.stage,
+            promotes_from=stack.promotesFrom,
+        )
+    # An upper AIC stage: the stack below's static configuration arrives by promotion, after
+    # this environment's own ESVs are written and loaded (the dry run checks they exist).
+    lower = LowerStack(stack) if stack.upper else None
+    promotion = None
+    if lower is not None:
+        waits_for = [restart] if restart else list(esv_secrets.values())
+        promotion = declare_promotion(stack, lower, waits_for)
+    realms = {
+        realm.name: (
+            declare_asserted_realm(stack, realm, lower, promotion)
+            if lower is not None
+            else declare_written_realm(
+                stack, realm, given_secrets, esv_secrets.get(realm.name), restart
+            )
+        )
+        for realm in stack.realms
+    }
+    export_outputs(stack, realms, esv_secrets, promotion, restart)
+
+
+def load_checked_stack() -> StackConfig:
+    """The typed stack configuration, or a `RunError` listing every key to fix."""
+    config = pulumi.Config()
+    try:
+        # The engine turns `5.0` into 5 before this program sees it: the file shows what was
+        # written.
+        root = Path(pulumi.get_root_directory() or Path.cwd())
+        if written := running_stack_problems(pulumi.get_stack(), root):
+            raise StackConfigError("Invalid stack configuration:\n  " + "\n  ".join(written))
+        optional_objects = ("esvRestart", "promotion")
+        stack = load_stack_config(
+            {
+                "environment": config.require("environment"),
+                "baseUrl": config.require("baseUrl"),
+                "realms": config.require_object("realms"),
+                **{key: config.get_object(key) for key in optional_objects if config.get(key)},
+                **({"protect": config.get_bool("protect")} if config.get("protect") else {}),
+                **{key: config.get(key) for key in CHAIN_KEYS if config.get(key)},
+            }
+        )
+        # Only the realm names of the given secrets are read here (no value leaves the config).
+        check_given_secrets(stack, json.loads(get_config("aic-sessions:signingSecrets") or "{}"))
+    except StackConfigError as exc:
+        raise pulumi.RunError(str(exc)) from None  # the keys and fixes, without a traceback
+    return stack
+
+
+def declare_written_realm(
+    stack: StackConfig,
+    realm: RealmConfig,
+    given_secrets: pulumi.Output[Any],
+    esv: EsvSecret | None,
+    restart: TenantRestart | None,
+) -> RealmSessionSettings:
+    """A realm this stack writes: its journey, authenticated and signing-secret settings."""
+    from aic_sessions.resources import (
+        AuthenticatedOptions,
+        JourneyOptions,
+        RealmSessionSettings,
+        SigningSecretOptions,
+    )
+
+    secret = realm.signingSecret
+    # A given realm has a value: `check_given_secrets` said so at preview.
+    value = (
+        given_secrets.apply(functools.partial(value_of, realm=realm.name))
+        if secret.source == "given"
+        else None
+    )
+    return RealmSessionSettings(
+        f"{stack.environment}-{realm.slug}",
+        base_url=stack.baseUrl,
+        realm=realm.name,
+        on_delete=realm.onDelete,
+        journey=JourneyOptions(**realm.journey.options()),
+        authenticated=AuthenticatedOptions(**realm.authenticated.options()),
+        signing_secret=SigningSecretOptions(
+            value=value,
+            esv_reference=realm.esv_name if esv is not None else secret.esvReference,
+            rotation_trigger=None if esv is not None else secret.rotationTrigger,
+            depends_on=(restart,) if esv is not None and restart is not None else (),
+        ),
+        # Pulumi's own protection (prod): `pulumi destroy` refuses until it is lifted.
+        opts=pulumi.ResourceOptions(protect=stack.protect),
+    )
+
+
+def declare_asserted_realm(
+    stack: StackConfig, realm: RealmConfig, lower: LowerStack, promotion: Promotion | None
+) -> RealmSessionSettings:
+    """An upper stage's realm: the values the stack below deployed, asserted, never written."""
+    from aic_sessions.resources import (
+        AuthenticatedOptions,
+        JourneyOptions,
+        RealmSessionSettings,
+        SigningSecretOptions,
+    )
+
+    return RealmSessionSettings(
+        f"{stack.environment}-{realm.slug}",
+        base_url=stack.baseUrl,
+        realm=realm.name,
+        on_delete=realm.onDelete,
+        journey=JourneyOptions(**lower.options(realm.name, "journey")),
+        authenticated=AuthenticatedOptions(**lower.options(realm.name, "authenticated")),
+        signing_secret=SigningSecretOptions(
+            esv_reference=lower.esv_reference(
+                realm.name, realm.esv_name or realm.signingSecret.esvReference
+            )
+        ),
+        assert_only=True,
+        promotes_from=lower.name,
+        after=[promotion] if promotion is not None else [],
+        opts=pulumi.ResourceOptions(protect=stack.protect),
+    )
+
+
+def realm_outputs(settings: RealmSessionSettings, esv: EsvSecret | None) -> dict[str, object]:
+    """One realm's row of the stack output `realms`."""
+    journey = settings.journey  # None on a server without journey-session settings
+    outputs: dict[str, object] = {
+        "journeyStateManagement": journey.state_management if journey else None,
+        "journeyMaxDurationMinutes": journey.max_duration_minutes if journey else None,
+        "clientSideSessions": settings.authenticated.client_side_sessions,
+        "signingSecretSource": settings.signing_secret.value_source,
+        "signingSecretFingerprint": settings.signing_secret.fingerprint,
+    }
+    if esv is not None:  # the secret is stored in an ESV this stack manages
+        outputs.update(
+            signingSecretSource=pulumi.Output.from_input("esv-stored"),
+            signingSecretFingerprint=esv.fingerprint,
+            esvName=esv.name,
+            esvActiveVersion=esv.activeVersion,
+        )
+    return outputs
+
+
+def export_outputs(
+    stack: StackConfig,
+    realms: dict[str, RealmSessionSettings],
+    esv_secrets: dict[str, EsvSecret],
+    promotion: Promotion | None,
+    restart: TenantRestart | None,
+) -> None:
+    """The stack outputs: environment, tenant, realms, and the promotion and restart states."""
+    pulumi.export("environment", stack.environment)
+    pulumi.export("baseUrl", stack.baseUrl)
+    pulumi.export(
+        "realms", {name: realm_outputs(s, esv_secrets.get(name)) for name, s in realms.items()}
+    )
+    if stack.platform == "aic":  # what the stack above (if any) promotes and asserts
+        export_static(stack, {name: realm_static(s) for name, s in realms.items()})
+    if promotion is not None:
+        pulumi.export(
+            "promotion",
+            {
+                "promotesFrom": promotion.promotes_from,
+                "promotedDigest": promotion.promoted_digest,
+                "promotionId": promotion.promotion_id,
+                "reportId": promotion.report_id,
+                "summary": promotion.summary,
+                "result": promotion.result,
+            },
+        )
+    if restart is not None:
+        pulumi.export(
+            "esvRestart",
+            {
+                "mode": restart.mode,
+                "restarted": restart.restarted,
+                "pendingRestart": restart.pendingRestart,
+                "lagging": restart.lagging,
+                "loadedVersions": restart.loadedVersions,
+            },
+        )
