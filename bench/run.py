@@ -219,9 +219,10 @@ _INTERRUPT_NOTE = (
 )
 _IMPORTS_NOTE = (
     "`python -X importtime` (median of the runs) of the imports each process makes: the program "
-    "process runs the top-level imports of our `__main__.py` (the floor: of its program); the "
+    "process runs the top-level imports of our `__main__.py`, then the module the program "
+    "imports to declare realms (`resources.realm`) (the floor: its program's imports); the "
     "provider process the top-level imports of the SDK's `pulumi/dynamic/__main__.py`, then the "
-    "modules it loads when it unpickles the providers (ours: journey, authenticated, "
+    "modules it loads when it unpickles the providers (ours: baseline, journey, authenticated, "
     "signing_secret; the floor: engine_probe). Self times are grouped: *pulumi and the rest* (the "
     "SDK, grpc, protobuf, dill, the standard library), *pydantic* (with pydantic_core, "
     "annotated_types, typing_inspection), *aic_sessions* (our modules, including building their "
