@@ -233,6 +233,13 @@ class SessionProvider(ResourceProvider):
             yield connection.client_for(props["baseUrl"])
 
     @staticmethod
+    def reader(props: dict[str, Any]) -> AdminClient:
+        """The tenant's client for reads, without the realm's lock: the deployment's read
+        cache already gives the realm's resources one read, and a reader waiting for the lock
+        would hold one of the provider's few threads (refresh writes nothing)."""
+        return connection.client_for(props["baseUrl"])
+
+    @staticmethod
     def resource_id(kind: str, props: dict[str, Any]) -> str:
         return f"{kind}:{props['realm']}@{props['baseUrl']}"
 

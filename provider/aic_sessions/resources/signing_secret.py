@@ -19,6 +19,7 @@ writes) the realm must already reference the ESV named by `esvReference`: nothin
 
 from __future__ import annotations
 
+from concurrent.futures import ThreadPoolExecutor
 from typing import TYPE_CHECKING, Any, Literal
 
 import pulumi
@@ -48,6 +49,8 @@ from .naming import OnDelete, SnakeCaseProperties, ValueSource
 if TYPE_CHECKING:
     from aic_sessions.client.client import AdminClient
 
+# `read`'s journeys, beside the provider's own threads (threads start on first use).
+_JOURNEYS = ThreadPoolExecutor(max_workers=8, thread_name_prefix="aic-journey")
 SECRET_SIG = {"4dabf18193072939515e22adb298388d": "1b47061264138c4ac30d75fd1eb44270"}
 
 
@@ -185,10 +188,12 @@ class SigningSecretProvider(SessionProvider):
 
     @gone_on_404
     def read(self, id_: str, props: dict[str, Any]) -> ReadResult:
-        with self.realm(props) as client:
-            security = client.read_authentication_settings(props["realm"]).security
-            form, ref = security.secret_form() if security else (SecretForm.UNKNOWN, None)
-            in_effect = secret_in_effect(client, props)
+        client = self.reader(props)
+        # The journey and the document at once: the journey does not depend on the document.
+        journey = _JOURNEYS.submit(secret_in_effect, client, props)
+        security = client.read_authentication_settings(props["realm"]).security
+        form, ref = security.secret_form() if security else (SecretForm.UNKNOWN, None)
+        in_effect = journey.result()
         if in_effect is None and props.get("valueSource") != "esv" and ref is not None:
             in_effect = False  # we wrote a value; the realm now points at an ESV instead
         observed = {**_drift(props, form, ref), "secretInEffect": in_effect}
