@@ -1,6 +1,6 @@
 """The attribute tables (`aic_sessions.domain.attributes`) drive the resources: inputs and bounds,
-stack-config schema, constructor parameters, README; and `baseline` prior values in create and
-update (against the emulator)."""
+stack-config schema, constructor parameters, the tables of docs/resources.md; and `baseline`
+prior values in create and update (against the emulator)."""
 
 from __future__ import annotations
 
@@ -29,7 +29,7 @@ from pydantic import ValidationError
 
 from tests.client.conftest import sa_client
 
-README = Path(__file__).resolve().parents[2] / "README.md"
+DOC = Path(__file__).resolve().parents[2] / "docs" / "resources.md"
 TABLES = {
     "JourneySessionSettings": (JOURNEY, JourneySessionSettings, JourneyConfig),
     "AuthenticatedSessionSettings": (
@@ -43,11 +43,11 @@ PATCH_MODELS = {"trees": AuthPatch, "general": AuthPatch, "session": SessionServ
 
 
 @pytest.mark.parametrize("name", TABLES)
-def test_readme_table_is_the_generated_one(name: str) -> None:
+def test_doc_table_is_the_generated_one(name: str) -> None:
     table = TABLES[name][0]
-    assert readme_table(table) in README.read_text(), (
-        f"README's {name} table differs from its attribute table; replace it with the output "
-        "of: python -m aic_sessions.domain.attributes"
+    assert readme_table(table) in DOC.read_text(), (
+        f"the {name} table of docs/resources.md differs from its attribute table; replace it "
+        "with the output of: python -m aic_sessions.domain.attributes"
     )
 
 

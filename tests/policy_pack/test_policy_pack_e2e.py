@@ -300,7 +300,7 @@ def test_policy_config_fails_closed_on_an_unreadable_published_fingerprint(
 def test_a_realm_has_one_owner(
     tmp_path: Path, engine_env: dict[str, str], aic_emulator: EmulatorServer
 ) -> None:
-    """Issue 12: the same realm twice in one stack (any spelling) is a config error at preview,
+    """The same realm twice in one stack (any spelling) is a config error at preview,
     and a realm of the same tenant in two stacks is a mandatory violation; nothing is written."""
     cli = project(
         tmp_path,

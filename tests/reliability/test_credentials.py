@@ -1,4 +1,4 @@
-"""Expired, forged and revoked credentials (issue 8): `pulumi up` fails with a message that says
+"""Expired, forged and revoked credentials: `pulumi up` fails with a message that says
 which step was refused and what to check, and the tenant gets no write at all.
 """
 

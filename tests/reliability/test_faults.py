@@ -1,4 +1,4 @@
-"""Faults injected into the admin API during `pulumi up` (issue 8): 429 storms, 503 bursts, answers
+"""Faults injected into the admin API during `pulumi up`: 429 storms, 503 bursts, answers
 slower than the client's read timeout, connections dropped mid-write.
 
 Each first `up` either succeeds or fails with a message that says what was attempted and what

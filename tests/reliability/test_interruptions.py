@@ -4,7 +4,7 @@ Regression: a 20-realm create killed part-way made the next `up` record the stac
 own values as the realms' "prior" ones, so `destroy` left the stack's values behind; the
 language host and provider processes outlived the engine. Now every realm's prior values are in
 state (`RealmBaseline`) before anything writes to it, the provider and language host end with
-the engine, and the recovery below is the one the README documents.
+the engine, and the recovery below is the one docs/recovery.md documents.
 
 Each round: a fresh stack over the same 20 realms, `up` killed at a random moment (SIGKILL or
 SIGTERM of the engine, or SIGKILL of the provider), no process of the deployment left, the
@@ -156,7 +156,7 @@ def interrupt(deployment: Deployment, how: str, after_writes: int) -> None:
 
 
 def remove_empty_checkpoint_attributes(deployment: Deployment) -> None:
-    """The README's first recovery step on the file backend. The checkpoint itself is written
+    """docs/recovery.md's first step on the file backend. The checkpoint itself is written
     atomically (a temporary file, then a rename), but its metadata sidecar
     `<stack>.json.attrs` is not: a kill while it is written leaves it empty, and every command
     then fails with "failed to load checkpoint: EOF" (observed). An empty sidecar holds nothing:
@@ -241,7 +241,7 @@ def test_update_killed_while_adding_an_attribute_still_restores_it(
     tmp_path: Path, engine_env: dict[str, str], realms: EmulatorServer, after_recovery: str
 ) -> None:
     """Regression: an update killed after it wrote a newly managed `quotaLimit` (but before
-    the engine recorded it), the README's recovery, then `destroy` (or a reverted config, `up`
+    the engine recorded it), docs/recovery.md's recovery, then `destroy` (or a reverted config, `up`
     and `destroy`) left the stack's value on the realm: delete restored only the attributes
     its state listed. The baseline now knows every attribute declared before any write of it."""
     set_originals(realms)

@@ -1,5 +1,5 @@
 """20 realms x 3 resources applied in parallel, with latency so requests of different realms
-overlap (issue 8): every intended value lands in the right realm, each exactly once.
+overlap: every intended value lands in the right realm, each exactly once.
 """
 
 from __future__ import annotations

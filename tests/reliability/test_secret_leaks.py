@@ -1,4 +1,4 @@
-"""A leak scan (issue 8): every secret a deployment used — generated and given signing secrets,
+"""A leak scan: every secret a deployment used — generated and given signing secrets,
 the service account's private key members, the admin password, the access tokens and admin
 sessions the emulator issued — appears nowhere: not in the backend's files on disk, not in
 `pulumi stack export`, not in any CLI output, not in the emulator's or the provider's logs, not

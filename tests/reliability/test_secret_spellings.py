@@ -1,4 +1,4 @@
-"""Every base64 spelling the README accepts for a given signing secret works end to end.
+"""Every base64 spelling docs/resources.md accepts for a given signing secret works end to end.
 
 Regression: a URL-safe or unpadded secret passed preview, was written as given, and `up` then
 failed with "the server accepted the signing secret, but new journeys are not signed with it",

@@ -60,7 +60,7 @@ def test_second_project_on_a_realm_is_refused_at_plain_preview_and_up(
     assert "is already managed by stack organization/aic-sessions/a" in up.stdout
     assert aic_emulator.request_counts()["writes"] == 0, "the second owner wrote"
 
-    # Handing the realm over as the README says: destroy it in the first, deploy it here.
+    # Handing the realm over as docs/recovery.md says: destroy it in the first, deploy it here.
     first.run("destroy", "--yes", "--skip-preview")
     second.run("up", "--yes", "--skip-preview")
     # And now the first stack is the one refused.

@@ -1,4 +1,4 @@
-"""`aic-sessions verify --stack` after a real `pulumi up` of a dev-like stack (issue 7).
+"""`aic-sessions verify --stack` after a real `pulumi up` of a dev-like stack.
 
 up -> verify passes -> client-side sessions switched on out of band -> verify fails and says
 why -> `up --refresh` restores the stack's settings -> verify passes again.

@@ -3,7 +3,7 @@
 Everything in this module is *inferred*: designed from the documented procedure of self-service
 promotions and immutable environments, never observed on a real tenant. The client, the
 resources and the emulator all read these names, so the day a real tenant answers differently,
-one edit here (and the "Inferred" table of docs/architecture.md) fixes the product and its
+one edit here (and its table in docs/ground-truth.md) fixes the product and its
 emulator together. Documented facts (paths, lock `result` values, `READY`) are not here.
 """
 

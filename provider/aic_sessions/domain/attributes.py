@@ -5,7 +5,8 @@ realm's authentication settings, or the realm Session service), its client field
 default and documentation. From a table come: the provider's input model (bounds included), the
 `check` hints, observation (what the server shows), the partial-update patches and the restore
 patches, the stack-configuration schema of the section, the resource's constructor parameter
-docs and the README table. Adding a setting is one row (plus the constructor's typed parameter).
+docs and the table of docs/resources.md. Adding a setting is one row (plus the constructor's
+typed parameter).
 """
 
 from __future__ import annotations
@@ -42,11 +43,11 @@ class Attribute:
     section: Section
     field: str  # the client's field, the same in the read model and the patch
     kind: type  # int, bool or an enum
-    doc: str  # one sentence for the constructor and the README
+    doc: str  # one sentence for the constructor and the docs
     default: Any = None
     minimum: int | None = None
     maximum: int | None = None
-    note: str = ""  # README constraints after the bounds, e.g. the AM attribute
+    note: str = ""  # doc-table constraints after the bounds, e.g. the AM attribute
     hint: str = ""  # the fix in a `check` failure; derived from minute bounds when empty
 
     @property
@@ -312,7 +313,7 @@ def _row(*cells: str) -> str:
 
 
 def readme_table(table: Table) -> str:
-    """The README's property table of a resource (`python -m aic_sessions.domain.attributes`)."""
+    """A property table of docs/resources.md (`python -m aic_sessions.domain.attributes`)."""
     rows = [
         "| property | type | default | constraints |",
         "|---|---|---|---|",
@@ -360,7 +361,7 @@ def constructor_doc(summary: str, table: Table) -> str:
         """
 
 
-if __name__ == "__main__":  # `python -m aic_sessions.domain.attributes`: the README's tables
+if __name__ == "__main__":  # `python -m aic_sessions.domain.attributes`: the docs' tables
     for title, table in (
         ("JourneySessionSettings", JOURNEY),
         ("AuthenticatedSessionSettings", AUTHENTICATED),

@@ -1,6 +1,6 @@
 """Signing-secret rules shared by the provider's `check` and the policy pack, and fingerprints.
 
-The seed page: "a base64-encoded HMAC secret at least 128 bits long", different in development,
+Ping's guide: "a base64-encoded HMAC secret at least 128 bits long", different in development,
 staging and production. A fingerprint lets environments be compared without the secret: a slow,
 salted scrypt hash (optionally keyed by an organization-wide `fingerprintKey`), the same for the
 same secret in every stack, and too expensive to brute-force a weak secret from.

@@ -1,4 +1,4 @@
-"""The seed page's session rules as plain functions `(args, report_violation)`, and the policies.
+"""The server-side session rules as plain functions `(args, report_violation)`, and the policies.
 
 Mandatory everywhere: journey sessions on CTS, server-side authenticated sessions, strong signing
 secrets, a signing secret that no other environment (and no other realm) uses. Configurable
@@ -190,8 +190,8 @@ def realm_single_owner(args: StackValidationArgs, report: Report) -> None:
             report(
                 f"{where(resource.name, resource.props)}: stack {claimed[key]} manages this "
                 "realm of the same tenant too; each would record the other's values as prior "
-                "and destroy would leave neither. Give the realm one owner (README: 'When a "
-                "realm changes hands').",
+                "and destroy would leave neither. Give the realm one owner (docs/recovery.md: "
+                "'When a realm changes hands').",
                 resource.urn,
             )
 

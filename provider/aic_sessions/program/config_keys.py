@@ -26,7 +26,7 @@ PROGRAM_KEYS = {
     "promotion": "this repository's program: how the upper stack promotes (mode, scope)",
 }
 KNOWN_KEYS: dict[str, str] = {
-    **{key: "provider setting (README: Pointing a stack at a real tenant)" for key in CONFIG_KEYS},
+    **{key: "provider setting (docs/configuration.md)" for key in CONFIG_KEYS},
     **PROGRAM_KEYS,
     "signingSecretFingerprints": "recorded by python -m aic_sessions.policy_pack.config --record",
 }

@@ -3,7 +3,7 @@ and one `TenantRestart` for the stack's tenant that depends on all of them.
 
 `program.main` declares these first, then each realm's `SigningSecret` with `esv_reference`
 and `depends_on=[restart]`, so the realm points at `&{esv.<name>}` only after the restart has
-loaded the ESV (in mode `pending`, right away: see the README).
+loaded the ESV (in mode `pending`, right away: see docs/esv.md).
 """
 
 from __future__ import annotations

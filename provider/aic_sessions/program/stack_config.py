@@ -21,8 +21,9 @@ An upper AIC stage (uat, staging, production) receives its static configuration 
 its realms list no `journey` or `authenticated` section (the values are the stack below's) and
 keep their signing secret in an ESV of their own (`esv-generated`, `esv-given` or `esv`).
 
-Every section has the seed page's defaults (CTS, 5 minutes, server-side sessions, a generated
-secret). Secret values live in the secret object `aic-sessions:signingSecrets` (realm -> base64).
+Every section has the defaults of Ping's guide (CTS, 5 minutes, server-side sessions, a
+generated secret). Secret values live in the secret object `aic-sessions:signingSecrets`
+(realm -> base64).
 """
 
 from __future__ import annotations

@@ -1,6 +1,6 @@
 """`AuthenticatedSessionSettings`: client-side or server-side sessions after login.
 
-The seed page's "Server-side authenticated sessions": General tab, "Use Client-Side Sessions"
+Ping's guide, "Server-side authenticated sessions": General tab, "Use Client-Side Sessions"
 cleared (`clientSideSessions=False`). Beyond the page, the realm Session service's timeouts of
 server-side sessions (`maxSessionTimeMinutes`, `maxIdleTimeMinutes`) can be managed too.
 """

@@ -1,6 +1,6 @@
 """`JourneySessionSettings`: where a realm keeps journey sessions, and for how long.
 
-The seed page's "Server-side journey sessions": Trees tab, "Authentication session state
+Ping's guide, "Server-side journey sessions": Trees tab, "Authentication session state
 management scheme" = `CTS`, "Max duration (minutes)". Optionally the suspended-journey timeout
 and allowlisting. `create` adopts the realm (records the prior values as `priorSettings`) and
 writes only these attributes; `delete` puts the prior values back unless `onDelete="retain"`.

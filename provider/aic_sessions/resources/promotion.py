@@ -107,7 +107,7 @@ class PromotionProvider(SessionProvider):
         return ReadResult(id_, observed)
 
     def delete(self, _id: str, _props: dict[str, Any]) -> None:
-        """A promotion is not undone by destroy (see the README's rollback)."""
+        """A promotion is not undone by destroy (docs/environments.md: Rollback)."""
 
     def _converge(self, olds: dict[str, Any], news: dict[str, Any]) -> dict[str, Any]:
         self.inputs_model.model_validate(news)
