@@ -10,11 +10,13 @@ from __future__ import annotations
 
 import functools
 import json
+import os
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from typing import TYPE_CHECKING, Any, ClassVar
 
 from pulumi.dynamic import CheckFailure, CheckResult, ConfigureRequest, DiffResult, ResourceProvider
+from pulumi.runtime import config as runtime_config
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
 from aic_sessions.client.dialects import is_no_route
@@ -40,6 +42,7 @@ if TYPE_CHECKING:
     from aic_sessions.client.client import AdminClient
 
 UNKNOWN = "04da6b54-80e4-46f7-96ec-b56ff0331ba9"  # pulumi.runtime.rpc.UNKNOWN
+_SOUND_CONFIGS: set[tuple[object, ...]] = set()
 REPLACE_ON = ("baseUrl", "realm")
 
 MAX_URL_CHARS = 2048
@@ -50,6 +53,24 @@ COMMON_HINTS = {
     "realm": "Use the realm name, e.g. 'alpha' (nested: 'parent/child'; 'root' for the root).",
     "onDelete": "Use 'restore' (put the prior values back) or 'retain'.",
 }
+
+
+def require_sound_config() -> None:
+    """The program's checks of the stack configuration (no plaintext credential, no unknown
+    key), once per configuration: each reads the whole of PULUMI_CONFIG, and a program declares
+    four resources per realm. A configuration that fails is checked (and fails) every time."""
+    from aic_sessions.program.config_keys import require_known_keys  # imports this package
+
+    config = runtime_config.CONFIG.get()
+    state = (  # what the checks read: PULUMI_CONFIG, its secret keys and per-key variables
+        tuple(sorted((k, v) for k, v in os.environ.items() if k.startswith("PULUMI_CONFIG"))),
+        tuple(sorted((k, str(v), runtime_config.is_config_secret(k)) for k, v in config.items())),
+    )
+    if state in _SOUND_CONFIGS:
+        return
+    credentials.require_secret_credentials()
+    require_known_keys()
+    _SOUND_CONFIGS.add(state)
 
 
 class RealmInputs(BaseModel):
@@ -159,10 +180,7 @@ class SessionProvider(ResourceProvider):
         # Runs in the program, once per declared resource (the provider process unpickles the
         # provider without calling this): a credential in plaintext stack config stops the
         # deployment before anything is registered, so it never reaches state.
-        credentials.require_secret_credentials()
-        from aic_sessions.program.config_keys import require_known_keys  # imports this package
-
-        require_known_keys()
+        require_sound_config()
 
     def configure(self, req: ConfigureRequest) -> None:
         lifetime.exit_with_engine()
