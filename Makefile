@@ -60,10 +60,13 @@ BENCH_ARGS ?=
 bench: setup ## Benchmarks against the engine's floor and frodo-cli; writes docs/benchmarks.md (BENCH_ARGS)
 	$(WITH_ENGINE) $(VENV_PY) bench/run.py $(BENCH_ARGS)
 
-lint: venv ## ruff (lint + format check) and mypy --strict
+lint: venv ## ruff (lint + format check) and mypy --strict: the package, the emulator, tests, bench, programs
 	$(VENV)/bin/ruff check provider emulator policies tests bench __main__.py
 	$(VENV)/bin/ruff format --check provider emulator policies tests bench __main__.py
 	$(VENV)/bin/mypy
+	$(VENV)/bin/mypy tests bench
+	$(VENV)/bin/mypy __main__.py
+	$(VENV)/bin/mypy policies/__main__.py
 	$(VENV)/bin/ruff check tools/openam_server && $(VENV)/bin/ruff format --check tools/openam_server
 	$(VENV)/bin/mypy --strict --python-version 3.11 tools/openam_server
 

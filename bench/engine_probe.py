@@ -31,7 +31,7 @@ class EngineProbeProvider(ResourceProvider):
         return DiffResult(changes=changed, replaces=[], delete_before_replace=False)
 
     def create(self, props: dict[str, Any]) -> CreateResult:
-        outputs = {k: props[k] for k in ("value", "baseline") if k in props}
+        outputs: dict[str, Any] = {k: props[k] for k in ("value", "baseline") if k in props}
         return CreateResult(f"probe-{uuid.uuid4().hex[:12]}", outputs)
 
 

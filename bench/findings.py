@@ -8,9 +8,10 @@ from report import (
     GOAL_SERVICE_READS_PER_REALM,
     LABELS,
     Results,
+    graph_per_realm_ms,
     graph_series,
     import_extra_ms,
-    per_realm_ms,
+    ours_per_realm_ms,
     reads_met,
     registration_ms,
     seconds,
@@ -154,7 +155,7 @@ def _graph(results: Results) -> list[str]:
     lines = []
     largest = results.sizes[-1]
     for op in GRAPH_OPERATIONS:
-        ours = per_realm_ms(results, lambda s, op=op: s.ours[op])
+        ours = ours_per_realm_ms(results, op)
         component = registration_ms(results, "component", op)
         baseline = registration_ms(results, "baseline", op)
         both = registration_ms(results, "floor", op)
@@ -162,7 +163,7 @@ def _graph(results: Results) -> list[str]:
         lines.append(
             f"  - {LABELS[op]}: the component adds {component:.1f} ms per realm and the "
             f"baseline {baseline:.1f} ms (both: {both:.1f} ms) to the 3 probes' "
-            f"{per_realm_ms(results, lambda s, op=op: graph_series(s, 'bare', op)):.1f} ms; "
+            f"{graph_per_realm_ms(results, 'bare', op):.1f} ms; "
             f"ours costs {ours:.1f} ms per realm. At {largest.realms} realms the two together "
             f"are {both * largest.realms / 1000:.2f} s of the floor's "
             f"{seconds(largest.floor[op].seconds)} (3 probes alone: {seconds(bare)})."
@@ -177,7 +178,7 @@ def _graph(results: Results) -> list[str]:
 
 
 def _graph_decision(results: Results) -> str:
-    ours = per_realm_ms(results, lambda s: s.ours["preview"])
+    ours = ours_per_realm_ms(results, "preview")
     component = registration_ms(results, "component", "preview")
     baseline = registration_ms(results, "baseline", "preview")
 

@@ -202,10 +202,24 @@ def per_realm_ms(results: Results, series_of: Callable[[SizeResult], Series]) ->
     return (series_of(last).seconds - series_of(first).seconds) / span * 1000
 
 
+def ours_per_realm_ms(results: Results, operation: str) -> float:
+    def ours(size: SizeResult) -> Series:
+        return size.ours[operation]
+
+    return per_realm_ms(results, ours)
+
+
+def graph_per_realm_ms(results: Results, name: str, operation: str) -> float:
+    def graph(size: SizeResult) -> Series:
+        return graph_series(size, name, operation)
+
+    return per_realm_ms(results, graph)
+
+
 def registration_ms(results: Results, name: str, operation: str) -> float:
     """What the registrations of graph `name` add per realm over the bare 3 probes (ms)."""
-    return per_realm_ms(results, lambda s: graph_series(s, name, operation)) - per_realm_ms(
-        results, lambda s: graph_series(s, "bare", operation)
+    return graph_per_realm_ms(results, name, operation) - graph_per_realm_ms(
+        results, "bare", operation
     )
 
 

@@ -3,9 +3,11 @@ markers and pytest-xdist groups of tests that share a session-wide server or bui
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from aic_sessions.resources import connection
 
 from tests.engine_cli import engine_environment
 
@@ -49,6 +51,14 @@ def pytest_collection_finish(session: pytest.Session) -> None:
     ]
     if lost:
         raise pytest.UsageError(f"pytest-xdist groups are lost with this pytest: {lost[0]} ...")
+
+
+@pytest.fixture(autouse=True)
+def _own_deployment() -> Iterator[None]:
+    """Every test runs in a deployment of its own (provider configuration, clients, read cache,
+    realm claims), as every engine operation runs in a process of its own."""
+    with connection.deployment():
+        yield
 
 
 @pytest.fixture(scope="session")

@@ -4,7 +4,7 @@
 seeded state before each test (one server per session, so tests stay fast);
 `promotion_group` gives a running promotion group (dev, staging, prod), reset the same way;
 `emulator` is the `aic` one as the provider process reaches it (its service account in the
-environment, one deployment per test).
+environment, one deployment per test, on the emulator's clock).
 """
 
 from __future__ import annotations
@@ -15,6 +15,8 @@ from collections.abc import Iterator
 import pytest
 from aic_emulator.testing import EmulatorServer, GroupServer
 from aic_sessions.resources import connection
+
+from tests.clock import EmulatorClock
 
 
 @pytest.fixture(scope="session")
@@ -61,11 +63,10 @@ def promotion_group(_promotion_group_server: GroupServer) -> GroupServer:
 def emulator(
     aic_emulator: EmulatorServer, monkeypatch: pytest.MonkeyPatch
 ) -> Iterator[EmulatorServer]:
-    """The `aic` emulator with its service account in the provider's environment."""
+    """The `aic` emulator with its service account in the provider's environment, and a fresh
+    deployment whose waits move the emulator's clock instead of sleeping."""
     sa_id, jwk = aic_emulator.service_account
     monkeypatch.setenv("AIC_SA_ID", sa_id)
     monkeypatch.setenv("AIC_SA_JWK", json.dumps(jwk))
-    connection.remember_stack_config({})
-    connection.new_deployment()
-    yield aic_emulator
-    connection.new_deployment()
+    with connection.deployment(connection.Deployment(EmulatorClock(aic_emulator).clock)):
+        yield aic_emulator

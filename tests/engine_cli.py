@@ -33,12 +33,15 @@ class PulumiCLI:
     log: list[str] = field(default_factory=list)
 
     def run(
-        self, *args: str, check: bool = True, timeout: float = 600
+        self, *args: str, check: bool = True, timeout: float = 600, stdin: str | None = None
     ) -> subprocess.CompletedProcess[str]:
+        """`pulumi ARGS` to its end (`stdin`: what it reads, e.g. a secret value; the log
+        never shows it)."""
         proc = subprocess.run(
             ["pulumi", "--non-interactive", *args],
             cwd=self.cwd,
             env=self.env,
+            input=stdin,
             capture_output=True,
             text=True,
             timeout=timeout,
@@ -50,9 +53,21 @@ class PulumiCLI:
             )
         return proc
 
+    def start(self, *args: str, output: int | None = subprocess.DEVNULL) -> subprocess.Popen[str]:
+        """`pulumi ARGS` started, not awaited (tests that interrupt it); `output` takes its
+        stdout and stderr (`subprocess.PIPE` to read them)."""
+        return subprocess.Popen(
+            ["pulumi", "--non-interactive", *args],
+            cwd=self.cwd,
+            env=self.env,
+            stdout=output,
+            stderr=subprocess.STDOUT if output == subprocess.PIPE else output,
+            text=True,
+        )
 
-def write_python_project(directory: Path, name: str, program: str) -> None:
-    """A minimal Python project that uses this repository's virtualenv."""
+
+def write_python_project(directory: Path, name: str, program: str, venv: Path = VENV) -> None:
+    """A minimal Python project that uses `venv` (by default this repository's virtualenv)."""
     directory.mkdir(parents=True, exist_ok=True)
     (directory / "Pulumi.yaml").write_text(
         f"name: {name}\n"
@@ -60,6 +75,6 @@ def write_python_project(directory: Path, name: str, program: str) -> None:
         "  name: python\n"
         "  options:\n"
         "    toolchain: pip\n"
-        f"    virtualenv: {VENV}\n"
+        f"    virtualenv: {venv}\n"
     )
     (directory / "__main__.py").write_text(program)

@@ -11,6 +11,7 @@ from aic_emulator.testing import GroupServer
 from aic_sessions.client.promotion import PromotionClient
 
 from tests.client.conftest import sa_client
+from tests.clock import EmulatorClock
 from tests.engine.project import copy_project, emulator_cli
 from tests.engine_cli import REPO_ROOT, PulumiCLI
 from tests.verify.util import run_verify, tenant_for
@@ -113,3 +114,17 @@ def verify(chain: Chain, name: str) -> Any:
 
 def promotion_calls(counts: dict[str, Any]) -> dict[str, int]:
     return {k: v for k, v in counts["counts"].items() if "/environment/promotion" in k}
+
+
+def promote_by_hand(group: GroupServer) -> None:
+    """A promotion of staging from dev run outside the stacks, as a team would with the API
+    (lock, promote, unlock), waiting on the emulator's clock."""
+    clock = EmulatorClock(group["staging"]).clock
+    with sa_client(group["staging"]) as admin:
+        promotions = PromotionClient(admin.transport, clock=clock)
+        promotion_id = promotions.lock("by hand")
+        promotions.wait_for_lock("locked", 300, 5)
+        promotions.promote(False, "someone", "by hand")
+        promotions.wait_for_promotion(300, 5)
+        promotions.unlock(promotion_id)
+        promotions.wait_for_lock("unlocked", 300, 5)

@@ -8,14 +8,12 @@ from __future__ import annotations
 
 import json
 import signal
-import subprocess
 import time
 from pathlib import Path
 
 import pytest
 from aic_emulator.testing import GroupServer
 from aic_sessions.client import AuthenticationSettingsPatch
-from aic_sessions.client.promotion import PromotionClient
 
 from tests.chain.chain import (
     PACK,
@@ -23,6 +21,7 @@ from tests.chain.chain import (
     dev_realms,
     lock_state,
     max_duration,
+    promote_by_hand,
     promotion_calls,
     realm_writes,
     verify,
@@ -137,13 +136,7 @@ def test_killed_promotion_is_finished_by_the_next_run(
     staging.configure(promotionSeconds=6)
     staging.clear_requests()
     cli = chain.cli["staging"]
-    engine = subprocess.Popen(
-        ["pulumi", "--non-interactive", "up", "--yes", "--skip-preview", "--stack", "staging"],
-        cwd=cli.cwd,
-        env=cli.env,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
+    engine = cli.start("up", "--yes", "--skip-preview", "--stack", "staging")
     deadline = time.monotonic() + 120
     while (
         promotion_calls(staging.request_counts()).get("POST /environment/promotion/promote", 0) < 2
@@ -208,15 +201,3 @@ def test_drift_in_staging_is_shown_never_written_and_healed_by_promotion(
     assert max_duration(promotion_group, "staging") == 10
     assert realm_writes(staging.request_counts()) == {}
     assert lock_state(promotion_group, "staging")["result"] == "unlocked"
-
-
-def promote_by_hand(group: GroupServer) -> None:
-    """A promotion run outside the stacks, as a team would with the API."""
-    with sa_client(group["staging"]) as admin:
-        promotions = PromotionClient(admin.transport)
-        promotion_id = promotions.lock("by hand")
-        promotions.wait_for_lock("locked", 30, 0.1)
-        promotions.promote(False, "someone", "by hand")
-        promotions.wait_for_promotion(30, 0.1)
-        promotions.unlock(promotion_id)
-        promotions.wait_for_lock("unlocked", 30, 0.1)

@@ -13,7 +13,7 @@ from aic_sessions.client import AuthenticationSettingsPatch
 from aic_sessions.client.promotion import PromotionClient
 from click.testing import CliRunner
 
-from tests.chain.chain import lock_state, max_duration
+from tests.chain.chain import lock_state, max_duration, promote_by_hand
 from tests.client.conftest import sa_client
 
 
@@ -22,14 +22,7 @@ def promote_once(group: GroupServer, minutes: int) -> None:
         client.update_authentication_settings(
             "alpha", AuthenticationSettingsPatch(max_duration=minutes)
         )
-    with sa_client(group["staging"]) as admin:
-        promotions = PromotionClient(admin.transport)
-        promotion_id = promotions.lock("test")
-        promotions.wait_for_lock("locked", 30, 0.1)
-        promotions.promote(False, "test", "test")
-        promotions.wait_for_promotion(30, 0.1)
-        promotions.unlock(promotion_id)
-        promotions.wait_for_lock("unlocked", 30, 0.1)
+    promote_by_hand(group)
 
 
 def rollback(group: GroupServer, *args: str) -> str:

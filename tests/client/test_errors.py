@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from typing import Any
 
 import pytest
 import requests
@@ -20,7 +21,9 @@ from aic_sessions.client.errors import (
 CONTEXT = RequestContext("Updating authentication settings", "PUT", "/json/realms/x", "/alpha")
 
 
-def _response(status: int, body: dict | None = None, headers: dict | None = None):
+def _response(
+    status: int, body: dict[str, Any] | None = None, headers: dict[str, str] | None = None
+) -> requests.Response:
     response = requests.Response()
     response.status_code = status
     response._content = json.dumps(body or {}).encode()

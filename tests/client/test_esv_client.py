@@ -26,7 +26,8 @@ from aic_sessions.client.redaction import redact_body
 from pydantic import SecretStr
 
 from tests.client.conftest import sa_client
-from tests.recordings import exchanges
+from tests.clock import EmulatorClock
+from tests.recordings import Exchange, exchanges
 
 
 def value() -> SecretStr:
@@ -34,14 +35,14 @@ def value() -> SecretStr:
 
 
 @pytest.fixture
-def esv(client: AdminClient) -> Iterator[EsvClient]:
-    esv_client = EsvClient(client.transport)
+def esv(client: AdminClient, aic_emulator: EmulatorServer) -> Iterator[EsvClient]:
+    esv_client = EsvClient(client.transport, clock=EmulatorClock(aic_emulator).clock)
     yield esv_client
     esv_client.close()
 
 
 def test_secret_lifecycle_and_restart(esv: EsvClient, aic_emulator: EmulatorServer) -> None:
-    aic_emulator.configure(restartSeconds=0.2)
+    aic_emulator.configure(restartSeconds=60)  # on the emulator's clock, moved by the waits
     created = esv.create_secret("esv-client-test", value(), "for the client test")
     assert (created.active_version, created.loaded, created.lagging) == ("1", False, True)
     assert esv.create_version("esv-client-test", value()).version == "2"
@@ -49,7 +50,7 @@ def test_secret_lifecycle_and_restart(esv: EsvClient, aic_emulator: EmulatorServ
     assert esv.restart_status() == "ready"
     assert esv.restart() == "restarting"
     seen: list[str] = []
-    esv.wait_until_ready(timeout=5, interval=0.05, progress=lambda _t, s: seen.append(s))
+    esv.wait_until_ready(timeout=900, interval=10, progress=lambda _t, s: seen.append(s))
     assert seen[0] == "restarting" and seen[-1] == "ready"
     loaded = esv.read_secret("esv-client-test")
     assert (loaded.loaded_version, loaded.lagging) == ("2", False)
@@ -65,7 +66,7 @@ def test_restart_wait_times_out_clearly(esv: EsvClient, aic_emulator: EmulatorSe
     aic_emulator.configure(restartSeconds=60)
     esv.restart()
     with pytest.raises(RestartTimeoutError) as caught:
-        esv.wait_until_ready(timeout=0.3, interval=0.1)
+        esv.wait_until_ready(timeout=30, interval=10)
     assert "Still 'restarting'" in str(caught.value)
     assert "Run the deployment again once it is ready" in str(caught.value)
 
@@ -135,7 +136,7 @@ def test_no_value_in_logs_errors_or_reprs(
     [e for e in exchanges("esv/") if e.status == 200 and e.response_text],
     ids=lambda e: f"{e.file.removesuffix('.har')}-{e.method}",
 )
-def test_every_recorded_answer_parses(exchange) -> None:  # type: ignore[no-untyped-def]
+def test_every_recorded_answer_parses(exchange: Exchange) -> None:
     from aic_sessions.client.esv import EsvSecret, EsvVersion, _status
 
     body = exchange.json()

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import logging
+from collections.abc import Callable
 
 import pytest
 from aic_emulator.testing import EmulatorServer
@@ -34,9 +35,10 @@ def test_service_account_flows_leak_nothing(
         token = client.authenticate_user("alpha", "demo", SecretStr(USER_PASSWORD))
         client.session_info("alpha", token, "demo")
         errors = []
-        for bad in (
+        attempts: list[Callable[[], object]] = [
             lambda: client.authenticate_user("alpha", "demo", SecretStr("wrong-" + USER_PASSWORD)),
-        ):
+        ]
+        for bad in attempts:
             with pytest.raises(AdminApiError) as caught:
                 bad()
             errors.append(str(caught.value))

@@ -26,23 +26,10 @@ from aic_sessions.client import (
 )
 
 from tests.client.conftest import sa_client
+from tests.clock import EmulatorClock
+from tests.values import present
 
 FAST = {"initial_backoff": 0.01, "max_backoff": 0.05}
-
-
-class EmulatorClock:
-    """A sleep that moves one tenant's clock instead of waiting, and the clock it moves."""
-
-    def __init__(self, tenant: EmulatorServer) -> None:
-        self.tenant, self.now, self.sleeps = tenant, 0.0, 0
-
-    def sleep(self, seconds: float) -> None:
-        self.tenant.advance_clock(seconds)
-        self.now += seconds
-        self.sleeps += 1
-
-    def clock(self) -> float:
-        return self.now
 
 
 @pytest.fixture
@@ -58,7 +45,7 @@ def staging(
     promotion_group: GroupServer, admins: dict[str, AdminClient]
 ) -> Iterator[tuple[PromotionClient, EmulatorClock]]:
     time = EmulatorClock(promotion_group["staging"])
-    promotions = PromotionClient(admins["staging"].transport, sleep=time.sleep, clock=time.clock)
+    promotions = PromotionClient(admins["staging"].transport, clock=time.clock)
     yield promotions, time
     promotions.close()
 
@@ -77,7 +64,7 @@ def test_the_documented_procedure(
     assert promotions.lock_state().result == "unlocked"
     promotion_id = promotions.lock("release 12")
     locked = promotions.wait_for_lock("locked", timeout=100, interval=5)
-    assert locked.promotion_id == promotion_id and locked.lower_env.state == "locked"  # type: ignore[union-attr]
+    assert locked.promotion_id == promotion_id and present(locked.lower_env).state == "locked"
     assert time.sleeps == 4  # 20 s of lock at 5 s per poll
     assert promotions.status().status == inferred.PROMOTION_IDLE
     promotions.promote(dry_run=True, promoter="ci", description="dry")
@@ -96,12 +83,12 @@ def test_the_documented_procedure(
     stubs = promotions.reports()
     assert [s.dry_run for s in stubs] == [True, False]
     assert promotions.report(stubs[0].report_id).dry_run is True
-    assert admins["staging"].read_authentication_settings("alpha").trees.max_duration  # type: ignore[union-attr] == 11
+    assert present(admins["staging"].read_authentication_settings("alpha").trees).max_duration == 11
     assert promotions.provisional_report().changes() == []
     assert len(promotions.provisional_rollback_report().changes()) == 2
     promotions.rollback(promoter="ci", description="undo")
     assert promotions.wait_for_promotion(timeout=200, interval=10).type == "rollback"
-    assert admins["staging"].read_authentication_settings("alpha").trees.max_duration  # type: ignore[union-attr] == 5
+    assert present(admins["staging"].read_authentication_settings("alpha").trees).max_duration == 5
     promotions.unlock(promotion_id)
     assert promotions.wait_for_lock("unlocked", timeout=100, interval=5).result == "unlocked"
 
@@ -140,7 +127,8 @@ def test_immutable_and_locked_environments_raise_typed_errors(
         admins["dev"].update_authentication_settings("alpha", patch)
     promotions.unlock(promotion_id)
     promotions.wait_for_lock("unlocked", timeout=10, interval=1)
-    assert admins["dev"].update_authentication_settings("alpha", patch).trees.max_duration == 9  # type: ignore[union-attr]
+    updated = admins["dev"].update_authentication_settings("alpha", patch)
+    assert present(updated.trees).max_duration == 9
 
 
 def test_retries_follow_the_shared_rules(
@@ -213,7 +201,7 @@ def test_a_new_client_finds_a_running_promotion_by_its_lock(
     first.wait_for_lock("locked", timeout=10, interval=1)
     first.promote(dry_run=False, promoter="ci", description="interrupted")
     first.close()  # the process dies here
-    again = PromotionClient(admins["staging"].transport, sleep=time.sleep, clock=time.clock)
+    again = PromotionClient(admins["staging"].transport, clock=time.clock)
     found = again.lock_state()
     assert (found.result, found.promotion_id, found.description) == (
         "locked",

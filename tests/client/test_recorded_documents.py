@@ -12,17 +12,18 @@ from aic_sessions.client import (
 )
 from aic_sessions.client.models import SecuritySection
 
-from tests.recordings import exchanges
+from tests.recordings import Exchange, exchanges
+from tests.values import present
 
 SETTINGS = [e for e in exchanges() if e.url.endswith("/realm-config/authentication")]
 
 
 @pytest.mark.parametrize("exchange", SETTINGS, ids=lambda e: e.file)
-def test_realm_settings_parse(exchange) -> None:
+def test_realm_settings_parse(exchange: Exchange) -> None:
     settings = AuthenticationSettings.from_api(exchange.json(), exchange.response_headers["etag"])
-    assert settings.trees.state_management == "JWT"
-    assert settings.trees.max_duration == 5
-    assert settings.general.stateless_sessions is False
+    assert present(settings.trees).state_management == "JWT"
+    assert present(settings.trees).max_duration == 5
+    assert present(settings.general).stateless_sessions is False
     assert settings.etag == exchange.response_headers["etag"]
     # Unknown attributes are kept, so nothing of the document is lost.
     assert settings.model_dump(by_alias=True)["core"] == exchange.json()["core"]
@@ -30,7 +31,7 @@ def test_realm_settings_parse(exchange) -> None:
 
 def test_secret_forms_from_recordings() -> None:
     forms = {
-        e.file: AuthenticationSettings.from_api(e.json()).security.secret_form()[0]
+        e.file: present(AuthenticationSettings.from_api(e.json()).security).secret_form()[0]
         for e in SETTINGS
     }
     assert forms == {
@@ -48,7 +49,7 @@ def test_global_settings_parse() -> None:
     [exchange] = exchanges("am-read-global")
     body = exchange.json()
     settings = AuthenticationSettings.from_api(body["defaults"])
-    assert settings.trees.state_management in {"JWT", "CTS"}
+    assert present(settings.trees).state_management in {"JWT", "CTS"}
 
 
 def test_session_info_parses() -> None:
@@ -60,7 +61,7 @@ def test_session_info_parses() -> None:
 @pytest.mark.parametrize(
     "exchange", [e for e in exchanges() if '"tokenId"' in e.response_text], ids=lambda e: e.url
 )
-def test_recorded_tokens_are_server_side_references(exchange) -> None:
+def test_recorded_tokens_are_server_side_references(exchange: Exchange) -> None:
     assert classify_token(exchange.json()["tokenId"]) is TokenKind.SERVER_SIDE
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from pathlib import Path
 
 import pytest
 from aic_sessions.client import (
@@ -40,7 +41,7 @@ def test_frodo_variables_are_understood() -> None:
     assert settings.auth.account_id == "sa-frodo"
 
 
-def test_jwk_file(tmp_path) -> None:
+def test_jwk_file(tmp_path: Path) -> None:
     path = tmp_path / "sa.jwk"
     path.write_text(private_jwk())
     settings = ConnectionSettings.from_env(
@@ -49,7 +50,7 @@ def test_jwk_file(tmp_path) -> None:
     assert settings.auth.jwk()["kty"] == "RSA"  # type: ignore[union-attr]
 
 
-def test_missing_jwk_file_is_a_clear_error(tmp_path) -> None:
+def test_missing_jwk_file_is_a_clear_error(tmp_path: Path) -> None:
     missing = tmp_path / "nope.jwk"
     with pytest.raises(ConfigurationError, match="Cannot read AIC_SA_JWK_FILE"):
         ConnectionSettings.from_env(

@@ -17,6 +17,7 @@ from aic_sessions.client import inferred
 
 from tests.emulator.test_promotion import api, lock, ok, promote
 from tests.emulator.util import ALPHA, CONFIG, assertion, grant
+from tests.values import present
 
 STATE = "/environment/promotion/lock/state"
 
@@ -96,9 +97,9 @@ def test_command_line_group_serves_each_tenant_and_keeps_state(tmp_path: Path) -
         roots = {name: f"http://127.0.0.1:{port}" for name, port in ports.items()}
         for root in roots.values():
             wait_for(root)
-        lines = {}
+        lines: dict[str, str] = {}
         while len(lines) < 3:
-            line = proc.stdout.readline()  # type: ignore[union-attr]
+            line = present(proc.stdout).readline()
             if line.startswith("service account id ("):
                 name, sa_id = line.split("(", 1)[1].split("): ")
                 lines[name] = sa_id.strip()

@@ -109,7 +109,7 @@ class Replayer:
         return admin_headers(self.emu)["Cookie"].split("=", 1)[1]
 
     def body(self, request: dict[str, Any]) -> str | None:
-        text = request.get("postData", {}).get("text")
+        text: str | None = request.get("postData", {}).get("text")
         for recorded, ours in self.tokens.items():
             text = text.replace(recorded, ours) if text else text
         return text

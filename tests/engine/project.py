@@ -9,8 +9,9 @@ from typing import Any
 
 import yaml
 from aic_emulator.testing import EmulatorServer
+from aic_sessions.domain.namespace import config_key
 
-from tests.engine_cli import REPO_ROOT, VENV, PulumiCLI
+from tests.engine_cli import REPO_ROOT, VENV, PulumiCLI, write_python_project
 
 
 def copy_project(directory: Path) -> Path:
@@ -26,7 +27,7 @@ def copy_project(directory: Path) -> Path:
 
 
 def write_stack(directory: Path, stack: str, config: dict[str, Any]) -> None:
-    values = {f"aic-sessions:{k}": v for k, v in config.items()}
+    values = {config_key(k): v for k, v in config.items()}
     (directory / "stacks" / f"Pulumi.{stack}.yaml").write_text(yaml.safe_dump({"config": values}))
 
 
@@ -56,4 +57,16 @@ def new_stack(
     write_stack(project, stack, config)
     cli = emulator_cli(project, env, emulator)
     cli.run("stack", "init", stack)
+    return cli
+
+
+def library_project(
+    directory: Path, name: str, program: str, env: dict[str, str], emulator: EmulatorServer
+) -> PulumiCLI:
+    """A user's own project `name` running `program` (with this repository's virtualenv), its
+    stack `dev` initialised with `tenant` set to the emulator."""
+    write_python_project(directory, name, program)
+    cli = emulator_cli(directory, env, emulator)
+    cli.run("stack", "init", "dev")
+    cli.run("config", "set", "tenant", emulator.base_url)
     return cli

@@ -17,12 +17,13 @@ import pytest
 import yaml
 from aic_emulator.testing import EmulatorServer
 
+from tests.client.conftest import sa_client
 from tests.emulator.test_esv import ESV, esv
 from tests.emulator.test_frodo import frodo, sa_env
 from tests.emulator.test_sessions import finish, start
 from tests.engine.project import new_stack, realm
-from tests.engine.test_resources_e2e import admin
 from tests.engine_cli import REPO_ROOT, PulumiCLI
+from tests.values import present
 
 pytestmark = pytest.mark.engine
 
@@ -81,9 +82,9 @@ def test_esv_stored_secrets_one_restart_rotation_and_frodo(
     listed = {s["_id"]: s for s in esv(aic_emulator, "GET", ESV).json()["result"]}
     assert set(listed) == {"esv-alpha-signing-secret", "esv-bravo-signing"}
     assert all(s["loaded"] and s["loadedVersion"] == "1" for s in listed.values())
-    client = admin(aic_emulator)
+    client = sa_client(aic_emulator)
     for name, placeholder in (("alpha", "alpha.signing.secret"), ("bravo", "bravo.signing")):
-        shared = client.read_authentication_settings(name).security.shared_secret
+        shared = present(client.read_authentication_settings(name).security).shared_secret
         assert shared == {"$string": "&{esv." + placeholder + "}"}
     assert aic_emulator.secret_digest("bravo") == hashlib.sha256(bravo_value.encode()).hexdigest()
     assert finish(aic_emulator, start(aic_emulator)).status_code == 200
@@ -167,3 +168,51 @@ def test_weak_or_duplicated_esv_value_is_rejected_at_preview_with_zero_writes(
     counts = aic_emulator.request_counts()
     assert counts["writes"] == 0 and not any("/environment/" in k for k in counts["counts"])
     assert shared not in result.stdout + result.stderr
+
+
+TOP_LEVEL_PROGRAM = """
+import pulumi
+from aic_sessions import EsvSecret, RealmSessionSettings, SigningSecretOptions, TenantRestart
+
+url = pulumi.Config("aic-sessions").require("baseUrl")
+esv = EsvSecret(
+    "dev-esv-alpha-signing-secret", base_url=url, realm="alpha", name="esv-alpha-signing-secret"
+)
+restart = TenantRestart(
+    "dev-tenant-restart", base_url=url, secrets=[esv], timeout_seconds=60, poll_seconds=0.2
+)
+RealmSessionSettings(
+    "dev-alpha",
+    base_url=url,
+    realm="alpha",
+    signing_secret=SigningSecretOptions(
+        esv_reference="esv-alpha-signing-secret", depends_on=(restart,)
+    ),
+)
+"""
+
+
+def test_a_top_level_esv_moves_under_its_realm_component_without_a_new_value(
+    tmp_path: Path, engine_env: dict[str, str], aic_emulator: EmulatorServer
+) -> None:
+    """A stack whose program declared the `EsvSecret` at the top level (`<environment>-<esv
+    name>`) keeps it when the program declares it through `RealmSessionSettings` (an alias):
+    no replacement, no new version, the realm's secret unchanged."""
+    aic_emulator.configure(restartSeconds=0.2)
+    realms = esv_realms()[:1]
+    cli = new_stack(tmp_path / "project", engine_env, aic_emulator, realms)
+    configure(cli, aic_emulator, realms)
+    program = cli.cwd / "__main__.py"
+    ours = program.read_text()
+    program.write_text(TOP_LEVEL_PROGRAM)
+    cli.run("up", "--yes", "--skip-preview")
+    digest = aic_emulator.secret_digest("alpha")
+    program.write_text(ours)
+    preview = json.loads(cli.run("preview", "--json").stdout)
+    esv_ops = {s["op"] for s in preview.get("steps", []) if ":EsvSecret::" in s["urn"]}
+    assert not esv_ops & {"create", "delete", "replace", "create-replacement"}, esv_ops
+    cli.run("up", "--yes", "--skip-preview")
+    versions = esv(aic_emulator, "GET", f"{ESV}/esv-alpha-signing-secret/versions").json()
+    assert [v["version"] for v in versions] == ["1"]
+    assert aic_emulator.secret_digest("alpha") == digest
+    cli.run("preview", "--expect-no-changes")

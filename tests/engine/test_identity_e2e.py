@@ -11,9 +11,11 @@ from pathlib import Path
 import pytest
 from aic_emulator.testing import EmulatorServer
 
+from tests.client.conftest import sa_client
 from tests.engine.project import emulator_cli
-from tests.engine.test_resources_e2e import admin, writes
+from tests.engine.test_resources_e2e import writes
 from tests.engine_cli import PulumiCLI, write_python_project
+from tests.values import present
 
 pytestmark = pytest.mark.engine
 
@@ -109,8 +111,8 @@ def test_protect_and_retain_on_delete_are_pulumis_own(
     aic_emulator.clear_requests()
     cli.run("destroy", "--yes", "--skip-preview")
     assert writes(aic_emulator) == 0, "retain_on_delete: the engine never called delete"
-    alpha = admin(aic_emulator).read_authentication_settings("alpha").trees
-    assert (alpha.state_management, alpha.max_duration) == ("CTS", 10)
+    alpha = sa_client(aic_emulator).read_authentication_settings("alpha").trees
+    assert (present(alpha).state_management, present(alpha).max_duration) == ("CTS", 10)
 
 
 IMPORTED = """\

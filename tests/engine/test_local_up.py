@@ -78,7 +78,10 @@ def test_local_up_deploys_the_chain_twice(tmp_path: Path, engine_env: dict[str, 
 
 def counts(output: str, stack: str) -> dict[str, Any]:
     """The emulator's request counts that local-up prints after a stack's deployment."""
-    return json.loads(_after(output, f"admin API requests of the {stack} deployment"))
+    counts: dict[str, Any] = json.loads(
+        _after(output, f"admin API requests of the {stack} deployment")
+    )
+    return counts
 
 
 def promotion(output: str, stack: str) -> dict[str, Any]:

@@ -14,13 +14,9 @@ from pathlib import Path
 
 import pytest
 from aic_emulator.testing import EmulatorServer
-from aic_sessions.client import (
-    AdminClient,
-    AuthenticationSettingsPatch,
-    ConnectionSettings,
-    SessionServicePatch,
-)
+from aic_sessions.client import AuthenticationSettingsPatch, SessionServicePatch
 
+from tests.client.conftest import sa_client
 from tests.engine.project import new_stack, realm, write_stack
 from tests.engine_cli import PulumiCLI
 
@@ -41,12 +37,6 @@ def gets(emulator: EmulatorServer, suffix: str) -> dict[str, int]:
         )
         for name in REALMS
     }
-
-
-def admin(emulator: EmulatorServer) -> AdminClient:
-    sa_id, jwk = emulator.service_account
-    env = {"AIC_BASE_URL": emulator.base_url, "AIC_SA_ID": sa_id, "AIC_SA_JWK": json.dumps(jwk)}
-    return AdminClient(ConnectionSettings.from_env(env))
 
 
 def journey_minutes(cli: PulumiCLI, name: str) -> int:
@@ -72,7 +62,7 @@ def test_each_realm_is_read_once_per_deployment(
     assert gets(aic_emulator, AUTHN) == {"alpha": 1, "bravo": 1}
     assert gets(aic_emulator, SERVICE) == {"alpha": 1, "bravo": 1}
 
-    client = admin(aic_emulator)
+    client = sa_client(aic_emulator)
     for minutes in (17, 23):  # each refresh is its own provider process: it sees the change
         client.update_authentication_settings(
             "alpha", AuthenticationSettingsPatch(max_duration=minutes)
@@ -89,7 +79,7 @@ def test_the_session_service_is_read_only_once_the_stack_manages_it(
 ) -> None:
     """A stack without Session-service attributes never reads the service; the `up` that first
     declares one observes it before writing, so `destroy` puts the realm's own value back."""
-    client = admin(aic_emulator)
+    client = sa_client(aic_emulator)
     original = SessionServicePatch(max_session_time=95, quota_limit=11)
     if client.read_session_service("alpha") is None:
         client.add_session_service("alpha", original)

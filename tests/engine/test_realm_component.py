@@ -9,9 +9,8 @@ from pathlib import Path
 import pytest
 from aic_emulator.testing import EmulatorServer
 
-from tests.engine.project import emulator_cli
+from tests.engine.project import library_project
 from tests.engine.test_resources_e2e import writes
-from tests.engine_cli import write_python_project
 
 pytestmark = pytest.mark.engine
 
@@ -36,10 +35,7 @@ def test_direct_resources_move_under_the_component_unchanged(
     tmp_path: Path, engine_env: dict[str, str], aic_emulator: EmulatorServer
 ) -> None:
     project = tmp_path / "project"
-    write_python_project(project, "moving", DIRECT)
-    cli = emulator_cli(project, engine_env, aic_emulator)
-    cli.run("stack", "init", "dev")
-    cli.run("config", "set", "tenant", aic_emulator.base_url)
+    cli = library_project(project, "moving", DIRECT, engine_env, aic_emulator)
     cli.run("up", "--yes", "--skip-preview")
     digest = aic_emulator.secret_digest("alpha")
 

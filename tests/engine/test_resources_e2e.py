@@ -9,13 +9,16 @@ from __future__ import annotations
 import base64
 import json
 from pathlib import Path
+from typing import Any
 
 import pytest
 from aic_emulator.testing import EmulatorServer
-from aic_sessions.client import AdminClient, AuthenticationSettingsPatch, ConnectionSettings
+from aic_sessions.client import AuthenticationSettingsPatch
 
+from tests.client.conftest import sa_client
 from tests.engine.project import copy_project, emulator_cli, new_stack, realm, write_stack
 from tests.engine_cli import PulumiCLI
+from tests.values import present
 
 pytestmark = pytest.mark.engine
 
@@ -55,15 +58,6 @@ def writes(emulator: EmulatorServer) -> int:
     return int(emulator.request_counts()["writes"])
 
 
-def admin(emulator: EmulatorServer) -> AdminClient:
-    sa_id, jwk = emulator.service_account
-    return AdminClient(
-        ConnectionSettings.from_env(
-            {"AIC_BASE_URL": emulator.base_url, "AIC_SA_ID": sa_id, "AIC_SA_JWK": json.dumps(jwk)}
-        )
-    )
-
-
 @pytest.fixture
 def deployment(
     tmp_path: Path, engine_env: dict[str, str], aic_emulator: EmulatorServer
@@ -92,9 +86,9 @@ def deployment(
 def test_lifecycle_up_drift_refresh_restore_destroy(
     deployment: PulumiCLI, aic_emulator: EmulatorServer
 ) -> None:
-    client = admin(aic_emulator)
+    client = sa_client(aic_emulator)
     before = client.read_authentication_settings("alpha")
-    assert before.trees.state_management == "JWT"
+    assert present(before.trees).state_management == "JWT"
 
     aic_emulator.clear_requests()
     deployment.run("preview")
@@ -102,8 +96,8 @@ def test_lifecycle_up_drift_refresh_restore_destroy(
 
     deployment.run("up", "--yes", "--skip-preview")
     alpha = client.read_authentication_settings("alpha")
-    assert (alpha.trees.state_management, alpha.trees.max_duration) == ("CTS", 10)
-    assert client.read_session_service("bravo").max_session_time == 480
+    assert (present(alpha.trees).state_management, present(alpha.trees).max_duration) == ("CTS", 10)
+    assert present(client.read_session_service("bravo")).max_session_time == 480
     digest = aic_emulator.secret_digest("alpha")
     assert_no_secret_in_state_or_output(deployment, aic_emulator)
 
@@ -122,13 +116,16 @@ def test_lifecycle_up_drift_refresh_restore_destroy(
     assert drifted.returncode != 0
     deployment.run("up", "--yes", "--skip-preview")
     alpha = client.read_authentication_settings("alpha")
-    assert (alpha.trees.state_management, alpha.general.stateless_sessions) == ("CTS", False)
+    assert (present(alpha.trees).state_management, present(alpha.general).stateless_sessions) == (
+        "CTS",
+        False,
+    )
     deployment.run("preview", "--expect-no-changes")
 
     deployment.run("destroy", "--yes", "--skip-preview")
     alpha = client.read_authentication_settings("alpha")
-    assert (alpha.trees.state_management, alpha.trees.max_duration) == ("JWT", 5)
-    assert client.read_session_service("bravo").max_session_time == 120
+    assert (present(alpha.trees).state_management, present(alpha.trees).max_duration) == ("JWT", 5)
+    assert present(client.read_session_service("bravo")).max_session_time == 120
 
 
 @pytest.mark.parametrize(
@@ -145,7 +142,7 @@ def test_bad_inputs_fail_at_preview_without_writes(
     tmp_path: Path,
     engine_env: dict[str, str],
     aic_emulator: EmulatorServer,
-    realm_config: dict,
+    realm_config: dict[str, Any],
     given_secret: str | None,
     message: str,
 ) -> None:

@@ -11,8 +11,9 @@ import pytest
 from aic_emulator.testing import EmulatorServer
 from aic_sessions.client import AuthenticationSettingsPatch
 
+from tests.client.conftest import sa_client
 from tests.engine.project import new_stack, realm, write_stack
-from tests.engine.test_resources_e2e import admin
+from tests.values import present
 
 pytestmark = pytest.mark.engine
 
@@ -25,9 +26,9 @@ def test_esv_reference_is_written_and_its_drift_detected(
         tmp_path / "project", engine_env, aic_emulator, [realm("alpha", signingSecret=esv)]
     )
     cli.run("up", "--yes", "--skip-preview")
-    client = admin(aic_emulator)
+    client = sa_client(aic_emulator)
     security = client.read_authentication_settings("alpha").security
-    assert security.shared_secret == {"$string": "&{esv.alpha.signing.secret}"}
+    assert present(security).shared_secret == {"$string": "&{esv.alpha.signing.secret}"}
     cli.run("preview", "--expect-no-changes")
 
     client.update_authentication_settings(
@@ -37,7 +38,7 @@ def test_esv_reference_is_written_and_its_drift_detected(
     assert cli.run("preview", "--expect-no-changes", check=False).returncode != 0
     cli.run("up", "--yes", "--skip-preview")
     security = client.read_authentication_settings("alpha").security
-    assert security.shared_secret == {"$string": "&{esv.alpha.signing.secret}"}
+    assert present(security).shared_secret == {"$string": "&{esv.alpha.signing.secret}"}
 
 
 def test_rotation_and_given_values(
@@ -85,8 +86,8 @@ def test_retain_leaves_the_tenant_as_it_is(
     )
     cli.run("up", "--yes", "--skip-preview")
     cli.run("destroy", "--yes", "--skip-preview")
-    settings = admin(aic_emulator).read_authentication_settings("alpha")
-    assert settings.trees.state_management == "CTS"
+    settings = sa_client(aic_emulator).read_authentication_settings("alpha")
+    assert present(settings.trees).state_management == "CTS"
 
 
 def test_frodo_export_import_reset_is_drift_and_repaired(

@@ -5,6 +5,7 @@ from __future__ import annotations
 import base64
 import json
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -33,7 +34,7 @@ def smoke(tmp_path: Path, engine_env: dict[str, str]) -> PulumiCLI:
     return cli
 
 
-def _resources(cli: PulumiCLI, *flags: str) -> list[dict]:
+def _resources(cli: PulumiCLI, *flags: str) -> list[dict[str, Any]]:
     state = json.loads(cli.run("stack", "export", *flags).stdout)
     return state["deployment"].get("resources") or []
 

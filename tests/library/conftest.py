@@ -2,15 +2,17 @@
 
 from __future__ import annotations
 
+import os
 import shutil
 import subprocess
 import sys
 from collections.abc import Iterator
+from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
 
-from tests.engine_cli import REPO_ROOT
+from tests.engine_cli import REPO_ROOT, PulumiCLI, write_python_project
 
 
 def run(*args: str | Path, cwd: Path | None = None) -> str:
@@ -66,3 +68,50 @@ def consumer_cli_venv(
 ) -> Iterator[Path]:
     """A fresh venv with the built wheel and its `policy` and `cli` extras."""
     yield new_venv(tmp_path_factory.mktemp("consumer-cli"), consumer_wheel, "policy,cli")
+
+
+CREDENTIAL_VARIABLES = ("AIC_SA_ID", "AIC_SA_JWK", "AIC_SA_JWK_FILE", "FRODO_SA_ID", "FRODO_SA_JWK")
+
+
+@dataclass
+class Consumer:
+    """A user's own project on the installed wheel: its venv and its `pulumi` CLI."""
+
+    venv: Path
+    cli: PulumiCLI
+
+    @property
+    def python(self) -> Path:
+        return self.venv / "bin" / "python"
+
+    @property
+    def project(self) -> Path:
+        return self.cli.cwd
+
+    def pack(self) -> str:
+        """The shipped policy pack's folder, as the README finds it."""
+        return run(self.python, "-m", "aic_sessions.policy_pack", "--path").strip()
+
+    def policy_config(self, *args: str) -> subprocess.CompletedProcess[str]:
+        """`python -m aic_sessions.policy_pack.config ...` in the project (not checked)."""
+        return subprocess.run(
+            [str(self.python), "-m", "aic_sessions.policy_pack.config", *args],
+            cwd=self.cli.cwd,
+            env=self.cli.env,
+            capture_output=True,
+            text=True,
+            timeout=600,
+        )
+
+
+def consumer(
+    root: Path, name: str, program: str, venv: Path, engine_env: dict[str, str]
+) -> Consumer:
+    """Project `name` running `program` in `venv` (first on PATH, as activated), without this
+    checkout on PYTHONPATH and without credentials in the environment."""
+    project = root / name
+    write_python_project(project, name, program, venv)
+    env = {k: v for k, v in engine_env.items() if k not in CREDENTIAL_VARIABLES}
+    env["PATH"] = f"{venv / 'bin'}{os.pathsep}{env['PATH']}"
+    env.pop("PYTHONPATH", None)
+    return Consumer(venv, PulumiCLI(project, env))

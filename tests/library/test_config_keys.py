@@ -14,7 +14,7 @@ from aic_sessions.domain.nearest import nearest
 from aic_sessions.program.config_keys import KNOWN_KEYS, unknown_key_message, unknown_keys
 
 from tests.engine_cli import PulumiCLI, write_python_project
-from tests.library.test_consumer_project import CREDENTIAL_VARIABLES
+from tests.library.conftest import CREDENTIAL_VARIABLES
 
 PROGRAM = """\
 import pulumi

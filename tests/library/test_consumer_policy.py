@@ -20,8 +20,7 @@ from pathlib import Path
 import pytest
 from aic_emulator.testing import EmulatorServer
 
-from tests.engine_cli import PulumiCLI
-from tests.library.test_consumer_project import CREDENTIAL_VARIABLES
+from tests.library.conftest import Consumer, consumer
 
 pytestmark = pytest.mark.engine
 
@@ -45,26 +44,15 @@ def new_secret() -> str:
     return base64.b64encode(os.urandom(32)).decode()
 
 
-def policy_config(python: Path, cli: PulumiCLI, *args: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [str(python), "-m", "aic_sessions.policy_pack.config", *args],
-        cwd=cli.cwd,
-        env=cli.env,
-        capture_output=True,
-        text=True,
-        timeout=600,
-    )
-
-
 def checked_preview(
-    python: Path, cli: PulumiCLI, pack: str, stack: str, tmp_path: Path
+    user: Consumer, pack: str, stack: str, tmp_path: Path
 ) -> subprocess.CompletedProcess[str]:
     """What the README says: write the stack's policy config, then preview with it."""
     config = tmp_path / f"{stack}-policy.json"
-    written = policy_config(python, cli, "--stack", stack, "--output", str(config))
+    written = user.policy_config("--stack", stack, "--output", str(config))
     assert written.returncode == 0, written.stdout + written.stderr
     assert "Traceback" not in written.stderr
-    return cli.run(
+    return user.cli.run(
         "preview",
         "--stack",
         stack,
@@ -82,24 +70,8 @@ def test_library_user_records_given_secrets_and_the_pack_compares_stacks(
     engine_env: dict[str, str],
     aic_emulator: EmulatorServer,
 ) -> None:
-    python = consumer_venv / "bin" / "python"
-    pack = subprocess.run(
-        [str(python), "-m", "aic_sessions.policy_pack", "--path"],
-        capture_output=True,
-        text=True,
-        check=True,
-    ).stdout.strip()
-    project = tmp_path / PROJECT
-    project.mkdir()
-    (project / "Pulumi.yaml").write_text(
-        f"name: {PROJECT}\nruntime:\n  name: python\n  options:\n"
-        f"    toolchain: pip\n    virtualenv: {consumer_venv}\n"
-    )
-    (project / "__main__.py").write_text(PROGRAM)
-    env = {k: v for k, v in engine_env.items() if k not in CREDENTIAL_VARIABLES}
-    env["PATH"] = f"{consumer_venv / 'bin'}{os.pathsep}{env['PATH']}"
-    env.pop("PYTHONPATH", None)
-    cli = PulumiCLI(project, env)
+    user = consumer(tmp_path, PROJECT, PROGRAM, consumer_venv, engine_env)
+    cli, pack, project = user.cli, user.pack(), user.project
     for stack in ("dev", "prod"):
         cli.run("stack", "init", stack)
         cli.run("config", "set", "tenant", aic_emulator.base_url, "--stack", stack)
@@ -113,22 +85,22 @@ def test_library_user_records_given_secrets_and_the_pack_compares_stacks(
     assert "scripts/" not in bare.stdout
 
     for stack in ("dev", "prod"):
-        done = policy_config(python, cli, "--stack", stack, "--record")
+        done = user.policy_config("--stack", stack, "--record")
         assert done.returncode == 0, done.stdout + done.stderr
         assert f"recorded 1 fingerprint(s) in stack {stack}: alpha" in done.stdout
         stack_file = (project / f"Pulumi.{stack}.yaml").read_text()
         assert "aic-sessions:signingSecretFingerprints" in stack_file
         assert shared not in stack_file
     for stack in ("dev", "prod"):
-        result = checked_preview(python, cli, pack, stack, tmp_path)
+        result = checked_preview(user, pack, stack, tmp_path)
         assert result.returncode == 0, result.stdout + result.stderr
 
     cli.run("config", "set", "--secret", "alphaSigningSecret", shared, "--stack", "prod")
-    stale = checked_preview(python, cli, pack, "prod", tmp_path)
+    stale = checked_preview(user, pack, "prod", tmp_path)
     assert stale.returncode != 0
     assert "the secret changed since it was recorded" in stale.stdout
-    assert policy_config(python, cli, "--stack", "prod", "--record").returncode == 0
-    caught = checked_preview(python, cli, pack, "dev", tmp_path)
+    assert user.policy_config("--stack", "prod", "--record").returncode == 0
+    caught = checked_preview(user, pack, "dev", tmp_path)
     assert caught.returncode != 0, "the same secret in both stacks"
     assert "the signing secret is the same as prod (stack prod)'s (realm alpha)" in caught.stdout
     assert "Traceback" not in caught.stdout + caught.stderr
@@ -138,19 +110,11 @@ def test_recording_nothing_fails(
     tmp_path: Path, consumer_venv: Path, engine_env: dict[str, str], aic_emulator: EmulatorServer
 ) -> None:
     """A stack whose program declares no given secret: `--record` says so and exits 1."""
-    project = tmp_path / PROJECT
-    project.mkdir()
-    (project / "Pulumi.yaml").write_text(
-        f"name: {PROJECT}\nruntime:\n  name: python\n  options:\n"
-        f"    toolchain: pip\n    virtualenv: {consumer_venv}\n"
-    )
-    (project / "__main__.py").write_text(PROGRAM)
-    env = {k: v for k, v in engine_env.items() if k not in CREDENTIAL_VARIABLES}
-    env["PATH"] = f"{consumer_venv / 'bin'}{os.pathsep}{env['PATH']}"
-    cli = PulumiCLI(project, env)
+    user = consumer(tmp_path, PROJECT, PROGRAM, consumer_venv, engine_env)
+    cli = user.cli
     cli.run("stack", "init", "dev")
     cli.run("config", "set", "tenant", aic_emulator.base_url)
-    done = policy_config(consumer_venv / "bin" / "python", cli, "--stack", "dev", "--record")
+    done = user.policy_config("--stack", "dev", "--record")
     assert done.returncode == 1
     assert "recorded nothing" in done.stderr
     assert "Traceback" not in done.stderr
@@ -180,24 +144,8 @@ def test_a_new_users_project_through_every_command(
     """README only, the wheel with [policy,cli]: preview with the shipped pack and the stack's
     policy config, up, refresh, verify --stack and destroy, with a given secret (stack `given`,
     realm alpha) and a generated one (stack `generated`, realm bravo); no traceback anywhere."""
-    python = consumer_cli_venv / "bin" / "python"
-    pack = subprocess.run(
-        [str(python), "-m", "aic_sessions.policy_pack", "--path"],
-        capture_output=True,
-        text=True,
-        check=True,
-    ).stdout.strip()
-    project = tmp_path / PROJECT
-    project.mkdir()
-    (project / "Pulumi.yaml").write_text(
-        f"name: {PROJECT}\nruntime:\n  name: python\n  options:\n"
-        f"    toolchain: pip\n    virtualenv: {consumer_cli_venv}\n"
-    )
-    (project / "__main__.py").write_text(ACCEPTANCE)
-    env = {k: v for k, v in engine_env.items() if k not in CREDENTIAL_VARIABLES}
-    env["PATH"] = f"{consumer_cli_venv / 'bin'}{os.pathsep}{env['PATH']}"
-    env.pop("PYTHONPATH", None)
-    cli = PulumiCLI(project, env)
+    user = consumer(tmp_path, PROJECT, ACCEPTANCE, consumer_cli_venv, engine_env)
+    cli, pack, project = user.cli, user.pack(), user.project
     sa_id, jwk = aic_emulator.service_account
     outputs: list[str] = []
     for stack, realm in (("given", "alpha"), ("generated", "bravo")):
@@ -207,11 +155,11 @@ def test_a_new_users_project_through_every_command(
         cli.run("config", "set", "aic-sessions:saId", sa_id, "--stack", stack)
         cli.run("config", "set", "--secret", "aic-sessions:saJwk", json.dumps(jwk), "-s", stack)
     cli.run("config", "set", "--secret", "signingSecret", new_secret(), "--stack", "given")
-    recorded = policy_config(python, cli, "--stack", "given", "--record")
+    recorded = user.policy_config("--stack", "given", "--record")
     assert recorded.returncode == 0, recorded.stdout + recorded.stderr
 
     verify_env = {
-        **env,
+        **cli.env,
         "AIC_SA_ID": sa_id,
         "AIC_SA_JWK": json.dumps(jwk),
         "AIC_TEST_USERNAME": "demo",
@@ -220,7 +168,7 @@ def test_a_new_users_project_through_every_command(
     verify_env.pop("PULUMI_CONFIG_PASSPHRASE", None)
     for stack in ("given", "generated"):
         config = tmp_path / f"{stack}-policy.json"
-        written = policy_config(python, cli, "--stack", stack, "--output", str(config))
+        written = user.policy_config("--stack", stack, "--output", str(config))
         assert written.returncode == 0, written.stderr
         checks = ("--policy-pack", pack, "--policy-pack-config", str(config), "--stack", stack)
         outputs.append(cli.run("preview", *checks).stdout)

@@ -9,16 +9,15 @@ project named `acme-identity` uses it, with the service account in *its* stack c
 from __future__ import annotations
 
 import json
-import os
 import subprocess
 from pathlib import Path
 
 import pytest
 from aic_emulator.testing import EmulatorServer
 
-from tests.engine.test_resources_e2e import admin
-from tests.engine_cli import PulumiCLI
-from tests.library.conftest import run
+from tests.client.conftest import sa_client
+from tests.library.conftest import consumer, run
+from tests.values import present
 
 pytestmark = pytest.mark.engine
 
@@ -37,7 +36,6 @@ alpha = RealmSessionSettings(
 pulumi.export("stateManagement", alpha.journey.state_management)
 pulumi.export("fingerprint", alpha.signing_secret.fingerprint)
 """
-CREDENTIAL_VARIABLES = ("AIC_SA_ID", "AIC_SA_JWK", "AIC_SA_JWK_FILE", "FRODO_SA_ID", "FRODO_SA_JWK")
 
 
 def test_the_wheel_installs_only_what_it_declares(consumer_venv: Path) -> None:
@@ -63,22 +61,11 @@ def test_consumer_project_lifecycle_with_saved_plan_and_shipped_pack(
     engine_env: dict[str, str],
     aic_emulator: EmulatorServer,
 ) -> None:
-    python = consumer_venv / "bin" / "python"
-    pack = run(python, "-m", "aic_sessions.policy_pack", "--path").strip()
+    user = consumer(tmp_path, PROJECT, PROGRAM, consumer_venv, engine_env)
+    pack = user.pack()
     assert pack.startswith(str(consumer_venv)), pack
-    project = tmp_path / PROJECT
-    project.mkdir()
-    (project / "Pulumi.yaml").write_text(
-        f"name: {PROJECT}\nruntime:\n  name: python\n  options:\n"
-        f"    toolchain: pip\n    virtualenv: {consumer_venv}\n"
-    )
-    (project / "__main__.py").write_text(PROGRAM)
-    # The consumer's venv first on PATH (as activated); no credentials in the environment.
-    env = {k: v for k, v in engine_env.items() if k not in CREDENTIAL_VARIABLES}
-    env["PATH"] = f"{consumer_venv / 'bin'}{os.pathsep}{env['PATH']}"
-    env.pop("PYTHONPATH", None)
-    env["PULUMI_EXPERIMENTAL"] = "true"  # `up --plan`
-    cli = PulumiCLI(project, env)
+    cli, project = user.cli, user.project
+    cli.env["PULUMI_EXPERIMENTAL"] = "true"  # `up --plan`
     cli.run("stack", "init", "dev")
     sa_id, jwk = aic_emulator.service_account
     cli.run("config", "set", "tenant", aic_emulator.base_url)
@@ -97,8 +84,8 @@ def test_consumer_project_lifecycle_with_saved_plan_and_shipped_pack(
     cli.run("preview", "--save-plan", str(plan), "--policy-pack", pack)
     out = cli.run("up", "--yes", "--plan", str(plan), "--policy-pack", pack).stdout
     assert "6 created" in out, out  # stack, component, its baseline, three resources
-    realm = admin(aic_emulator).read_authentication_settings("alpha")
-    assert realm.trees.state_management == "CTS"
+    realm = sa_client(aic_emulator).read_authentication_settings("alpha")
+    assert present(realm.trees).state_management == "CTS"
     outputs = json.loads(cli.run("stack", "output", "--json").stdout)
     assert outputs["stateManagement"] == "CTS"
     assert outputs["fingerprint"].startswith("scrypt:")
@@ -106,5 +93,7 @@ def test_consumer_project_lifecycle_with_saved_plan_and_shipped_pack(
     cli.run("refresh", "--yes", "--skip-preview")
     cli.run("preview", "--expect-no-changes", "--policy-pack", pack)
     cli.run("destroy", "--yes", "--skip-preview")
-    realm = admin(aic_emulator).read_authentication_settings("alpha")
-    assert realm.trees.state_management == "JWT", "destroy put the emulator's prior value back"
+    realm = sa_client(aic_emulator).read_authentication_settings("alpha")
+    assert present(realm.trees).state_management == "JWT", (
+        "destroy put the emulator's prior value back"
+    )

@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 from aic_emulator.testing import EmulatorServer
 
-from tests.engine_cli import PulumiCLI, write_python_project
+from tests.engine.project import library_project
 from tests.verify.util import tenant_for
 
 pytestmark = pytest.mark.engine
@@ -28,12 +28,8 @@ RealmSessionSettings("alpha", base_url=pulumi.Config().require("tenant"), realm=
 def test_a_drifted_property_is_named_in_the_preview(
     tmp_path: Path, engine_env: dict[str, str], aic_emulator: EmulatorServer
 ) -> None:
-    project = tmp_path / "acme-identity"
-    write_python_project(project, "acme-identity", PROGRAM)
+    cli = library_project(tmp_path / "acme", "acme-identity", PROGRAM, engine_env, aic_emulator)
     tenant = tenant_for(aic_emulator)
-    cli = PulumiCLI(project, {**engine_env, **{k: v for k, v in tenant.env.items() if v}})
-    cli.run("stack", "init", "dev")
-    cli.run("config", "set", "tenant", aic_emulator.base_url)
     cli.run("up", "--yes", "--skip-preview")
     cli.run("preview", "--expect-no-changes", "--refresh")
 

@@ -2,19 +2,10 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-
-import pytest
 from aic_sessions.resources import connection
 from aic_sessions.resources.journey import JourneySessionSettingsProvider
 from pulumi.dynamic import ConfigureRequest
 from pulumi.dynamic.config import Config
-
-
-@pytest.fixture(autouse=True)
-def _forget_stack_config() -> Iterator[None]:
-    yield
-    connection.remember_stack_config({})
 
 
 def configure(project: str, raw: dict[str, str]) -> None:

@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 
 from tests.engine_cli import PulumiCLI, write_python_project
-from tests.library.test_consumer_project import CREDENTIAL_VARIABLES
+from tests.library.conftest import CREDENTIAL_VARIABLES
 
 pytestmark = pytest.mark.engine
 

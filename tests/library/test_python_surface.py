@@ -11,26 +11,41 @@ import inspect
 import re
 import subprocess
 import sys
-from typing import Any, get_args
+from collections.abc import Callable
+from typing import Any, cast, get_args
 
 import aic_sessions
 import pulumi
 import pytest
 from aic_sessions import (
     AuthenticatedSessionSettings,
+    EsvOptions,
+    EsvSecret,
     JourneySessionSettings,
     OnDelete,
     RealmSessionSettings,
     SigningSecret,
     SigningSecretOptions,
     StateManagementName,
+    TenantRestart,
 )
+
+from tests.values import present
+
+
+def engine_mocked(test: Callable[..., Any]) -> Callable[..., Any]:
+    """`pulumi.runtime.test` (unannotated in the SDK): the test runs its outputs to the end."""
+    decorate = cast(Callable[[Callable[..., Any]], Callable[..., Any]], pulumi.runtime.test)
+    return decorate(test)
+
 
 RESOURCES = [
     JourneySessionSettings,
     AuthenticatedSessionSettings,
     SigningSecret,
     RealmSessionSettings,
+    EsvSecret,
+    TenantRestart,
 ]
 
 
@@ -75,15 +90,16 @@ def test_the_client_does_not_import_pulumi() -> None:
 
 @pytest.mark.parametrize("cls", RESOURCES, ids=lambda c: c.__name__)
 def test_every_parameter_is_typed_and_documented(cls: type) -> None:
-    signature = inspect.signature(cls.__init__)
-    documented = set(re.findall(r":param (\w+):", cls.__init__.__doc__ or ""))
+    init = cls.__dict__["__init__"]  # the class's own constructor
+    signature = inspect.signature(init)
+    documented = set(re.findall(r":param (\w+):", init.__doc__ or ""))
     params = [p for p in signature.parameters.values() if p.name != "self"]
     assert {p.name for p in params} == documented
     assert all(p.annotation is not inspect.Parameter.empty for p in params)
     assert cls.__doc__
 
 
-@pulumi.runtime.test
+@engine_mocked
 def test_snake_case_attributes_over_camel_case_wire_names(recorder: Recorder) -> Any:
     journey = JourneySessionSettings(
         "j", base_url="https://t/am", realm="alpha", max_duration_minutes=7
@@ -93,7 +109,7 @@ def test_snake_case_attributes_over_camel_case_wire_names(recorder: Recorder) ->
     def check(values: list[Any]) -> None:
         state, duration, prior, esv = values
         assert (state, duration, esv) == ("CTS", 7, "esv-x")
-        assert prior == {"max_duration_minutes": 3}, "nested output keys are Python names too"
+        assert prior == {"maxDurationMinutes": 3}, "keys inside dict outputs stay as on the wire"
         _typ, sent = recorder.sent["j"]
         assert {"baseUrl", "stateManagement", "maxDurationMinutes", "onDelete"} <= sent.keys()
         assert not any("_" in key for key in sent), f"wire names stay camelCase: {sorted(sent)}"
@@ -108,7 +124,7 @@ def test_snake_case_attributes_over_camel_case_wire_names(recorder: Recorder) ->
     ).apply(check)
 
 
-@pulumi.runtime.test
+@engine_mocked
 def test_realm_component_declares_its_baseline_and_three_children(recorder: Recorder) -> Any:
     realm = RealmSessionSettings(
         "dev-alpha",
@@ -133,5 +149,134 @@ def test_realm_component_declares_its_baseline_and_three_children(recorder: Reco
         assert children["dev-alpha-signing-secret"][1]["rotationTrigger"] == "2026-11"
 
     return pulumi.Output.all(
-        realm.urn, realm.journey.urn, realm.authenticated.urn, realm.signing_secret.urn
+        present(realm).urn,
+        present(realm.journey).urn,
+        realm.authenticated.urn,
+        realm.signing_secret.urn,
     ).apply(check)
+
+
+@engine_mocked
+def test_esv_resources_have_snake_case_attributes_over_camel_case_wire_names(
+    recorder: Recorder,
+) -> Any:
+    esv = EsvSecret("e", base_url="https://t/am", realm="alpha", name="esv-alpha-sig")
+    restart = TenantRestart("r", base_url="https://t/am", secrets=[esv], mode="pending")
+
+    def check(values: list[Any]) -> None:
+        name, on_delete, mode = values
+        assert (name, on_delete, mode) == ("esv-alpha-sig", "retain", "pending")
+        for resource in ("e", "r"):
+            sent = recorder.sent[resource][1]
+            assert not any("_" in key for key in sent), f"wire names stay camelCase: {sorted(sent)}"
+        assert {"baseUrl", "name", "onDelete"} <= recorder.sent["e"][1].keys()
+        assert {"esvs", "timeoutSeconds", "pollSeconds"} <= recorder.sent["r"][1].keys()
+        assert not hasattr(esv, "activeVersion") and not hasattr(restart, "pendingRestart")
+        assert isinstance(esv.active_version, pulumi.Output)
+        assert isinstance(restart.loaded_versions, pulumi.Output)
+
+    return pulumi.Output.all(esv.name, esv.on_delete, restart.mode).apply(check)
+
+
+@engine_mocked
+def test_realm_component_declares_its_esv_and_the_restart_derives_its_map(
+    recorder: Recorder,
+) -> Any:
+    """No plumbing: the component declares the `EsvSecret`; the restart lists the component,
+    depends on its ESV and builds its `esvs` input; the component's outputs say `esv-stored`."""
+    realm = RealmSessionSettings(
+        "dev-alpha",
+        base_url="https://t/am",
+        realm="alpha",
+        signing_secret=SigningSecretOptions(
+            esv=EsvOptions(name="esv-alpha-sig", rotation_trigger="2026-11")
+        ),
+    )
+    TenantRestart("dev-tenant-restart", base_url="https://t/am", secrets=[realm])
+    assert realm.esv is not None
+
+    def check(values: list[Any]) -> None:
+        urn, source, _ = values
+        assert "RealmSessionSettings$pulumi-python:dynamic/aic:EsvSecret::dev-alpha-esv" in urn
+        assert source == "esv-stored"
+        typ, esv_inputs = recorder.sent["dev-alpha-esv"]
+        assert typ == "pulumi-python:dynamic/aic:EsvSecret"
+        assert (esv_inputs["name"], esv_inputs["rotationTrigger"]) == ("esv-alpha-sig", "2026-11")
+        secret_inputs = recorder.sent["dev-alpha-signing-secret"][1]
+        assert secret_inputs["esvReference"] == "esv-alpha-sig"
+        assert secret_inputs.get("rotationTrigger") is None  # the ESV rotates, not the pointer
+        # The mocks answer with the inputs, so the wanted version is the (unset) input.
+        assert set(recorder.sent["dev-tenant-restart"][1]["esvs"]) == {"esv-alpha-sig"}
+
+    return pulumi.Output.all(
+        realm.esv.urn, realm.signing_secret_source, realm.signing_secret.urn
+    ).apply(check)
+
+
+def test_signing_secret_options_refuse_a_value_beside_the_esv() -> None:
+    with pytest.raises(ValueError, match="give value and rotation_trigger in EsvOptions"):
+        SigningSecretOptions(value="x", esv=EsvOptions(name="esv-alpha-sig"))
+    with pytest.raises(ValueError, match="leave esv_reference unset"):
+        SigningSecretOptions(esv_reference="esv-b", esv=EsvOptions(name="esv-alpha-sig"))
+
+
+def test_a_restart_refuses_a_realm_without_an_esv() -> None:
+    pulumi.runtime.set_mocks(Recorder(), preview=False)
+    realm = RealmSessionSettings("dev-bravo", base_url="https://t/am", realm="bravo")
+    with pytest.raises(ValueError, match="dev-bravo keeps no signing secret in an ESV"):
+        TenantRestart("r", base_url="https://t/am", secrets=[realm])
+
+
+def test_an_esv_realm_that_no_restart_lists_fails_with_the_fix_instead_of_waiting() -> None:
+    pulumi.runtime.set_mocks(Recorder(), preview=False)
+
+    @engine_mocked
+    def program() -> Any:
+        realm = RealmSessionSettings(
+            "dev-alpha",
+            base_url="https://t/am",
+            realm="alpha",
+            signing_secret=SigningSecretOptions(esv=EsvOptions(name="esv-alpha-sig")),
+        )
+        return realm.signing_secret.urn
+
+    with pytest.raises(pulumi.RunError, match=r"no TenantRestart lists it.*secrets=\["):
+        program()
+
+
+def test_one_export_list_gives_the_exports_and_the_policies_type_tokens() -> None:
+    """A resource is its module plus one line in `resources/__init__.py`: the package's exports
+    and every type token the policies and the verifier use come from that list."""
+    from aic_sessions import resources
+    from aic_sessions.policy_pack import chain_policies, config, esv_policies, session_policies
+    from aic_sessions.resources.exports import EXPORTS, type_token
+
+    assert aic_sessions.__all__ == ["__version__", *EXPORTS]
+    tokens = {}
+    for name in EXPORTS:
+        value = getattr(resources, name)
+        assert getattr(aic_sessions, name) is value
+        if isinstance(value, type) and issubclass(value, pulumi.dynamic.Resource):
+            tokens[name] = "pulumi-python:" + value._resource_type_name
+            assert type_token(name) == tokens[name]
+    used = {
+        session_policies.JOURNEY,
+        session_policies.AUTHENTICATED,
+        session_policies.SIGNING_SECRET,
+        *session_policies.OWNED_TYPES,
+        *session_policies.FINGERPRINTED,
+        chain_policies.ENVIRONMENT,
+        chain_policies.PROMOTION,
+        chain_policies.BASELINE,
+        esv_policies.ESV_SECRET,
+        config.SIGNING_SECRET,
+    }
+    assert used <= set(tokens.values())
+    with pytest.raises(KeyError, match="not exported"):
+        type_token("SigningSecrets")
+
+
+def test_importing_the_package_imports_neither_pulumi_nor_pydantic() -> None:
+    code = "import sys, aic_sessions; print('pulumi' in sys.modules, 'pydantic' in sys.modules)"
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.split() == ["False", "False"]

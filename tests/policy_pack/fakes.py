@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, cast
+
+from pulumi_policy import ResourceValidationArgs, StackValidationArgs
 
 PREFIX = "pulumi-python:dynamic/aic:"
 
@@ -30,6 +32,16 @@ class Stack:
 
     def get_config(self) -> dict[str, Any]:
         return self.config
+
+
+def stack_args(stack: Stack) -> StackValidationArgs:
+    """The fake as a stack rule's argument (it has every attribute the rules read)."""
+    return cast(StackValidationArgs, stack)
+
+
+def resource_args(resource: Resource) -> ResourceValidationArgs:
+    """The fake as a resource rule's argument."""
+    return cast(ResourceValidationArgs, resource)
 
 
 class Report:

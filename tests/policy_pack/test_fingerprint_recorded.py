@@ -8,7 +8,7 @@ import os
 from aic_sessions.domain import signing_secrets
 from aic_sessions.policy_pack import session_policies as sp
 
-from tests.policy_pack.fakes import Report, Stack, secret
+from tests.policy_pack.fakes import Report, Stack, secret, stack_args
 
 VALUE = base64.b64encode(os.urandom(32)).decode()
 PRINT = signing_secrets.fingerprint(VALUE)
@@ -16,7 +16,7 @@ PRINT = signing_secrets.fingerprint(VALUE)
 
 def violations(stack: Stack) -> list[str]:
     report = Report()
-    sp.signing_secret_fingerprint_recorded(stack, report)
+    sp.signing_secret_fingerprint_recorded(stack_args(stack), report)
     return report.messages
 
 

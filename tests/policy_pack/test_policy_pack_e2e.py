@@ -7,13 +7,15 @@ import json
 import os
 import subprocess
 from pathlib import Path
+from typing import Any
 
 import pytest
 from aic_emulator.testing import EmulatorServer
 from aic_sessions.domain import signing_secrets
+from aic_sessions.resources import wire
 
 from tests.engine.project import copy_project, emulator_cli, realm, write_stack
-from tests.engine_cli import REPO_ROOT, PulumiCLI
+from tests.engine_cli import REPO_ROOT, PulumiCLI, write_python_project
 
 pytestmark = pytest.mark.engine
 
@@ -22,7 +24,7 @@ OTHER_TENANT = "https://prod-tenant.example.com/am"
 
 
 def project(
-    tmp_path: Path, env: dict[str, str], emulator: EmulatorServer, stacks: dict
+    tmp_path: Path, env: dict[str, str], emulator: EmulatorServer, stacks: dict[str, Any]
 ) -> PulumiCLI:
     directory = copy_project(tmp_path / "project")
     for name, config in stacks.items():
@@ -57,7 +59,7 @@ def test_session_rules_fail_preview(
     tmp_path: Path,
     engine_env: dict[str, str],
     aic_emulator: EmulatorServer,
-    realm_config: dict,
+    realm_config: dict[str, Any],
     message: str,
 ) -> None:
     cli = project(
@@ -275,7 +277,7 @@ def test_policy_config_fails_closed_on_an_unreadable_published_fingerprint(
     stacks = {name: {"environment": name, "realms": given} for name in ("staging", "prod")}
     cli = project(tmp_path, engine_env, aic_emulator, stacks)
     state = json.loads(cli.run("stack", "export", "--stack", "prod").stdout)
-    hidden = {"4dabf18193072939515e22adb298388d": "1b47061264138c4ac30d75fd1eb44270"}
+    hidden = {wire.SECRET_SIG_KEY: wire.SECRET_SIG}
     plain = json.dumps(signing_secrets.fingerprint(base64.b64encode(os.urandom(32)).decode()))
     state["deployment"]["resources"] = [
         {
@@ -329,3 +331,31 @@ def test_a_realm_has_one_owner(
     write_policy_config(cli, "ops", config_file)
     assert preview(cli, "ops", "--policy-pack-config", str(config_file)).returncode == 0
     assert aic_emulator.request_counts()["writes"] == 0
+
+
+LIBRARY_PROGRAM = """\
+import pulumi
+from aic_sessions import JourneySessionSettings
+
+JourneySessionSettings(
+    "alpha-journey", base_url=pulumi.Config().require("tenant"), realm="alpha",
+    state_management="JWT", max_duration_minutes=600,
+)
+"""
+
+
+def test_messages_to_a_library_user_name_the_python_inputs(
+    tmp_path: Path, engine_env: dict[str, str], aic_emulator: EmulatorServer
+) -> None:
+    """A library user's program is told what to write in Python (`state_management`), not
+    only the wire name (`stateManagement`)."""
+    project_dir = tmp_path / "acme"
+    write_python_project(project_dir, "acme-identity", LIBRARY_PROGRAM)
+    cli = emulator_cli(project_dir, engine_env, aic_emulator)
+    cli.run("stack", "init", "dev")
+    cli.run("config", "set", "tenant", aic_emulator.base_url)
+    result = preview(cli, "dev")
+    assert result.returncode != 0
+    said = " ".join(result.stdout.split())  # the display may wrap long lines
+    assert "Set state_management='CTS' in Python (stateManagement: CTS in stack config)" in said
+    assert "Set max_duration_minutes in Python (maxDurationMinutes in stack config)" in said

@@ -4,17 +4,21 @@ from __future__ import annotations
 
 import base64
 import os
+from collections.abc import Callable
+from typing import Any
 
 import pytest
 from aic_sessions.domain import signing_secrets
 from aic_sessions.policy_pack import session_policies as sp
 
 from tests.policy_pack.fakes import Report, Resource, Stack, authenticated, journey, secret
+from tests.values import present
 
 STRONG = base64.b64encode(os.urandom(32)).decode()
 
 
-def run(rule, args) -> list[str]:  # type: ignore[no-untyped-def]
+def run(rule: Callable[[Any, Report], None], args: Stack | Resource) -> list[str]:
+    """A rule's messages for a fake stack or resource (the rules read only their attributes)."""
     report = Report()
     rule(args, report)
     return report.messages
@@ -24,16 +28,16 @@ def test_journey_cts() -> None:
     assert run(sp.journey_sessions_use_cts, journey()) == []
     [message] = run(sp.journey_sessions_use_cts, journey(stateManagement="JWT"))
     assert "alpha-journey (realm /alpha)" in message and "'JWT'" in message
-    assert "Set stateManagement to 'CTS'" in message
-    assert "state_management in Python" in message, "Python users write the snake_case name"
+    # Python users write the snake_case name, stack config the camelCase one.
+    assert "Set state_management='CTS' in Python (stateManagement: CTS in stack config)" in message
     assert run(sp.journey_sessions_use_cts, authenticated()) == []
 
 
 def test_authenticated_server_side() -> None:
     assert run(sp.authenticated_sessions_server_side, authenticated()) == []
     [message] = run(sp.authenticated_sessions_server_side, authenticated(clientSideSessions=True))
-    assert "client-side sessions are on" in message and "clientSideSessions to false" in message
-    assert "client_side_sessions=False in Python" in message
+    assert "client-side sessions are on" in message
+    assert "client_side_sessions=False in Python (clientSideSessions: false in stack" in message
 
 
 @pytest.mark.parametrize(
@@ -108,7 +112,7 @@ def test_realm_has_signing_secret_and_fully_managed() -> None:
 
 
 def test_every_policy_is_in_the_pack_with_its_level() -> None:
-    levels = {p.name: p.enforcement_level.value for p in sp.POLICIES}
+    levels = {p.name: present(p.enforcement_level).value for p in sp.POLICIES}
     assert levels == {
         "journey-sessions-use-cts": "mandatory",
         "authenticated-sessions-server-side": "mandatory",

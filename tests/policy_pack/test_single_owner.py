@@ -8,12 +8,12 @@ from typing import Any
 from aic_sessions.policy_pack import config as policy_config
 from aic_sessions.policy_pack import session_policies as sp
 
-from tests.policy_pack.fakes import Report, Stack, authenticated, journey, secret
+from tests.policy_pack.fakes import Report, Stack, authenticated, journey, secret, stack_args
 
 
 def run(stack: Stack) -> list[str]:
     report = Report()
-    sp.realm_single_owner(stack, report)  # type: ignore[arg-type]
+    sp.realm_single_owner(stack_args(stack), report)
     return report.messages
 
 

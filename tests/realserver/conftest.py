@@ -46,3 +46,11 @@ def openam(request: pytest.FixtureRequest) -> Iterator[OpenAM]:
         if started:
             with _visible(request.config):
                 stop_server()
+
+
+@pytest.fixture
+def realm(openam: OpenAM) -> Iterator[str]:
+    """A new realm of this test's own (unique name), deleted afterwards."""
+    name = openam.create_realm()
+    yield name
+    openam.delete_realm(name)

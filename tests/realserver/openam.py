@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import Any
 
 import requests
+from aic_sessions.client import realms
 
 REPO = Path(__file__).resolve().parents[2]
 SCRIPT = REPO / "scripts" / "openam"
@@ -196,9 +197,9 @@ class OpenAM:
 
 
 def realm_path(realm: str) -> str:
-    """`/json/realms/root` plus `/realms/<name>` per level (`/` is the root realm)."""
-    parts = [part for part in realm.strip("/").split("/") if part]
-    return "/json/realms/root" + "".join(f"/realms/{part}" for part in parts)
+    """`/json/realms/root` plus `/realms/<name>` per level (`/` is the root realm), by the
+    client's one rule."""
+    return "/json" + realms.realm_path(realm)
 
 
 def run_script(*args: str, timeout: float) -> subprocess.CompletedProcess[str]:

@@ -11,14 +11,14 @@ from __future__ import annotations
 import base64
 import json
 import secrets
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
-from tests.engine_cli import PulumiCLI, engine_environment, write_python_project
+from tests.engine_cli import PulumiCLI
 from tests.realserver.openam import OpenAM
-from tests.realserver.test_resources_openam import without_rev
+from tests.realserver.projects import openam_project, without_rev
+from tests.values import present
 from tests.verify.util import run_verify
 
 pytestmark = pytest.mark.engine
@@ -40,26 +40,8 @@ RealmSessionSettings(
 """
 
 
-@pytest.fixture
-def realm(openam: OpenAM) -> Iterator[str]:
-    name = openam.create_realm()
-    yield name
-    openam.delete_realm(name)
-
-
 def project(tmp_path: Path, openam: OpenAM, realm: str) -> PulumiCLI:
-    directory = tmp_path / "acme-openam"
-    write_python_project(directory, "acme-openam", PROGRAM)
-    env = engine_environment(tmp_path / "backend")
-    env.update(
-        AM_ADMIN_USERNAME=openam.admin_username,
-        AM_ADMIN_PASSWORD=openam.admin_password.get_secret_value(),
-    )
-    cli = PulumiCLI(directory, env)
-    cli.run("stack", "init", "openam")
-    cli.run("config", "set", "baseUrl", openam.base_url)
-    cli.run("config", "set", "realm", realm)
-    return cli
+    return openam_project(tmp_path, openam, realm, "acme-openam", PROGRAM)
 
 
 def test_a_realm_needing_journey_settings_fails_before_any_write(
@@ -94,7 +76,7 @@ def test_the_component_without_journeys_runs_its_whole_life(
     up = cli.run("up", "--yes", "--skip-preview")
     assert "Traceback" not in up.stdout + up.stderr
     assert "realm-journey" not in up.stdout
-    assert openam.get_session_service(realm)["dynamic"]["maxSessionTime"] == 90
+    assert present(openam.get_session_service(realm))["dynamic"]["maxSessionTime"] == 90
     cli.run("refresh", "--yes", "--skip-preview")
     cli.run("preview", "--expect-no-changes")
 

@@ -11,15 +11,14 @@ from __future__ import annotations
 import base64
 import json
 import secrets
-from collections.abc import Iterator
 from pathlib import Path
-from typing import Any
 
 import pytest
 import requests
 
-from tests.engine_cli import PulumiCLI, engine_environment, write_python_project
+from tests.engine_cli import PulumiCLI
 from tests.realserver.openam import OpenAM, realm_path
+from tests.realserver.projects import openam_project, without_rev
 
 pytestmark = pytest.mark.engine
 
@@ -47,11 +46,6 @@ if config.get_bool("journeys"):
 """
 
 
-def without_rev(document: dict[str, Any] | None) -> dict[str, Any] | None:
-    """A document without `_rev` (OpenAM changes it on every read)."""
-    return None if document is None else {k: v for k, v in document.items() if k != "_rev"}
-
-
 def signed_with(openam: OpenAM, realm: str, secret: str) -> bool:
     """Whether a new journey's authId in `realm` is signed with `secret` (checked by hand)."""
     from aic_sessions.client.tokens import auth_id_signed_with
@@ -65,28 +59,8 @@ def signed_with(openam: OpenAM, realm: str, secret: str) -> bool:
     return auth_id_signed_with(answer.json()["authId"], secret)
 
 
-@pytest.fixture
-def realm(openam: OpenAM) -> Iterator[str]:
-    name = openam.create_realm()
-    yield name
-    openam.delete_realm(name)
-
-
 def project(tmp_path: Path, openam: OpenAM, realm: str, **config: str) -> PulumiCLI:
-    directory = tmp_path / "project"
-    write_python_project(directory, "openam-sessions", PROGRAM)
-    env = engine_environment(tmp_path / "backend")
-    env.update(
-        AM_ADMIN_USERNAME=openam.admin_username,
-        AM_ADMIN_PASSWORD=openam.admin_password.get_secret_value(),
-    )
-    cli = PulumiCLI(directory, env)
-    cli.run("stack", "init", "openam")
-    cli.run("config", "set", "baseUrl", openam.base_url)
-    cli.run("config", "set", "realm", realm)
-    for key, value in config.items():
-        cli.run("config", "set", key, value)
-    return cli
+    return openam_project(tmp_path, openam, realm, "openam-sessions", PROGRAM, **config)
 
 
 def add_session_service(openam: OpenAM, realm: str, dynamic: dict[str, int]) -> None:

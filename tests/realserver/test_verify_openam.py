@@ -7,20 +7,11 @@ from __future__ import annotations
 import base64
 import json
 import secrets
-from collections.abc import Iterator
 
-import pytest
 from click.testing import Result
 
 from tests.realserver.openam import OpenAM, realm_path
 from tests.verify.util import checks, failed, run_verify
-
-
-@pytest.fixture
-def realm(openam: OpenAM) -> Iterator[str]:
-    name = openam.create_realm()
-    yield name
-    openam.delete_realm(name)
 
 
 def verify(openam: OpenAM, realm: str, **extra: str) -> Result:

@@ -20,9 +20,11 @@ from typing import Any
 import yaml
 from aic_emulator.testing import EmulatorServer
 from aic_sessions.client import AdminClient, ConnectionSettings
+from aic_sessions.domain.namespace import config_key
 
 from tests.engine.project import copy_project, realm, write_stack
 from tests.engine_cli import PulumiCLI
+from tests.values import present
 
 STACK = "reliability"
 LOG_HOOK = Path(__file__).parent / "log_hook"
@@ -68,28 +70,19 @@ class Deployment:
 
     def set_secret(self, path: str, value: str) -> None:
         """`pulumi config set --secret`, the value on stdin so no command line carries it."""
-        subprocess.run(
-            ["pulumi", "--non-interactive", "config", "set", "--secret", "--path", path],
-            cwd=self.cli.cwd,
-            env=self.cli.env,
-            input=value,
-            capture_output=True,
-            text=True,
-            timeout=120,
-            check=True,
-        )
+        self.cli.run("config", "set", "--secret", "--path", path, stdin=value, timeout=120)
 
     def set_realms(self, realms: list[dict[str, Any]]) -> None:
         """Replace the stack's realms, keeping the rest of its file (secrets, salt)."""
         path = self.cli.cwd / "stacks" / f"Pulumi.{STACK}.yaml"
         document = yaml.safe_load(path.read_text())
-        document["config"]["aic-sessions:realms"] = realms
+        document["config"][config_key("realms")] = realms
         path.write_text(yaml.safe_dump(document))
         self.realms = realms
 
     def revealed_state(self) -> dict[str, Any]:
         """The state with secrets in plaintext, for comparisons only (never scanned)."""
-        out = subprocess.run(
+        out = subprocess.run(  # not through the CLI's log: the output holds plaintext secrets
             ["pulumi", "--non-interactive", "stack", "export", "--show-secrets"],
             cwd=self.cli.cwd,
             env=self.cli.env,
@@ -156,12 +149,12 @@ def assert_realm(client: AdminClient, spec: dict[str, Any]) -> None:
     journey = {"stateManagement": "CTS", "maxDurationMinutes": 5, **spec.get("journey", {})}
     authenticated = {"clientSideSessions": False, **spec.get("authenticated", {})}
     settings = client.read_authentication_settings(name)
-    assert settings.trees.state_management == journey["stateManagement"], name
-    assert settings.trees.max_duration == journey["maxDurationMinutes"], name
-    assert settings.general.stateless_sessions == authenticated["clientSideSessions"], name
+    assert present(settings.trees).state_management == journey["stateManagement"], name
+    assert present(settings.trees).max_duration == journey["maxDurationMinutes"], name
+    assert present(settings.general).stateless_sessions == authenticated["clientSideSessions"], name
     if "maxSessionTimeMinutes" in authenticated:
         service = client.read_session_service(name)
-        assert service.max_session_time == authenticated["maxSessionTimeMinutes"], name
+        assert present(service).max_session_time == authenticated["maxSessionTimeMinutes"], name
 
 
 def provider_log(deployment: Deployment) -> str:

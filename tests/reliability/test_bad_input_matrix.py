@@ -19,7 +19,6 @@ from __future__ import annotations
 import base64
 import json
 import os
-import subprocess
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -30,13 +29,13 @@ import pulumi.dynamic
 import pytest
 import yaml
 from aic_emulator.testing import EmulatorServer
+from aic_sessions.domain.names import to_camel
 from aic_sessions.program.stack_config import (
     StackConfigError,
     check_given_secrets,
     load_stack_config,
 )
 from aic_sessions.resources import connection
-from aic_sessions.resources.naming import to_camel
 
 from tests.engine.project import copy_project, emulator_cli, write_stack
 from tests.engine_cli import PulumiCLI, write_python_project
@@ -379,11 +378,11 @@ def check_refusal(case: Case, emulator: EmulatorServer, monkeypatch: pytest.Monk
 
     monkeypatch.setattr(pulumi.dynamic.Resource, "__init__", capture)
     monkeypatch.setattr(pulumi.Output, "secret", staticmethod(lambda value: value))
-    connection.remember_stack_config({})
     args = {"base_url": emulator.base_url, **case.resource["args"]}
     args = {k: v["repeat"] * v["times"] if isinstance(v, dict) else v for k, v in args.items()}
-    getattr(kinds, case.resource["type"])("subject", **args)
-    result = captured["provider"].check({}, captured["props"])
+    with connection.deployment():  # a program run of its own: no stack config, nothing claimed
+        getattr(kinds, case.resource["type"])("subject", **args)
+        result = captured["provider"].check({}, captured["props"])
     assert result.failures, "the provider accepted the input"
     named = {to_camel(key) for key in args}
     assert {f.property for f in result.failures} <= named, result.failures
@@ -487,21 +486,12 @@ def set_config(
     # Large values on stdin (a command line has a size limit); small ones as an argument, since
     # stdin loses a trailing newline. Either way the test's values only.
     large = len(value) > 65536
-    subprocess.run(
-        [
-            "pulumi",
-            "--non-interactive",
-            "config",
-            "set",
-            *flags,
-            key,
-            *([] if large else ["--", value]),
-        ],
-        cwd=cli.cwd,
-        env=cli.env,
-        input=value if large else None,
-        capture_output=True,
-        text=True,
+    cli.run(
+        "config",
+        "set",
+        *flags,
+        key,
+        *([] if large else ["--", value]),
+        stdin=value if large else None,
         timeout=300,
-        check=True,
     )

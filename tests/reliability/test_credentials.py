@@ -120,25 +120,18 @@ def test_service_account_removed_mid_run_fails_clearly_and_writes_nothing(
         try:
             wait_for_request(aic_emulator, "GET", "/realm-config/")
             aic_emulator.reset()  # the account and its token are gone; the read is in flight
-            stdout, stderr = run.communicate(timeout=300)
+            output = run.communicate(timeout=300)[0]  # stdout and stderr
         finally:
             run.kill()
 
     assert run.returncode != 0
-    message = refusal(stdout + stderr)
+    message = refusal(output)
     assert TOKEN_STEP in message and CHECK_CREDENTIALS in message, message
     assert writes(aic_emulator) == 0
 
 
 def start_up(deployment: Deployment) -> subprocess.Popen[str]:
-    return subprocess.Popen(
-        ["pulumi", "--non-interactive", *UP],
-        cwd=deployment.cli.cwd,
-        env=deployment.cli.env,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        text=True,
-    )
+    return deployment.cli.start(*UP, output=subprocess.PIPE)
 
 
 def wait_for_request(emulator: EmulatorServer, method: str, path: str) -> None:

@@ -29,6 +29,7 @@ from tests.reliability.deployment import (
     reader,
     sa_credentials,
 )
+from tests.values import present
 
 pytestmark = pytest.mark.engine
 
@@ -92,10 +93,10 @@ def originals(client: AdminClient, realms: list[str]) -> dict[str, tuple[Any, ..
         settings = client.read_authentication_settings(name)
         service = client.read_session_service(name)
         snapshot[name] = (
-            settings.trees.state_management,
-            settings.trees.max_duration,
-            settings.general.stateless_sessions,
-            service.max_session_time,
+            present(settings.trees).state_management,
+            present(settings.trees).max_duration,
+            present(settings.general).stateless_sessions,
+            present(service).max_session_time,
         )
     return snapshot
 

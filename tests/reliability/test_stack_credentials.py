@@ -58,16 +58,7 @@ def project(
 
 
 def config_set(cli: PulumiCLI, *args: str, stdin: str | None = None) -> None:
-    subprocess.run(
-        ["pulumi", "--non-interactive", "config", "set", *args],
-        cwd=cli.cwd,
-        env=cli.env,
-        input=stdin,
-        capture_output=True,
-        text=True,
-        timeout=120,
-        check=True,
-    )
+    cli.run("config", "set", *args, stdin=stdin, timeout=120)
 
 
 def backend_files(engine_env: dict[str, str]) -> dict[Path, str]:

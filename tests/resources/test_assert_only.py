@@ -19,6 +19,7 @@ from aic_sessions.resources.journey import JourneySessionSettingsProvider
 from aic_sessions.resources.signing_secret import SigningSecretProvider
 
 from tests.client.conftest import sa_client
+from tests.values import present
 
 
 def props(emulator: EmulatorServer, **values: Any) -> dict[str, Any]:
@@ -41,7 +42,6 @@ def set_journey(emulator: EmulatorServer, minutes: int) -> None:
         client.update_authentication_settings(
             "alpha", AuthenticationSettingsPatch(state_management="CTS", max_duration=minutes)
         )
-    connection.new_deployment()  # the providers' next read sees this out-of-band write
     emulator.clear_requests()
 
 
@@ -49,7 +49,7 @@ def test_matching_realm_is_accepted_without_a_write(emulator: EmulatorServer) ->
     set_journey(emulator, 15)
     provider = JourneySessionSettingsProvider()
     inputs = props(emulator, stateManagement="CTS", maxDurationMinutes=15)
-    outs = provider.create(inputs).outs
+    outs = present(provider.create(inputs).outs)
     assert outs["maxDurationMinutes"] == 15 and outs["priorSettings"] == {}
     provider.delete("id", {**inputs, **outs})  # destroy restores nothing
     assert writes(emulator) == 0
@@ -75,9 +75,10 @@ def test_refresh_observes_drift_in_assert_mode(emulator: EmulatorServer) -> None
     set_journey(emulator, 15)
     provider = JourneySessionSettingsProvider()
     inputs = props(emulator, stateManagement="CTS", maxDurationMinutes=15)
-    outs = provider.create(inputs).outs
+    outs = present(provider.create(inputs).outs)
     set_journey(emulator, 7)
-    read = provider.read("id", {**inputs, **outs}).outs
+    with connection.deployment():  # refresh is another engine operation: a new deployment
+        read = present(provider.read("id", {**inputs, **outs}).outs)
     assert read["maxDurationMinutes"] == 7
     assert provider.diff("id", read, inputs).changes
     assert writes(emulator) == 0
@@ -90,12 +91,12 @@ def test_switching_a_written_resource_to_assert_mode_sends_nothing(
     longer restores the prior values it recorded in the write mode."""
     provider = AuthenticatedSessionSettingsProvider()
     written = {**props(emulator, clientSideSessions=False), "assertOnly": None}
-    outs = provider.create(written).outs
+    outs = present(provider.create(written).outs)
     assert outs["priorSettings"]
     emulator.clear_requests()
     asserted = props(emulator, clientSideSessions=False)
     assert provider.diff("id", {**written, **outs}, asserted).changes
-    outs = provider.update("id", {**written, **outs}, asserted).outs
+    outs = present(present(provider.update("id", {**written, **outs}, asserted).outs))
     provider.delete("id", {**asserted, **outs})
     assert outs["priorSettings"] == {} and writes(emulator) == 0
 
@@ -110,9 +111,9 @@ def test_signing_secret_asserts_the_promoted_esv_reference(emulator: EmulatorSer
             "alpha",
             AuthenticationSettingsPatch(shared_secret_reference="&{esv.alpha.signing.secret}"),
         )
-    connection.new_deployment()
     emulator.clear_requests()
-    outs = provider.create(inputs).outs
+    with connection.deployment():  # the next run reads the realm again
+        outs = present(provider.create(inputs).outs)
     assert outs["secretForm"] == "esv-reference"
     assert writes(emulator) == 0
 

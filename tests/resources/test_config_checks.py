@@ -17,7 +17,7 @@ from pulumi import RunError
 def test_a_sound_configuration_is_checked_once_and_a_changed_one_again(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    calls = []
+    calls: list[None] = []
     check = credentials.require_secret_credentials
     monkeypatch.setattr(credentials, "require_secret_credentials", lambda: calls.append(check()))
     monkeypatch.setattr(base, "_SOUND_CONFIGS", set())

@@ -10,6 +10,7 @@ from aic_sessions.resources import connection
 from aic_sessions.resources.signing_secret import SigningSecretProvider
 
 from tests.client.conftest import sa_client
+from tests.values import present
 
 
 def test_an_esv_reference_replaced_out_of_band_reads_as_observed(
@@ -18,19 +19,19 @@ def test_an_esv_reference_replaced_out_of_band_reads_as_observed(
     provider = SigningSecretProvider()
     inputs = {"baseUrl": emulator.base_url, "realm": "alpha", "esvReference": "esv-alpha-sig"}
     checked = provider.check({}, inputs).inputs
-    outs = {**checked, **provider.create(checked).outs}
-    assert provider.read("id", outs).outs["secretForm"] == "esv-reference"
+    outs = {**checked, **present(provider.create(checked).outs)}
+    assert present(provider.read("id", outs).outs)["secretForm"] == "esv-reference"
 
     with sa_client(emulator) as client:  # back to the tenant's own secret, out of band
         client.update_authentication_settings(
             "alpha", AuthenticationSettingsPatch(shared_secret_reference=AIC_SECRET_PLACEHOLDER)
         )
-    connection.new_deployment()  # refresh is another engine operation: a new provider process
-    seen = provider.read("id", outs).outs
+    with connection.deployment():  # refresh is another engine operation: a new deployment
+        seen = present(provider.read("id", outs).outs)
     assert seen["esvReference"] is None, "the realm shows no ESV reference: None, not a label"
     assert seen["secretForm"] == "tenant-generated"
     assert provider.diff("id", seen, checked).changes
     provider.update("id", seen, checked)
     with sa_client(emulator) as client:
         security = client.read_authentication_settings("alpha").security
-    assert security.shared_secret == {"$string": "&{esv.alpha.sig}"}
+    assert present(security).shared_secret == {"$string": "&{esv.alpha.sig}"}

@@ -4,26 +4,26 @@ one is loaded, pending mode, drift seen by `read`, destroy keeping the ESV by de
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from typing import Any
 
 import pytest
 from aic_emulator.testing import EmulatorServer
-from aic_sessions.resources import esv_common
 from aic_sessions.resources.base import ProviderError
 from aic_sessions.resources.esv_secret import EsvSecretProvider
 from aic_sessions.resources.tenant_restart import TenantRestartProvider
+from aic_sessions.resources.wire import SECRET_SIG
+from aic_sessions.resources.wire import SECRET_SIG_KEY as SECRET_KEY
 
 from tests.emulator.test_esv import ESV, esv, new_value
+from tests.values import present
 
 
 @pytest.fixture
-def emulator(emulator: EmulatorServer) -> Iterator[EmulatorServer]:
-    """The provider tests' emulator (conftest), with fresh ESV clients and a short restart."""
-    esv_common._clients.clear()
-    emulator.configure(restartSeconds=0.2)
-    yield emulator
-    esv_common._clients.clear()
+def emulator(emulator: EmulatorServer) -> EmulatorServer:
+    """The provider tests' emulator (its deployment waits on the emulator's clock), with a
+    restart of a minute on that clock."""
+    emulator.configure(restartSeconds=60)
+    return emulator
 
 
 def checked(
@@ -49,8 +49,8 @@ def restart_inputs(
         "baseUrl": emu.base_url,
         "esvs": esvs,
         "mode": mode,
-        "timeoutSeconds": 10,
-        "pollSeconds": 0.05,
+        "timeoutSeconds": 900,
+        "pollSeconds": 10,
     }
 
 
@@ -62,24 +62,31 @@ def test_create_two_esvs_one_restart_then_rotate(emulator: EmulatorServer) -> No
     provider, restart = EsvSecretProvider(), TenantRestartProvider()
     alpha_in = checked(emulator)
     bravo_in = checked(emulator, name="esv-bravo-signing", realm="bravo")
-    alpha = provider.create(alpha_in).outs
-    bravo = provider.create(bravo_in).outs
+    alpha = present(provider.create(alpha_in).outs)
+    bravo = present(provider.create(bravo_in).outs)
     assert (alpha["activeVersion"], alpha["loadedVersion"], alpha["adopted"]) == ("1", "", False)
-    assert "value" not in alpha and "fingerprintBasis" not in alpha
+    # The drawn value and its digest are outputs in the engine's secret form (encrypted in state).
+    assert all(set(alpha[k]) == {SECRET_KEY, "value"} for k in ("value", "fingerprintBasis"))
     assert alpha["placeholder"] == "&{esv.alpha.signing}"
-    first = restart.create(restart_inputs(emulator, alpha, bravo)).outs
+    first = present(present(restart.create(restart_inputs(emulator, alpha, bravo)).outs))
     assert first["restarted"] and not first["pendingRestart"]
     assert first["loadedVersions"] == {"esv-alpha-signing": "1", "esv-bravo-signing": "1"}
     assert posts(emulator) == 1
     # rotation: a new version, the old one disabled only after the restart loaded the new one
     rotated_in = checked(emulator, {**alpha_in}, rotationTrigger="2026-11")
-    assert rotated_in["fingerprint"] != alpha_in["fingerprint"]
     assert provider.diff("id", alpha, rotated_in).changes
-    rotated = provider.update("id", alpha, rotated_in).outs
+    rotated = present(provider.update("id", alpha, rotated_in).outs)
+    assert rotated["fingerprint"] != alpha["fingerprint"]
     assert (rotated["wantedVersion"], rotated["supersededVersions"]) == ("2", ["1"])
     versions = esv(emulator, "GET", f"{ESV}/esv-alpha-signing/versions").json()
     assert [(v["version"], v["status"]) for v in versions] == [("2", "ENABLED"), ("1", "ENABLED")]
-    second = restart.update("id", first, restart_inputs(emulator, rotated, bravo)).outs
+    second = present(
+        present(
+            present(
+                present(restart.update("id", first, restart_inputs(emulator, rotated, bravo)).outs)
+            )
+        )
+    )
     assert second["restarted"] and second["disabledVersions"] == {"esv-alpha-signing": ["1"]}
     assert posts(emulator) == 2
     versions = esv(emulator, "GET", f"{ESV}/esv-alpha-signing/versions").json()
@@ -87,14 +94,55 @@ def test_create_two_esvs_one_restart_then_rotate(emulator: EmulatorServer) -> No
         ("2", "ENABLED", True),
         ("1", "DISABLED", False),
     ]
-    unchanged = restart.update("id", second, restart_inputs(emulator, rotated, bravo)).outs
+    unchanged = present(
+        present(
+            present(
+                present(restart.update("id", second, restart_inputs(emulator, rotated, bravo)).outs)
+            )
+        )
+    )
     assert not unchanged["restarted"] and posts(emulator) == 2
 
 
-def test_generated_value_is_kept_until_rotated(emulator: EmulatorServer) -> None:
+def test_generated_value_is_drawn_in_create_and_kept_until_rotated(
+    emulator: EmulatorServer,
+) -> None:
+    """`check` draws nothing (it runs again at `up`, and a saved plan must see the same inputs);
+    `create` draws the value, `update` keeps it until `rotationTrigger` changes."""
+    provider = EsvSecretProvider()
     first = checked(emulator)
-    again = checked(emulator, first)
-    assert again["fingerprint"] == first["fingerprint"] and again["valueSource"] == "generated"
+    assert first == checked(emulator), "check is deterministic"
+    assert first["valueSource"] == "generated"
+    assert not {"value", "fingerprint", "fingerprintBasis"} & first.keys()
+    created = present(provider.create(first).outs)
+    assert created["fingerprint"].startswith("scrypt:")
+    assert not provider.diff("id", created, checked(emulator, first)).changes
+    kept = present(
+        provider.update("id", created, {**checked(emulator, first), "description": "d"}).outs
+    )
+    assert (kept["fingerprint"], kept["wantedVersion"]) == (created["fingerprint"], "1")
+    rotated_in = checked(emulator, first, rotationTrigger="2026-12")
+    assert provider.diff("id", kept, rotated_in).changes
+    rotated = present(provider.update("id", kept, rotated_in).outs)
+    assert rotated["fingerprint"] != created["fingerprint"] and rotated["wantedVersion"] == "2"
+
+
+def test_check_carries_a_generated_value_kept_in_older_inputs(emulator: EmulatorServer) -> None:
+    """A stack deployed when the value was drawn in `check` holds it in its inputs (and not in
+    its outputs): `check` carries it unchanged, so the next update does not rotate it."""
+    legacy = {
+        **checked(emulator),
+        "value": {SECRET_KEY: SECRET_SIG, "value": new_value()[0]},
+        "fingerprint": "scrypt:" + "0" * 32,
+        "fingerprintBasis": {SECRET_KEY: SECRET_SIG, "value": "basis"},
+    }
+    carried = checked(emulator, legacy)
+    assert carried["value"] == legacy["value"]
+    assert carried["fingerprint"] == legacy["fingerprint"]
+    assert "value" not in checked(emulator, {**legacy, "rotationTrigger": "r"})
+
+
+def test_check_names_a_bad_name_or_a_short_value(emulator: EmulatorServer) -> None:
     failures = (
         EsvSecretProvider()
         .check(
@@ -118,14 +166,18 @@ def test_generated_value_is_kept_until_rotated(emulator: EmulatorServer) -> None
 def test_pending_mode_says_so_and_keeps_old_versions(emulator: EmulatorServer) -> None:
     provider, restart = EsvSecretProvider(), TenantRestartProvider()
     secret, _ = new_value()
-    created = provider.create(checked(emulator, value=secret)).outs
-    pending = restart.create(restart_inputs(emulator, created, mode="pending")).outs
+    created = present(provider.create(checked(emulator, value=secret)).outs)
+    pending = present(
+        present(present(restart.create(restart_inputs(emulator, created, mode="pending")).outs))
+    )
     assert pending["pendingRestart"] and pending["lagging"] == ["esv-alpha-signing"]
     assert not pending["restarted"] and posts(emulator) == 0
     assert restart.diff("id", pending, restart_inputs(emulator, created, mode="pending")).changes
     refreshed = restart.read("id", {**restart_inputs(emulator, created, mode="pending"), **pending})
-    assert refreshed.outs["pendingRestart"]
-    done = restart.update("id", pending, restart_inputs(emulator, created)).outs
+    assert present(refreshed.outs)["pendingRestart"]
+    done = present(
+        present(present(restart.update("id", pending, restart_inputs(emulator, created)).outs))
+    )
     assert done["restarted"] and not done["pendingRestart"] and posts(emulator) == 1
 
 
@@ -133,13 +185,13 @@ def test_restart_timeout_is_a_clear_error_and_the_next_run_does_not_restart_agai
     emulator: EmulatorServer,
 ) -> None:
     provider, restart = EsvSecretProvider(), TenantRestartProvider()
-    created = provider.create(checked(emulator)).outs
-    emulator.configure(restartSeconds=1.0)
-    inputs = {**restart_inputs(emulator, created), "timeoutSeconds": 0.2, "pollSeconds": 0.1}
+    created = present(provider.create(checked(emulator)).outs)
+    emulator.configure(restartSeconds=600)
+    inputs = {**restart_inputs(emulator, created), "timeoutSeconds": 60}
     with pytest.raises(ProviderError, match="still restarting"):
         restart.create(inputs)
-    emulator.advance_clock(2)
-    outs = restart.create(restart_inputs(emulator, created)).outs
+    emulator.advance_clock(600)
+    outs = present(present(restart.create(restart_inputs(emulator, created)).outs))
     assert not outs["restarted"] and outs["loadedVersions"] == {"esv-alpha-signing": "1"}
     assert posts(emulator) == 1
 
@@ -149,7 +201,7 @@ def test_refresh_sees_foreign_version_disabled_version_and_deleted_esv(
 ) -> None:
     provider = EsvSecretProvider()
     inputs = checked(emulator)
-    outs = provider.create(inputs).outs
+    outs = present(provider.create(inputs).outs)
     _, foreign = new_value()
     esv(
         emulator,
@@ -157,10 +209,10 @@ def test_refresh_sees_foreign_version_disabled_version_and_deleted_esv(
         f"{ESV}/esv-alpha-signing/versions?_action=create",
         {"valueBase64": foreign},
     )
-    seen = provider.read("id", outs).outs
+    seen = present(provider.read("id", outs).outs)
     assert (seen["activeVersion"], seen["wantedVersion"]) == ("2", "1")
     assert provider.diff("id", seen, inputs).changes
-    fixed = provider.update("id", seen, inputs).outs
+    fixed = present(provider.update("id", seen, inputs).outs)
     assert (fixed["wantedVersion"], fixed["supersededVersions"]) == ("3", ["2", "1"])
     esv(
         emulator,
@@ -168,10 +220,10 @@ def test_refresh_sees_foreign_version_disabled_version_and_deleted_esv(
         f"{ESV}/esv-alpha-signing/versions/3?_action=changestatus",
         {"status": "DISABLED"},
     )
-    disabled = provider.read("id", fixed).outs
+    disabled = present(provider.read("id", fixed).outs)
     assert disabled["wantedVersionStatus"] == "DISABLED" and disabled["activeVersion"] == "2"
     esv(emulator, "DELETE", f"{ESV}/esv-alpha-signing")
-    gone = provider.read("id", fixed).outs
+    gone = present(provider.read("id", fixed).outs)
     # Observed as gone in a dedicated output; the versions are unknown, never made-up strings.
     assert gone["esvExists"] is False
     assert (gone["activeVersion"], gone["loadedVersion"], gone["wantedVersionStatus"]) == (
@@ -180,7 +232,7 @@ def test_refresh_sees_foreign_version_disabled_version_and_deleted_esv(
         None,
     )
     assert disabled["esvExists"] is True
-    recreated = provider.update("id", gone, inputs).outs
+    recreated = present(provider.update("id", gone, inputs).outs)
     assert recreated["wantedVersion"] == "1"
     assert esv(emulator, "GET", f"{ESV}/esv-alpha-signing").json()["activeVersion"] == "1"
 
@@ -189,7 +241,7 @@ def test_create_adopts_an_existing_esv_and_destroy_keeps_it(emulator: EmulatorSe
     _, encoded = new_value()
     esv(emulator, "PUT", f"{ESV}/esv-alpha-signing", {"valueBase64": encoded})
     provider = EsvSecretProvider()
-    outs = provider.create(checked(emulator)).outs
+    outs = present(provider.create(checked(emulator)).outs)
     assert (outs["adopted"], outs["wantedVersion"], outs["supersededVersions"]) == (
         True,
         "2",
@@ -206,11 +258,13 @@ def test_reported_values_are_observed_not_assumed(emulator: EmulatorServer) -> N
     """Regressions: `wantedVersionStatus: ENABLED` was written without reading it, and an ESV
     that is gone was recorded by `TenantRestart` as loaded version ""."""
     emulator.clear_requests()
-    outs = EsvSecretProvider().create(checked(emulator)).outs
+    outs = present(EsvSecretProvider().create(checked(emulator)).outs)
     counts = emulator.request_counts()["counts"]
     assert counts.get("GET /environment/secrets/esv-alpha-signing/versions"), "read, not assumed"
     assert outs["wantedVersionStatus"] == "ENABLED"
     gone = {**outs, "name": "esv-gone-signing"}
-    result = TenantRestartProvider().create(restart_inputs(emulator, gone, mode="pending")).outs
+    result = present(
+        TenantRestartProvider().create(restart_inputs(emulator, gone, mode="pending")).outs
+    )
     assert result["loadedVersions"] == {"esv-gone-signing": None}
     assert result["lagging"] == ["esv-gone-signing"]

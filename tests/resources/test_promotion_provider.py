@@ -18,6 +18,8 @@ from aic_sessions.resources.base import ProviderError
 from aic_sessions.resources.promotion import PromotionProvider
 
 from tests.client.conftest import sa_client
+from tests.clock import EmulatorClock
+from tests.values import present
 
 MARKER = "aic-sessions test/staging:"
 
@@ -27,10 +29,9 @@ def group(promotion_group: GroupServer, monkeypatch: pytest.MonkeyPatch) -> Iter
     sa_id, jwk = promotion_group["staging"].service_account
     monkeypatch.setenv("AIC_SA_ID", sa_id)
     monkeypatch.setenv("AIC_SA_JWK", json.dumps(jwk))
-    connection.remember_stack_config({})
-    connection.new_deployment()
-    yield promotion_group
-    connection.new_deployment()
+    staging = EmulatorClock(promotion_group["staging"])
+    with connection.deployment(connection.Deployment(staging.clock)):
+        yield promotion_group
 
 
 def props(group: GroupServer, **values: Any) -> dict[str, Any]:
@@ -45,8 +46,8 @@ def props(group: GroupServer, **values: Any) -> dict[str, Any]:
         "allowedChanges": [],
         "ignoreEncryptedSecrets": False,
         "marker": MARKER,
-        "timeoutSeconds": 30,
-        "pollSeconds": 0.1,
+        "timeoutSeconds": 300,
+        "pollSeconds": 10,
         **values,
     }
 
@@ -64,7 +65,7 @@ def other_teams_journey(group: GroupServer) -> None:
 
 def staging_duration(group: GroupServer) -> int:
     with sa_client(group["staging"]) as client:
-        return int(client.read_authentication_settings("alpha").trees.max_duration)
+        return present(present(client.read_authentication_settings("alpha").trees).max_duration)
 
 
 def lock_result(group: GroupServer) -> str | None:
@@ -79,7 +80,7 @@ def promotion_calls(group: GroupServer) -> dict[str, int]:
 
 def test_promotes_and_keeps_the_summary(group: GroupServer) -> None:
     change_dev(group)
-    outs = PromotionProvider().create(props(group)).outs
+    outs = present(PromotionProvider().create(props(group)).outs)
     assert outs["result"] == "promoted" and outs["promotedDigest"] == "sha256:new"
     assert outs["summary"] == {"Authentication Settings": {"modified": 1}}
     assert staging_duration(group) == 17 and lock_result(group) == "unlocked"
@@ -87,7 +88,7 @@ def test_promotes_and_keeps_the_summary(group: GroupServer) -> None:
 
 def test_nothing_to_promote_locks_nothing(group: GroupServer) -> None:
     group["staging"].clear_requests()
-    outs = PromotionProvider().create(props(group)).outs
+    outs = present(PromotionProvider().create(props(group)).outs)
     assert outs["result"] == "up to date"
     assert "POST /environment/promotion/lock" not in promotion_calls(group)
 
@@ -95,9 +96,9 @@ def test_nothing_to_promote_locks_nothing(group: GroupServer) -> None:
 def test_an_up_to_date_run_keeps_the_last_promotion(group: GroupServer) -> None:
     change_dev(group)
     provider = PromotionProvider()
-    first = provider.create(props(group)).outs
+    first = present(provider.create(props(group)).outs)
     news = {**props(group), "lowerDigest": "sha256:newer"}  # dev redeployed, nothing changed
-    outs = provider.update("id", first, news).outs
+    outs = present(provider.update("id", first, news).outs)
     assert outs["result"] == "up to date" and outs["promotedDigest"] == "sha256:newer"
     assert outs["promotionId"] == first["promotionId"] and outs["promotionId"]
     assert outs["summary"] == first["summary"]
@@ -120,7 +121,9 @@ def test_changes_beyond_the_chain_are_refused_and_listed(group: GroupServer) -> 
 def test_reviewed_widening_lets_the_listed_changes_go(group: GroupServer) -> None:
     change_dev(group)
     other_teams_journey(group)
-    outs = PromotionProvider().create(props(group, allowedChanges=["Journeys/alpha/*"])).outs
+    outs = present(
+        PromotionProvider().create(props(group, allowedChanges=["Journeys/alpha/*"])).outs
+    )
     assert outs["summary"]["Journeys"] == {"added": 1}
     assert staging_duration(group) == 17 and lock_result(group) == "unlocked"
 
@@ -135,7 +138,7 @@ def test_manual_mode_names_the_missing_promotion_and_sends_nothing(group: GroupS
     assert "modified Authentication Settings/alpha" in message
     assert set(promotion_calls(group)) == {"GET /environment/promotion/report/provisional"}
     PromotionProvider().create(props(group))  # the team promotes (here: automatic mode)
-    outs = PromotionProvider().create(props(group, mode="manual")).outs
+    outs = present(PromotionProvider().create(props(group, mode="manual")).outs)
     assert outs["promotedDigest"] == "sha256:new"
 
 
@@ -174,12 +177,12 @@ def test_a_failure_after_the_lock_unlocks(group: GroupServer) -> None:
 def test_update_promotes_only_a_new_digest(group: GroupServer) -> None:
     provider = PromotionProvider()
     change_dev(group)
-    outs = provider.create(props(group)).outs
+    outs = present(provider.create(props(group)).outs)
     assert not provider.diff("id", {**props(group), **outs}, props(group)).changes
     newer = props(group, lowerDigest="sha256:newer")
     assert provider.diff("id", {**props(group), **outs}, newer).changes
     change_dev(group, 19)
-    outs = provider.update("id", {**props(group), **outs}, newer).outs
+    outs = present(present(provider.update("id", {**props(group), **outs}, newer).outs))
     assert outs["promotedDigest"] == "sha256:newer" and staging_duration(group) == 19
 
 
@@ -193,13 +196,13 @@ def test_refresh_finds_the_chain_out_of_step_and_clears_the_promoted_digest(
     group: GroupServer,
 ) -> None:
     provider = PromotionProvider()
-    outs = provider.create(props(group)).outs
+    outs = present(provider.create(props(group)).outs)
     state = {**props(group), **outs}
-    assert provider.read("id", state).outs["promotedDigest"] == "sha256:new"  # in step
+    assert present(provider.read("id", state).outs)["promotedDigest"] == "sha256:new"  # in step
     other_teams_journey(group)  # not the chain's: no reason to promote for this stack
-    assert provider.read("id", state).outs["pendingChanges"] == []
+    assert present(provider.read("id", state).outs)["pendingChanges"] == []
     change_dev(group, 21)
-    read = provider.read("id", state).outs
+    read = present(provider.read("id", state).outs)
     assert read["pendingChanges"] == ["modified Authentication Settings/alpha/authentication"]
     assert read["promotedDigest"] is None
     assert provider.diff("id", read, props(group)).changes

@@ -11,12 +11,14 @@ from typing import Any
 import pytest
 from aic_emulator.testing import EmulatorServer
 from aic_sessions.client import AuthenticationSettingsPatch, SessionServicePatch
+from aic_sessions.resources import wire
 from aic_sessions.resources.authenticated import AuthenticatedSessionSettingsProvider
 from aic_sessions.resources.base import ProviderError
 from aic_sessions.resources.journey import JourneySessionSettingsProvider
 from pulumi.dynamic import ReadResult
 
 from tests.client.conftest import sa_client
+from tests.values import present
 
 
 def props(emulator: EmulatorServer, **values: Any) -> dict[str, Any]:
@@ -27,7 +29,7 @@ def test_journey_destroy_leaves_unowned_attributes_alone(emulator: EmulatorServe
     """Regression: delete wrote back all four trees attributes, managed or not."""
     provider = JourneySessionSettingsProvider()
     inputs = props(emulator, stateManagement="CTS", maxDurationMinutes=10)
-    outs = provider.create(inputs).outs
+    outs = present(provider.create(inputs).outs)
     assert set(outs["priorSettings"]) == {"stateManagement", "maxDurationMinutes"}
     with sa_client(emulator) as client:
         client.update_authentication_settings(
@@ -35,20 +37,20 @@ def test_journey_destroy_leaves_unowned_attributes_alone(emulator: EmulatorServe
         )
         provider.delete("id", {**inputs, **outs})
         trees = client.read_authentication_settings("alpha").trees
-    assert (trees.state_management, trees.max_duration) == ("JWT", 5)
-    assert (trees.allowlisting, trees.suspended_timeout) == (True, 600)
+    assert (present(trees).state_management, present(trees).max_duration) == ("JWT", 5)
+    assert (present(trees).allowlisting, present(trees).suspended_timeout) == (True, 600)
 
 
 def test_journey_newly_managed_attribute_gets_its_prior(emulator: EmulatorServer) -> None:
     provider = JourneySessionSettingsProvider()
     first = props(emulator, stateManagement="CTS", maxDurationMinutes=10)
-    outs = provider.create(first).outs
+    outs = present(provider.create(first).outs)
     second = {**first, "suspendedTimeoutMinutes": 60}
-    outs = provider.update("id", {**first, **outs}, second).outs
+    outs = present(provider.update("id", {**first, **outs}, second).outs)
     assert outs["priorSettings"]["suspendedTimeoutMinutes"] == 1440
     provider.delete("id", {**second, **outs})
     with sa_client(emulator) as client:
-        assert client.read_authentication_settings("alpha").trees.suspended_timeout == 1440
+        assert present(client.read_authentication_settings("alpha").trees).suspended_timeout == 1440
 
 
 def test_authenticated_prior_survives_newly_managed_timeouts(emulator: EmulatorServer) -> None:
@@ -59,9 +61,9 @@ def test_authenticated_prior_survives_newly_managed_timeouts(emulator: EmulatorS
         )
     provider = AuthenticatedSessionSettingsProvider()
     first = props(emulator, clientSideSessions=False, maxSessionTimeMinutes=480)
-    outs = provider.create(first).outs
+    outs = present(provider.create(first).outs)
     second = {**first, "maxIdleTimeMinutes": 60}
-    outs = provider.update("id", {**first, **outs}, second).outs
+    outs = present(provider.update("id", {**first, **outs}, second).outs)
     assert outs["priorSettings"] == {
         "clientSideSessions": True,
         "maxSessionTimeMinutes": 120,
@@ -69,9 +71,11 @@ def test_authenticated_prior_survives_newly_managed_timeouts(emulator: EmulatorS
     }
     provider.delete("id", {**second, **outs})
     with sa_client(emulator) as client:
-        assert client.read_authentication_settings("alpha").general.stateless_sessions is True
+        assert (
+            present(client.read_authentication_settings("alpha").general).stateless_sessions is True
+        )
         service = client.read_session_service("alpha")
-    assert (service.max_session_time, service.max_idle_time) == (120, 30)
+    assert (present(service).max_session_time, present(service).max_idle_time) == (120, 30)
 
 
 def test_failed_second_write_of_create_is_rolled_back(emulator: EmulatorServer) -> None:
@@ -85,7 +89,9 @@ def test_failed_second_write_of_create_is_rolled_back(emulator: EmulatorServer) 
     with pytest.raises(ProviderError, match="HTTP 500"):
         provider.create(props(emulator, clientSideSessions=False, maxIdleTimeMinutes=15))
     with sa_client(emulator) as client:
-        assert client.read_authentication_settings("alpha").general.stateless_sessions is True
+        assert (
+            present(client.read_authentication_settings("alpha").general).stateless_sessions is True
+        )
 
 
 def test_prior_values_outside_our_bounds_are_still_restored(emulator: EmulatorServer) -> None:
@@ -93,10 +99,10 @@ def test_prior_values_outside_our_bounds_are_still_restored(emulator: EmulatorSe
         client.update_session_service("alpha", SessionServicePatch.model_construct(max_idle_time=0))
     provider = AuthenticatedSessionSettingsProvider()
     inputs = props(emulator, clientSideSessions=False, maxIdleTimeMinutes=15)
-    outs = provider.create(inputs).outs
+    outs = present(provider.create(inputs).outs)
     provider.delete("id", {**inputs, **outs})
     with sa_client(emulator) as client:
-        assert client.read_session_service("alpha").max_idle_time == 0
+        assert present(client.read_session_service("alpha")).max_idle_time == 0
 
 
 def test_only_a_realm_config_404_means_gone(emulator: EmulatorServer) -> None:
@@ -118,7 +124,7 @@ def test_check_names_the_property_and_skips_unknowns(emulator: EmulatorServer) -
     by_property = {f.property: f.reason for f in failures}
     assert "Use 'CTS'" in by_property["stateManagement"]
     assert "Use whole minutes from 1 to 1440" in by_property["maxDurationMinutes"]
-    unknown = "04da6b54-80e4-46f7-96ec-b56ff0331ba9"
+    unknown = wire.UNKNOWN
     assert (
         provider.check({}, props(emulator, stateManagement=unknown, maxDurationMinutes=5)).failures
         == []
@@ -139,7 +145,7 @@ def test_secret_whose_proof_fails_is_rolled_back_to_the_prior_one(
     provider = signing_secret.SigningSecretProvider()
     old, new = (base64.b64encode(os.urandom(32)).decode() for _ in range(2))
     olds = provider.check({}, props(emulator, value=old)).inputs
-    outs = provider.create(olds).outs
+    outs = present(provider.create(olds).outs)
     news = provider.check(outs, props(emulator, value=new)).inputs
     monkeypatch.setattr(signing_secret, "secret_in_effect", lambda *_: False)
     with pytest.raises(ProviderError, match="prior signing secret was written back"):
@@ -162,7 +168,6 @@ def test_secret_read_starts_its_journey_beside_the_document_read(
     provider = signing_secret.SigningSecretProvider()
     value = base64.b64encode(os.urandom(32)).decode()
     outs = provider.create(provider.check({}, props(emulator, value=value)).inputs).outs
-    connection.new_deployment()  # a refresh is a new provider process: nothing read yet
     delay = 1500
     emulator.inject_fault(
         method="GET",
@@ -174,9 +179,10 @@ def test_secret_read_starts_its_journey_beside_the_document_read(
     emulator.inject_fault(
         method="POST", path="/realms/alpha/authenticate", kind="latency", delayMs=delay, count=1
     )
-    started = time.monotonic()
-    read = provider.read("id", outs)
-    took = time.monotonic() - started
+    with connection.deployment():  # a refresh is a new provider process: nothing read yet
+        started = time.monotonic()
+        read = provider.read("id", outs)
+        took = time.monotonic() - started
     emulator.clear_faults()
     assert read.outs["secretInEffect"] is True
     assert took < 2 * delay / 1000 - 0.3, f"{took:.2f} s: the two requests went one after the other"

@@ -16,6 +16,7 @@ from pathlib import Path
 import pytest
 import yaml
 from aic_emulator.testing import EmulatorServer
+from aic_sessions.domain.namespace import config_key
 
 from tests.engine.project import copy_project, emulator_cli, new_stack, realm
 from tests.engine_cli import PulumiCLI
@@ -43,20 +44,13 @@ def change_both(a: PulumiCLI, b: PulumiCLI, minutes: int) -> None:
     """The same commit in both clones: alpha's journey max duration changes."""
     path = a.cwd / "stacks" / f"Pulumi.{STACK}.yaml"
     document = yaml.safe_load(path.read_text())
-    document["config"]["aic-sessions:realms"][0]["journey"] = {"maxDurationMinutes": minutes}
+    document["config"][config_key("realms")][0]["journey"] = {"maxDurationMinutes": minutes}
     path.write_text(yaml.safe_dump(document))
     shutil.copy(path, b.cwd / "stacks")
 
 
 def popen_up(cli: PulumiCLI) -> subprocess.Popen[str]:
-    return subprocess.Popen(
-        ["pulumi", "--non-interactive", "up", "--yes", "--skip-preview", "--stack", STACK],
-        cwd=cli.cwd,
-        env=cli.env,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-        text=True,
-    )
+    return cli.start("up", "--yes", "--skip-preview", "--stack", STACK, output=subprocess.PIPE)
 
 
 # The stack itself; per realm (alpha, bravo) a RealmSessionSettings with its baseline and three

@@ -64,7 +64,7 @@ def lint(actionlint: str, *files: Path) -> subprocess.CompletedProcess[str]:
 
 def test_workflows_pass_actionlint(actionlint: str) -> None:
     names = [p.name for p in WORKFLOWS]
-    assert names == ["deploy-stage.yml", "deploy.yml", "drift.yml", "pull-request.yml"]
+    assert names == ["deploy-stage.yml", "deploy.yml", "drift.yml", "pull-request.yml", "tests.yml"]
     result = lint(actionlint, *WORKFLOWS)
     assert result.returncode == 0, result.stdout + result.stderr
 
@@ -147,6 +147,22 @@ def test_pull_requests_preview_through_the_action_outside_any_environment() -> N
     assert preview["permissions"]["pull-requests"] == "write"
     gate = jobs["policy-check"]
     assert gate["needs"] == ["changes", "preview"] and gate["if"] == "always()"
+
+
+def test_pull_requests_and_main_run_make_check_then_make_test() -> None:
+    """The project's own checks: lint, types and the fast tests first, then the whole suite,
+    on every pull request and push to main, without secrets or environments."""
+    workflow = load("tests.yml")
+    assert set(triggers(workflow)) == {"pull_request", "push", "workflow_dispatch"}
+    assert triggers(workflow)["push"] == {"branches": ["main"]}
+    jobs = workflow["jobs"]
+    assert [job["steps"][-1]["run"] for job in jobs.values()] == ["make check", "make test"]
+    assert jobs["test"]["needs"] == "check"
+    assert [n for n, j in jobs.items() if "environment" in j] == []
+    assert "secrets." not in (GITHUB / "workflows" / "tests.yml").read_text()
+    makefile = (REPO_ROOT / "Makefile").read_text()
+    assert "$(MAKE) --no-print-directory lint" in makefile.split("\ncheck:")[1].split("\n\n")[0]
+    assert "$(VENV)/bin/mypy tests bench" in makefile, "tests and bench are type-checked"
 
 
 def test_drift_check_is_scheduled_and_reports() -> None:

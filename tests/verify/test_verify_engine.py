@@ -48,8 +48,8 @@ def test_verify_follows_up_drift_and_restore(
     tenant.configure("bravo", stateless_sessions=True)
     drifted = run_verify(env, *args, "--json")
     assert drifted.exit_code == 1
-    realms = {r["realm"]: r["passed"] for r in json.loads(drifted.stdout)["realms"]}
-    assert realms == {"/alpha": True, "/bravo": False}
+    passed = {r["realm"]: r["passed"] for r in json.loads(drifted.stdout)["realms"]}
+    assert passed == {"/alpha": True, "/bravo": False}
     table = run_verify(env, *args, "--realm", "bravo")
     assert "Client-side sessions are still on" in table.stdout
     only_bravo = run_verify(env, *args, "--realm", "bravo", "--json")

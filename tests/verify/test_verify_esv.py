@@ -14,7 +14,7 @@ from aic_sessions.verify.esv_loaded import check_esv_loaded
 from aic_sessions.verify.intent import RealmIntent
 from aic_sessions.verify.results import Status
 
-from tests.emulator.test_esv import ESV, esv, new_value, restart_and_wait
+from tests.emulator.test_esv import ESV, RESTART_SECONDS, esv, new_value, restart_and_wait
 from tests.engine.project import new_stack, realm, write_stack
 from tests.verify.util import checks, run_verify, tenant_for
 
@@ -22,7 +22,7 @@ INTENT = RealmIntent("alpha", esv_name="esv-alpha-signing")
 
 
 def test_not_loaded_then_loaded_then_not_referenced(aic_emulator: EmulatorServer) -> None:
-    aic_emulator.configure(restartSeconds=0.1)
+    aic_emulator.configure(restartSeconds=RESTART_SECONDS)
     tenant = tenant_for(aic_emulator)
     _, encoded = new_value()
     esv(aic_emulator, "PUT", f"{ESV}/esv-alpha-signing", {"valueBase64": encoded})

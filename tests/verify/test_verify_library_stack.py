@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 from aic_emulator.testing import EmulatorServer
 
-from tests.engine_cli import PulumiCLI, write_python_project
+from tests.engine.project import library_project
 from tests.verify.util import run_verify, tenant_for
 
 pytestmark = pytest.mark.engine
@@ -37,11 +37,8 @@ def test_verify_a_library_projects_stack_from_its_resources(
     tmp_path: Path, engine_env: dict[str, str], aic_emulator: EmulatorServer
 ) -> None:
     project = tmp_path / "acme-identity"
-    write_python_project(project, "acme-identity", PROGRAM)
+    cli = library_project(project, "acme-identity", PROGRAM, engine_env, aic_emulator)
     tenant = tenant_for(aic_emulator)
-    cli = PulumiCLI(project, {**engine_env, **{k: v for k, v in tenant.env.items() if v}})
-    cli.run("stack", "init", "dev")
-    cli.run("config", "set", "tenant", aic_emulator.base_url)
     env = {**engine_env, **tenant.env, "AIC_BASE_URL": None, "PULUMI_CONFIG_PASSPHRASE": None}
     args = ("--stack", "dev", "--project-dir", str(project), "--json")
 

@@ -14,13 +14,13 @@ AM has no ESVs: an admin login is refused with a `ConfigurationError` before any
 from __future__ import annotations
 
 import base64
-import time
 from collections.abc import Callable
 from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, SecretStr
 
 from .auth import BearerAuthenticator, ServiceAccountAuthenticator
+from .clock import SYSTEM_CLOCK, Clock
 from .errors import AdminApiError, ConfigurationError, RestartTimeoutError
 from .settings import BearerAuth, ServiceAccountAuth
 from .transport import Call, Transport
@@ -73,7 +73,8 @@ def tenant_root(base_url: str) -> str:
 class EsvClient:
     """ESV and restart operations of one AIC tenant. Thread-safe; one per tenant."""
 
-    def __init__(self, am_transport: Transport) -> None:
+    def __init__(self, am_transport: Transport, *, clock: Clock = SYSTEM_CLOCK) -> None:
+        self._clock = clock
         settings = am_transport.settings
         self.transport = Transport(
             settings.model_copy(update={"base_url": tenant_root(settings.base_url)})
@@ -183,10 +184,10 @@ class EsvClient:
         self, timeout: float, interval: float = 5.0, progress: Progress | None = None
     ) -> float:
         """Poll the restart status until `ready`; the seconds it took, or RestartTimeoutError."""
-        started = time.monotonic()
+        started = self._clock.monotonic()
         while True:
             status = self.restart_status()
-            elapsed = time.monotonic() - started
+            elapsed = self._clock.monotonic() - started
             if progress is not None:
                 progress(elapsed, status)
             if status == "ready":
@@ -196,7 +197,7 @@ class EsvClient:
                     self._call("Waiting for the tenant restart", "GET", STARTUP).context(),
                     f"Still '{status}' after {elapsed:.0f} s (timeout {timeout:.0f} s).",
                 )
-            time.sleep(interval)
+            self._clock.sleep(interval)
 
     def _call(self, operation: str, method: str, path: str, **kw: Any) -> Call:
         headers = {"Content-Type": "application/json"} if method != "GET" else {}

@@ -15,12 +15,12 @@ sleep and clock, and the values a running or finished promotion reports come fro
 
 from __future__ import annotations
 
-import time
 from collections.abc import Callable
 from typing import Any, TypeVar
 
 from . import inferred
 from .auth import BearerAuthenticator, ServiceAccountAuthenticator
+from .clock import SYSTEM_CLOCK, Clock
 from .errors import (
     ConfigurationError,
     PromotionFailed,
@@ -93,11 +93,9 @@ class PromotionClient:
         self,
         am_transport: Transport,
         *,
-        sleep: Callable[[float], None] = time.sleep,
-        clock: Callable[[], float] = time.monotonic,
+        clock: Clock = SYSTEM_CLOCK,
     ) -> None:
         self.transport = environment_transport(am_transport, PROMOTION_SCOPE, "Promotions")
-        self._sleep = sleep
         self._clock = clock
 
     def close(self) -> None:
@@ -269,10 +267,10 @@ class PromotionClient:
         progress: Progress | None,
         context: RequestContext,
     ) -> T:
-        started = self._clock()
+        started = self._clock.monotonic()
         while True:
             value = read()
-            elapsed = self._clock() - started
+            elapsed = self._clock.monotonic() - started
             if progress is not None:
                 progress(elapsed, label(value))
             if done(value):
@@ -282,7 +280,7 @@ class PromotionClient:
                     context,
                     f"Still '{label(value)}' after {elapsed:.0f} s (timeout {timeout:.0f} s).",
                 )
-            self._sleep(interval)
+            self._clock.sleep(interval)
 
     def _call(self, operation: str, method: str, path: str, **kw: Any) -> Call:
         headers = {"Content-Type": "application/json"} if method in ("POST", "PUT") else {}

@@ -11,7 +11,6 @@ typed parameter).
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from enum import Enum
@@ -26,6 +25,7 @@ from aic_sessions.client.models import (
     SessionServiceSettings,
     StateManagement,
 )
+from aic_sessions.domain.names import to_snake
 
 Section = Literal["trees", "general", "session"]
 """`trees` / `general`: sections of the realm's authentication settings; `session`: the realm
@@ -74,14 +74,6 @@ class Attribute:
 
 
 Table = tuple[Attribute, ...]
-
-_CAMEL_BOUNDARY = re.compile(r"(?<=[a-z0-9])([A-Z])")
-
-
-def to_snake(name: str) -> str:
-    """`maxDurationMinutes` -> `max_duration_minutes` (as `resources.naming`, without Pulumi)."""
-    return _CAMEL_BOUNDARY.sub(lambda m: "_" + m.group(1).lower(), name)
-
 
 # The tables ------------------------------------------------------------------------------------
 

@@ -114,6 +114,12 @@ def canonical(key: str, value: Any) -> Any:
         return value
 
 
+def realm_name(value: Any) -> str:
+    """A realm as stored (`canonical_realm`); a name AM cannot have is kept as written, for the
+    check that reports it."""
+    return str(canonical("realm", str(value)))
+
+
 def same_identity(key: str, old: Any, new: Any) -> bool:
     """Whether two values of `key` are the same: for `baseUrl` and `realm`, in any spelling."""
     return bool(canonical(key, old) == canonical(key, new))

@@ -13,6 +13,7 @@ import binascii
 import hashlib
 import re
 import secrets
+from typing import Any
 
 MIN_BITS = 128
 MAX_CHARS = 4096  # 3 KiB decoded: far above any HMAC key, far below the engine's limits
@@ -129,6 +130,15 @@ def fingerprint_basis(value: str, key: str = "") -> str:
     It is as sensitive as the secret (fast to brute-force), so it is only ever stored encrypted.
     """
     return hashlib.sha256(b"basis\0" + value.encode() + b"\0" + key.encode()).hexdigest()
+
+
+def kept_fingerprint(value: str, key: str, old_basis: Any, old_fingerprint: Any) -> tuple[str, str]:
+    """(fingerprint, basis) of a secret. scrypt is deliberately slow (~40 ms), so the old
+    fingerprint is kept when the old basis shows that neither value nor key changed."""
+    basis = fingerprint_basis(value, key)
+    if old_basis == basis and isinstance(old_fingerprint, str) and old_fingerprint:
+        return old_fingerprint, basis
+    return fingerprint(value, key), basis
 
 
 def default_esv_name(realm: str) -> str:

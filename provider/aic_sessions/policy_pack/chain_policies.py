@@ -23,13 +23,14 @@ from pulumi_policy import EnforcementLevel, StackValidationArgs, StackValidation
 
 from aic_sessions.domain.environments import PROMOTES_FROM, is_upper, sequential
 from aic_sessions.domain.signing_secrets import default_esv_name, esv_expression
+from aic_sessions.resources.exports import type_token
 
-from .session_policies import PREFIX, SESSION_TYPES, SIGNING_SECRET, where
+from .session_policies import SESSION_TYPES, SIGNING_SECRET, where
 
 Report = Callable[..., None]
-ENVIRONMENT = PREFIX + "StackEnvironment"
-PROMOTION = PREFIX + "Promotion"
-BASELINE = PREFIX + "RealmBaseline"
+ENVIRONMENT = type_token("StackEnvironment")
+PROMOTION = type_token("Promotion")
+BASELINE = type_token("RealmBaseline")
 
 
 def _place(args: StackValidationArgs) -> dict[str, Any] | None:
@@ -55,9 +56,10 @@ def aic_signing_secret_esv_placeholder(args: StackValidationArgs, report: Report
                 f"{where(resource.name, resource.props)}: the signing secret is a literal "
                 f"({source}) in the {place.get('stage')} stage of an AIC promotion chain; a "
                 "promotion would carry it unchanged into staging and production. Keep it in "
-                f"an ESV instead: create {esv} in every environment (stack config "
-                "signingSecret.source: esv-generated, which creates it and references "
-                f"{esv_expression(esv)}).",
+                f"an ESV instead: create {esv} in every environment "
+                f"(SigningSecretOptions(esv=EsvOptions(name={esv!r})) in Python; stack config "
+                "signingSecret.source: esv-generated), which creates it and references "
+                f"{esv_expression(esv)}.",
                 resource.urn,
             )
 

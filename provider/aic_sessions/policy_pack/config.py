@@ -31,9 +31,11 @@ from typing import Any
 
 import yaml
 
+from aic_sessions.domain.identity import realm_name
 from aic_sessions.policy_pack import PACK_DIR
 from aic_sessions.program import stack_reader
 from aic_sessions.program.stack_reader import StackReadError
+from aic_sessions.resources.exports import type_token
 
 NS = stack_reader.NS
 DISTINCT = "signing-secret-distinct-across-environments"
@@ -41,7 +43,7 @@ SINGLE_OWNER = "realm-single-owner"
 RECORDED = "signing-secret-fingerprint-recorded"
 FINGERPRINTS_KEY = "signingSecretFingerprints"
 FINGERPRINT = re.compile(r"^scrypt:[0-9a-f]{32}$")
-SIGNING_SECRET = "pulumi-python:dynamic/aic:SigningSecret"  # noqa: S105 (a type token)
+SIGNING_SECRET = type_token("SigningSecret")
 SHIPPED_LEVELS = PACK_DIR / "environments.yaml"
 
 
@@ -211,7 +213,7 @@ def _path(realm: str) -> str:
 
 
 def _realm(name: str) -> str:
-    return str(name).strip("/")
+    return realm_name(name)
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -24,9 +24,12 @@ from pulumi_policy import (
 )
 
 from aic_sessions.domain import signing_secrets
+from aic_sessions.resources.exports import type_token
+
+from .session_policies import realm_key, realm_of, tenant_of
 
 Report = Callable[..., None]
-ESV_SECRET = "pulumi-python:dynamic/aic:EsvSecret"  # noqa: S105 (a type token)
+ESV_SECRET = type_token("EsvSecret")
 
 
 def _where(name: str, props: Any) -> str:
@@ -39,6 +42,8 @@ def esv_signing_secret_strength(args: ResourceValidationArgs, report: Report) ->
     """The value stored in the ESV is base64, at least 128 bits, and not trivially weak."""
     if args.resource_type != ESV_SECRET:
         return
+    if args.props.get("valueSource") == "generated":
+        return  # 256 random bits, drawn by the provider's create (never known at preview)
     value = args.props.get("value")
     if not isinstance(value, str):
         report(
@@ -58,16 +63,17 @@ def esv_names_unique_per_realm(args: StackValidationArgs, report: Report) -> Non
     for resource in args.resources:
         if resource.resource_type != ESV_SECRET:
             continue
-        tenant = str(resource.props.get("baseUrl", "")).rstrip("/")
+        tenant = tenant_of(resource.props.get("baseUrl"))
         by_esv[(tenant, str(resource.props.get("name")))].append(resource)
-        by_realm[(tenant, "/" + str(resource.props.get("realm", "")).strip("/"))].append(resource)
+        by_realm[realm_key(resource.props)].append(resource)
     for (_, esv), resources in sorted(by_esv.items()):
-        realms = sorted({"/" + str(r.props.get("realm", "")).strip("/") for r in resources})
+        realms = sorted({realm_of(r.props) for r in resources})
         if len(resources) > 1:
             for resource in resources:
                 report(
                     f"ESV {esv} is declared {len(resources)} times (realms {', '.join(realms)}); "
-                    "each realm needs its own ESV name (signingSecret.esvName).",
+                    "each realm needs its own ESV name (EsvOptions(name=...) in Python, "
+                    "signingSecret.esvName in stack config).",
                     resource.urn,
                 )
     for (_, realm), resources in sorted(by_realm.items()):

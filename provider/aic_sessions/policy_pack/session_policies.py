@@ -26,17 +26,18 @@ from pulumi_policy import (
 
 from aic_sessions.client.realms import realm_display
 from aic_sessions.domain import signing_secrets
-from aic_sessions.domain.identity import tenant_identity
+from aic_sessions.domain.identity import realm_name, tenant_identity
+from aic_sessions.domain.names import to_snake
+from aic_sessions.resources.exports import type_token
 
 Report = Callable[..., None]
 
-PREFIX = "pulumi-python:dynamic/aic:"
-JOURNEY = PREFIX + "JourneySessionSettings"
-AUTHENTICATED = PREFIX + "AuthenticatedSessionSettings"
-SIGNING_SECRET = PREFIX + "SigningSecret"
+JOURNEY = type_token("JourneySessionSettings")
+AUTHENTICATED = type_token("AuthenticatedSessionSettings")
+SIGNING_SECRET = type_token("SigningSecret")
 SESSION_TYPES = (JOURNEY, AUTHENTICATED, SIGNING_SECRET)
-OWNED_TYPES = (*SESSION_TYPES, PREFIX + "RealmBaseline")
-FINGERPRINTED = (SIGNING_SECRET, PREFIX + "EsvSecret")  # EsvSecret: see esv_policies.py
+OWNED_TYPES = (*SESSION_TYPES, type_token("RealmBaseline"))
+FINGERPRINTED = (SIGNING_SECRET, type_token("EsvSecret"))  # EsvSecret: see esv_policies.py
 KIND = {
     JOURNEY: "JourneySessionSettings",
     AUTHENTICATED: "AuthenticatedSessionSettings",
@@ -69,6 +70,15 @@ def where(name: str, props: Mapping[str, Any]) -> str:
     return f"{name} (realm {realm_of(props)})"
 
 
+def setting(wire: str, python_value: str = "", config_value: str = "") -> str:
+    """An input as each user writes it: the Python name first (a library user's program), then
+    the stack config's camelCase name (`state_management='CTS' in Python (stateManagement: CTS
+    in stack config)`)."""
+    python = f"{to_snake(wire)}={python_value}" if python_value else to_snake(wire)
+    config = f"{wire}: {config_value}" if config_value else wire
+    return f"{python} in Python ({config} in stack config)"
+
+
 # Resource rules ------------------------------------------------------------------------------
 
 
@@ -80,7 +90,7 @@ def journey_sessions_use_cts(args: ResourceValidationArgs, report: Report) -> No
     if scheme != "CTS":
         report(
             f"{where(args.name, args.props)}: journey sessions use {scheme!r}, so journey state "
-            "is not kept server-side. Set stateManagement to 'CTS' (state_management in Python)."
+            f"is not kept server-side. Set {setting('stateManagement', repr('CTS'), 'CTS')}."
         )
 
 
@@ -91,8 +101,8 @@ def authenticated_sessions_server_side(args: ResourceValidationArgs, report: Rep
     if args.props.get("clientSideSessions") is not False:
         report(
             f"{where(args.name, args.props)}: client-side sessions are on, so sessions are not "
-            "stored in the CTS and cannot be listed or revoked. Set clientSideSessions to false "
-            "(client_side_sessions=False in Python)."
+            "stored in the CTS and cannot be listed or revoked. Set "
+            f"{setting('clientSideSessions', 'False', 'false')}."
         )
 
 
@@ -125,8 +135,8 @@ def journey_max_duration_bounds(args: ResourceValidationArgs, report: Report) ->
     if isinstance(minutes, int | float) and not low <= minutes <= high:
         report(
             f"{where(args.name, args.props)}: journey max duration is {int(minutes)} minutes, "
-            f"outside this environment's bounds of {low} to {high}. Set maxDurationMinutes "
-            "(max_duration_minutes in Python) within them or change the bounds "
+            f"outside this environment's bounds of {low} to {high}. Set "
+            f"{setting('maxDurationMinutes')} within them or change the bounds "
             "(policy_config --levels)."
         )
 
@@ -233,7 +243,7 @@ def signing_secret_fingerprint_recorded(args: StackValidationArgs, report: Repor
     for resource in _session_resources(args):
         source = resource.props.get("valueSource")
         if resource.resource_type == SIGNING_SECRET and source == "given":
-            given[realm_of(resource.props).strip("/")] = resource
+            given[realm_name(realm_of(resource.props))] = resource
     if "recorded" not in config:
         for resource in given.values():
             report(
@@ -246,7 +256,7 @@ def signing_secret_fingerprint_recorded(args: StackValidationArgs, report: Repor
                 resource.urn,
             )
         return
-    records = {str(realm).strip("/"): fp for realm, fp in config["recorded"].items()}
+    records = {realm_name(realm): fp for realm, fp in config["recorded"].items()}
     how = "run: python -m aic_sessions.policy_pack.config --stack <this stack> --record"
     for realm, resource in sorted(given.items()):
         fingerprint = resource.props.get("fingerprint")

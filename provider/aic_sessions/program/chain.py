@@ -17,12 +17,10 @@ from typing import Any
 import pulumi
 from pulumi.output import UNKNOWN
 
-from aic_sessions.domain.attributes import AUTHENTICATED, JOURNEY
 from aic_sessions.domain.signing_secrets import esv_expression
-from aic_sessions.program.stack_config import StackConfig
+from aic_sessions.program.stack_config import STATIC_SECTIONS, StackConfig
 
 STATIC_OUTPUTS = ("staticConfiguration", "staticDigest", "stage")
-SECTIONS = {"journey": JOURNEY, "authenticated": AUTHENTICATED}
 
 
 def digest(static: Mapping[str, Any]) -> str:
@@ -35,7 +33,7 @@ def realm_static(settings: Any) -> pulumi.Output[dict[str, Any]]:
     """What one `RealmSessionSettings` holds of static configuration, from its outputs."""
     values = {
         section: {a.python_name: getattr(getattr(settings, section), a.python_name) for a in table}
-        for section, table in SECTIONS.items()
+        for section, table in STATIC_SECTIONS.items()
     }
     values["signingSecretEsv"] = settings.signing_secret.esv_reference
     return pulumi.Output.from_input(values)
@@ -100,7 +98,8 @@ class LowerStack:
         """A realm section's values as the options' keyword arguments (snake_case)."""
         values = self.realm(realm)
         return {
-            a.python_name: values.apply(_pick(section, a.python_name)) for a in SECTIONS[section]
+            a.python_name: values.apply(_pick(section, a.python_name))
+            for a in STATIC_SECTIONS[section]
         }
 
     def esv_reference(self, realm: str, own: str | None = None) -> pulumi.Output[str]:

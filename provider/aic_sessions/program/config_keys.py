@@ -10,8 +10,9 @@ from __future__ import annotations
 import pulumi
 from pulumi.runtime import config as runtime_config
 
+from aic_sessions.domain.namespace import PREFIX, config_key
 from aic_sessions.domain.nearest import did_you_mean
-from aic_sessions.resources.connection import CONFIG_KEYS, CONFIG_NAMESPACE
+from aic_sessions.resources.connection import CONFIG_KEYS
 
 PROGRAM_KEYS = {
     "environment": "this repository's program: the stack's environment",
@@ -39,23 +40,22 @@ def stack_keys() -> set[str]:
 
 def unknown_keys(keys: set[str]) -> list[str]:
     """`aic-sessions:` keys that no part of aic-sessions reads, sorted."""
-    prefix = f"{CONFIG_NAMESPACE}:"
-    return sorted(k for k in keys if k.startswith(prefix) and k[len(prefix) :] not in KNOWN_KEYS)
+    ours = (k for k in keys if k.startswith(PREFIX))
+    return sorted(k for k in ours if k.removeprefix(PREFIX) not in KNOWN_KEYS)
 
 
 def unknown_key_message(keys: list[str]) -> str:
     """One line per unknown key with the nearest valid one, and the fix."""
-    prefix = f"{CONFIG_NAMESPACE}:"
     lines = [
         f"  {key} is not an aic-sessions setting"
-        + did_you_mean(key[len(prefix) :], KNOWN_KEYS).replace("mean ", f"mean {prefix}")
+        + did_you_mean(key.removeprefix(PREFIX), KNOWN_KEYS).replace("mean ", f"mean {PREFIX}")
         for key in keys
     ]
     return (
         "Unknown stack configuration in the aic-sessions namespace; nothing was deployed:\n"
         + "\n".join(lines)
         + "\nRename it (pulumi config rm KEY, then pulumi config set [--secret] with the right "
-        f"name). Known: {', '.join(prefix + k for k in KNOWN_KEYS)}."
+        f"name). Known: {', '.join(config_key(k) for k in KNOWN_KEYS)}."
     )
 
 

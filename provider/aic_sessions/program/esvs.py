@@ -1,74 +1,92 @@
-"""The Pulumi program's ESV part: an `EsvSecret` per realm whose secret is stored in an ESV,
-and one `TenantRestart` for the stack's tenant that depends on all of them.
+"""The Pulumi program's ESV part: each realm's `EsvOptions` and the tenant's one `TenantRestart`.
 
-`program.main` declares these first, then each realm's `SigningSecret` with `esv_reference`
-and `depends_on=[restart]`, so the realm points at `&{esv.<name>}` only after the restart has
-loaded the ESV (in mode `pending`, right away: see docs/esv.md).
+A realm whose secret is stored in an ESV (`esv-generated`, `esv-given`) declares it through its
+`RealmSessionSettings` (the component's `-esv` child, which also answers to the name this
+program gave it at the top level before, `<environment>-<esv name>`); the restart lists those
+components. An upper stage writes its ESVs before its promotion, which its asserted realms wait
+for, so there the program declares the `EsvSecret`s itself, under their top-level names.
 """
 
 from __future__ import annotations
 
 import functools
+from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
 import pulumi
 
-from aic_sessions.program.stack_config import StackConfig
+from aic_sessions.program.stack_config import RealmConfig, StackConfig
 
 if TYPE_CHECKING:  # imported when a stack has ESVs: the others' programs do without them
-    from aic_sessions.resources import EsvSecret, TenantRestart
+    from aic_sessions.resources import (
+        EsvOptions,
+        EsvSecret,
+        RealmSessionSettings,
+        TenantRestart,
+    )
+
+
+def esv_options(stack: StackConfig, realm: RealmConfig, given: pulumi.Output[Any]) -> EsvOptions:
+    """The ESV of a realm stored in one (`realm.esv_name` is set)."""
+    from aic_sessions.resources import EsvOptions
+
+    name = str(realm.esv_name)
+    return EsvOptions(
+        name=name,
+        value=_given(realm, given),
+        rotation_trigger=realm.signingSecret.rotationTrigger,
+        aliases=[pulumi.Alias(name=top_level_name(stack, name), parent=pulumi.ROOT_STACK_RESOURCE)],
+    )
 
 
 def declare_esv_secrets(stack: StackConfig, given: pulumi.Output[Any]) -> dict[str, EsvSecret]:
-    """Realm name -> its `EsvSecret`, for the realms whose secret is stored in an ESV."""
-    secrets: dict[str, EsvSecret] = {}
-    for realm in stack.realms:
-        if realm.esv_name is None:
-            continue
-        from aic_sessions.resources import EsvSecret
+    """An upper stage's ESVs: realm name -> its `EsvSecret`, declared at the top level."""
+    from aic_sessions.resources import EsvSecret
 
-        value = None
-        if realm.signingSecret.given:  # it has a value: `check_given_secrets` said so
-            value = given.apply(functools.partial(value_of, realm=realm.name))
-        secrets[realm.name] = EsvSecret(
-            f"{stack.environment}-{realm.esv_name}",
+    return {
+        realm.name: EsvSecret(
+            top_level_name(stack, str(realm.esv_name)),
             base_url=stack.baseUrl,
             realm=realm.name,
-            name=realm.esv_name,
-            value=value,
+            name=str(realm.esv_name),
+            value=_given(realm, given),
             rotation_trigger=realm.signingSecret.rotationTrigger,
             opts=pulumi.ResourceOptions(protect=stack.protect),
         )
-    return secrets
+        for realm in stack.realms
+        if realm.esv_name is not None
+    }
 
 
-def declare_restart(stack: StackConfig, secrets: dict[str, EsvSecret]) -> TenantRestart | None:
+def declare_restart(
+    stack: StackConfig, secrets: Sequence[EsvSecret | RealmSessionSettings]
+) -> TenantRestart | None:
     """The tenant's one restart, after every ESV write of this deployment."""
     if not secrets:
         return None
-    wanted = pulumi.Output.all(
-        *[
-            pulumi.Output.all(s.name, s.wantedVersion, s.supersededVersions)
-            for s in secrets.values()
-        ]
-    ).apply(
-        lambda rows: {
-            name: {"wantedVersion": version, "supersededVersions": list(superseded or [])}
-            for name, version, superseded in rows
-        }
-    )
     from aic_sessions.resources import TenantRestart
 
     settings = stack.esvRestart
     return TenantRestart(
         f"{stack.environment}-tenant-restart",
         base_url=stack.baseUrl,
-        esvs=wanted,
+        secrets=secrets,
         mode=settings.mode,
         timeout_seconds=settings.timeoutSeconds,
         poll_seconds=settings.pollSeconds,
-        opts=pulumi.ResourceOptions(depends_on=list(secrets.values()), protect=stack.protect),
+        opts=pulumi.ResourceOptions(protect=stack.protect),
     )
+
+
+def top_level_name(stack: StackConfig, esv_name: str) -> str:
+    return f"{stack.environment}-{esv_name}"
+
+
+def _given(realm: RealmConfig, given: pulumi.Output[Any]) -> pulumi.Output[Any] | None:
+    """A given realm's secret (`check_given_secrets` said it has one), else None."""
+    if not realm.signingSecret.given:
+        return None
+    return given.apply(functools.partial(value_of, realm=realm.name))
 
 
 def value_of(values: dict[str, Any], realm: str) -> Any:

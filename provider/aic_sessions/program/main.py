@@ -15,9 +15,10 @@ from typing import TYPE_CHECKING, Any
 import pulumi
 from pulumi.runtime.config import get_config
 
+from aic_sessions.domain.namespace import config_key
 from aic_sessions.program.chain import LowerStack, declare_promotion, export_static, realm_static
 from aic_sessions.program.config_keys import require_known_keys
-from aic_sessions.program.esvs import declare_esv_secrets, declare_restart, value_of
+from aic_sessions.program.esvs import declare_esv_secrets, declare_restart, esv_options, value_of
 from aic_sessions.program.stack_config import (
     RealmConfig,
     StackConfig,
@@ -39,9 +40,6 @@ def run() -> None:
     require_known_keys()
     stack = load_checked_stack()
     given_secrets = pulumi.Config().get_secret_object("signingSecrets") or pulumi.Output.secret({})
-    # Secrets stored in ESVs: declared first, with the tenant's one restart after all of them.
-    esv_secrets = declare_esv_secrets(stack, given_secrets)
-    restart = declare_restart(stack, esv_secrets)
     if stack.platform == "aic":  # the stack's place, for the policy pack's chain rules
         from aic_sessions.resources import StackEnvironment
 
@@ -51,24 +49,27 @@ def run() -> None:
             stage=stack.stage,
             promotes_from=stack.promotesFrom,
         )
-    # An upper AIC stage: the stack below's static configuration arrives by promotion, after
-    # this environment's own ESVs are written and loaded (the dry run checks they exist).
-    lower = LowerStack(stack) if stack.upper else None
-    promotion = None
-    if lower is not None:
-        waits_for = [restart] if restart else list(esv_secrets.values())
-        promotion = declare_promotion(stack, lower, waits_for)
-    realms = {
-        realm.name: (
-            declare_asserted_realm(stack, realm, lower, promotion)
-            if lower is not None
-            else declare_written_realm(
-                stack, realm, given_secrets, esv_secrets.get(realm.name), restart
+    if stack.upper:
+        # An upper AIC stage: the stack below's static configuration arrives by promotion, after
+        # this environment's own ESVs are written and loaded (the dry run checks they exist).
+        lower = LowerStack(stack)
+        esv_secrets = declare_esv_secrets(stack, given_secrets)
+        restart = declare_restart(stack, list(esv_secrets.values()))
+        promotion = declare_promotion(stack, lower, [restart] if restart else [])
+        realms = {
+            realm.name: declare_asserted_realm(
+                stack, realm, lower, promotion, esv_secrets.get(realm.name)
             )
-        )
-        for realm in stack.realms
-    }
-    export_outputs(stack, realms, esv_secrets, promotion, restart)
+            for realm in stack.realms
+        }
+    else:
+        promotion = None
+        realms = {
+            realm.name: declare_written_realm(stack, realm, given_secrets) for realm in stack.realms
+        }
+        # The tenant's one restart, after every ESV write; the realms point at their ESVs after it.
+        restart = declare_restart(stack, [s for s in realms.values() if s.esv is not None])
+    export_outputs(stack, realms, promotion, restart)
 
 
 def load_checked_stack() -> StackConfig:
@@ -92,18 +93,14 @@ def load_checked_stack() -> StackConfig:
             }
         )
         # Only the realm names of the given secrets are read here (no value leaves the config).
-        check_given_secrets(stack, json.loads(get_config("aic-sessions:signingSecrets") or "{}"))
+        check_given_secrets(stack, json.loads(get_config(config_key("signingSecrets")) or "{}"))
     except StackConfigError as exc:
         raise pulumi.RunError(str(exc)) from None  # the keys and fixes, without a traceback
     return stack
 
 
 def declare_written_realm(
-    stack: StackConfig,
-    realm: RealmConfig,
-    given_secrets: pulumi.Output[Any],
-    esv: EsvSecret | None,
-    restart: TenantRestart | None,
+    stack: StackConfig, realm: RealmConfig, given_secrets: pulumi.Output[Any]
 ) -> RealmSessionSettings:
     """A realm this stack writes: its journey, authenticated and signing-secret settings."""
     from aic_sessions.resources import (
@@ -114,12 +111,17 @@ def declare_written_realm(
     )
 
     secret = realm.signingSecret
-    # A given realm has a value: `check_given_secrets` said so at preview.
-    value = (
-        given_secrets.apply(functools.partial(value_of, realm=realm.name))
-        if secret.source == "given"
-        else None
-    )
+    if realm.esv_name is not None:
+        signing_secret = SigningSecretOptions(esv=esv_options(stack, realm, given_secrets))
+    else:
+        signing_secret = SigningSecretOptions(
+            # A given realm has a value: `check_given_secrets` said so at preview.
+            value=given_secrets.apply(functools.partial(value_of, realm=realm.name))
+            if secret.source == "given"
+            else None,
+            esv_reference=secret.esvReference,
+            rotation_trigger=secret.rotationTrigger,
+        )
     return RealmSessionSettings(
         f"{stack.environment}-{realm.slug}",
         base_url=stack.baseUrl,
@@ -127,19 +129,18 @@ def declare_written_realm(
         on_delete=realm.onDelete,
         journey=JourneyOptions(**realm.journey.options()),
         authenticated=AuthenticatedOptions(**realm.authenticated.options()),
-        signing_secret=SigningSecretOptions(
-            value=value,
-            esv_reference=realm.esv_name if esv is not None else secret.esvReference,
-            rotation_trigger=None if esv is not None else secret.rotationTrigger,
-            depends_on=(restart,) if esv is not None and restart is not None else (),
-        ),
+        signing_secret=signing_secret,
         # Pulumi's own protection (prod): `pulumi destroy` refuses until it is lifted.
         opts=pulumi.ResourceOptions(protect=stack.protect),
     )
 
 
 def declare_asserted_realm(
-    stack: StackConfig, realm: RealmConfig, lower: LowerStack, promotion: Promotion | None
+    stack: StackConfig,
+    realm: RealmConfig,
+    lower: LowerStack,
+    promotion: Promotion | None,
+    esv: EsvSecret | None,
 ) -> RealmSessionSettings:
     """An upper stage's realm: the values the stack below deployed, asserted, never written."""
     from aic_sessions.resources import (
@@ -157,9 +158,11 @@ def declare_asserted_realm(
         journey=JourneyOptions(**lower.options(realm.name, "journey")),
         authenticated=AuthenticatedOptions(**lower.options(realm.name, "authenticated")),
         signing_secret=SigningSecretOptions(
+            # The promoted reference, which must name this stage's own ESV (`esv`) if it has one.
             esv_reference=lower.esv_reference(
                 realm.name, realm.esv_name or realm.signingSecret.esvReference
-            )
+            ),
+            esv=esv,
         ),
         assert_only=True,
         promotes_from=lower.name,
@@ -168,39 +171,31 @@ def declare_asserted_realm(
     )
 
 
-def realm_outputs(settings: RealmSessionSettings, esv: EsvSecret | None) -> dict[str, object]:
-    """One realm's row of the stack output `realms`."""
+def realm_outputs(settings: RealmSessionSettings) -> dict[str, object]:
+    """One realm's row of the stack output `realms`: the component's outputs."""
     journey = settings.journey  # None on a server without journey-session settings
     outputs: dict[str, object] = {
         "journeyStateManagement": journey.state_management if journey else None,
         "journeyMaxDurationMinutes": journey.max_duration_minutes if journey else None,
         "clientSideSessions": settings.authenticated.client_side_sessions,
-        "signingSecretSource": settings.signing_secret.value_source,
-        "signingSecretFingerprint": settings.signing_secret.fingerprint,
+        "signingSecretSource": settings.signing_secret_source,
+        "signingSecretFingerprint": settings.signing_secret_fingerprint,
     }
-    if esv is not None:  # the secret is stored in an ESV this stack manages
-        outputs.update(
-            signingSecretSource=pulumi.Output.from_input("esv-stored"),
-            signingSecretFingerprint=esv.fingerprint,
-            esvName=esv.name,
-            esvActiveVersion=esv.activeVersion,
-        )
+    if settings.esv is not None:  # the secret is stored in an ESV this stack manages
+        outputs.update(esvName=settings.esv.name, esvActiveVersion=settings.esv.active_version)
     return outputs
 
 
 def export_outputs(
     stack: StackConfig,
     realms: dict[str, RealmSessionSettings],
-    esv_secrets: dict[str, EsvSecret],
     promotion: Promotion | None,
     restart: TenantRestart | None,
 ) -> None:
     """The stack outputs: environment, tenant, realms, and the promotion and restart states."""
     pulumi.export("environment", stack.environment)
     pulumi.export("baseUrl", stack.baseUrl)
-    pulumi.export(
-        "realms", {name: realm_outputs(s, esv_secrets.get(name)) for name, s in realms.items()}
-    )
+    pulumi.export("realms", {name: realm_outputs(s) for name, s in realms.items()})
     if stack.platform == "aic":  # what the stack above (if any) promotes and asserts
         export_static(stack, {name: realm_static(s) for name, s in realms.items()})
     if promotion is not None:
@@ -221,8 +216,8 @@ def export_outputs(
             {
                 "mode": restart.mode,
                 "restarted": restart.restarted,
-                "pendingRestart": restart.pendingRestart,
+                "pendingRestart": restart.pending_restart,
                 "lagging": restart.lagging,
-                "loadedVersions": restart.loadedVersions,
+                "loadedVersions": restart.loaded_versions,
             },
         )

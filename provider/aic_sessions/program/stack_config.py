@@ -34,7 +34,7 @@ from typing import TYPE_CHECKING, Any, Literal
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
 from aic_sessions.client.realms import explicit_realm
-from aic_sessions.domain.attributes import AUTHENTICATED, JOURNEY, config_model
+from aic_sessions.domain.attributes import AUTHENTICATED, JOURNEY, Table, config_model
 from aic_sessions.domain.environments import PLATFORMS, STAGES, is_upper, unknown_name
 from aic_sessions.domain.identity import canonical_base_url, canonical_realm
 from aic_sessions.domain.signing_secrets import default_esv_name
@@ -93,7 +93,8 @@ class PromotionConfig(_Strict):
     pollSeconds: float = Field(10, gt=0, le=300)
 
 
-STATIC_SECTIONS = ("journey", "authenticated")
+STATIC_SECTIONS: dict[str, Table] = {"journey": JOURNEY, "authenticated": AUTHENTICATED}
+"""A realm's static sections (what the chain promotes) and their attribute tables."""
 UPPER_SECRET_SOURCES = ("esv", "esv-generated", "esv-given")
 
 

@@ -22,9 +22,9 @@ from collections.abc import Iterable, Mapping
 from pathlib import Path
 from typing import Any
 
-from aic_sessions.domain.attributes import AUTHENTICATED, JOURNEY
+from aic_sessions.domain.namespace import config_key
+from aic_sessions.program.stack_config import STATIC_SECTIONS
 
-NAMESPACE = "aic-sessions"
 CREDENTIAL_KEYS = ("saJwk", "adminPassword", "accessToken", "fingerprintKey", "signingSecrets")
 _SOURCES = {
     "saJwk": "sa-key.jwk",
@@ -32,7 +32,6 @@ _SOURCES = {
     "accessToken": "access-token.txt",
     "fingerprintKey": "fingerprint-key.txt",
 }
-SECTIONS = (("journey", JOURNEY), ("authenticated", AUTHENTICATED))
 
 
 def fix_command(stack: str, key: str) -> str:
@@ -57,7 +56,7 @@ def _is_secure(value: Any) -> bool:
 
 def plaintext_credentials(config: Mapping[str, Any]) -> list[str]:
     """The credential keys of a stack file's `config` that hold a plaintext value."""
-    keys = (f"{NAMESPACE}:{k}" for k in CREDENTIAL_KEYS)
+    keys = (config_key(k) for k in CREDENTIAL_KEYS)
     return [k for k in keys if k in config and not _is_secure(config[k])]
 
 
@@ -69,7 +68,7 @@ def decimal_whole_numbers(config: Mapping[str, Any]) -> list[str]:
         if not key.endswith(":realms") or not isinstance(realms, list):
             continue
         for i, spec in enumerate(realms):
-            for section, table in SECTIONS:
+            for section, table in STATIC_SECTIONS.items():
                 values = spec.get(section) if isinstance(spec, Mapping) else None
                 if not isinstance(values, Mapping):
                     continue

@@ -19,7 +19,9 @@ from typing import Any
 
 import yaml
 
-NS = "aic-sessions:"
+from aic_sessions.domain.namespace import PREFIX
+
+NS = PREFIX
 
 
 class StackReadError(RuntimeError):

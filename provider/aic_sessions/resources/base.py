@@ -37,11 +37,11 @@ from aic_sessions.domain.identity import (
 )
 
 from . import connection, credentials, lifetime, plain_errors
+from .wire import UNKNOWN, is_secret
 
 if TYPE_CHECKING:
     from aic_sessions.client.client import AdminClient
 
-UNKNOWN = "04da6b54-80e4-46f7-96ec-b56ff0331ba9"  # pulumi.runtime.rpc.UNKNOWN
 _SOUND_CONFIGS: set[tuple[object, ...]] = set()
 REPLACE_ON = ("baseUrl", "realm")
 
@@ -108,7 +108,7 @@ STRICT_TYPES = ("int_type", "bool_type", "float_type", "string_type")
 def _wire_value(value: Any) -> Any:
     """An input as JSON: numbers arrive from the engine as floats (5.0 -> 5; 5.5 stays a float
     and fails as not whole), secrets in their wire form are unwrapped."""
-    if isinstance(value, dict) and set(value) == {*SECRET_WIRE_KEYS, "value"}:
+    if is_secret(value):
         return _wire_value(value["value"])
     if isinstance(value, float) and value.is_integer():
         return int(value)
@@ -117,9 +117,6 @@ def _wire_value(value: Any) -> Any:
     if isinstance(value, list):
         return [_wire_value(v) for v in value]
     return value
-
-
-SECRET_WIRE_KEYS = ("4dabf18193072939515e22adb298388d",)
 
 
 class ProviderError(plain_errors.PlainError):

@@ -26,7 +26,6 @@ spelling (`alpha`, `/alpha`, `root/alpha`), fails the program before anything is
 
 from __future__ import annotations
 
-import threading
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any, Literal
 
@@ -47,7 +46,7 @@ from aic_sessions.domain.attributes import (
 )
 from aic_sessions.domain.identity import canonical_realm, same_identity, tenant_identity
 
-from . import ownership
+from . import connection, ownership
 from .base import REPLACE_ON, RealmInputs, SessionProvider
 from .naming import OnDelete, SnakeCaseProperties
 from .settings_provider import restore_settings
@@ -284,10 +283,6 @@ def _claimant() -> str:
     return f"{pulumi.get_organization()}/{pulumi.get_project()}/{pulumi.get_stack()}"
 
 
-_claims: dict[tuple[str, str], str] = {}
-_claims_lock = threading.Lock()
-
-
 def claim(base_url: Any, realm: Any, owner: str) -> None:
     """Register `owner` as the one manager of the realm in this program; a second is an error."""
     if not isinstance(base_url, str) or not isinstance(realm, str):
@@ -296,8 +291,7 @@ def claim(base_url: Any, realm: Any, owner: str) -> None:
         key = (tenant_identity(base_url), canonical_realm(realm))
     except ValueError:
         return  # the resource's own check names a malformed value
-    with _claims_lock:
-        first = _claims.setdefault(key, owner)
+    first = connection.current().claim(key, owner)
     if first != owner:
         raise ValueError(
             f"realm {key[1]} of {key[0]} is managed twice in this stack ({first!r} and "

@@ -1,15 +1,17 @@
-"""Credentials and clients for the provider process, read at call time and never pickled.
+"""One deployment's provider configuration, clients and locks, held by one `Deployment`.
 
 The stack's provider configuration (`aic-sessions:saId`, `saJwk`, `adminUsername`,
 `adminPassword`, `accessToken`, `verifyTls`, `caBundle`; secrets decrypted by the engine) arrives
 through `ResourceProvider.configure`. Its keys live in the fixed `aic-sessions` namespace whatever
-the consuming project is called. It is kept in this module, not on the provider instance, so no
-credential can end up in the pickled provider in state. Without stack configuration the client
+the consuming project is called. It is kept in the `Deployment`, not on the provider instance, so
+no credential can end up in the pickled provider in state. Without stack configuration the client
 reads the environment (`AIC_*`, `AM_ADMIN_*`, `FRODO_*`).
 
-The engine starts the provider process for one operation (`up`, `refresh`, `destroy`), so this
-module's `DeploymentReadCache`, shared by every client of the process, lives for exactly one
-deployment: each realm's documents are read at most once in it.
+The engine starts the provider process for one operation (`up`, `refresh`, `destroy`) and runs
+the program once per process, so the process's `current()` deployment is exactly that
+deployment: its `DeploymentReadCache`, shared by its clients, reads each realm's documents at
+most once. `deployment()` runs a block in a fresh (or given) one, e.g. with another clock, and
+puts the previous one back: tests run several deployments in one process that way.
 """
 
 from __future__ import annotations
@@ -17,23 +19,135 @@ from __future__ import annotations
 import hashlib
 import os
 import threading
-from collections.abc import Mapping
+from collections.abc import Callable, Iterator, Mapping
+from contextlib import contextmanager
 from typing import TYPE_CHECKING, Any
 
+from aic_sessions.client.clock import SYSTEM_CLOCK, Clock
 from aic_sessions.client.read_cache import DeploymentReadCache
 from aic_sessions.client.realms import realm_display
+from aic_sessions.domain.namespace import config_key as config_key  # re-exported
 
 if TYPE_CHECKING:
     from aic_sessions.client.client import AdminClient
+    from aic_sessions.client.esv import EsvClient
+    from aic_sessions.client.promotion import PromotionClient
     from aic_sessions.client.settings import ConnectionSettings
 
-_lock = threading.Lock()
-_stack_config: dict[str, str] = {}
-_clients: dict[str, AdminClient] = {}
-_realm_locks: dict[tuple[str, str], threading.Lock] = {}
-read_cache = DeploymentReadCache()  # this process = this deployment
+RealmKey = tuple[str, str]  # (tenant, realm) in their one spelling
 
-CONFIG_NAMESPACE = "aic-sessions"
+
+class Deployment:
+    """What one deployment keeps while it runs: the provider configuration, one client per
+    tenant and credentials and the read cache they share, write locks per realm and per tenant,
+    the clock waits use, and (in the program) the realms claimed and other stacks' claims."""
+
+    def __init__(self, clock: Clock = SYSTEM_CLOCK) -> None:
+        self.clock = clock
+        self.read_cache = DeploymentReadCache()
+        self._lock = threading.Lock()
+        self._stack_config: dict[str, str] = {}
+        self._clients: dict[str, AdminClient] = {}
+        self._esv_clients: dict[int, tuple[AdminClient, EsvClient]] = {}
+        self._locks: dict[tuple[str, ...], threading.Lock] = {}
+        self._claims: dict[RealmKey, str] = {}
+        self._other_claims: dict[str, dict[RealmKey, str]] = {}
+
+    def remember_stack_config(self, values: Mapping[str, Any]) -> None:
+        """Keep the provider configuration (called from `configure`)."""
+        fresh = {k: str(v) for k, v in values.items() if v not in (None, "")}
+        with self._lock:
+            if fresh != self._stack_config:  # every provider class calls this
+                self._stack_config = fresh
+                self._clients.clear()
+                self._esv_clients.clear()
+                self.read_cache.clear()
+
+    def stack_config(self) -> dict[str, str]:
+        """A copy of the provider configuration."""
+        with self._lock:
+            return dict(self._stack_config)
+
+    def client_for(self, base_url: str) -> AdminClient:
+        """One shared client per tenant and credentials."""
+        from aic_sessions.client.client import AdminClient  # the HTTP stack, only when needed
+
+        settings = settings_for(base_url, self.stack_config())
+        key = hashlib.sha256(settings.model_dump_json().encode() + _secret_bytes(settings))
+        with self._lock:
+            client = self._clients.get(key.hexdigest())
+            if client is None:
+                client = AdminClient(settings, reads=self.read_cache)
+                self._clients[key.hexdigest()] = client
+            return client
+
+    def esv_client(self, base_url: str) -> EsvClient:
+        """The ESV client sharing the tenant client's credentials and token cache."""
+        from aic_sessions.client.esv import EsvClient  # the HTTP stack, only when needed
+
+        admin = self.client_for(base_url)
+        with self._lock:
+            cached = self._esv_clients.get(id(admin))
+            if cached is None or cached[0] is not admin:
+                cached = (admin, EsvClient(admin.transport, clock=self.clock))
+                self._esv_clients[id(admin)] = cached
+            return cached[1]
+
+    def promotion_client(self, base_url: str) -> PromotionClient:
+        """The promotions client of an upper tenant, sharing the admin client's credentials."""
+        from aic_sessions.client.promotion import PromotionClient  # the HTTP stack
+
+        return PromotionClient(self.client_for(base_url).transport, clock=self.clock)
+
+    def realm_lock(self, base_url: str, realm: str) -> threading.Lock:
+        """Serialises writes to one realm (all three resource kinds share it)."""
+        return self._named_lock("realm", base_url.rstrip("/"), realm_display(realm))
+
+    def tenant_lock(self, base_url: str) -> threading.Lock:
+        """Serialises ESV writes and restarts of one tenant (they are tenant-wide)."""
+        return self._named_lock("tenant", base_url.rstrip("/"))
+
+    def claim(self, key: RealmKey, owner: str) -> str:
+        """Register `owner` as the realm's manager in this program; the first one registered."""
+        with self._lock:
+            return self._claims.setdefault(key, owner)
+
+    def other_claims(
+        self, own_stack: str, read: Callable[[str], dict[RealmKey, str]]
+    ) -> dict[RealmKey, str]:
+        """Other stacks' claims on the backend, read once per deployment."""
+        with self._lock:
+            if own_stack not in self._other_claims:
+                self._other_claims[own_stack] = read(own_stack)
+            return self._other_claims[own_stack]
+
+    def _named_lock(self, *key: str) -> threading.Lock:
+        with self._lock:
+            return self._locks.setdefault(key, threading.Lock())
+
+
+_current = Deployment()  # this process = this deployment
+_switch = threading.Lock()
+
+
+def current() -> Deployment:
+    """The deployment this process runs."""
+    return _current
+
+
+@contextmanager
+def deployment(new: Deployment | None = None) -> Iterator[Deployment]:
+    """Run a block in a fresh (or the given) deployment, then put the previous one back."""
+    global _current
+    with _switch:
+        previous, _current = _current, new or Deployment()
+    try:
+        yield _current
+    finally:
+        with _switch:
+            _current = previous
+
+
 CONFIG_KEYS = (
     "saId",
     "saJwk",
@@ -47,43 +161,22 @@ CONFIG_KEYS = (
 )
 
 
-def config_key(key: str) -> str:
-    """`saId` -> `aic-sessions:saId`: provider configuration is read under our own namespace."""
-    return f"{CONFIG_NAMESPACE}:{key}"
-
-
 def remember_stack_config(values: Mapping[str, Any]) -> None:
     """Keep the provider configuration of this deployment (called from `configure`)."""
-    fresh = {k: str(v) for k, v in values.items() if v not in (None, "")}
-    with _lock:
-        if fresh != _stack_config:  # every provider class calls this; keep clients if unchanged
-            _stack_config.clear()
-            _stack_config.update(fresh)
-            _clients.clear()
-            read_cache.clear()
-
-
-def new_deployment() -> None:
-    """Forget this process's clients and what it has read, as a new provider process would
-    (for tests that run several deployments in one process)."""
-    with _lock:
-        _clients.clear()
-    read_cache.clear()
+    current().remember_stack_config(values)
 
 
 def stack_setting(key: str) -> str | None:
     """One provider-configuration value of this deployment, if set."""
-    with _lock:
-        return _stack_config.get(key)
+    return current().stack_config().get(key)
 
 
-def settings_for(base_url: str) -> ConnectionSettings:
-    """Connection settings for a tenant: stack configuration first, then the environment."""
+def settings_for(base_url: str, cfg: Mapping[str, str]) -> ConnectionSettings:
+    """Connection settings for a tenant: stack configuration `cfg` first, then the
+    environment."""
     from aic_sessions.client.errors import MissingCredentialsError
     from aic_sessions.client.settings import ConnectionSettings  # not needed by check / diff
 
-    with _lock:
-        cfg = dict(_stack_config)
     env = dict(os.environ)
     mapping = {
         "saId": "AIC_SA_ID",
@@ -126,8 +219,7 @@ def config_problems() -> list[tuple[str, str]]:
     """(key, reason) for provider configuration that cannot be used, found in `check` so the
     deployment stops at preview with nothing sent: a `verifyTls` that is not `true`/`false`, a
     `caBundle` that is not a readable file, an oversized value. Reasons never quote a value."""
-    with _lock:
-        cfg = dict(_stack_config)
+    cfg = current().stack_config()
     problems = [
         (config_key(k), f"is {len(v)} characters, more than {MAX_CONFIG_CHARS}; check the value.")
         for k, v in cfg.items()
@@ -173,31 +265,21 @@ def _unreadable(path: str) -> str | None:
 
 def uses_stack_credentials() -> bool:
     """Whether this deployment's credentials come from stack configuration."""
-    with _lock:
-        return any(k in _stack_config for k in CREDENTIAL_KEYS)
+    cfg = current().stack_config()
+    return any(k in cfg for k in CREDENTIAL_KEYS)
 
 
 CREDENTIAL_KEYS = ("saId", "saJwk", "adminUsername", "adminPassword", "accessToken")
 
 
 def client_for(base_url: str) -> AdminClient:
-    """One shared client per tenant and credentials within this process."""
-    from aic_sessions.client.client import AdminClient  # the HTTP stack, only when needed
-
-    settings = settings_for(base_url)
-    key = hashlib.sha256(settings.model_dump_json().encode() + _secret_bytes(settings)).hexdigest()
-    with _lock:
-        client = _clients.get(key)
-        if client is None:
-            client = _clients[key] = AdminClient(settings, reads=read_cache)
-        return client
+    """This deployment's client of a tenant."""
+    return current().client_for(base_url)
 
 
 def realm_lock(base_url: str, realm: str) -> threading.Lock:
-    """Serialises this process's writes to one realm (all three resource kinds share it)."""
-    with _lock:
-        key = (base_url.rstrip("/"), realm_display(realm))  # "alpha", "/alpha", "root/alpha"
-        return _realm_locks.setdefault(key, threading.Lock())
+    """This deployment's write lock of a realm."""
+    return current().realm_lock(base_url, realm)
 
 
 def _secret_bytes(settings: ConnectionSettings) -> bytes:

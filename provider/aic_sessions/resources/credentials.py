@@ -21,6 +21,7 @@ from pathlib import Path
 import pulumi
 from pulumi.runtime import config as runtime_config
 
+from aic_sessions.domain.namespace import config_key
 from aic_sessions.program.stack_files import (
     CREDENTIAL_KEYS,
     fix_command,
@@ -28,7 +29,6 @@ from aic_sessions.program.stack_files import (
     project_stack_files,
 )
 
-from .connection import config_key
 from .plain_errors import PlainError
 
 SECRET_KEYS = CREDENTIAL_KEYS

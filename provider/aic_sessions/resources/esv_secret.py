@@ -1,11 +1,14 @@
 """`EsvSecret`: a realm's signing secret stored in an AIC ESV (an environment secret).
 
 The ESV `name` (`esv-...`) holds the secret; the realm points at it with the placeholder
-`&{esv.<name with dots>}` (a `SigningSecret` with `esv_reference`, declared after the
-tenant's `TenantRestart`). The value is given (a Pulumi secret) or generated once (256 random
-bits, kept across runs, rotated by changing `rotationTrigger`); `check` validates it and
-computes the same scrypt `fingerprint` as `SigningSecret`, so the policies compare ESV-stored
-and literal secrets alike at preview. The value is never an output, a log line or a message.
+`&{esv.<name with dots>}`. `RealmSessionSettings(signing_secret=SigningSecretOptions(esv=...))`
+declares one as its child and points the realm at it once the tenant's `TenantRestart` has
+loaded it. The value is given (a Pulumi secret) or generated (256 random bits) in `create`, or
+in `update` when `rotationTrigger` changes, never in `check`: `check` runs again at `up`, and a
+value drawn there would break saved plans. A given value's scrypt `fingerprint` is computed in
+`check`, as `SigningSecret` does, so the policies compare ESV-stored and literal secrets alike
+at preview; a generated one's is known once drawn. The value stays in state as an encrypted
+output and is never a plaintext output, a log line or a message.
 
 Writes: create adds the ESV (or, when it exists, adopts it by adding a version); a rotation
 adds a version. Old versions are not disabled here: the `TenantRestart` of the tenant does it
@@ -33,12 +36,16 @@ from pydantic import Field, SecretStr
 from aic_sessions.domain import signing_secrets
 from aic_sessions.domain.identity import same_identity
 
-from . import connection
 from .base import ProviderError, RealmInputs, SessionProvider, is_unknown
 from .esv_common import esv_client, tenant_lock
-from .signing_secret import as_secret, plain
+from .naming import SnakeCaseProperties
+from .signing_secret import with_value
+from .wire import as_secret, plain
 
-HIDDEN = ("value", "fingerprintBasis")
+SECRET_KEYS = ("value", "fingerprint", "fingerprintBasis")  # known once the value is
+EsvOnDelete = Literal["retain", "delete"]
+"""What `pulumi destroy` does with the ESV: `retain` keeps it, `delete` deletes it."""
+EsvValueSource = Literal["given", "generated"]
 
 
 class EsvSecretInputs(RealmInputs):
@@ -46,12 +53,12 @@ class EsvSecretInputs(RealmInputs):
     value: SecretStr | None = None
     rotationTrigger: str | None = None
     description: str | None = Field(None, max_length=1000)
-    onDelete: Literal["retain", "delete"] = "retain"
+    onDelete: EsvOnDelete = "retain"
 
 
 class EsvSecretProvider(SessionProvider):
     inputs_model = EsvSecretInputs
-    owned = ("fingerprint", "description", "onDelete", "realm")
+    owned = ("fingerprint", "valueSource", "description", "onDelete", "realm")
     hints = {
         "name": "Name the ESV 'esv-' + lowercase letters, digits and '-' (e.g. 'esv-alpha-sig').",
         "value": "Give base64 of at least 16 random bytes, e.g. `openssl rand -base64 32`.",
@@ -61,8 +68,9 @@ class EsvSecretProvider(SessionProvider):
     def check(self, olds: dict[str, Any], news: dict[str, Any]) -> CheckResult:
         result = super().check(olds, news)
         news = result.inputs  # baseUrl and realm in their one spelling
-        if result.failures or is_unknown(news.get("value")):
+        if result.failures or is_unknown(news.get("value")) or is_unknown(news.get("name")):
             return result
+        news = {**news, "placeholder": signing_secrets.esv_expression(news["name"])}
         value = plain(news.get("value"))
         if value is not None:
             problems = signing_secrets.problems(str(value))
@@ -72,25 +80,28 @@ class EsvSecretProvider(SessionProvider):
                 ]
                 return CheckResult(news, failures)
             return CheckResult(_with_value(olds, news, str(value), "given"), [])
-        keep = (
-            olds.get("valueSource") == "generated"
-            and olds.get("rotationTrigger") == news.get("rotationTrigger")
-            and olds.get("name") == news.get("name")
-            and plain(olds.get("value"))
-        )
-        generated = str(plain(olds["value"])) if keep else signing_secrets.generate()
-        return CheckResult(_with_value(olds, news, generated, "generated"), [])
+        if _keeps(olds, news) and plain(olds.get("value")):
+            # A generated value the state's inputs already hold (stacks deployed before values
+            # were drawn in create): carried as it is, never drawn here.
+            return CheckResult({**news, **{k: olds.get(k) for k in SECRET_KEYS}}, [])
+        news = {k: v for k, v in news.items() if k not in SECRET_KEYS}
+        return CheckResult({**news, "valueSource": "generated"}, [])
 
     def diff(self, _id: str, olds: dict[str, Any], news: dict[str, Any]) -> DiffResult:
+        """Owned inputs; a generated value's fingerprint is not an input (a new trigger means a
+        new value); a version someone else made active is written again."""
         replaces = [
             k for k in ("baseUrl", "name") if not same_identity(k, olds.get(k), news.get(k))
         ]
+        if news.get("valueSource") == "generated" and news.get("fingerprint") is None:
+            news = {**news, "fingerprint": olds.get("fingerprint")}
         changed = [k for k in self.owned if not same_identity(k, olds.get(k), news.get(k))]
+        rotated = news.get("valueSource") == "generated" and not _keeps(olds, news)
         drift = olds.get("activeVersion") != olds.get("wantedVersion")
-        return DiffResult(changes=bool(replaces or changed or drift), replaces=replaces)
+        return DiffResult(changes=bool(replaces or changed or rotated or drift), replaces=replaces)
 
     def create(self, props: dict[str, Any]) -> CreateResult:
-        outs = _write_value(props, {})
+        outs = _write_value(_drawn({}, props), {})
         return CreateResult(f"esv:{props['name']}@{props['baseUrl']}", outs)
 
     def read(self, id_: str, props: dict[str, Any]) -> ReadResult:
@@ -119,6 +130,7 @@ class EsvSecretProvider(SessionProvider):
         return ReadResult(id_, {**props, **observed})
 
     def update(self, _id: str, olds: dict[str, Any], news: dict[str, Any]) -> UpdateResult:
+        news = _drawn(olds, news)
         drifted = olds.get("activeVersion") != olds.get("wantedVersion")
         if drifted or olds.get("fingerprint") != news.get("fingerprint"):
             return UpdateResult(_write_value(news, olds))
@@ -129,6 +141,7 @@ class EsvSecretProvider(SessionProvider):
             "activeVersion",
             "wantedVersion",
             "loadedVersion",
+            "wantedVersionStatus",
             "supersededVersions",
             "adopted",
             "esvExists",
@@ -147,23 +160,31 @@ class EsvSecretProvider(SessionProvider):
             return
 
 
+def _keeps(olds: dict[str, Any], news: dict[str, Any]) -> bool:
+    """Whether the generated value of `olds` is still the one wanted (same ESV, same trigger)."""
+    return (
+        olds.get("valueSource") == "generated"
+        and olds.get("rotationTrigger") == news.get("rotationTrigger")
+        and olds.get("name") == news.get("name")
+        and bool(olds.get("fingerprint"))
+    )
+
+
+def _drawn(olds: dict[str, Any], news: dict[str, Any]) -> dict[str, Any]:
+    """`news` with its value: a given one as checked, a generated one kept from `olds` (the
+    previous outputs) or, when there is none or it was rotated, 256 new random bits."""
+    if news.get("valueSource") != "generated" or plain(news.get("value")):
+        return news
+    if _keeps(olds, news) and plain(olds.get("value")):
+        return {**news, **{k: olds.get(k) for k in SECRET_KEYS}}
+    return _with_value({}, news, signing_secrets.generate(), "generated")
+
+
 def _with_value(
     olds: dict[str, Any], news: dict[str, Any], value: str, source: str
 ) -> dict[str, Any]:
-    """The inputs with the value as a secret, its fingerprint and the realm's placeholder
-    (scrypt only when the value or the key changed, as in `SigningSecret`)."""
-    key = connection.stack_setting("fingerprintKey") or ""
-    basis = signing_secrets.fingerprint_basis(value, key)
-    unchanged = plain(olds.get("fingerprintBasis")) == basis and olds.get("fingerprint")
-    fingerprint = olds["fingerprint"] if unchanged else signing_secrets.fingerprint(value, key)
-    return {
-        **news,
-        "value": as_secret(value),
-        "valueSource": source,
-        "fingerprint": fingerprint,
-        "fingerprintBasis": as_secret(basis),
-        "placeholder": signing_secrets.esv_expression(news["name"]),
-    }
+    """The inputs with the value as a secret and its fingerprint (as `SigningSecret`'s)."""
+    return with_value(olds, news, value, source)
 
 
 def _write_value(props: dict[str, Any], olds: dict[str, Any]) -> dict[str, Any]:
@@ -220,25 +241,37 @@ def _description(props: dict[str, Any]) -> str:
 
 
 def _outputs(props: dict[str, Any]) -> dict[str, Any]:
-    return {k: v for k, v in SessionProvider.public(props).items() if k not in HIDDEN}
+    """The public properties; the value and its digest as encrypted outputs, so an update can
+    write the same value again (drift) and keep a generated one."""
+    public = SessionProvider.public(props)
+    secret = {k: as_secret(str(plain(public[k]))) for k in ("value", "fingerprintBasis")}
+    return {**public, **secret}
 
 
-class EsvSecret(pulumi.dynamic.Resource, module="aic", name="EsvSecret"):
-    """A realm's signing secret stored in an ESV of the tenant."""
+class EsvSecret(SnakeCaseProperties, pulumi.dynamic.Resource, module="aic", name="EsvSecret"):
+    """A realm's signing secret stored in an ESV of the tenant (AIC).
 
-    baseUrl: pulumi.Output[str]
+    Usually declared by `RealmSessionSettings` (`SigningSecretOptions(esv=EsvOptions(...))`),
+    which points the realm at it after the tenant's `TenantRestart`. Attributes are
+    snake_case; state and policies use camelCase (`activeVersion`).
+    """
+
+    base_url: pulumi.Output[str]
     realm: pulumi.Output[str]
     name: pulumi.Output[str]
     placeholder: pulumi.Output[str]
-    valueSource: pulumi.Output[str]
+    value_source: pulumi.Output[EsvValueSource]
     fingerprint: pulumi.Output[str]
-    activeVersion: pulumi.Output[str]
-    wantedVersion: pulumi.Output[str]
-    loadedVersion: pulumi.Output[str]
-    wantedVersionStatus: pulumi.Output[str]
-    supersededVersions: pulumi.Output[list[str]]
+    rotation_trigger: pulumi.Output[str | None]
+    description: pulumi.Output[str | None]
+    on_delete: pulumi.Output[EsvOnDelete]
+    active_version: pulumi.Output[str | None]
+    wanted_version: pulumi.Output[str]
+    loaded_version: pulumi.Output[str | None]
+    wanted_version_status: pulumi.Output[str | None]
+    superseded_versions: pulumi.Output[list[str]]
     adopted: pulumi.Output[bool]
-    esvExists: pulumi.Output[bool | None]
+    esv_exists: pulumi.Output[bool | None]
 
     def __init__(
         self,
@@ -250,33 +283,48 @@ class EsvSecret(pulumi.dynamic.Resource, module="aic", name="EsvSecret"):
         value: pulumi.Input[str] | None = None,
         rotation_trigger: pulumi.Input[str] | None = None,
         description: pulumi.Input[str] | None = None,
-        on_delete: pulumi.Input[str] = "retain",
+        on_delete: pulumi.Input[EsvOnDelete] = "retain",
         opts: pulumi.ResourceOptions | None = None,
     ) -> None:
+        """Declare the ESV holding one realm's signing secret.
+
+        :param resource_name: The Pulumi name of this resource, unique in the stack.
+        :param base_url: The tenant's AM URL, e.g. `https://tenant.forgeblocks.com/am`.
+            Changing it replaces the resource.
+        :param realm: The realm whose secret the ESV holds, e.g. `alpha`.
+        :param name: The ESV's name: `esv-` and lowercase letters, digits and `-`. Changing it
+            replaces the resource.
+        :param value: A given secret (base64, at least 128 bits), always stored as a Pulumi
+            secret; `None`: 256 random bits, drawn once in `create` and kept in state.
+        :param rotation_trigger: Any string; changing it rotates a generated value.
+        :param description: The ESV's description; default: names the realm.
+        :param on_delete: `retain` (default) keeps the ESV on destroy; `delete` deletes it.
+        :param opts: Pulumi resource options.
+        """
         props = {
-            "baseUrl": base_url,
+            "base_url": base_url,
             "realm": realm,
             "name": name,
             "value": pulumi.Output.secret(value) if value is not None else None,
-            "rotationTrigger": rotation_trigger,
+            "rotation_trigger": rotation_trigger,
             "description": description,
-            "onDelete": on_delete,
+            "on_delete": on_delete,
             **dict.fromkeys(
                 (
                     "placeholder",
-                    "valueSource",
+                    "value_source",
                     "fingerprint",
-                    "activeVersion",
-                    "wantedVersion",
-                    "loadedVersion",
-                    "wantedVersionStatus",
-                    "supersededVersions",
+                    "active_version",
+                    "wanted_version",
+                    "loaded_version",
+                    "wanted_version_status",
+                    "superseded_versions",
                     "adopted",
-                    "esvExists",
+                    "esv_exists",
                 )
             ),
         }
         opts = pulumi.ResourceOptions.merge(
-            opts, pulumi.ResourceOptions(additional_secret_outputs=["value"])
+            opts, pulumi.ResourceOptions(additional_secret_outputs=["value", "fingerprintBasis"])
         )
         super().__init__(EsvSecretProvider(), resource_name, props, opts)

@@ -23,13 +23,14 @@ import json
 import os
 import shutil
 import subprocess
-import threading
 import time
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
 
 from aic_sessions.domain.identity import canonical_realm, tenant_identity
+
+from . import connection
 
 BASELINE_TYPE = ":RealmBaseline"
 SKIP_VARIABLE = "AIC_OWNER_CHECK"
@@ -133,14 +134,8 @@ def read_claims(own_stack: str) -> Claims:
     return claims
 
 
-_cache: dict[str, Claims] = {}
-_lock = threading.Lock()
-
-
 def other_owner(base_url: str, realm: str, own_stack: str) -> str | None:
-    """The other stack whose state holds this realm's baseline, if any (read once per process)."""
-    with _lock:
-        if own_stack not in _cache:
-            _cache[own_stack] = read_claims(own_stack)
-        claims = _cache[own_stack]
+    """The other stack whose state holds this realm's baseline, if any (read once per
+    deployment)."""
+    claims = connection.current().other_claims(own_stack, read_claims)
     return claims.get((tenant_identity(base_url), canonical_realm(realm)))

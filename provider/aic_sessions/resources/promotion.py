@@ -123,7 +123,7 @@ class PromotionProvider(SessionProvider):
             _require_promoted(plan, promotion_procedure.missing(client, plan))
             return {**self.public(news), **kept, "promotedDigest": news["lowerDigest"]}
         outcome = promotion_procedure.run(client, plan, _log)
-        connection.read_cache.clear()  # what this process read of the realms is now stale
+        connection.current().read_cache.clear()  # what this process read of the realms is now stale
         if outcome.promotion_id is None:  # nothing to promote: observed, the last one stands
             return {
                 **self.public(news),
@@ -169,9 +169,7 @@ def _require_promoted(plan: promotion_procedure.Plan, pending: list[str]) -> Non
 
 def _client(base_url: str) -> Any:
     """The promotions client of the upper tenant, sharing the admin client's credentials."""
-    from aic_sessions.client.promotion import PromotionClient  # the HTTP stack, only when needed
-
-    return PromotionClient(connection.client_for(base_url).transport)
+    return connection.current().promotion_client(base_url)
 
 
 def _log(message: str) -> None:

@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING
 
 from aic_sessions.client import inferred
 from aic_sessions.client.realms import realm_display
+from aic_sessions.domain.identity import realm_name
 
 if TYPE_CHECKING:
     from aic_sessions.client.promotion_models import Change, PromotionReport
@@ -28,9 +29,9 @@ def owned_config_items() -> frozenset[str]:
 
 def label(change: Change) -> str:
     """`<configItem>/<realm>/<name>`, what `allowedChanges` patterns are matched against."""
-    realm = change.item.realm.strip("/") if change.item.realm else "-"
+    realm = realm_name(change.item.realm) if change.item.realm else "-"
     name = change.item.name or change.item.uid or "-"
-    return f"{change.config_item or '-'}/{realm or 'root'}/{name}"
+    return f"{change.config_item or '-'}/{realm}/{name}"
 
 
 def beyond_chain(

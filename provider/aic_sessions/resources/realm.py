@@ -10,13 +10,17 @@ before any write, and the three take their prior values from it (see `baseline.p
 With `assert_only=True` (an upper AIC stage, where static configuration arrives by promotion)
 the three never write: they observe the realm and fail, naming the missing promotion, when it
 differs from the intended values (see `asserted.py`); `after` orders them behind the promotion.
+With `SigningSecretOptions(esv=EsvOptions(...))` the secret lives in an ESV: the component also
+declares the `EsvSecret` (`<name>-esv`), and its `SigningSecret` points the realm at the ESV only
+after the `TenantRestart` that lists the component (`TenantRestart(..., secrets=[realm])`).
 """
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Sequence
 from dataclasses import dataclass, fields
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
 import pulumi
 
@@ -24,9 +28,13 @@ from aic_sessions.domain.attributes import AUTHENTICATED, JOURNEY, Table
 
 from .authenticated import AuthenticatedSessionSettings
 from .baseline import RealmBaseline
+from .esv_secret import EsvOnDelete, EsvSecret
 from .journey import JourneySessionSettings
 from .naming import OnDelete, StateManagementName
 from .signing_secret import SigningSecret
+
+if TYPE_CHECKING:
+    from .tenant_restart import TenantRestart
 
 
 @dataclass(frozen=True)
@@ -50,15 +58,54 @@ class AuthenticatedOptions:
 
 
 @dataclass(frozen=True)
+class EsvOptions:
+    """The `EsvSecret` holding the realm's secret (AIC); see that class for each field.
+
+    `aliases`: the names the ESV resource had before it was the component's child (a stack
+    that declared it at the top level as `dev-esv-alpha` passes
+    `[pulumi.Alias(name="dev-esv-alpha", parent=pulumi.ROOT_STACK_RESOURCE)]`).
+    """
+
+    name: pulumi.Input[str]
+    value: pulumi.Input[str] | None = None
+    rotation_trigger: pulumi.Input[str] | None = None
+    description: pulumi.Input[str] | None = None
+    on_delete: pulumi.Input[EsvOnDelete] = "retain"
+    aliases: Sequence[pulumi.Input[str] | pulumi.Alias] = ()
+
+
+@dataclass(frozen=True)
 class SigningSecretOptions:
-    """The `SigningSecret` of the realm; see that class for each field (none: generated)."""
+    """The `SigningSecret` of the realm; see that class for each field (none: generated).
+
+    `esv`: the secret lives in an ESV. `EsvOptions`: the component declares the `EsvSecret`
+    (a given value goes there, not here) and the realm references it once the `TenantRestart`
+    listing the component has loaded it. An `EsvSecret` declared elsewhere (an upper stage's,
+    written before its promotion): the realm references it (`esv_reference`, default its name)
+    after `depends_on`.
+    """
 
     value: pulumi.Input[str] | None = None
     esv_reference: pulumi.Input[str] | None = None
     rotation_trigger: pulumi.Input[str] | None = None
     on_delete: pulumi.Input[OnDelete] = "retain"
-    # What must exist before the realm points at its secret (an ESV's tenant restart).
+    esv: EsvOptions | EsvSecret | None = None
+    # What must exist before the realm points at its secret.
     depends_on: tuple[pulumi.Resource, ...] = ()
+
+    def __post_init__(self) -> None:
+        if self.esv is None:
+            return
+        if self.value is not None or self.rotation_trigger is not None:
+            raise ValueError(
+                "SigningSecretOptions: with esv=..., the ESV holds the value; give value and "
+                "rotation_trigger in EsvOptions (or the EsvSecret), not here."
+            )
+        if isinstance(self.esv, EsvOptions) and self.esv_reference is not None:
+            raise ValueError(
+                "SigningSecretOptions: with esv=EsvOptions(...), the realm references that ESV "
+                "itself; leave esv_reference unset."
+            )
 
 
 class RealmSessionSettings(pulumi.ComponentResource):
@@ -68,6 +115,10 @@ class RealmSessionSettings(pulumi.ComponentResource):
     journey: JourneySessionSettings | None
     authenticated: AuthenticatedSessionSettings
     signing_secret: SigningSecret
+    esv: EsvSecret | None
+    signing_secret_source: pulumi.Output[str]
+    """`given`, `generated`, `esv` (a reference), or `esv-stored` (in this component's ESV)."""
+    signing_secret_fingerprint: pulumi.Output[str | None]
 
     def __init__(
         self,
@@ -96,6 +147,9 @@ class RealmSessionSettings(pulumi.ComponentResource):
             its resources writes.
         :param authenticated: Authenticated-session settings; default: server-side.
         :param signing_secret: The signing secret; default: generated, retained on destroy.
+            With `esv=EsvOptions(...)` it is stored in an ESV (the `<resource_name>-esv`
+            child), which the realm references once the `TenantRestart` listing this
+            component has loaded it.
         :param on_delete: `on_delete` of the journey and authenticated settings (`restore`
             writes the prior values back on destroy, `retain` leaves them).
         :param assert_only: Never write the realm (an environment that refuses static writes):
@@ -164,12 +218,27 @@ class RealmSessionSettings(pulumi.ComponentResource):
             **_fields(authenticated),
             **asserted,
         )
+        self.esv: EsvSecret | None = None
+        self._restart: _PendingRestart | None = None
+        waits_for: pulumi.Input[Sequence[pulumi.Input[pulumi.Resource]]] = list(secret.depends_on)
+        if isinstance(secret.esv, EsvOptions):
+            if assert_only:
+                raise ValueError(
+                    f"{resource_name}: an asserted realm's ESV is written before the promotion "
+                    "it waits for; declare the EsvSecret and its TenantRestart first and pass "
+                    "SigningSecretOptions(esv=<that EsvSecret>)."
+                )
+            self.esv = _esv_secret(resource_name, base_url, realm, secret.esv, self)
+            self._restart = _PendingRestart(resource_name)
+            waits_for = self._restart.resources
+        elif secret.esv is not None:
+            self.esv = secret.esv
         self.signing_secret = SigningSecret(
             f"{resource_name}-signing-secret",
             base_url=base_url,
             realm=realm,
             value=secret.value,
-            esv_reference=secret.esv_reference,
+            esv_reference=_esv_reference(secret),
             rotation_trigger=secret.rotation_trigger,
             on_delete=secret.on_delete,
             baseline=prior,
@@ -177,19 +246,89 @@ class RealmSessionSettings(pulumi.ComponentResource):
             opts=pulumi.ResourceOptions.merge(
                 child,
                 pulumi.ResourceOptions(
-                    depends_on=list(secret.depends_on),
+                    depends_on=waits_for,
                     retain_on_delete=True if opts and opts.retain_on_delete else None,
                 ),
             ),
         )
+        if self.esv is not None:
+            self.signing_secret_source = pulumi.Output.from_input("esv-stored")
+            self.signing_secret_fingerprint = self.esv.fingerprint
+        else:
+            self.signing_secret_source = self.signing_secret.value_source
+            self.signing_secret_fingerprint = self.signing_secret.fingerprint
         self.register_outputs(
             {
                 "journeyStateManagement": self.journey.state_management if self.journey else None,
                 "clientSideSessions": self.authenticated.client_side_sessions,
-                "signingSecretSource": self.signing_secret.value_source,
-                "signingSecretFingerprint": self.signing_secret.fingerprint,
+                "signingSecretSource": self.signing_secret_source,
+                "signingSecretFingerprint": self.signing_secret_fingerprint,
+                **({"esvName": self.esv.name} if self.esv is not None else {}),
             }
         )
+
+    def loaded_by(self, restart: TenantRestart) -> None:
+        """Called by the `TenantRestart` listing this component: the realm points at its ESV
+        after that restart."""
+        if self._restart is not None:
+            self._restart.resolve(restart)
+
+
+class _PendingRestart:
+    """The restart an ESV realm's `SigningSecret` waits for: named by the `TenantRestart` that
+    lists the component, declared after it. A component no restart lists by the end of the
+    program's synchronous part fails with the fix (it would otherwise wait forever)."""
+
+    def __init__(self, component: str) -> None:
+        self.component = component
+        loop = asyncio.get_event_loop()
+        self._future: asyncio.Future[list[pulumi.Resource]] = loop.create_future()
+        self.resources: pulumi.Output[list[pulumi.Resource]] = pulumi.Output.from_input(
+            self._future
+        )
+        loop.call_soon(self._unlisted)
+
+    def resolve(self, restart: pulumi.Resource) -> None:
+        if not self._future.done():
+            self._future.set_result([restart])
+
+    def _unlisted(self) -> None:
+        if not self._future.done():
+            self._future.set_exception(
+                pulumi.RunError(
+                    f"{self.component}: its signing secret is stored in an ESV, but no "
+                    "TenantRestart lists it, so nothing loads the ESV before the realm points at "
+                    "it. Declare TenantRestart(..., secrets=[<this RealmSessionSettings>]) "
+                    "(mode='pending' to restart the tenant yourself)."
+                )
+            )
+
+
+def _esv_reference(secret: SigningSecretOptions) -> pulumi.Input[str] | None:
+    """The ESV the realm references: the one given, else the ESV's own name."""
+    if secret.esv_reference is not None or secret.esv is None:
+        return secret.esv_reference
+    return secret.esv.name
+
+
+def _esv_secret(
+    resource_name: str,
+    base_url: pulumi.Input[str],
+    realm: pulumi.Input[str],
+    esv: EsvOptions,
+    parent: pulumi.Resource,
+) -> EsvSecret:
+    return EsvSecret(
+        f"{resource_name}-esv",
+        base_url=base_url,
+        realm=realm,
+        name=esv.name,
+        value=esv.value,
+        rotation_trigger=esv.rotation_trigger,
+        description=esv.description,
+        on_delete=esv.on_delete,
+        opts=pulumi.ResourceOptions(parent=parent, aliases=list(esv.aliases)),
+    )
 
 
 def _managed(

@@ -45,22 +45,30 @@ from . import connection
 from .asserted import ASSERT_KEYS, assert_only, refuse_drift
 from .base import ProviderError, RealmInputs, SessionProvider, gone_on_404, is_unknown
 from .naming import OnDelete, SnakeCaseProperties, ValueSource
+from .wire import as_secret, plain
 
 if TYPE_CHECKING:
     from aic_sessions.client.client import AdminClient
 
 # `read`'s journeys, beside the provider's own threads (threads start on first use).
 _JOURNEYS = ThreadPoolExecutor(max_workers=8, thread_name_prefix="aic-journey")
-SECRET_SIG = {"4dabf18193072939515e22adb298388d": "1b47061264138c4ac30d75fd1eb44270"}
 
 
-def as_secret(value: str) -> dict[str, str]:
-    """The wire form of a secret property, so the engine stores it encrypted."""
-    return {**SECRET_SIG, "value": value}
-
-
-def plain(value: Any) -> Any:
-    return value.get("value") if isinstance(value, dict) and "value" in value else value
+def with_value(
+    olds: dict[str, Any], news: dict[str, Any], value: str, source: str
+) -> dict[str, Any]:
+    """The inputs with the value as a secret and its fingerprint (`fingerprintBasis`, a fast
+    digest of value and key stored encrypted like the value, spares scrypt when unchanged)."""
+    key = connection.stack_setting("fingerprintKey") or ""
+    old_basis, old = plain(olds.get("fingerprintBasis")), olds.get("fingerprint")
+    fingerprint, basis = signing_secrets.kept_fingerprint(value, key, old_basis, old)
+    return {
+        **news,
+        "value": as_secret(value),
+        "valueSource": source,
+        "fingerprint": fingerprint,
+        "fingerprintBasis": as_secret(basis),
+    }
 
 
 class SecretInputs(RealmInputs):
@@ -116,7 +124,7 @@ class SigningSecretProvider(SessionProvider):
                     news, [CheckFailure("value", f"The signing secret {p}.") for p in problems]
                 )
             value = signing_secrets.normalise(value)  # the one spelling written and proved
-            return CheckResult(self._with_value(olds, news, value, "given"), [])
+            return CheckResult(with_value(olds, news, value, "given"), [])
         hidden = ("value", "fingerprint", "fingerprintBasis")  # known once drawn in create
         return CheckResult(
             {**{k: v for k, v in news.items() if k not in hidden}, "valueSource": "generated"}, []
@@ -145,28 +153,7 @@ class SigningSecretProvider(SessionProvider):
         )
         if keep:
             return {k: olds.get(k) for k in ("value", "fingerprint", "fingerprintBasis")}
-        return self._with_value({}, news, signing_secrets.generate(), "generated")
-
-    def _with_value(
-        self, olds: dict[str, Any], news: dict[str, Any], value: str, source: str
-    ) -> dict[str, Any]:
-        """The inputs with the value as a secret and its fingerprint.
-
-        scrypt is deliberately slow (~40 ms), so an unchanged secret keeps its old fingerprint:
-        `fingerprintBasis`, a fast digest of value and key stored encrypted like the value
-        itself, tells whether either changed.
-        """
-        key = connection.stack_setting("fingerprintKey") or ""
-        basis = signing_secrets.fingerprint_basis(value, key)
-        unchanged = plain(olds.get("fingerprintBasis")) == basis and olds.get("fingerprint")
-        fingerprint = olds["fingerprint"] if unchanged else signing_secrets.fingerprint(value, key)
-        return {
-            **news,
-            "value": as_secret(value),
-            "valueSource": source,
-            "fingerprint": fingerprint,
-            "fingerprintBasis": as_secret(basis),
-        }
+        return with_value({}, news, signing_secrets.generate(), "generated")
 
     def create(self, props: dict[str, Any]) -> CreateResult:
         if assert_only(props):

@@ -15,7 +15,8 @@ superseded are disabled. Nothing is undone on destroy.
 
 from __future__ import annotations
 
-from typing import Any, Literal
+from collections.abc import Sequence
+from typing import TYPE_CHECKING, Any, Literal
 
 import pulumi
 from pulumi.dynamic import CreateResult, DiffResult, ReadResult, UpdateResult
@@ -25,6 +26,14 @@ from aic_sessions.domain.identity import canonical_base_url, same_identity
 
 from .base import ProviderError, SessionProvider
 from .esv_common import esv_client, tenant_lock
+from .esv_secret import EsvSecret
+from .naming import SnakeCaseProperties
+
+if TYPE_CHECKING:
+    from .realm import RealmSessionSettings
+
+RestartMode = Literal["restart", "pending"]
+"""`restart`: restart the tenant and wait; `pending`: leave the restart to the operator."""
 
 WATCHED = ("esvs", "mode", "timeoutSeconds", "pollSeconds")
 
@@ -191,37 +200,93 @@ def _disable_superseded(
     return disabled, {k: v for k, v in pending.items() if v}
 
 
-class TenantRestart(pulumi.dynamic.Resource, module="aic", name="TenantRestart"):
-    """One tenant's restart that loads the ESV versions of this deployment."""
+class TenantRestart(
+    SnakeCaseProperties, pulumi.dynamic.Resource, module="aic", name="TenantRestart"
+):
+    """One tenant's restart that loads the ESV versions of this deployment.
 
-    baseUrl: pulumi.Output[str]
-    mode: pulumi.Output[str]
+    Attributes are snake_case; state and policies use camelCase (`pendingRestart`).
+    """
+
+    base_url: pulumi.Output[str]
+    esvs: pulumi.Output[dict[str, Any]]
+    mode: pulumi.Output[RestartMode]
+    timeout_seconds: pulumi.Output[float]
+    poll_seconds: pulumi.Output[float]
     restarted: pulumi.Output[bool]
-    pendingRestart: pulumi.Output[bool]
+    pending_restart: pulumi.Output[bool]
     lagging: pulumi.Output[list[str]]
-    loadedVersions: pulumi.Output[dict[str, str | None]]
-    disabledVersions: pulumi.Output[dict[str, list[str]]]
+    loaded_versions: pulumi.Output[dict[str, str | None]]
+    disabled_versions: pulumi.Output[dict[str, list[str]]]
+    pending_disable: pulumi.Output[dict[str, list[str]]]
 
     def __init__(
         self,
         resource_name: str,
         *,
         base_url: pulumi.Input[str],
-        esvs: pulumi.Input[dict[str, Any]],
-        mode: pulumi.Input[str] = "restart",
+        secrets: Sequence[EsvSecret | RealmSessionSettings],
+        mode: pulumi.Input[RestartMode] = "restart",
         timeout_seconds: pulumi.Input[float] = 900,
         poll_seconds: pulumi.Input[float] = 10,
         opts: pulumi.ResourceOptions | None = None,
     ) -> None:
+        """Declare the tenant's one restart, after every ESV write of this deployment.
+
+        :param resource_name: The Pulumi name of this resource, unique in the stack.
+        :param base_url: The tenant's AM URL. Changing it replaces the resource.
+        :param secrets: The tenant's `EsvSecret`s, or the `RealmSessionSettings` declaring
+            them (`SigningSecretOptions(esv=...)`); such a realm points at its ESV only after
+            this restart.
+        :param mode: `restart` (default): restart the tenant once when an ESV's written version
+            is not loaded, and wait until it is ready; `pending`: leave the restart to you
+            (`pending_restart` and `lagging` say what waits).
+        :param timeout_seconds: How long to wait for the restart, 1 to 7200 (default 900).
+        :param poll_seconds: How often to ask whether the restart finished (default 10).
+        :param opts: Pulumi resource options.
+        """
+        esvs = [_esv_of(item) for item in secrets]
         props = {
-            "baseUrl": base_url,
-            "esvs": esvs,
+            "base_url": base_url,
+            "esvs": wanted_versions(esvs),
             "mode": mode,
-            "timeoutSeconds": timeout_seconds,
-            "pollSeconds": poll_seconds,
+            "timeout_seconds": timeout_seconds,
+            "poll_seconds": poll_seconds,
             **dict.fromkeys(
-                ("restarted", "pendingRestart", "lagging", "loadedVersions", "disabledVersions")
+                (
+                    "restarted",
+                    "pending_restart",
+                    "lagging",
+                    "loaded_versions",
+                    "disabled_versions",
+                    "pending_disable",
+                )
             ),
-            "pendingDisable": None,
         }
+        opts = pulumi.ResourceOptions.merge(opts, pulumi.ResourceOptions(depends_on=esvs))
         super().__init__(TenantRestartProvider(), resource_name, props, opts)
+        for item in secrets:
+            if not isinstance(item, EsvSecret):
+                item.loaded_by(self)
+
+
+def _esv_of(item: EsvSecret | RealmSessionSettings) -> EsvSecret:
+    if isinstance(item, EsvSecret):
+        return item
+    if item.esv is None:
+        raise ValueError(
+            f"TenantRestart: {item._name} keeps no signing secret in an ESV; list only realms "
+            "declared with SigningSecretOptions(esv=EsvOptions(...))."
+        )
+    return item.esv
+
+
+def wanted_versions(esvs: Sequence[EsvSecret]) -> pulumi.Output[dict[str, Any]]:
+    """The `esvs` input: each ESV's wanted version and the versions it superseded."""
+    rows = [pulumi.Output.all(s.name, s.wanted_version, s.superseded_versions) for s in esvs]
+    return pulumi.Output.all(*rows).apply(
+        lambda values: {
+            name: {"wantedVersion": version, "supersededVersions": list(superseded or [])}
+            for name, version, superseded in values
+        }
+    )

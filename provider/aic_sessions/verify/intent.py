@@ -25,10 +25,11 @@ from aic_sessions.client.realms import realm_display
 from aic_sessions.program import stack_reader
 from aic_sessions.program.stack_config import load_stack_config
 from aic_sessions.program.stack_reader import StackReadError
+from aic_sessions.resources.exports import TYPE_PREFIX
 
 STACK_KEYS = ("environment", "baseUrl", "realms")
 Source = Literal["config", "outputs", "resources"]
-TYPE = "pulumi-python:dynamic/aic:"
+TYPE = TYPE_PREFIX
 T = TypeVar("T")
 
 
