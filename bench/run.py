@@ -125,7 +125,7 @@ def document(results: Results, meta: dict[str, str]) -> str:
         _intro(results, meta),
         "## Machine and versions",
         "\n".join(_machine(results.machine, meta)),
-        "## Requests per operation (a stack of one realm: three resources)",
+        "## Requests per operation (a stack of one realm: a baseline and three resources)",
         _COUNTS_NOTE,
         "\n".join(per_operation(results)),
         "## Findings",
