@@ -55,8 +55,10 @@ check: venv ## The inner loop, under 2 minutes: lint, type checks and the fast i
 	@$(MAKE) --no-print-directory lint
 	$(VENV_PY) -m pytest $(XDIST) -q -m "$(CHECK_SELECTION)" $(PYTEST_ARGS)
 
-bench: setup ## Benchmarks against the engine's floor and frodo-cli; writes docs/benchmarks.md
-	$(WITH_ENGINE) $(VENV_PY) bench/run.py
+# BENCH_ARGS: options of bench/run.py, e.g. BENCH_ARGS="--sizes 1,10 --repeat 2 --output /tmp/b.md".
+BENCH_ARGS ?=
+bench: setup ## Benchmarks against the engine's floor and frodo-cli; writes docs/benchmarks.md (BENCH_ARGS)
+	$(WITH_ENGINE) $(VENV_PY) bench/run.py $(BENCH_ARGS)
 
 lint: venv ## ruff (lint + format check) and mypy --strict: the package, the emulator, tests, bench, programs
 	$(VENV)/bin/ruff check provider emulator policies tests bench __main__.py

@@ -17,7 +17,7 @@ from pulumi.dynamic import CheckFailure, CheckResult, CreateResult, DiffResult, 
 
 
 class EngineProbeProvider(ResourceProvider):
-    """Stores nothing anywhere: create returns the inputs, diff compares `value`."""
+    """Stores nothing anywhere: create returns the inputs, diff compares them."""
 
     def check(self, _olds: dict[str, Any], news: dict[str, Any]) -> CheckResult:
         value = news.get("value")
@@ -27,11 +27,12 @@ class EngineProbeProvider(ResourceProvider):
         return CheckResult(news, [])
 
     def diff(self, _id: str, olds: dict[str, Any], news: dict[str, Any]) -> DiffResult:
-        changed = olds.get("value") != news.get("value")
+        changed = any(olds.get(k) != news.get(k) for k in ("value", "baseline"))
         return DiffResult(changes=changed, replaces=[], delete_before_replace=False)
 
     def create(self, props: dict[str, Any]) -> CreateResult:
-        return CreateResult(f"probe-{uuid.uuid4().hex[:12]}", {"value": props["value"]})
+        outputs: dict[str, Any] = {k: props[k] for k in ("value", "baseline") if k in props}
+        return CreateResult(f"probe-{uuid.uuid4().hex[:12]}", outputs)
 
 
 class EngineProbe(pulumi.dynamic.Resource, module="bench", name="EngineProbe"):
@@ -40,6 +41,14 @@ class EngineProbe(pulumi.dynamic.Resource, module="bench", name="EngineProbe"):
     value: pulumi.Output[str]
 
     def __init__(
-        self, name: str, value: pulumi.Input[str], opts: pulumi.ResourceOptions | None = None
+        self,
+        name: str,
+        value: pulumi.Input[str],
+        opts: pulumi.ResourceOptions | None = None,
+        baseline: pulumi.Input[str] | None = None,
     ) -> None:
-        super().__init__(EngineProbeProvider(), name, {"value": value}, opts)
+        """`baseline`, when given, is kept in state like `value` (an input dependency only)."""
+        props: dict[str, Any] = {"value": value}
+        if baseline is not None:
+            props["baseline"] = baseline
+        super().__init__(EngineProbeProvider(), name, props, opts)

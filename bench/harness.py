@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import os
 import shutil
+import signal
 import statistics
 import subprocess
 import threading
@@ -31,18 +32,42 @@ ADMIN = {"AM_ADMIN_USERNAME": "amadmin", "AM_ADMIN_PASSWORD": "Password1!"}
 COMMAND_TIMEOUT = 600.0
 
 BASELINE_PROGRAM = '''\
-"""The engine's floor: three do-nothing EngineProbe resources per realm, as many as ours."""
+"""The engine's floor: per realm the resource graph of ours, of do-nothing EngineProbes: a
+component, a baseline, and three resources that depend on the baseline and take its output."""
 
 import pulumi
 from engine_probe import EngineProbe
 
-realms = int(pulumi.Config().require("realms"))
-values = {}
-for i in range(1, realms + 1):
-    for kind in ("journey", "authenticated", "signing-secret"):
-        probe = EngineProbe(f"bench-r{i}-{kind}", value=f"r{i}-{kind}")
-        values[f"r{i}-{kind}"] = probe.value
-pulumi.export("realms", values)
+config = pulumi.Config()
+realms = int(config.require("realms"))
+with_component = config.get_bool("component") is not False
+with_baseline = config.get_bool("baseline") is not False
+KINDS = ("journey", "authenticated", "signing-secret")
+
+
+def declare(name: str) -> dict[str, pulumi.Output[str]]:
+    parent = pulumi.ComponentResource("bench:index:ProbeRealm", name) if with_component else None
+    baseline = (
+        EngineProbe(f"{name}-baseline", value=f"{name}-baseline",
+                    opts=pulumi.ResourceOptions(parent=parent))
+        if with_baseline else None
+    )
+    child = pulumi.ResourceOptions(
+        parent=parent,
+        aliases=[pulumi.Alias(parent=pulumi.ROOT_STACK_RESOURCE)] if parent else None,
+        depends_on=[baseline] if baseline else None,
+    )
+    values = {
+        kind: EngineProbe(f"{name}-{kind}", value=f"{name}-{kind}", opts=child,
+                          baseline=baseline.value if baseline else None).value
+        for kind in KINDS
+    }
+    if parent is not None:
+        parent.register_outputs(values)
+    return values
+
+
+pulumi.export("realms", {f"r{i}": declare(f"bench-r{i}") for i in range(1, realms + 1)})
 '''
 
 
@@ -181,7 +206,9 @@ class Project:
         backend.mkdir(parents=True, exist_ok=True)
         self.env = {**env, "PULUMI_BACKEND_URL": f"file://{backend}"}
 
-    def pulumi(self, *args: str) -> Run:
+    def pulumi(self, *args: str, interrupt_ignored: bool = False) -> Run:
+        """Run one command as a user's shell does; `interrupt_ignored`: as a background job of
+        a non-interactive shell does (SIGINT ignored, which children inherit)."""
         command = ["pulumi", "--non-interactive", *args, "--stack", STACK]
         started = time.perf_counter()
         proc = subprocess.run(  # noqa: S603 (our own argument list, no shell)
@@ -192,6 +219,7 @@ class Project:
             text=True,
             timeout=COMMAND_TIMEOUT,
             check=False,
+            preexec_fn=_ignore_interrupt if interrupt_ignored else None,
         )
         seconds = time.perf_counter() - started
         if proc.returncode != 0:
@@ -215,8 +243,16 @@ def our_project(directory: Path, env: dict[str, str]) -> Project:
     return Project(directory, env, f"stacks/Pulumi.{STACK}.yaml")
 
 
-def baseline_project(directory: Path, env: dict[str, str], realms: int) -> Project:
-    """A program of 3 x `realms` EngineProbe resources, on the same virtualenv."""
+def baseline_project(
+    directory: Path,
+    env: dict[str, str],
+    realms: int,
+    *,
+    component: bool = True,
+    baseline: bool = True,
+) -> Project:
+    """Our resource graph for `realms` realms in EngineProbes, on the same virtualenv; without
+    the component or the baseline when told (what those registrations cost by themselves)."""
     directory.mkdir(parents=True)
     (directory / "Pulumi.yaml").write_text(
         "name: bench-baseline\nruntime:\n  name: python\n  options:\n"
@@ -225,7 +261,13 @@ def baseline_project(directory: Path, env: dict[str, str], realms: int) -> Proje
     (directory / "__main__.py").write_text(BASELINE_PROGRAM)
     probe_env = {**env, "PYTHONPATH": PROBE_PATH}
     project = Project(directory, probe_env, f"Pulumi.{STACK}.yaml")
-    project.write_config({"bench-baseline:realms": str(realms)})
+    project.write_config(
+        {
+            "bench-baseline:realms": str(realms),
+            "bench-baseline:component": str(component).lower(),
+            "bench-baseline:baseline": str(baseline).lower(),
+        }
+    )
     return project
 
 
@@ -243,6 +285,20 @@ def stack_config(base_url: str, realms: Iterable[str], max_duration: int = 5) ->
         "aic-sessions:baseUrl": base_url,
         "aic-sessions:realms": entries,
     }
+
+
+def _ignore_interrupt() -> None:
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+
+
+def interrupt_was_ignored() -> bool:
+    """Give this process (and so every command it starts) Python's SIGINT handler; True when it
+    was started with SIGINT ignored. A command inherits an ignored SIGINT, and with it the
+    engine's language host then ignores the engine's SIGINT and is killed 5 s later: every
+    command would carry 5 s that a user at a terminal does not pay."""
+    ignored = signal.getsignal(signal.SIGINT) is signal.SIG_IGN
+    signal.signal(signal.SIGINT, signal.default_int_handler)
+    return ignored
 
 
 def engine_env() -> dict[str, str]:

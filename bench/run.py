@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import subprocess
 import sys
 import tempfile
 import time
@@ -21,16 +22,18 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from findings import findings
-from harness import REPO, engine_env
+from harness import REPO, VENV, engine_env, interrupt_was_ignored
 from imports import measure_imports
 from machine import Machine, machine
 from report import (
     GOAL_RATIO,
     Results,
     cold_start,
+    graph_times,
     growth_requests,
     growth_times,
     import_costs,
+    interrupt,
     other_times,
     parallelism,
     per_operation,
@@ -42,6 +45,7 @@ from scenarios import (
     default_parallel,
     measure_cold_start,
     measure_frodo,
+    measure_interrupt,
     measure_size,
     provider_workers,
 )
@@ -62,6 +66,7 @@ def main() -> int:
     args = parse_args()
     sizes = [int(n) for n in args.sizes.split(",")]
     started, load = time.monotonic(), os.getloadavg()[0]
+    inherited = as_a_user_runs()
     env = engine_env()
     with tempfile.TemporaryDirectory(prefix="aic-bench-") as tmp:
         workdir = Path(tmp)
@@ -75,8 +80,18 @@ def main() -> int:
         frodo = measure_frodo(args.repeat, workdir)
         cold = measure_cold_start(args.repeat)
         imports = measure_imports(args.repeat)
+        interrupt = measure_interrupt(args.repeat, workdir, env)
     measured = Results(
-        results, imports, frodo, cold, host, args.repeat, default_parallel(), provider_workers()
+        results,
+        imports,
+        frodo,
+        cold,
+        host,
+        args.repeat,
+        default_parallel(),
+        provider_workers(),
+        interrupt,
+        inherited,
     )
     meta = {
         "load": f"{load:.2f} at the start, {os.getloadavg()[0]:.2f} at the end",
@@ -90,23 +105,40 @@ def main() -> int:
     return 0
 
 
+def as_a_user_runs() -> bool:
+    """Start every command as a user's shell would: SIGINT not ignored, and our package
+    byte-compiled as a wheel install is (PYTHONDONTWRITEBYTECODE would make every process
+    compile it again). True when this process was started with SIGINT ignored."""
+    ignored = interrupt_was_ignored()
+    os.environ.pop("PYTHONDONTWRITEBYTECODE", None)
+    subprocess.run(  # noqa: S603 (our own argument list, no shell)
+        [str(VENV / "bin" / "python"), "-m", "compileall", "-q", str(REPO / "provider")],
+        check=True,
+        timeout=300,
+    )
+    return ignored
+
+
 def document(results: Results, meta: dict[str, str]) -> str:
     sections = [
         "# Benchmarks",
         _intro(results, meta),
         "## Machine and versions",
         "\n".join(_machine(results.machine, meta)),
-        "## Requests per operation (a stack of one realm: three resources)",
+        "## Requests per operation (a stack of one realm: a baseline and three resources)",
         _COUNTS_NOTE,
         "\n".join(per_operation(results)),
         "## Findings",
         "\n".join(findings(results)),
-        "## Reads per realm (goal: one read of each realm's authentication document)",
+        "## Reads per realm (goal: one read of each document the stack manages)",
         "\n".join(reads_per_realm(results)),
         f"## Wall time against the engine's floor (goal: ratio <= {GOAL_RATIO})",
         _FLOOR_NOTE.format(repeat=results.repeat, large=LARGE, large_repeat=LARGE_REPEAT),
         "\n".join(ratios(results)),
         "\n".join(other_times(results)),
+        "## What the registrations cost",
+        _GRAPH_NOTE,
+        "\n".join(graph_times(results)),
         "## What each process imports (the constant part of the ratio)",
         _IMPORTS_NOTE,
         "\n".join(import_costs(results)),
@@ -122,6 +154,9 @@ def document(results: Results, meta: dict[str, str]) -> str:
         "\n".join(cold_start(results)),
         "## Parallelism",
         "\n".join(parallelism(results)),
+        "## Commands started with SIGINT ignored",
+        _INTERRUPT_NOTE,
+        "\n".join(interrupt(results)),
     ]
     return "\n\n".join(sections) + "\n"
 
@@ -164,17 +199,30 @@ _COUNTS_NOTE = (
     "realm; nothing when nothing changes). *Bytes written*: bodies of the config writes."
 )
 _FLOOR_NOTE = (
-    "The floor is a project with the same number of `EngineProbe` resources (3 per realm: a "
-    "do-nothing dynamic resource from this package), run by the same engine on the same "
-    "virtualenv, in turns with ours. Medians of {repeat} runs ({large_repeat} from {large} realms "
+    "The floor is a project with our resource graph made of `EngineProbe`s (a do-nothing "
+    "dynamic resource, `bench/engine_probe.py`): per realm a component, a baseline, and three "
+    "resources that depend on the baseline and take its output, under the component, as ours "
+    "registers them; run by the same engine on the same virtualenv, in turns with ours. "
+    "Medians of {repeat} runs ({large_repeat} from {large} realms "
     "up; create, destroy: one run). Wall times depend on the machine's load (see above): the "
     "ratios, measured in turns, are what to compare."
 )
+_GRAPH_NOTE = (
+    "The floor's graph without the component, without the baseline, and without both (3 "
+    "probes per realm), measured in the same turns as ours and the floor (medians as above): "
+    "what each registration costs by itself, whatever a provider does."
+)
+_INTERRUPT_NOTE = (
+    "A process started with SIGINT ignored passes that on to the commands it starts. The engine "
+    "ends its plugins, the language host among them, with SIGINT and kills them 5 s later. One "
+    "floor preview of one realm, in turns each way (the findings say what it shows):"
+)
 _IMPORTS_NOTE = (
     "`python -X importtime` (median of the runs) of the imports each process makes: the program "
-    "process runs the top-level imports of our `__main__.py` (the floor: of its program); the "
+    "process runs the top-level imports of our `__main__.py`, then the module the program "
+    "imports to declare realms (`resources.realm`) (the floor: its program's imports); the "
     "provider process the top-level imports of the SDK's `pulumi/dynamic/__main__.py`, then the "
-    "modules it loads when it unpickles the providers (ours: journey, authenticated, "
+    "modules it loads when it unpickles the providers (ours: baseline, journey, authenticated, "
     "signing_secret; the floor: engine_probe). Self times are grouped: *pulumi and the rest* (the "
     "SDK, grpc, protobuf, dill, the standard library), *pydantic* (with pydantic_core, "
     "annotated_types, typing_inspection), *aic_sessions* (our modules, including building their "

@@ -77,11 +77,19 @@ class Series:
         return self.samples[-1].write_bytes
 
 
+# The floor's resource graph without some of our registrations, to show what each one costs:
+# name -> (component, baseline). "floor" itself has both, like ours.
+GRAPHS = {"bare": (False, False), "component": (True, False), "baseline": (False, True)}
+GRAPH_OPERATIONS = ("preview", "noop")
+
+
 @dataclass
 class SizeResult:
     realms: int
     ours: dict[str, Series] = field(default_factory=dict)
     floor: dict[str, Series] = field(default_factory=dict)
+    # GRAPHS name -> operation -> series (preview and no-op up only)
+    graphs: dict[str, dict[str, Series]] = field(default_factory=dict)
 
     def ratio(self, operation: str) -> float:
         return self.ours[operation].seconds / self.floor[operation].seconds
@@ -111,9 +119,10 @@ def measure_size(
         floor = baseline_project(workdir / f"floor-{realms}", env, realms)
         floor.init()
         both = {"ours": (ours, result.ours), "floor": (floor, result.floor)}
-        for name, args, times in (("create", UP, 1), ("preview", PREVIEW, repeat)):
-            _interleaved(emu, both, name, args, times)
-        _interleaved(emu, both, "noop", UP_NOOP, repeat)
+        graphs = _graph_projects(workdir, env, realms, result)
+        _interleaved(emu, {**both, **graphs}, "create", UP, 1)
+        for name, args in (("preview", PREVIEW), ("noop", UP_NOOP)):
+            _interleaved(emu, {**both, **graphs}, name, args, repeat)
         _changes(emu, ours, names, result, repeat)
         _interleaved(emu, both, "refresh", REFRESH, repeat)
         if latency:
@@ -123,6 +132,44 @@ def measure_size(
             emu.clear_latency()
         _interleaved(emu, both, "destroy", DESTROY, 1)
     return result
+
+
+def _graph_projects(
+    workdir: Path, env: dict[str, str], realms: int, result: SizeResult
+) -> dict[str, tuple[Project, dict[str, Series]]]:
+    projects = {}
+    for name, (component, baseline) in GRAPHS.items():
+        project = baseline_project(
+            workdir / f"{name}-{realms}", env, realms, component=component, baseline=baseline
+        )
+        project.init()
+        projects[name] = (project, result.graphs.setdefault(name, {}))
+    return projects
+
+
+@dataclass(frozen=True)
+class Interrupt:
+    """One floor preview of one realm started as a user's shell does, and with SIGINT ignored
+    (a background job of a non-interactive shell, some CI runners)."""
+
+    default: float  # seconds, median
+    ignored: float
+
+    @property
+    def penalty(self) -> float:
+        return self.ignored - self.default
+
+
+def measure_interrupt(repeat: int, workdir: Path, env: dict[str, str]) -> Interrupt:
+    """Medians of `repeat` previews each way, in turns."""
+    floor = baseline_project(workdir / "interrupt", env, 1)
+    floor.init()
+    floor.pulumi(*UP)
+    runs: dict[bool, list[float]] = {False: [], True: []}
+    for _ in range(repeat):
+        for ignored in (False, True):
+            runs[ignored].append(floor.pulumi(*PREVIEW, interrupt_ignored=ignored).seconds)
+    return Interrupt(median(runs[False]), median(runs[True]))
 
 
 def _interleaved(

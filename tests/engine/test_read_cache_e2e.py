@@ -1,7 +1,8 @@
 """One read per realm per deployment, through the real engine.
 
 `up` and `refresh` each read a realm's authentication document and Session service once,
-whatever the number of resources reading them; and the cache lives in the provider process,
+whatever the number of resources reading them, and the Session service only where the stack
+manages one of its attributes; and the cache lives in the provider process,
 which the engine starts per operation: a change made between two refreshes is seen by the
 second one, so nothing older than the deployment is ever served.
 """
@@ -13,10 +14,10 @@ from pathlib import Path
 
 import pytest
 from aic_emulator.testing import EmulatorServer
-from aic_sessions.client import AuthenticationSettingsPatch
+from aic_sessions.client import AuthenticationSettingsPatch, SessionServicePatch
 
 from tests.client.conftest import sa_client
-from tests.engine.project import new_stack, realm
+from tests.engine.project import new_stack, realm, write_stack
 from tests.engine_cli import PulumiCLI
 
 pytestmark = pytest.mark.engine
@@ -71,3 +72,36 @@ def test_each_realm_is_read_once_per_deployment(
         assert journey_minutes(cli, "alpha") == minutes
         assert gets(aic_emulator, AUTHN) == {"alpha": 1, "bravo": 1}
         assert gets(aic_emulator, SERVICE) == {"alpha": 1, "bravo": 1}
+
+
+def test_the_session_service_is_read_only_once_the_stack_manages_it(
+    tmp_path: Path, engine_env: dict[str, str], aic_emulator: EmulatorServer
+) -> None:
+    """A stack without Session-service attributes never reads the service; the `up` that first
+    declares one observes it before writing, so `destroy` puts the realm's own value back."""
+    client = sa_client(aic_emulator)
+    original = SessionServicePatch(max_session_time=95, quota_limit=11)
+    if client.read_session_service("alpha") is None:
+        client.add_session_service("alpha", original)
+    client.update_session_service("alpha", original)
+    server_side = {"clientSideSessions": False}
+    cli = new_stack(
+        tmp_path / "project", engine_env, aic_emulator, [realm("alpha", authenticated=server_side)]
+    )
+    aic_emulator.clear_requests()
+    cli.run("up", "--yes", "--skip-preview")
+    assert gets(aic_emulator, SERVICE)["alpha"] == 0
+
+    timeouts = {**server_side, "maxSessionTimeMinutes": 240}
+    config = {"environment": "dev", "baseUrl": aic_emulator.base_url}
+    write_stack(cli.cwd, "e2e", {**config, "realms": [realm("alpha", authenticated=timeouts)]})
+    aic_emulator.clear_requests()
+    cli.run("up", "--yes", "--skip-preview")
+    assert gets(aic_emulator, SERVICE)["alpha"] == 1
+    written = client.read_session_service("alpha")
+    assert written is not None and written.max_session_time == 240
+
+    cli.run("destroy", "--yes", "--skip-preview")
+    restored = client.read_session_service("alpha")
+    assert restored is not None
+    assert (restored.max_session_time, restored.quota_limit) == (95, 11)

@@ -151,3 +151,38 @@ def test_secret_whose_proof_fails_is_rolled_back_to_the_prior_one(
     with pytest.raises(ProviderError, match="prior signing secret was written back"):
         provider.update("id", outs, news)
     assert emulator.secret_digest("alpha") == hashlib.sha256(old.encode()).hexdigest()
+
+
+def test_secret_read_starts_its_journey_beside_the_document_read(
+    emulator: EmulatorServer,
+) -> None:
+    """Refresh of many realms with a slow tenant: `read` asked for the document, then started
+    the journey, holding one of the provider's four threads for both answers in turn. The two
+    do not depend on each other, so they go at once."""
+    import base64
+    import os
+    import time
+
+    from aic_sessions.resources import connection, signing_secret
+
+    provider = signing_secret.SigningSecretProvider()
+    value = base64.b64encode(os.urandom(32)).decode()
+    outs = provider.create(provider.check({}, props(emulator, value=value)).inputs).outs
+    delay = 1500
+    emulator.inject_fault(
+        method="GET",
+        path="/realms/alpha/realm-config/authentication",
+        kind="latency",
+        delayMs=delay,
+        count=1,
+    )
+    emulator.inject_fault(
+        method="POST", path="/realms/alpha/authenticate", kind="latency", delayMs=delay, count=1
+    )
+    with connection.deployment():  # a refresh is a new provider process: nothing read yet
+        started = time.monotonic()
+        read = provider.read("id", outs)
+        took = time.monotonic() - started
+    emulator.clear_faults()
+    assert read.outs["secretInEffect"] is True
+    assert took < 2 * delay / 1000 - 0.3, f"{took:.2f} s: the two requests went one after the other"

@@ -10,11 +10,13 @@ from __future__ import annotations
 
 import functools
 import json
+import os
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from typing import TYPE_CHECKING, Any, ClassVar
 
 from pulumi.dynamic import CheckFailure, CheckResult, ConfigureRequest, DiffResult, ResourceProvider
+from pulumi.runtime import config as runtime_config
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
 from aic_sessions.client.dialects import is_no_route
@@ -40,6 +42,7 @@ from .wire import UNKNOWN, is_secret
 if TYPE_CHECKING:
     from aic_sessions.client.client import AdminClient
 
+_SOUND_CONFIGS: set[tuple[object, ...]] = set()
 REPLACE_ON = ("baseUrl", "realm")
 
 MAX_URL_CHARS = 2048
@@ -56,6 +59,24 @@ COMMON_HINTS = {
 # key (`__` prefix), so `preview --diff` never prints the unchanged object beside every change,
 # and kept out of the outputs (`public`).
 BASELINE = "__baseline"
+
+
+def require_sound_config() -> None:
+    """The program's checks of the stack configuration (no plaintext credential, no unknown
+    key), once per configuration: each reads the whole of PULUMI_CONFIG, and a program declares
+    four resources per realm. A configuration that fails is checked (and fails) every time."""
+    from aic_sessions.program.config_keys import require_known_keys  # imports this package
+
+    config = runtime_config.CONFIG.get()
+    state = (  # what the checks read: PULUMI_CONFIG, its secret keys and per-key variables
+        tuple(sorted((k, v) for k, v in os.environ.items() if k.startswith("PULUMI_CONFIG"))),
+        tuple(sorted((k, str(v), runtime_config.is_config_secret(k)) for k, v in config.items())),
+    )
+    if state in _SOUND_CONFIGS:
+        return
+    credentials.require_secret_credentials()
+    require_known_keys()
+    _SOUND_CONFIGS.add(state)
 
 
 class RealmInputs(BaseModel):
@@ -162,10 +183,7 @@ class SessionProvider(ResourceProvider):
         # Runs in the program, once per declared resource (the provider process unpickles the
         # provider without calling this): a credential in plaintext stack config stops the
         # deployment before anything is registered, so it never reaches state.
-        credentials.require_secret_credentials()
-        from aic_sessions.program.config_keys import require_known_keys  # imports this package
-
-        require_known_keys()
+        require_sound_config()
 
     def configure(self, req: ConfigureRequest) -> None:
         lifetime.exit_with_engine()
@@ -234,6 +252,13 @@ class SessionProvider(ResourceProvider):
         """The tenant's client, holding the realm's write lock."""
         with connection.realm_lock(props["baseUrl"], props["realm"]):
             yield connection.client_for(props["baseUrl"])
+
+    @staticmethod
+    def reader(props: dict[str, Any]) -> AdminClient:
+        """The tenant's client for reads, without the realm's lock: the deployment's read
+        cache already gives the realm's resources one read, and a reader waiting for the lock
+        would hold one of the provider's few threads (refresh writes nothing)."""
+        return connection.client_for(props["baseUrl"])
 
     @staticmethod
     def resource_id(kind: str, props: dict[str, Any]) -> str:

@@ -5,8 +5,10 @@ resource wrote to the realm but before its create was recorded, the next `up` cr
 resource again and would read the stack's own values as the realm's "prior" ones, so `destroy`
 would put the wrong values back. The baseline prevents that by ordering, not by luck:
 
-- it only reads (the authentication document and the Session service) and records every value
-  the server showed, in state, as `observed`; a value the server did not show is not recorded;
+- it only reads (the authentication document, and the Session service once the program
+  declares one of its attributes: at create, or at the update that first declares it, before
+  that attribute's write) and records every value the server showed, in state, as `observed`;
+  a value the server did not show is not recorded;
 - the settings resources depend on it and take their prior values from `observed` (for the
   attributes they manage) instead of reading the realm, so every one of their writes happens
   after the baseline is in the stack's state;
@@ -53,18 +55,42 @@ if TYPE_CHECKING:
     from aic_sessions.client.client import AdminClient
 
 
-def observe_realm(client: AdminClient, realm: str) -> dict[str, Any]:
-    """Every attribute of the settings tables the server shows for `realm` (camelCase, as in
-    `priorSettings`), the Session service's absence, and the signing secret's visible form."""
+_IN_DOCUMENT = tuple(a for a in (*JOURNEY, *AUTHENTICATED) if a.section != "session")
+_IN_SERVICE = tuple(a for a in (*JOURNEY, *AUTHENTICATED) if a.section == "session")
+
+
+def observe_realm(client: AdminClient, realm: str, manages: list[str]) -> dict[str, Any]:
+    """Every attribute of the settings tables the server shows for `realm` in its
+    authentication document (camelCase, as in `priorSettings`), the Session service's when
+    `manages` names one of its attributes, and the signing secret's visible form."""
     settings = client.read_authentication_settings(realm)
-    service = client.read_session_service(realm)
-    values = shown(observe((*JOURNEY, *AUTHENTICATED), settings, service))
-    if service is None:
-        values[SESSION_SERVICE] = ABSENT
+    values = shown(observe(_IN_DOCUMENT, settings, None))
+    if _names_service(manages):
+        values.update(observe_service(client, realm))
     security = settings.security
     form, reference = security.secret_form() if security else (SecretForm.UNKNOWN, None)
     values.update(shown({"priorForm": form.value, "priorEsvReference": reference}))
     return values
+
+
+def observe_service(client: AdminClient, realm: str) -> dict[str, Any]:
+    """The Session service's attributes the server shows for `realm`, or its absence."""
+    service = client.read_session_service(realm)
+    values = shown(observe(_IN_SERVICE, None, service))
+    if service is None:
+        values[SESSION_SERVICE] = ABSENT
+    return values
+
+
+def _names_service(manages: list[str]) -> bool:
+    return any(a.name in manages for a in _IN_SERVICE)
+
+
+def _service_unobserved(observed: dict[str, Any], manages: list[str]) -> bool:
+    """Whether `manages` names a Session-service attribute the observation has nothing of (the
+    realm was adopted without managing any): the service must be observed before its write."""
+    seen = SESSION_SERVICE in observed or any(a.name in observed for a in _IN_SERVICE)
+    return _names_service(manages) and not seen
 
 
 class BaselineInputs(RealmInputs):
@@ -96,7 +122,7 @@ class RealmBaselineProvider(SessionProvider):
 
     def create(self, props: dict[str, Any]) -> CreateResult:
         with self.realm(props) as client:
-            observed = observe_realm(client, props["realm"])
+            observed = observe_realm(client, props["realm"], props.get("manages") or [])
             if props.get("requiresJourneySettings"):  # before any sibling writes
                 require_journey_settings(client, props["realm"])
         outs = {**self.public(props), "observed": observed, "everManaged": ever_managed({}, props)}
@@ -106,8 +132,14 @@ class RealmBaselineProvider(SessionProvider):
         return ReadResult(id_, props)
 
     def update(self, _id: str, olds: dict[str, Any], news: dict[str, Any]) -> UpdateResult:
-        """No request: the observation is kept, the attributes declared are accumulated."""
-        outs = {"observed": olds.get("observed"), "everManaged": ever_managed(olds, news)}
+        """The observation is kept and the attributes declared are accumulated; no request,
+        unless a Session-service attribute is now declared that was never observed: the
+        service is observed then, before the settings resources (which wait for this) write."""
+        observed = olds.get("observed")
+        if isinstance(observed, dict) and _service_unobserved(observed, news.get("manages") or []):
+            with self.realm(news) as client:
+                observed = {**observed, **observe_service(client, news["realm"])}
+        outs = {"observed": observed, "everManaged": ever_managed(olds, news)}
         return UpdateResult({**self.public(news), **outs})
 
     def delete(self, _id: str, props: dict[str, Any]) -> None:

@@ -83,8 +83,7 @@ class RealmSettingsProvider(SessionProvider):
     @gone_on_404
     def read(self, id_: str, props: dict[str, Any]) -> ReadResult:
         attributes = managed(self.table, props)
-        with self.realm(props) as client:
-            values = _Current(client, props["realm"], attributes).values()
+        values = _Current(self.reader(props), props["realm"], attributes).values()
         outs = {**props, **values}
         # The observed values as the inputs of the next diff, so a preview after refresh shows
         # the drifted property (`~ clientSideSessions: true => false`), not a bare `~ update`.

@@ -19,6 +19,7 @@ writes) the realm must already reference the ESV named by `esvReference`: nothin
 
 from __future__ import annotations
 
+from concurrent.futures import ThreadPoolExecutor
 from typing import TYPE_CHECKING, Any, Literal
 
 import pulumi
@@ -58,6 +59,8 @@ if TYPE_CHECKING:
 
 FINGERPRINT_KEYS = ("fingerprint", "fingerprintBasis")
 STACK_VALUE = "stack-value"  # secretForm: the placeholder shown, the stack's value in effect
+# `read`'s journeys, beside the provider's own threads (threads start on first use).
+_JOURNEYS = ThreadPoolExecutor(max_workers=8, thread_name_prefix="aic-journey")
 
 
 def with_value(
@@ -181,10 +184,12 @@ class SigningSecretProvider(SessionProvider):
 
     @gone_on_404
     def read(self, id_: str, props: dict[str, Any]) -> ReadResult:
-        with self.realm(props) as client:
-            security = client.read_authentication_settings(props["realm"]).security
-            form, ref = security.secret_form() if security else (SecretForm.UNKNOWN, None)
-            in_effect = secret_in_effect(client, props)
+        client = self.reader(props)
+        # The journey and the document at once: the journey does not depend on the document.
+        journey = _JOURNEYS.submit(secret_in_effect, client, props)
+        security = client.read_authentication_settings(props["realm"]).security
+        form, ref = security.secret_form() if security else (SecretForm.UNKNOWN, None)
+        in_effect = journey.result()
         observed = {**_drift(props, form, ref, in_effect), "secretInEffect": in_effect}
         outs = {**props, **observed}
         return ReadResult(id_, outs, _read_inputs(outs))

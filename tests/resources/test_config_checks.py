@@ -1,0 +1,36 @@
+"""The program's checks of the stack configuration run once per configuration, not once per
+declared resource.
+
+Regression: each declared resource re-read the whole of PULUMI_CONFIG several times (plaintext
+credentials, unknown keys): about 1 s of a 200-realm program, four resources per realm.
+"""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from aic_sessions.resources import base, credentials
+from pulumi import RunError
+
+
+def test_a_sound_configuration_is_checked_once_and_a_changed_one_again(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    calls: list[None] = []
+    check = credentials.require_secret_credentials
+    monkeypatch.setattr(credentials, "require_secret_credentials", lambda: calls.append(check()))
+    monkeypatch.setattr(base, "_SOUND_CONFIGS", set())
+    realms = json.dumps([{"name": f"r{i}"} for i in range(200)])
+    monkeypatch.setenv("PULUMI_CONFIG", json.dumps({"aic-sessions:realms": realms}))
+    monkeypatch.setenv("PULUMI_CONFIG_SECRET_KEYS", "[]")
+    for _ in range(800):
+        base.require_sound_config()
+    assert len(calls) == 1
+
+    plaintext = {"aic-sessions:realms": realms, "aic-sessions:adminPassword": "x"}
+    monkeypatch.setenv("PULUMI_CONFIG", json.dumps(plaintext))
+    for _ in range(2):  # a failing configuration is never remembered as sound
+        with pytest.raises(RunError, match="aic-sessions:adminPassword"):
+            base.require_sound_config()
+    assert len(calls) == 1  # the wrapper appends only after a check that passed
