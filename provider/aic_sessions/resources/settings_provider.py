@@ -129,7 +129,7 @@ class RealmSettingsProvider(SessionProvider):
         restore = {k: v for k, v in prior.items() if k in names}
         if uses_session_service(attributes) and prior.get(SESSION_SERVICE) == ABSENT:
             restore[SESSION_SERVICE] = ABSENT
-        auth, session = patches(self.table, restore, restore=True)
+        auth, session = patches(self.table, restore)
         if not (auth or has_session_values(session) or SESSION_SERVICE in restore):
             return
         with self.realm(props) as client:
@@ -210,7 +210,7 @@ def _write(
 def restore_settings(client: AdminClient, realm: str, table: Table, prior: dict[str, Any]) -> None:
     """Put prior values back as the tenant had them (no bounds: they are the tenant's own);
     a Session service the realm did not have is removed again."""
-    auth, session = patches(table, prior, restore=True)
+    auth, session = patches(table, prior)
     if auth:
         client.update_authentication_settings(realm, auth)
     if prior.get(SESSION_SERVICE) == ABSENT:
