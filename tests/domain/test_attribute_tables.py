@@ -4,6 +4,7 @@ prior values in create and update (against the emulator)."""
 
 from __future__ import annotations
 
+import dataclasses
 import inspect
 from enum import Enum
 from pathlib import Path
@@ -22,7 +23,12 @@ from aic_sessions.domain.attributes import (
     readme_table,
 )
 from aic_sessions.program.stack_config import AuthenticatedConfig, JourneyConfig
-from aic_sessions.resources import AuthenticatedSessionSettings, JourneySessionSettings
+from aic_sessions.resources import (
+    AuthenticatedOptions,
+    AuthenticatedSessionSettings,
+    JourneyOptions,
+    JourneySessionSettings,
+)
 from aic_sessions.resources.authenticated import AuthenticatedSessionSettingsProvider
 from aic_sessions.resources.journey import JourneySessionSettingsProvider
 from pydantic import ValidationError
@@ -38,6 +44,10 @@ TABLES = {
         AuthenticatedSessionSettings,
         AuthenticatedConfig,
     ),
+}
+OPTIONS = {
+    "JourneySessionSettings": JourneyOptions,
+    "AuthenticatedSessionSettings": AuthenticatedOptions,
 }
 RECORDED = DOC.parents[1] / "tests" / "fixtures" / "recorded"
 EMULATED = {
@@ -75,6 +85,21 @@ def test_every_row_names_a_recorded_attribute_and_a_constructor_parameter(name: 
         assert f":param {a.python_name}:" in (init.__doc__ or "")
         annotations = getattr(resource, "__annotations__", {})
         assert a.python_name in annotations, f"{name}.{a.python_name} has no Output annotation"
+
+
+@pytest.mark.parametrize("name", TABLES)
+def test_the_typed_declarations_agree_with_the_table(name: str) -> None:
+    """What Python typing needs written out (the constructor's parameters, the component's
+    options, the Output annotations) names exactly the table's attributes, with its defaults."""
+    table, resource, _config = TABLES[name]
+    wanted = {a.python_name: getattr(a.default, "value", a.default) for a in table}
+    parameters = inspect.signature(resource.__dict__["__init__"]).parameters
+    assert {n: parameters[n].default for n in wanted} == wanted
+    fields = dataclasses.fields(OPTIONS[name])
+    assert {f.name: f.default for f in fields} == wanted, f"{OPTIONS[name].__name__} differs"
+    others = {"base_url", "realm", "on_delete", "assert_only", "prior_settings"}
+    outputs = set(resource.__annotations__) - others
+    assert outputs == set(wanted), f"{name}: Output annotations differ from the table"
 
 
 def _bad(table: Table) -> list[tuple[str, Any]]:

@@ -15,7 +15,7 @@ import pulumi
 from aic_sessions.domain.attributes import AUTHENTICATED, constructor_doc, hints, input_model
 
 from .base import RealmInputs
-from .naming import OnDelete, SnakeCaseProperties
+from .naming import OnDelete, SnakeCaseProperties, declared
 from .settings_provider import RealmSettingsProvider
 
 AuthenticatedInputs = input_model("AuthenticatedInputs", RealmInputs, AUTHENTICATED)
@@ -67,19 +67,7 @@ class AuthenticatedSessionSettings(
         promotes_from: pulumi.Input[str] | None = None,
         opts: pulumi.ResourceOptions | None = None,
     ) -> None:
-        props = {
-            "base_url": base_url,
-            "realm": realm,
-            "client_side_sessions": client_side_sessions,
-            "max_session_time_minutes": max_session_time_minutes,
-            "max_idle_time_minutes": max_idle_time_minutes,
-            "quota_limit": quota_limit,
-            "baseline": baseline,
-            "on_delete": on_delete,
-            "assert_only": assert_only,
-            "promotes_from": promotes_from,
-            "prior_settings": None,
-        }
+        props = {**declared(locals()), "prior_settings": None}
         super().__init__(AuthenticatedSessionSettingsProvider(), resource_name, props, opts)
 
 

@@ -18,7 +18,7 @@ from aic_sessions.client.models import AuthenticationSettings, StateManagement
 from aic_sessions.domain.attributes import JOURNEY, constructor_doc, hints, input_model
 
 from .base import ProviderError, RealmInputs
-from .naming import OnDelete, SnakeCaseProperties, StateManagementName
+from .naming import OnDelete, SnakeCaseProperties, StateManagementName, declared
 from .settings_provider import RealmSettingsProvider
 
 AIC_HOST_SUFFIXES = (".forgeblocks.com", ".forgerock.io", ".pingone.com", ".pingidentity.com")
@@ -90,19 +90,7 @@ class JourneySessionSettings(
         promotes_from: pulumi.Input[str] | None = None,
         opts: pulumi.ResourceOptions | None = None,
     ) -> None:
-        props = {
-            "base_url": base_url,
-            "realm": realm,
-            "state_management": state_management,
-            "max_duration_minutes": max_duration_minutes,
-            "suspended_timeout_minutes": suspended_timeout_minutes,
-            "allowlisting": allowlisting,
-            "baseline": baseline,
-            "on_delete": on_delete,
-            "assert_only": assert_only,
-            "promotes_from": promotes_from,
-            "prior_settings": None,
-        }
+        props = {**declared(locals()), "prior_settings": None}
         super().__init__(JourneySessionSettingsProvider(), resource_name, props, opts)
 
 
