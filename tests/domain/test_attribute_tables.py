@@ -4,8 +4,6 @@ prior values in create and update (against the emulator)."""
 
 from __future__ import annotations
 
-import dataclasses
-import inspect
 from enum import Enum
 from pathlib import Path
 from typing import Any
@@ -34,6 +32,7 @@ from aic_sessions.resources.journey import JourneySessionSettingsProvider
 from pydantic import ValidationError
 
 from tests.client.conftest import sa_client
+from tests.library.signatures import keywords
 from tests.values import present
 
 DOC = Path(__file__).resolve().parents[2] / "docs" / "resources.md"
@@ -76,7 +75,7 @@ def test_doc_table_is_the_generated_one(name: str) -> None:
 def test_every_row_names_a_recorded_attribute_and_a_constructor_parameter(name: str) -> None:
     table, resource, _config = TABLES[name]
     init = resource.__dict__["__init__"]
-    parameters = inspect.signature(init).parameters
+    parameters = keywords(resource)
     recorded = _recorded_text()
     for a in table:
         assert a.wire in recorded, f"{a.wire}: no recorded server document has it"
@@ -89,17 +88,19 @@ def test_every_row_names_a_recorded_attribute_and_a_constructor_parameter(name: 
 
 @pytest.mark.parametrize("name", TABLES)
 def test_the_typed_declarations_agree_with_the_table(name: str) -> None:
-    """What Python typing needs written out (the constructor's parameters, the component's
-    options, the Output annotations) names exactly the table's attributes, with its defaults."""
+    """What Python typing needs written out names exactly the table's attributes: the options
+    (the constructor's typed keywords and the component's options, one declaration) and the
+    Output annotations; the defaults are the table's."""
     table, resource, _config = TABLES[name]
-    wanted = {a.python_name: getattr(a.default, "value", a.default) for a in table}
-    parameters = inspect.signature(resource.__dict__["__init__"]).parameters
-    assert {n: parameters[n].default for n in wanted} == wanted
-    fields = dataclasses.fields(OPTIONS[name])
-    assert {f.name: f.default for f in fields} == wanted, f"{OPTIONS[name].__name__} differs"
+    names = {a.python_name for a in table}
+    options = OPTIONS[name]
+    assert set(options.__annotations__) == names, f"{options.__name__} differs from the table"
+    accepted = keywords(resource)
+    assert names <= set(accepted)
+    assert {k: accepted[k] for k in names} == options.__annotations__, "one declaration"
     others = {"base_url", "realm", "on_delete", "assert_only", "prior_settings"}
     outputs = set(resource.__annotations__) - others
-    assert outputs == set(wanted), f"{name}: Output annotations differ from the table"
+    assert outputs == names, f"{name}: Output annotations differ from the table"
 
 
 def _bad(table: Table) -> list[tuple[str, Any]]:

@@ -216,6 +216,16 @@ def config_model(name: str, table: Table) -> type[ConfigSection]:
     return model
 
 
+def keyword_values(owner: str, table: Table, given: Mapping[str, Any]) -> dict[str, Any]:
+    """A resource's attribute keywords (snake_case), the table's defaults where not given; an
+    unknown keyword fails as Python's own keyword checks do."""
+    names = {a.python_name for a in table}
+    for name in given:
+        if name not in names:
+            raise TypeError(f"{owner}() got an unexpected keyword argument '{name}'")
+    return {a.python_name: given.get(a.python_name, _plain(a.default)) for a in table}
+
+
 def managed(table: Table, props: Mapping[str, Any]) -> list[Attribute]:
     """The attributes `props` manages: the required ones and the optional ones it sets."""
     return [a for a in table if not a.optional or props.get(a.name) is not None]

@@ -9,13 +9,19 @@ writes only these attributes; `delete` puts the prior values back unless `onDele
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any
+from typing import Any, TypedDict, Unpack
 
 import pulumi
 from pydantic import field_validator
 
 from aic_sessions.client.models import AuthenticationSettings, StateManagement
-from aic_sessions.domain.attributes import JOURNEY, constructor_doc, hints, input_model
+from aic_sessions.domain.attributes import (
+    JOURNEY,
+    constructor_doc,
+    hints,
+    input_model,
+    keyword_values,
+)
 
 from .base import ProviderError, RealmInputs
 from .naming import OnDelete, SnakeCaseProperties, StateManagementName, declared
@@ -54,6 +60,17 @@ class JourneySessionSettingsProvider(RealmSettingsProvider):
             raise ProviderError(f"{realm}: {NO_TREES}")
 
 
+class JourneyOptions(TypedDict, total=False):
+    """The journey-session attributes, one per row of the `JOURNEY` table: the keywords of
+    `JourneySessionSettings` and the component's `journey=`. One left out takes the table's
+    default (see `help(JourneySessionSettings.__init__)`)."""
+
+    state_management: pulumi.Input[StateManagementName]
+    max_duration_minutes: pulumi.Input[int]
+    suspended_timeout_minutes: pulumi.Input[int] | None
+    allowlisting: pulumi.Input[bool] | None
+
+
 class JourneySessionSettings(
     SnakeCaseProperties, pulumi.dynamic.Resource, module="aic", name="JourneySessionSettings"
 ):
@@ -80,17 +97,15 @@ class JourneySessionSettings(
         *,
         base_url: pulumi.Input[str],
         realm: pulumi.Input[str],
-        state_management: pulumi.Input[StateManagementName] = "CTS",
-        max_duration_minutes: pulumi.Input[int] = 5,
-        suspended_timeout_minutes: pulumi.Input[int] | None = None,
-        allowlisting: pulumi.Input[bool] | None = None,
         baseline: pulumi.Input[Mapping[str, Any]] | None = None,
         on_delete: pulumi.Input[OnDelete] = "restore",
         assert_only: pulumi.Input[bool] | None = None,
         promotes_from: pulumi.Input[str] | None = None,
         opts: pulumi.ResourceOptions | None = None,
+        **settings: Unpack[JourneyOptions],
     ) -> None:
-        props = {**declared(locals()), "prior_settings": None}
+        attributes = keyword_values("JourneySessionSettings", JOURNEY, settings)
+        props = {**declared(locals()), **attributes, "prior_settings": None}
         super().__init__(JourneySessionSettingsProvider(), resource_name, props, opts)
 
 

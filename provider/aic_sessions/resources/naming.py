@@ -35,7 +35,7 @@ class SnakeCaseProperties:
 
 
 def declared(arguments: dict[str, Any]) -> dict[str, Any]:
-    """A resource constructor's properties from its `locals()`: every argument but the
+    """A resource constructor's properties from its `locals()`: every named argument but the
     resource's name and options (a new parameter is a new property, with nothing to copy)."""
-    skipped = {"self", "resource_name", "opts", "__class__"}
+    skipped = {"self", "resource_name", "opts", "settings", "__class__"}
     return {name: value for name, value in arguments.items() if name not in skipped}
