@@ -107,6 +107,7 @@ def test_session_service_absent_added_partially_updated_removed(
     assert openam.get_session_service(realm) is not None
     defaults = client.session_service_defaults(realm)
     assert (defaults.max_session_time, defaults.max_idle_time) == (120, 30)
+    assert defaults.to_api()["dynamic"]["maxCachingTime"] == 3, "every template attribute"
 
 
 def test_invalid_values_are_typed_errors_with_readable_text(

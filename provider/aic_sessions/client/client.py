@@ -198,7 +198,8 @@ class AdminClient:
         return self.read_session_service(realm) is None
 
     def session_service_defaults(self, realm: str) -> SessionServicePatch:
-        """The values a realm without its own Session service gets (`_action=template`)."""
+        """The values a realm without its own Session service gets (`_action=template`), all of
+        them: a restore that falls back on them leaves no managed attribute at our value."""
         call = self._session_service_call(
             "Reading the Session service defaults", "POST", realm, params={"_action": "template"}
         )
@@ -209,10 +210,13 @@ class AdminClient:
             raise UnexpectedAnswerError(
                 call.context(), "The template lacks maxSessionTime, maxIdleTime or quotaLimit."
             )
+        typed = {"maxSessionTime", "maxIdleTime", "quotaLimit"}
+        others = {k: v for k, v in template.model_dump(by_alias=True).items() if k not in typed}
         return SessionServicePatch(
             max_session_time=template.max_session_time,
             max_idle_time=template.max_idle_time,
             quota_limit=template.quota_limit,
+            attributes=others,  # every other attribute of the template, as it answered
         )
 
     def _session_service_call(self, operation: str, method: str, realm: str, **kw: Any) -> Call:
