@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING, Any, ClassVar
 
 import pulumi
 from pulumi.dynamic import CreateResult, ReadResult, UpdateResult
+from pydantic import BaseModel
 
 from aic_sessions.client.errors import AdminApiError, ConflictError
 from aic_sessions.client.models import AuthenticationSettings, SessionServiceSettings
@@ -57,19 +58,20 @@ class RealmSettingsProvider(SessionProvider):
     refuses: ClassVar[bool] = False  # whether `create` reads the settings to call `refuse`
 
     def create(self, props: dict[str, Any]) -> CreateResult:
-        self.inputs_model.model_validate(props)
+        inputs = self.parse(props)
         if assert_only(props):
             outs = {**self.public(props), **self._asserted(props), "priorSettings": {}}
             return CreateResult(self.resource_id(self.kind, props), outs)
+        wanted = self.wanted(inputs)
+        attributes = managed(self.table, wanted)
         realm = props["realm"]
-        attributes = managed(self.table, props)
         with self.realm(props) as client:
             current = _Current(client, realm, attributes)
             if self.refuses:
                 self.refuse(realm, current.settings())
-            baseline = props.get("baseline")
-            prior = _pick(baseline, attributes) if isinstance(baseline, dict) else current.prior()
-            values = {a.name: props.get(a.name) for a in attributes}
+            baseline = _baseline(inputs)
+            prior = _pick(baseline, attributes) if baseline is not None else current.prior()
+            values = {a.name: wanted[a.name] for a in attributes}
             try:
                 _write(client, realm, self.table, values, current.service_absent)
             except Exception:
@@ -79,6 +81,10 @@ class RealmSettingsProvider(SessionProvider):
                 raise
         outs = {**self.public(props), "priorSettings": prior}
         return CreateResult(self.resource_id(self.kind, props), outs)
+
+    def wanted(self, inputs: BaseModel) -> dict[str, Any]:
+        """The table's attributes as the validated inputs hold them (None: unmanaged)."""
+        return {a.name: getattr(inputs, a.name) for a in self.table}
 
     @gone_on_404
     def read(self, id_: str, props: dict[str, Any]) -> ReadResult:
@@ -94,22 +100,23 @@ class RealmSettingsProvider(SessionProvider):
         )
 
     def update(self, _id: str, olds: dict[str, Any], news: dict[str, Any]) -> UpdateResult:
-        self.inputs_model.model_validate(news)
+        inputs = self.parse(news)
         if assert_only(news):  # nothing is written, so nothing will be restored either
             return UpdateResult({**self.public(news), **self._asserted(news), "priorSettings": {}})
         realm = news["realm"]
-        attributes = managed(self.table, news)
-        changed = {a.name: news[a.name] for a in attributes if olds.get(a.name) != news[a.name]}
-        baseline = news.get("baseline")
+        wanted = self.wanted(inputs)
+        attributes = managed(self.table, wanted)
+        changed = {a.name: wanted[a.name] for a in attributes if olds.get(a.name) != wanted[a.name]}
+        baseline = _baseline(inputs)
         with self.realm(news) as client:
             current = _Current(client, realm, attributes)
 
             def newly_managed() -> dict[str, Any]:
-                if isinstance(baseline, dict):
+                if baseline is not None:
                     return _pick(baseline, attributes)
                 return current.prior()
 
-            prior = carried_prior(olds, news, (a.name for a in self.table), newly_managed)
+            prior = carried_prior(olds, wanted, (a.name for a in self.table), newly_managed)
             if uses_session_service(attributes):
                 was_managed = uses_session_service(managed(self.table, olds))
                 before = (olds.get("priorSettings") or {}) if was_managed else newly_managed()
@@ -179,6 +186,12 @@ class _Current:
         if self.service_absent:
             values[SESSION_SERVICE] = ABSENT
         return values
+
+
+def _baseline(inputs: BaseModel) -> dict[str, Any] | None:
+    """The realm's observed values before the deployment's first write, when given."""
+    baseline: dict[str, Any] | None = getattr(inputs, "baseline", None)
+    return baseline
 
 
 def _pick(baseline: dict[str, Any], attributes: list[Attribute]) -> dict[str, Any]:
