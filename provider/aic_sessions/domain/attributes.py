@@ -163,6 +163,17 @@ AUTHENTICATED: tuple[Attribute, ...] = (
             "int), or leave it unset."
         ),
     ),
+    Attribute(
+        "maxCachingTimeMinutes",
+        "session",
+        "maxCachingTime",
+        int,
+        "Session service `maxCachingTime`: how long a client may cache a session's details, "
+        "in minutes",
+        minimum=1,
+        maximum=525600,
+        note="(Session service `maxCachingTime`)",
+    ),
 )
 
 

@@ -43,6 +43,7 @@ class AuthenticatedOptions(TypedDict, total=False):
     max_session_time_minutes: pulumi.Input[int] | None
     max_idle_time_minutes: pulumi.Input[int] | None
     quota_limit: pulumi.Input[int] | None
+    max_caching_time_minutes: pulumi.Input[int] | None
 
 
 class AuthenticatedSessionSettings(
@@ -64,6 +65,7 @@ class AuthenticatedSessionSettings(
     max_session_time_minutes: pulumi.Output[int | None]
     max_idle_time_minutes: pulumi.Output[int | None]
     quota_limit: pulumi.Output[int | None]
+    max_caching_time_minutes: pulumi.Output[int | None]
     on_delete: pulumi.Output[OnDelete]
     assert_only: pulumi.Output[bool | None]
     prior_settings: pulumi.Output[dict[str, Any]]
