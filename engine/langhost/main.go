@@ -15,6 +15,7 @@ import (
 	"fmt"
 	"os"
 	"os/exec"
+	"os/signal"
 	"path/filepath"
 	"sort"
 	"strings"
@@ -57,6 +58,7 @@ func main() {
 		cmdutil.Exit(fmt.Errorf("missing %s next to the language host: %w", execScriptName, err))
 	}
 
+	exitOnInterrupt()
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
 	if engineAddress != "" {
@@ -84,6 +86,18 @@ func main() {
 	if err := <-handle.Done; err != nil {
 		cmdutil.Exit(fmt.Errorf("language host stopped serving: %w", err))
 	}
+}
+
+// exitOnInterrupt ends this host at once on SIGINT, as Go's default does, also when pulumi was
+// started with SIGINT ignored (a background job of a script), which this host would inherit: the
+// engine ends its language host with SIGINT and waits 5 s before killing it.
+func exitOnInterrupt() {
+	interrupts := make(chan os.Signal, 1)
+	signal.Notify(interrupts, os.Interrupt)
+	go func() {
+		<-interrupts
+		os.Exit(130)
+	}()
 }
 
 type pythonHost struct {

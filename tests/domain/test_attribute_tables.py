@@ -4,31 +4,36 @@ prior values in create and update (against the emulator)."""
 
 from __future__ import annotations
 
-import inspect
+from enum import Enum
 from pathlib import Path
 from typing import Any
 
 import pytest
+from aic_emulator.defaults import ATTRIBUTE_TYPES, SESSION_ATTRIBUTE_TYPES
 from aic_emulator.testing import EmulatorServer
 from aic_sessions.client import AuthenticationSettingsPatch
-from aic_sessions.client.models import (
-    AuthenticationSettingsPatch as AuthPatch,
+from aic_sessions.domain.attributes import (
+    AUTHENTICATED,
+    JOURNEY,
+    Attribute,
+    Table,
+    observe,
+    readme_table,
 )
-from aic_sessions.client.models import (
-    GeneralSection,
-    SessionServicePatch,
-    SessionServiceSettings,
-    TreesSection,
-)
-from aic_sessions.domain.attributes import AUTHENTICATED, JOURNEY, Table, readme_table
 from aic_sessions.program.stack_config import AuthenticatedConfig, JourneyConfig
-from aic_sessions.resources import AuthenticatedSessionSettings, JourneySessionSettings
+from aic_sessions.resources import (
+    AuthenticatedOptions,
+    AuthenticatedSessionSettings,
+    JourneyOptions,
+    JourneySessionSettings,
+)
 from aic_sessions.resources.authenticated import AuthenticatedSessionSettingsProvider
 from aic_sessions.resources.base import BASELINE
 from aic_sessions.resources.journey import JourneySessionSettingsProvider
-from pydantic import BaseModel, ValidationError
+from pydantic import ValidationError
 
 from tests.client.conftest import sa_client
+from tests.library.signatures import keywords
 from tests.values import present
 
 DOC = Path(__file__).resolve().parents[2] / "docs" / "resources.md"
@@ -40,16 +45,22 @@ TABLES = {
         AuthenticatedConfig,
     ),
 }
-READ_MODELS: dict[str, type[BaseModel]] = {
-    "trees": TreesSection,
-    "general": GeneralSection,
-    "session": SessionServiceSettings,
+OPTIONS = {
+    "JourneySessionSettings": JourneyOptions,
+    "AuthenticatedSessionSettings": AuthenticatedOptions,
 }
-PATCH_MODELS: dict[str, type[BaseModel]] = {
-    "trees": AuthPatch,
-    "general": AuthPatch,
-    "session": SessionServicePatch,
+RECORDED = DOC.parents[1] / "tests" / "fixtures" / "recorded"
+EMULATED = {
+    "trees": ATTRIBUTE_TYPES,
+    "general": ATTRIBUTE_TYPES,
+    "session": SESSION_ATTRIBUTE_TYPES,
 }
+
+
+def _recorded_text() -> str:
+    return "\n".join(
+        path.read_text(errors="replace") for path in RECORDED.rglob("*") if path.is_file()
+    )
 
 
 @pytest.mark.parametrize("name", TABLES)
@@ -62,17 +73,35 @@ def test_doc_table_is_the_generated_one(name: str) -> None:
 
 
 @pytest.mark.parametrize("name", TABLES)
-def test_every_row_names_client_fields_and_a_constructor_parameter(name: str) -> None:
+def test_every_row_names_a_recorded_attribute_and_a_constructor_parameter(name: str) -> None:
     table, resource, _config = TABLES[name]
     init = resource.__dict__["__init__"]
-    parameters = inspect.signature(init).parameters
+    parameters = keywords(resource)
+    recorded = _recorded_text()
     for a in table:
-        assert a.field in READ_MODELS[a.section].model_fields, a
-        assert a.field in PATCH_MODELS[a.section].model_fields, a
+        assert a.wire in recorded, f"{a.wire}: no recorded server document has it"
+        assert a.wire in EMULATED[a.section], f"{a.wire}: the emulator does not have it"
         assert a.python_name in parameters, a
         assert f":param {a.python_name}:" in (init.__doc__ or "")
         annotations = getattr(resource, "__annotations__", {})
         assert a.python_name in annotations, f"{name}.{a.python_name} has no Output annotation"
+
+
+@pytest.mark.parametrize("name", TABLES)
+def test_the_typed_declarations_agree_with_the_table(name: str) -> None:
+    """What Python typing needs written out names exactly the table's attributes: the options
+    (the constructor's typed keywords and the component's options, one declaration) and the
+    Output annotations; the defaults are the table's."""
+    table, resource, _config = TABLES[name]
+    names = {a.python_name for a in table}
+    options = OPTIONS[name]
+    assert set(options.__annotations__) == names, f"{options.__name__} differs from the table"
+    accepted = keywords(resource)
+    assert names <= set(accepted)
+    assert {k: accepted[k] for k in names} == options.__annotations__, "one declaration"
+    others = {"base_url", "realm", "on_delete", "assert_only", "prior_settings"}
+    outputs = set(resource.__annotations__) - others
+    assert outputs == names, f"{name}: Output annotations differ from the table"
 
 
 def _bad(table: Table) -> list[tuple[str, Any]]:
@@ -214,3 +243,44 @@ def test_quota_limit_is_managed_like_any_row(emulator: EmulatorServer) -> None:
     provider.delete("id", {**inputs, **outs})
     with sa_client(emulator) as client:
         assert present(client.read_session_service("alpha")).quota_limit == 2
+
+
+ROWS = [
+    (provider, a)
+    for provider in (JourneySessionSettingsProvider(), AuthenticatedSessionSettingsProvider())
+    for a in provider.table
+]
+
+
+def _another(a: Attribute, current: Any) -> Any:
+    """A valid value of `a` other than `current`."""
+    if a.kind is bool:
+        return not current
+    if a.kind is int:
+        low = a.minimum or 1
+        return low + 1 if current != low + 1 else low + 2
+    members: type[Enum] = a.kind
+    return next(m.value for m in members if m.value not in (current, "IN_MEMORY"))
+
+
+@pytest.mark.parametrize(("provider", "a"), ROWS, ids=[a.name for _, a in ROWS])
+def test_every_row_is_written_observed_and_restored(
+    emulator: EmulatorServer, provider: Any, a: Attribute
+) -> None:
+    """Any row, through its provider: create writes it, read observes it, delete puts it back."""
+    required = {
+        r.name: getattr(r.default, "value", r.default) for r in provider.table if not r.optional
+    }
+    inputs = {"baseUrl": emulator.base_url, "realm": "alpha", **required}
+    with sa_client(emulator) as client:
+        service = client.read_session_service("alpha")
+        settings = client.read_authentication_settings("alpha")
+    prior = observe([a], settings, service)[a.name]
+    assert prior is not None, f"the emulator's realm shows no {a.wire}"
+    wanted = _another(a, prior)
+    inputs[a.name] = float(wanted) if a.kind is int else wanted  # the engine sends floats
+    outs = present(provider.create(inputs).outs)
+    assert outs["priorSettings"][a.name] == prior
+    assert present(provider.read("id", {**inputs, **outs}).outs)[a.name] == wanted
+    provider.delete("id", {**inputs, **outs})
+    assert present(provider.read("id", {**inputs, **outs}).outs)[a.name] == prior

@@ -8,12 +8,13 @@ Guards against examples that drift from the package (a renamed option, a removed
 from __future__ import annotations
 
 import ast
-import inspect
 import re
 from pathlib import Path
 
 import aic_sessions
 import pytest
+
+from tests.library.signatures import keywords
 
 ROOT = Path(__file__).resolve().parents[2]
 PAGES = [ROOT / "README.md", *sorted((ROOT / "docs").glob("*.md"))]
@@ -39,7 +40,7 @@ def test_python_examples_use_the_public_surface(where: str, code: str) -> None:
             if node.func.id not in aic_sessions.__all__:
                 continue
             cls = getattr(aic_sessions, node.func.id)
-            parameters = inspect.signature(cls).parameters
+            parameters = keywords(cls)
             for keyword in node.keywords:
                 assert keyword.arg in parameters, f"{where}: {node.func.id}({keyword.arg}=...)"
 

@@ -30,6 +30,7 @@ from aic_sessions import (
     TenantRestart,
 )
 
+from tests.library.signatures import keywords
 from tests.values import present
 
 
@@ -91,11 +92,10 @@ def test_the_client_does_not_import_pulumi() -> None:
 @pytest.mark.parametrize("cls", RESOURCES, ids=lambda c: c.__name__)
 def test_every_parameter_is_typed_and_documented(cls: type) -> None:
     init = cls.__dict__["__init__"]  # the class's own constructor
-    signature = inspect.signature(init)
     documented = set(re.findall(r":param (\w+):", init.__doc__ or ""))
-    params = [p for p in signature.parameters.values() if p.name != "self"]
-    assert {p.name for p in params} == documented
-    assert all(p.annotation is not inspect.Parameter.empty for p in params)
+    accepted = keywords(cls)
+    assert set(accepted) == documented
+    assert all(annotation is not inspect.Parameter.empty for annotation in accepted.values())
     assert cls.__doc__
 
 
@@ -121,6 +121,23 @@ def test_snake_case_attributes_over_camel_case_wire_names(recorder: Recorder) ->
         journey.max_duration_minutes,
         journey.prior_settings,
         secret.esv_reference,
+    ).apply(check)
+
+
+@engine_mocked
+def test_a_left_out_attribute_takes_the_tables_default(recorder: Recorder) -> Any:
+    journey = JourneySessionSettings("j", base_url="https://t/am", realm="alpha")
+    with pytest.raises(TypeError, match="unexpected keyword argument 'max_duration'"):
+        wrong: dict[str, Any] = {"max_duration": 5}
+        JourneySessionSettings("k", base_url="https://t/am", realm="alpha", **wrong)
+
+    def check(values: list[Any]) -> None:
+        assert values == ["CTS", 5, None]
+        sent = recorder.sent["j"][1]
+        assert (sent["stateManagement"], sent["maxDurationMinutes"]) == ("CTS", 5)
+
+    return pulumi.Output.all(
+        journey.state_management, journey.max_duration_minutes, journey.allowlisting
     ).apply(check)
 
 

@@ -22,6 +22,7 @@ from aic_sessions.client import (
 )
 from aic_sessions.client.errors import WriteNotAppliedError
 from aic_sessions.client.tokens import auth_id_signed_with
+from aic_sessions.domain.attributes import AUTHENTICATED, observe, patches
 from pydantic import SecretStr
 
 from tests.realserver.openam import OpenAM
@@ -163,3 +164,27 @@ def test_client_side_tokens_are_recognised(openam: OpenAM, client: AdminClient, 
     assert classify_token(token.get_secret_value()) is TokenKind.CLIENT_SIDE
     assert client.query_sessions(realm, openam.test_username) == []
     client.logout(realm, token)
+
+
+def test_every_authenticated_row_is_written_as_this_server_shows_it(
+    openam: OpenAM, client: AdminClient, realm: str
+) -> None:
+    """Each row of the table this server has (no `trees` here): its patch, sent by its AM name,
+    is applied and observed back; the Session service's other attributes are kept."""
+    client.add_session_service(realm, SessionServicePatch(max_session_time=90))
+    for a in AUTHENTICATED:
+        settings = client.read_authentication_settings(realm)
+        before = observe([a], settings, client.read_session_service(realm))[a.name]
+        assert before is not None, f"{a.wire}: this server shows no value"
+        value = (not before) if a.kind is bool else (before + 1 if before < 1000 else before - 1)
+        auth, session = patches(AUTHENTICATED, {a.name: value})
+        dynamic = present(openam.get_session_service(realm))["dynamic"]
+        if a.section == "session":
+            client.update_session_service(realm, session)
+        else:
+            client.update_authentication_settings(realm, auth)
+        settings = client.read_authentication_settings(realm)
+        shown = observe([a], settings, client.read_session_service(realm))[a.name]
+        assert shown == value, f"{a.wire}: wrote {value}, the server shows {shown}"
+        after = present(openam.get_session_service(realm))["dynamic"]
+        assert after == {**dynamic, **session.to_api()["dynamic"]}, "only the row changed"

@@ -454,4 +454,10 @@ def _service_missing(exc: NotFoundError) -> bool:
 
 
 def _names(patch: AuthenticationSettingsPatch) -> list[str]:
-    return [name for name in type(patch).model_fields if getattr(patch, name) is not None]
+    """The attributes a patch sets: the client's field names, then the others' AM names."""
+    typed = [
+        name
+        for name in type(patch).model_fields
+        if name != "attributes" and getattr(patch, name) is not None
+    ]
+    return typed + [name for values in patch.attributes.values() for name in values]

@@ -44,6 +44,13 @@ class SecretForm(StrEnum):
 class _Section(BaseModel):
     model_config = ConfigDict(extra="allow", populate_by_name=True)
 
+    def wire_value(self, attribute: str) -> Any:
+        """The value of an attribute by its AM name (declared or not); None when not sent."""
+        for name, field in type(self).model_fields.items():
+            if field.alias == attribute:
+                return getattr(self, name)
+        return (self.model_extra or {}).get(attribute)
+
 
 class TreesSection(_Section):
     state_management: str | None = Field(None, alias="authenticationSessionsStateManagement")
@@ -108,11 +115,15 @@ class AuthenticationSettingsPatch(BaseModel):
     stateless_sessions: bool | None = None
     shared_secret: SecretStr | None = None
     shared_secret_reference: str | None = Field(None, pattern=r"^&\{[a-z0-9][a-z0-9.-]*\}$")
+    # Further attributes by section and AM name (the attribute tables' rows), sent as given.
+    attributes: dict[str, dict[str, Any]] = Field(default_factory=dict)
 
     def to_api(self) -> dict[str, dict[str, Any]]:
         if self.shared_secret is not None and self.shared_secret_reference is not None:
             raise ValueError("give either shared_secret or shared_secret_reference, not both")
-        sections: dict[str, dict[str, Any]] = {}
+        sections: dict[str, dict[str, Any]] = {
+            section: dict(values) for section, values in self.attributes.items() if values
+        }
         for name, (section, attribute) in _WIRE_NAMES.items():
             value = getattr(self, name)
             if value is None:
@@ -127,7 +138,9 @@ class AuthenticationSettingsPatch(BaseModel):
         return sections
 
     def __bool__(self) -> bool:
-        return any(getattr(self, name) is not None for name in _WIRE_NAMES)
+        return any(getattr(self, name) is not None for name in _WIRE_NAMES) or any(
+            self.attributes.values()
+        )
 
 
 _WIRE_NAMES: dict[str, tuple[str, str]] = {
@@ -141,10 +154,8 @@ _WIRE_NAMES: dict[str, tuple[str, str]] = {
 }
 
 
-class SessionServiceSettings(BaseModel):
+class SessionServiceSettings(_Section):
     """The realm Session service: timeouts of authenticated server-side sessions (minutes)."""
-
-    model_config = ConfigDict(extra="allow", populate_by_name=True)
 
     max_session_time: int | None = Field(None, alias="maxSessionTime")
     max_idle_time: int | None = Field(None, alias="maxIdleTime")
@@ -164,9 +175,12 @@ class SessionServicePatch(BaseModel):
     max_session_time: int | None = Field(None, ge=1)
     max_idle_time: int | None = Field(None, ge=1)
     quota_limit: int | None = Field(None, ge=1)
+    # Further `dynamic` attributes by AM name (the attribute tables' rows), sent as given.
+    attributes: dict[str, Any] = Field(default_factory=dict)
 
     def to_api(self) -> dict[str, Any]:
-        dynamic = {
+        dynamic = {k: v for k, v in self.attributes.items() if v is not None}
+        dynamic |= {
             wire: value
             for name, wire in (
                 ("max_session_time", "maxSessionTime"),

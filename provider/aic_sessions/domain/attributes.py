@@ -41,7 +41,7 @@ class Attribute:
 
     name: str  # camelCase: input, state, stack config and policies
     section: Section
-    field: str  # the client's field, the same in the read model and the patch
+    wire: str  # the AM attribute's name in its section (`dynamic` for the Session service)
     kind: type  # int, bool or an enum
     doc: str  # one sentence for the constructor and the docs
     default: Any = None
@@ -81,7 +81,7 @@ JOURNEY: tuple[Attribute, ...] = (
     Attribute(
         "stateManagement",
         "trees",
-        "state_management",
+        "authenticationSessionsStateManagement",
         StateManagement,
         "Where journey sessions live: `CTS` (server-side), `JWT` (client-side) or `IN_MEMORY` "
         "(self-managed AM only)",
@@ -92,7 +92,7 @@ JOURNEY: tuple[Attribute, ...] = (
     Attribute(
         "maxDurationMinutes",
         "trees",
-        "max_duration",
+        "authenticationSessionsMaxDuration",
         int,
         "Maximum journey duration in minutes",
         default=5,
@@ -102,20 +102,26 @@ JOURNEY: tuple[Attribute, ...] = (
     Attribute(
         "suspendedTimeoutMinutes",
         "trees",
-        "suspended_timeout",
+        "suspendedAuthenticationTimeout",
         int,
         "Suspended-journey timeout in minutes",
         minimum=1,
         maximum=43200,
     ),
-    Attribute("allowlisting", "trees", "allowlisting", bool, "Journey-session allowlisting"),
+    Attribute(
+        "allowlisting",
+        "trees",
+        "authenticationSessionsWhitelist",
+        bool,
+        "Journey-session allowlisting",
+    ),
 )
 
 AUTHENTICATED: tuple[Attribute, ...] = (
     Attribute(
         "clientSideSessions",
         "general",
-        "stateless_sessions",
+        "statelessSessionsEnabled",
         bool,
         '`False` for server-side sessions ("Use Client-Side Sessions" cleared), `True` for '
         "client-side sessions",
@@ -126,7 +132,7 @@ AUTHENTICATED: tuple[Attribute, ...] = (
     Attribute(
         "maxSessionTimeMinutes",
         "session",
-        "max_session_time",
+        "maxSessionTime",
         int,
         "Session service `maxSessionTime`, in minutes",
         minimum=1,
@@ -136,7 +142,7 @@ AUTHENTICATED: tuple[Attribute, ...] = (
     Attribute(
         "maxIdleTimeMinutes",
         "session",
-        "max_idle_time",
+        "maxIdleTime",
         int,
         "Session service `maxIdleTime`, in minutes",
         minimum=1,
@@ -146,7 +152,7 @@ AUTHENTICATED: tuple[Attribute, ...] = (
     Attribute(
         "quotaLimit",
         "session",
-        "quota_limit",
+        "quotaLimit",
         int,
         "Session service `quotaLimit`: the most sessions one user may have at once",
         minimum=1,
@@ -156,6 +162,17 @@ AUTHENTICATED: tuple[Attribute, ...] = (
             "Use a whole number of sessions, at least 1 and at most 2147483647 (AM stores an "
             "int), or leave it unset."
         ),
+    ),
+    Attribute(
+        "maxCachingTimeMinutes",
+        "session",
+        "maxCachingTime",
+        int,
+        "Session service `maxCachingTime`: how long a client may cache a session's details, "
+        "in minutes",
+        minimum=1,
+        maximum=525600,
+        note="(Session service `maxCachingTime`)",
     ),
 )
 
@@ -209,6 +226,16 @@ def config_model(name: str, table: Table) -> type[ConfigSection]:
     return model
 
 
+def keyword_values(owner: str, table: Table, given: Mapping[str, Any]) -> dict[str, Any]:
+    """A resource's attribute keywords (snake_case), the table's defaults where not given; an
+    unknown keyword fails as Python's own keyword checks do."""
+    names = {a.python_name for a in table}
+    for name in given:
+        if name not in names:
+            raise TypeError(f"{owner}() got an unexpected keyword argument '{name}'")
+    return {a.python_name: given.get(a.python_name, _plain(a.default)) for a in table}
+
+
 def managed(table: Table, props: Mapping[str, Any]) -> list[Attribute]:
     """The attributes `props` manages: the required ones and the optional ones it sets."""
     return [a for a in table if not a.optional or props.get(a.name) is not None]
@@ -233,7 +260,7 @@ def observe(
     values = {}
     for a in attributes:
         section = sections[a.section]
-        values[a.name] = getattr(section, a.field, None) if section is not None else None
+        values[a.name] = section.wire_value(a.wire) if section is not None else None
     return values
 
 
@@ -243,26 +270,24 @@ def shown(values: Mapping[str, Any]) -> dict[str, Any]:
 
 
 def patches(
-    table: Table, values: Mapping[str, Any], *, restore: bool = False
+    table: Table, values: Mapping[str, Any]
 ) -> tuple[AuthenticationSettingsPatch, SessionServicePatch]:
     """Partial updates of the authentication settings and of the Session service for `values`
-    (attribute name -> value; None is not sent). Writes are checked against the client's
-    models; restored values are the tenant's own and are put back as they were (no bounds)."""
+    (attribute name -> value; None is not sent), by the attributes' AM names. Bounds are the
+    input model's: restored values are the tenant's own and are put back as they were."""
     by_name = {a.name: a for a in table}
-    auth: dict[str, Any] = {}
+    auth: dict[str, dict[str, Any]] = {}
     session: dict[str, Any] = {}
     for name, value in values.items():
         attribute = by_name.get(name)
         if attribute is None or value is None:
             continue
-        target = session if attribute.section == "session" else auth
-        target[attribute.field] = attribute.coerce(value)
-    if restore:
-        return (
-            AuthenticationSettingsPatch.model_construct(**auth),
-            SessionServicePatch.model_construct(**session),
-        )
-    return AuthenticationSettingsPatch(**auth), SessionServicePatch(**session)
+        wire_value = _plain(attribute.coerce(value))
+        if attribute.section == "session":
+            session[attribute.wire] = wire_value
+        else:
+            auth.setdefault(attribute.section, {})[attribute.wire] = wire_value
+    return AuthenticationSettingsPatch(attributes=auth), SessionServicePatch(attributes=session)
 
 
 def has_session_values(patch: SessionServicePatch) -> bool:

@@ -10,7 +10,7 @@ from __future__ import annotations
 import functools
 import json
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, cast
 
 import pulumi
 from pulumi.runtime.config import get_config
@@ -127,8 +127,9 @@ def declare_written_realm(
         base_url=stack.baseUrl,
         realm=realm.name,
         on_delete=realm.onDelete,
-        journey=JourneyOptions(**realm.journey.options()),
-        authenticated=AuthenticatedOptions(**realm.authenticated.options()),
+        # The sections are the same tables as the options: their keywords are the options.
+        journey=cast("JourneyOptions", realm.journey.options()),
+        authenticated=cast("AuthenticatedOptions", realm.authenticated.options()),
         signing_secret=signing_secret,
         # Pulumi's own protection (prod): `pulumi destroy` refuses until it is lifted.
         opts=pulumi.ResourceOptions(protect=stack.protect),
@@ -155,8 +156,8 @@ def declare_asserted_realm(
         base_url=stack.baseUrl,
         realm=realm.name,
         on_delete=realm.onDelete,
-        journey=JourneyOptions(**lower.options(realm.name, "journey")),
-        authenticated=AuthenticatedOptions(**lower.options(realm.name, "authenticated")),
+        journey=cast("JourneyOptions", lower.options(realm.name, "journey")),
+        authenticated=cast("AuthenticatedOptions", lower.options(realm.name, "authenticated")),
         signing_secret=SigningSecretOptions(
             # The promoted reference, which must name this stage's own ESV (`esv`) if it has one.
             esv_reference=lower.esv_reference(

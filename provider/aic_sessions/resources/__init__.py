@@ -16,18 +16,18 @@ from typing import Any as _Any
 from .exports import EXPORTS as _EXPORTS
 
 if TYPE_CHECKING:  # `X as X`: re-exported for type checkers
+    from .authenticated import AuthenticatedOptions as AuthenticatedOptions
     from .authenticated import AuthenticatedSessionSettings as AuthenticatedSessionSettings
     from .baseline import RealmBaseline as RealmBaseline
     from .environment import StackEnvironment as StackEnvironment
     from .esv_secret import EsvSecret as EsvSecret
+    from .journey import JourneyOptions as JourneyOptions
     from .journey import JourneySessionSettings as JourneySessionSettings
     from .naming import OnDelete as OnDelete
     from .naming import StateManagementName as StateManagementName
     from .naming import ValueSource as ValueSource
     from .promotion import Promotion as Promotion
-    from .realm import AuthenticatedOptions as AuthenticatedOptions
     from .realm import EsvOptions as EsvOptions
-    from .realm import JourneyOptions as JourneyOptions
     from .realm import RealmSessionSettings as RealmSessionSettings
     from .realm import SigningSecretOptions as SigningSecretOptions
     from .signing_secret import SigningSecret as SigningSecret

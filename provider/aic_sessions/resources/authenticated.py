@@ -8,14 +8,20 @@ server-side sessions (`maxSessionTimeMinutes`, `maxIdleTimeMinutes`) can be mana
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any
+from typing import Any, TypedDict, Unpack
 
 import pulumi
 
-from aic_sessions.domain.attributes import AUTHENTICATED, constructor_doc, hints, input_model
+from aic_sessions.domain.attributes import (
+    AUTHENTICATED,
+    constructor_doc,
+    hints,
+    input_model,
+    keyword_values,
+)
 
 from .base import BASELINE, RealmInputs
-from .naming import OnDelete, SnakeCaseProperties
+from .naming import OnDelete, SnakeCaseProperties, declared
 from .settings_provider import RealmSettingsProvider
 
 AuthenticatedInputs = input_model("AuthenticatedInputs", RealmInputs, AUTHENTICATED)
@@ -26,6 +32,18 @@ class AuthenticatedSessionSettingsProvider(RealmSettingsProvider):
     table = AUTHENTICATED
     kind = "authenticated"
     hints = hints(AUTHENTICATED)
+
+
+class AuthenticatedOptions(TypedDict, total=False):
+    """The authenticated-session attributes, one per row of the `AUTHENTICATED` table: the
+    keywords of `AuthenticatedSessionSettings` and the component's `authenticated=`. One left
+    out takes the table's default (see `help(AuthenticatedSessionSettings.__init__)`)."""
+
+    client_side_sessions: pulumi.Input[bool]
+    max_session_time_minutes: pulumi.Input[int] | None
+    max_idle_time_minutes: pulumi.Input[int] | None
+    quota_limit: pulumi.Input[int] | None
+    max_caching_time_minutes: pulumi.Input[int] | None
 
 
 class AuthenticatedSessionSettings(
@@ -47,6 +65,7 @@ class AuthenticatedSessionSettings(
     max_session_time_minutes: pulumi.Output[int | None]
     max_idle_time_minutes: pulumi.Output[int | None]
     quota_limit: pulumi.Output[int | None]
+    max_caching_time_minutes: pulumi.Output[int | None]
     on_delete: pulumi.Output[OnDelete]
     assert_only: pulumi.Output[bool | None]
     prior_settings: pulumi.Output[dict[str, Any]]
@@ -57,29 +76,16 @@ class AuthenticatedSessionSettings(
         *,
         base_url: pulumi.Input[str],
         realm: pulumi.Input[str],
-        client_side_sessions: pulumi.Input[bool] = False,
-        max_session_time_minutes: pulumi.Input[int] | None = None,
-        max_idle_time_minutes: pulumi.Input[int] | None = None,
-        quota_limit: pulumi.Input[int] | None = None,
         baseline: pulumi.Input[Mapping[str, Any]] | None = None,
         on_delete: pulumi.Input[OnDelete] = "restore",
         assert_only: pulumi.Input[bool] | None = None,
         promotes_from: pulumi.Input[str] | None = None,
         opts: pulumi.ResourceOptions | None = None,
+        **settings: Unpack[AuthenticatedOptions],
     ) -> None:
-        props = {
-            "base_url": base_url,
-            "realm": realm,
-            "client_side_sessions": client_side_sessions,
-            "max_session_time_minutes": max_session_time_minutes,
-            "max_idle_time_minutes": max_idle_time_minutes,
-            "quota_limit": quota_limit,
-            BASELINE: baseline,
-            "on_delete": on_delete,
-            "assert_only": assert_only,
-            "promotes_from": promotes_from,
-            "prior_settings": None,
-        }
+        attributes = keyword_values("AuthenticatedSessionSettings", AUTHENTICATED, settings)
+        props = {**declared(locals()), **attributes, "prior_settings": None}
+        props[BASELINE] = props.pop("baseline")  # engine-internal: kept out of diffs
         super().__init__(AuthenticatedSessionSettingsProvider(), resource_name, props, opts)
 
 

@@ -230,6 +230,14 @@ class SessionProvider(ResourceProvider):
         hint = self.hints.get(prop) or COMMON_HINTS.get(prop)
         return CheckFailure(prop, f"{reason} {hint}" if hint else reason)
 
+    def parse(self, props: dict[str, Any]) -> BaseModel:
+        """Known inputs as the validated model (`check` validated them strictly): what `create`
+        and `update` work on; the wire dicts stay at the client's boundary. (`diff` sees
+        unknowns at preview, `read`/`delete` the state with observed values: they keep dicts.)"""
+        return self.inputs_model.model_validate(
+            {k: _wire_value(v) for k, v in self.public(props).items()}
+        )
+
     @staticmethod
     def public(props: dict[str, Any]) -> dict[str, Any]:
         return {k: v for k, v in props.items() if not k.startswith("__")}

@@ -9,16 +9,22 @@ writes only these attributes; `delete` puts the prior values back unless `onDele
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any
+from typing import Any, TypedDict, Unpack
 
 import pulumi
 from pydantic import field_validator
 
 from aic_sessions.client.models import AuthenticationSettings, StateManagement
-from aic_sessions.domain.attributes import JOURNEY, constructor_doc, hints, input_model
+from aic_sessions.domain.attributes import (
+    JOURNEY,
+    constructor_doc,
+    hints,
+    input_model,
+    keyword_values,
+)
 
 from .base import BASELINE, ProviderError, RealmInputs
-from .naming import OnDelete, SnakeCaseProperties, StateManagementName
+from .naming import OnDelete, SnakeCaseProperties, StateManagementName, declared
 from .settings_provider import RealmSettingsProvider
 
 AIC_HOST_SUFFIXES = (".forgeblocks.com", ".forgerock.io", ".pingone.com", ".pingidentity.com")
@@ -54,6 +60,17 @@ class JourneySessionSettingsProvider(RealmSettingsProvider):
             raise ProviderError(f"{realm}: {NO_TREES}")
 
 
+class JourneyOptions(TypedDict, total=False):
+    """The journey-session attributes, one per row of the `JOURNEY` table: the keywords of
+    `JourneySessionSettings` and the component's `journey=`. One left out takes the table's
+    default (see `help(JourneySessionSettings.__init__)`)."""
+
+    state_management: pulumi.Input[StateManagementName]
+    max_duration_minutes: pulumi.Input[int]
+    suspended_timeout_minutes: pulumi.Input[int] | None
+    allowlisting: pulumi.Input[bool] | None
+
+
 class JourneySessionSettings(
     SnakeCaseProperties, pulumi.dynamic.Resource, module="aic", name="JourneySessionSettings"
 ):
@@ -80,29 +97,16 @@ class JourneySessionSettings(
         *,
         base_url: pulumi.Input[str],
         realm: pulumi.Input[str],
-        state_management: pulumi.Input[StateManagementName] = "CTS",
-        max_duration_minutes: pulumi.Input[int] = 5,
-        suspended_timeout_minutes: pulumi.Input[int] | None = None,
-        allowlisting: pulumi.Input[bool] | None = None,
         baseline: pulumi.Input[Mapping[str, Any]] | None = None,
         on_delete: pulumi.Input[OnDelete] = "restore",
         assert_only: pulumi.Input[bool] | None = None,
         promotes_from: pulumi.Input[str] | None = None,
         opts: pulumi.ResourceOptions | None = None,
+        **settings: Unpack[JourneyOptions],
     ) -> None:
-        props = {
-            "base_url": base_url,
-            "realm": realm,
-            "state_management": state_management,
-            "max_duration_minutes": max_duration_minutes,
-            "suspended_timeout_minutes": suspended_timeout_minutes,
-            "allowlisting": allowlisting,
-            BASELINE: baseline,
-            "on_delete": on_delete,
-            "assert_only": assert_only,
-            "promotes_from": promotes_from,
-            "prior_settings": None,
-        }
+        attributes = keyword_values("JourneySessionSettings", JOURNEY, settings)
+        props = {**declared(locals()), **attributes, "prior_settings": None}
+        props[BASELINE] = props.pop("baseline")  # engine-internal: kept out of diffs
         super().__init__(JourneySessionSettingsProvider(), resource_name, props, opts)
 
 

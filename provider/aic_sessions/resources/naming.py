@@ -32,3 +32,10 @@ class SnakeCaseProperties:
         for key in wire:  # the SDK set one Output per property, under its wire name
             if (python := to_snake(key)) != key and key in self.__dict__:
                 self.__dict__[python] = self.__dict__.pop(key)
+
+
+def declared(arguments: dict[str, Any]) -> dict[str, Any]:
+    """A resource constructor's properties from its `locals()`: every named argument but the
+    resource's name and options (a new parameter is a new property, with nothing to copy)."""
+    skipped = {"self", "resource_name", "opts", "settings", "__class__"}
+    return {name: value for name, value in arguments.items() if name not in skipped}

@@ -19,42 +19,22 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import Sequence
-from dataclasses import dataclass, fields
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Literal
 
 import pulumi
 
 from aic_sessions.domain.attributes import AUTHENTICATED, JOURNEY, Table
 
-from .authenticated import AuthenticatedSessionSettings
+from .authenticated import AuthenticatedOptions, AuthenticatedSessionSettings
 from .baseline import RealmBaseline
 from .esv_secret import EsvOnDelete, EsvSecret
-from .journey import JourneySessionSettings
-from .naming import OnDelete, StateManagementName
+from .journey import JourneyOptions, JourneySessionSettings
+from .naming import OnDelete
 from .signing_secret import SigningSecret
 
 if TYPE_CHECKING:
     from .tenant_restart import TenantRestart
-
-
-@dataclass(frozen=True)
-class JourneyOptions:
-    """The `JourneySessionSettings` of the realm; see that class for each field."""
-
-    state_management: pulumi.Input[StateManagementName] = "CTS"
-    max_duration_minutes: pulumi.Input[int] = 5
-    suspended_timeout_minutes: pulumi.Input[int] | None = None
-    allowlisting: pulumi.Input[bool] | None = None
-
-
-@dataclass(frozen=True)
-class AuthenticatedOptions:
-    """The `AuthenticatedSessionSettings` of the realm; see that class for each field."""
-
-    client_side_sessions: pulumi.Input[bool] = False
-    max_session_time_minutes: pulumi.Input[int] | None = None
-    max_idle_time_minutes: pulumi.Input[int] | None = None
-    quota_limit: pulumi.Input[int] | None = None
 
 
 @dataclass(frozen=True)
@@ -174,8 +154,7 @@ class RealmSessionSettings(pulumi.ComponentResource):
             # An asserted realm is never written, so its baseline restores nothing either.
             manages=[]
             if assert_only
-            else _managed(JOURNEY, journey if journey is False else journey or JourneyOptions())
-            + _managed(AUTHENTICATED, authenticated),
+            else _managed(JOURNEY, journey) + _managed(AUTHENTICATED, authenticated),
             on_delete="retain" if retain or assert_only else on_delete,
             requires_journey_settings=journey is not False,
             opts=pulumi.ResourceOptions(parent=self, depends_on=list(after)),
@@ -204,7 +183,7 @@ class RealmSessionSettings(pulumi.ComponentResource):
                 on_delete=on_delete,
                 baseline=prior,
                 opts=settings,
-                **_fields(journey or JourneyOptions()),
+                **(journey or JourneyOptions()),
                 **asserted,
             )
         )
@@ -215,7 +194,7 @@ class RealmSessionSettings(pulumi.ComponentResource):
             on_delete=on_delete,
             baseline=prior,
             opts=settings,
-            **_fields(authenticated),
+            **authenticated,
             **asserted,
         )
         self.esv: EsvSecret | None = None
@@ -334,12 +313,8 @@ def _esv_secret(
 def _managed(
     table: Table, options: JourneyOptions | AuthenticatedOptions | Literal[False] | None
 ) -> list[str]:
-    """The attributes of `table` the options set (what the settings resource manages)."""
-    if not options:
+    """The attributes of `table` the options manage (the required ones and those set)."""
+    if options is False:
         return []
-    return [a.name for a in table if getattr(options, a.python_name) is not None]
-
-
-def _fields(options: JourneyOptions | AuthenticatedOptions) -> dict[str, Any]:
-    """The options as keyword arguments of their resource (same names; no deep copy)."""
-    return {f.name: getattr(options, f.name) for f in fields(options)}
+    given: dict[str, Any] = dict(options or {})
+    return [a.name for a in table if given.get(a.python_name, a.default) is not None]

@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING, Any, ClassVar
 
 import pulumi
 from pulumi.dynamic import CreateResult, ReadResult, UpdateResult
+from pydantic import BaseModel
 
 from aic_sessions.client.errors import AdminApiError, ConflictError
 from aic_sessions.client.models import AuthenticationSettings, SessionServiceSettings
@@ -57,19 +58,20 @@ class RealmSettingsProvider(SessionProvider):
     refuses: ClassVar[bool] = False  # whether `create` reads the settings to call `refuse`
 
     def create(self, props: dict[str, Any]) -> CreateResult:
-        self.inputs_model.model_validate(props)
+        inputs = self.parse(props)
         if assert_only(props):
             outs = {**self.public(props), **self._asserted(props), "priorSettings": {}}
             return CreateResult(self.resource_id(self.kind, props), outs)
+        wanted = self.wanted(inputs)
+        attributes = managed(self.table, wanted)
         realm = props["realm"]
-        attributes = managed(self.table, props)
         with self.realm(props) as client:
             current = _Current(client, realm, attributes)
             if self.refuses:
                 self.refuse(realm, current.settings())
-            baseline = props.get(BASELINE)
-            prior = _pick(baseline, attributes) if isinstance(baseline, dict) else current.prior()
-            values = {a.name: props.get(a.name) for a in attributes}
+            baseline = _baseline(props)
+            prior = _pick(baseline, attributes) if baseline is not None else current.prior()
+            values = {a.name: wanted[a.name] for a in attributes}
             try:
                 _write(client, realm, self.table, values, current.service_absent)
             except Exception:
@@ -79,6 +81,10 @@ class RealmSettingsProvider(SessionProvider):
                 raise
         outs = {**self.public(props), "priorSettings": prior}
         return CreateResult(self.resource_id(self.kind, props), outs)
+
+    def wanted(self, inputs: BaseModel) -> dict[str, Any]:
+        """The table's attributes as the validated inputs hold them (None: unmanaged)."""
+        return {a.name: getattr(inputs, a.name) for a in self.table}
 
     @gone_on_404
     def read(self, id_: str, props: dict[str, Any]) -> ReadResult:
@@ -93,22 +99,23 @@ class RealmSettingsProvider(SessionProvider):
         )
 
     def update(self, _id: str, olds: dict[str, Any], news: dict[str, Any]) -> UpdateResult:
-        self.inputs_model.model_validate(news)
+        inputs = self.parse(news)
         if assert_only(news):  # nothing is written, so nothing will be restored either
             return UpdateResult({**self.public(news), **self._asserted(news), "priorSettings": {}})
         realm = news["realm"]
-        attributes = managed(self.table, news)
-        changed = {a.name: news[a.name] for a in attributes if olds.get(a.name) != news[a.name]}
-        baseline = news.get(BASELINE)
+        wanted = self.wanted(inputs)
+        attributes = managed(self.table, wanted)
+        changed = {a.name: wanted[a.name] for a in attributes if olds.get(a.name) != wanted[a.name]}
+        baseline = _baseline(news)
         with self.realm(news) as client:
             current = _Current(client, realm, attributes)
 
             def newly_managed() -> dict[str, Any]:
-                if isinstance(baseline, dict):
+                if baseline is not None:
                     return _pick(baseline, attributes)
                 return current.prior()
 
-            prior = carried_prior(olds, news, (a.name for a in self.table), newly_managed)
+            prior = carried_prior(olds, wanted, (a.name for a in self.table), newly_managed)
             if uses_session_service(attributes):
                 was_managed = uses_session_service(managed(self.table, olds))
                 before = (olds.get("priorSettings") or {}) if was_managed else newly_managed()
@@ -128,7 +135,7 @@ class RealmSettingsProvider(SessionProvider):
         restore = {k: v for k, v in prior.items() if k in names}
         if uses_session_service(attributes) and prior.get(SESSION_SERVICE) == ABSENT:
             restore[SESSION_SERVICE] = ABSENT
-        auth, session = patches(self.table, restore, restore=True)
+        auth, session = patches(self.table, restore)
         if not (auth or has_session_values(session) or SESSION_SERVICE in restore):
             return
         with self.realm(props) as client:
@@ -180,6 +187,13 @@ class _Current:
         return values
 
 
+def _baseline(props: dict[str, Any]) -> dict[str, Any] | None:
+    """The realm's observed values before the deployment's first write, when given (the
+    engine-internal input `__baseline`, which no input model holds)."""
+    baseline = props.get(BASELINE)
+    return baseline if isinstance(baseline, dict) else None
+
+
 def _pick(baseline: dict[str, Any], attributes: list[Attribute]) -> dict[str, Any]:
     """The baseline's prior values of `attributes` (absent ones stay unknown)."""
     prior = shown({a.name: baseline.get(a.name) for a in attributes})
@@ -209,7 +223,7 @@ def _write(
 def restore_settings(client: AdminClient, realm: str, table: Table, prior: dict[str, Any]) -> None:
     """Put prior values back as the tenant had them (no bounds: they are the tenant's own);
     a Session service the realm did not have is removed again."""
-    auth, session = patches(table, prior, restore=True)
+    auth, session = patches(table, prior)
     if auth:
         client.update_authentication_settings(realm, auth)
     if prior.get(SESSION_SERVICE) == ABSENT:
