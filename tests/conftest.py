@@ -25,9 +25,10 @@ MARKERS = {
     "consumer_wheel": "wheel",
 }
 # Session-wide fixtures whose tests form one xdist group: a group runs on one worker
-# (`--dist loadgroup`), so each such server or build is made once per run and ended by the
-# worker that made it, never while another worker still uses it.
-GROUPS = ("openam", "postgres", "consumer_wheel")
+# (`--dist loadgroup`), so each such server is made once per run and ended by the worker that
+# made it, never while another worker still uses it. The wheel and its venvs are no group: they
+# are made once per run for every worker (tests/library/conftest.py, `made_once`).
+GROUPS = ("openam", "postgres")
 
 
 @pytest.hookimpl(tryfirst=True)  # before `-m` deselects and xdist reads the groups

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+import fcntl
 import os
 import shutil
 import subprocess
 import sys
-from collections.abc import Iterator
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -23,13 +24,35 @@ def run(*args: str | Path, cwd: Path | None = None) -> str:
     return proc.stdout
 
 
+def made_once(
+    tmp_path_factory: pytest.TempPathFactory, name: str, make: Callable[[Path], None]
+) -> Path:
+    """Folder `name`, made by `make` once for the whole run: pytest-xdist workers share one
+    temporary root, so the first worker to ask makes it (under a lock) and the others wait for
+    it, instead of each building its own or all of them queueing on one worker."""
+    root = tmp_path_factory.getbasetemp()
+    if os.environ.get("PYTEST_XDIST_WORKER"):
+        root = root.parent
+    folder, done = root / name, root / f"{name}.done"
+    with (root / f"{name}.lock").open("w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        if not done.exists():
+            shutil.rmtree(folder, ignore_errors=True)  # a worker that failed midway
+            folder.mkdir()
+            make(folder)
+            done.touch()
+    return folder
+
+
 @pytest.fixture(scope="session")
 def consumer_wheel(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """The wheel built from this checkout (once per test session)."""
-    dist = tmp_path_factory.mktemp("dist")
-    source = source_copy(tmp_path_factory.mktemp("source"))
-    run(sys.executable, "-m", "build", "--wheel", "--outdir", dist, source)
-    [wheel] = dist.glob("aic_sessions-*.whl")
+    """The wheel built from this checkout (once per run)."""
+
+    def build(dist: Path) -> None:
+        source = source_copy(tmp_path_factory.mktemp("source"))
+        run(sys.executable, "-m", "build", "--wheel", "--outdir", dist, source)
+
+    [wheel] = made_once(tmp_path_factory, "dist", build).glob("aic_sessions-*.whl")
     return wheel
 
 
@@ -46,7 +69,7 @@ def source_copy(target: Path) -> Path:
 
 def new_venv(root: Path, wheel: Path, extras: str) -> Path:
     """A fresh venv with the wheel and `extras` (the repository's constraints keep CI
-    reproducible; the wheel itself declares ranges)."""
+    reproducible; the wheel itself declares ranges). Tests only run it, never install into it."""
     venv = root / "venv"
     run(sys.executable, "-m", "venv", venv)
     pip = venv / "bin" / "pip"
@@ -57,17 +80,26 @@ def new_venv(root: Path, wheel: Path, extras: str) -> Path:
 
 
 @pytest.fixture(scope="session")
-def consumer_venv(tmp_path_factory: pytest.TempPathFactory, consumer_wheel: Path) -> Iterator[Path]:
-    """A fresh venv with the built wheel and its `policy` extra (one per test session)."""
-    yield new_venv(tmp_path_factory.mktemp("consumer"), consumer_wheel, "policy")
+def consumer_venv(tmp_path_factory: pytest.TempPathFactory, consumer_wheel: Path) -> Path:
+    """A fresh venv with the built wheel and its `policy` extra (one per run)."""
+    return venv_once(tmp_path_factory, "consumer", consumer_wheel, "policy")
 
 
 @pytest.fixture(scope="session")
-def consumer_cli_venv(
-    tmp_path_factory: pytest.TempPathFactory, consumer_wheel: Path
-) -> Iterator[Path]:
-    """A fresh venv with the built wheel and its `policy` and `cli` extras."""
-    yield new_venv(tmp_path_factory.mktemp("consumer-cli"), consumer_wheel, "policy,cli")
+def consumer_cli_venv(tmp_path_factory: pytest.TempPathFactory, consumer_wheel: Path) -> Path:
+    """A fresh venv with the built wheel and its `policy` and `cli` extras (one per run)."""
+    return venv_once(tmp_path_factory, "consumer-cli", consumer_wheel, "policy,cli")
+
+
+def venv_once(
+    tmp_path_factory: pytest.TempPathFactory, name: str, wheel: Path, extras: str
+) -> Path:
+    """A venv of `extras` made once per run (see `made_once`)."""
+
+    def make(root: Path) -> None:
+        new_venv(root, wheel, extras)
+
+    return made_once(tmp_path_factory, name, make) / "venv"
 
 
 CREDENTIAL_VARIABLES = ("AIC_SA_ID", "AIC_SA_JWK", "AIC_SA_JWK_FILE", "FRODO_SA_ID", "FRODO_SA_JWK")

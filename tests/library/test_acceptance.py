@@ -208,9 +208,10 @@ def lifecycle(tmp_path: Path, venv: Path, env: dict[str, str], platform: Platfor
     outputs.append(cli.run("up", "--yes", "--skip-preview", *checked).stdout)
     outputs.append(cli.run("refresh", "--yes", "--skip-preview").stdout)
     outputs.append(cli.run("preview", "--expect-no-changes", *checked).stdout)
-    # The README: keys inside dict outputs are snake_case in Python, so in `stack output` too.
+    # docs/resources.md: keys inside dict outputs stay camelCase, in `stack output` as in state.
     exported = json.loads(cli.run("stack", "output", "--json").stdout)
-    assert "client_side_sessions" in exported["givenPrior"], exported
+    assert "clientSideSessions" in exported["givenPrior"], exported
+    assert "client_side_sessions" not in exported["givenPrior"], exported
 
     # A wrong admin password in the stack config: one message, no traceback, state untouched.
     key = platform.secret_key
