@@ -102,7 +102,16 @@ def venv_once(
     return made_once(tmp_path_factory, name, make) / "venv"
 
 
-CREDENTIAL_VARIABLES = ("AIC_SA_ID", "AIC_SA_JWK", "AIC_SA_JWK_FILE", "FRODO_SA_ID", "FRODO_SA_JWK")
+CREDENTIAL_VARIABLES = (  # every variable the client takes credentials from (client/settings.py)
+    "AIC_SA_ID",
+    "AIC_SA_JWK",
+    "AIC_SA_JWK_FILE",
+    "FRODO_SA_ID",
+    "FRODO_SA_JWK",
+    "AM_ADMIN_USERNAME",
+    "AM_ADMIN_PASSWORD",
+    "AIC_ACCESS_TOKEN",
+)
 
 
 @dataclass

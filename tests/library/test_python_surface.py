@@ -29,6 +29,7 @@ from aic_sessions import (
     StateManagementName,
     TenantRestart,
 )
+from aic_sessions.domain.attributes import AUTHENTICATED, JOURNEY
 
 from tests.library.signatures import keywords
 from tests.values import present
@@ -122,6 +123,26 @@ def test_snake_case_attributes_over_camel_case_wire_names(recorder: Recorder) ->
         journey.prior_settings,
         secret.esv_reference,
     ).apply(check)
+
+
+@engine_mocked
+def test_settings_resources_register_only_their_table_and_fixed_properties(
+    recorder: Recorder,
+) -> Any:
+    fixed = {"baseUrl", "realm", "onDelete", "assertOnly", "promotesFrom", "priorSettings"}
+    journey = JourneySessionSettings(
+        "j", base_url="https://t/am", realm="alpha", max_duration_minutes=7
+    )
+    authenticated = AuthenticatedSessionSettings(
+        "a", base_url="https://t/am", realm="alpha", quota_limit=5
+    )
+
+    def check(_: object) -> None:
+        for name, table in (("j", JOURNEY), ("a", AUTHENTICATED)):
+            extra = recorder.sent[name][1].keys() - fixed - {a.name for a in table}
+            assert not extra, f"{name}: properties outside the table: {sorted(extra)}"
+
+    return pulumi.Output.all(journey.urn, authenticated.urn).apply(check)
 
 
 @engine_mocked

@@ -1,12 +1,12 @@
 """The declarative attribute tables of the realm-settings resources, and what derives from them.
 
 One `Attribute` row per managed setting says where it lives on the server (the section of the
-realm's authentication settings, or the realm Session service), its client field, type, bounds,
-default and documentation. From a table come: the provider's input model (bounds included), the
-`check` hints, observation (what the server shows), the partial-update patches and the restore
-patches, the stack-configuration schema of the section, the resource's constructor parameter
-docs and the table of docs/resources.md. Adding a setting is one row (plus the constructor's
-typed parameter).
+realm's authentication settings, or the realm Session service), its name on the server, type,
+bounds, default and documentation. From a table come: the provider's input model (bounds
+included), the `check` hints, observation (what the server shows), the partial updates and
+restores, the stack-configuration schema of the section, the resource's constructor parameter
+docs and the table of docs/resources.md. Adding a setting is one row plus its typed key in the
+resource's options (`JourneyOptions`, `AuthenticatedOptions`).
 """
 
 from __future__ import annotations
@@ -30,7 +30,6 @@ from aic_sessions.domain.names import to_snake
 Section = Literal["trees", "general", "session"]
 """`trees` / `general`: sections of the realm's authentication settings; `session`: the realm
 Session service (which a realm may not have: see `SESSION_SERVICE`)."""
-AUTHENTICATION_SECTIONS: tuple[Section, ...] = ("trees", "general")
 SESSION_SERVICE = "sessionService"  # priorSettings key: "absent" when the realm had none
 ABSENT = "absent"
 

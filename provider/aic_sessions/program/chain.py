@@ -20,8 +20,6 @@ from pulumi.output import UNKNOWN
 from aic_sessions.domain.signing_secrets import esv_expression
 from aic_sessions.program.stack_config import STATIC_SECTIONS, StackConfig
 
-STATIC_OUTPUTS = ("staticConfiguration", "staticDigest", "stage")
-
 
 def digest(static: Mapping[str, Any]) -> str:
     """A stable digest of a stack's static configuration."""

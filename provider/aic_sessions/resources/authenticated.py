@@ -83,8 +83,11 @@ class AuthenticatedSessionSettings(
         opts: pulumi.ResourceOptions | None = None,
         **settings: Unpack[AuthenticatedOptions],
     ) -> None:
-        attributes = keyword_values("AuthenticatedSessionSettings", AUTHENTICATED, settings)
-        props = {**declared(locals()), **attributes, "prior_settings": None}
+        props = {
+            **declared(locals()),  # before any local of its own: each is a property
+            **keyword_values("AuthenticatedSessionSettings", AUTHENTICATED, settings),
+            "prior_settings": None,
+        }
         props[BASELINE] = props.pop("baseline")  # engine-internal: kept out of diffs
         super().__init__(AuthenticatedSessionSettingsProvider(), resource_name, props, opts)
 

@@ -244,7 +244,11 @@ def _outputs(props: dict[str, Any]) -> dict[str, Any]:
     """The public properties; the value and its digest as encrypted outputs, so an update can
     write the same value again (drift) and keep a generated one."""
     public = SessionProvider.public(props)
-    secret = {k: as_secret(str(plain(public[k]))) for k in ("value", "fingerprintBasis")}
+    secret = {
+        k: as_secret(str(plain(public[k])))
+        for k in ("value", "fingerprintBasis")
+        if plain(public.get(k)) is not None
+    }
     return {**public, **secret}
 
 

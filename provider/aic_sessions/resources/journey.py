@@ -104,8 +104,11 @@ class JourneySessionSettings(
         opts: pulumi.ResourceOptions | None = None,
         **settings: Unpack[JourneyOptions],
     ) -> None:
-        attributes = keyword_values("JourneySessionSettings", JOURNEY, settings)
-        props = {**declared(locals()), **attributes, "prior_settings": None}
+        props = {
+            **declared(locals()),  # before any local of its own: each is a property
+            **keyword_values("JourneySessionSettings", JOURNEY, settings),
+            "prior_settings": None,
+        }
         props[BASELINE] = props.pop("baseline")  # engine-internal: kept out of diffs
         super().__init__(JourneySessionSettingsProvider(), resource_name, props, opts)
 

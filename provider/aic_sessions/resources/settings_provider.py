@@ -1,15 +1,15 @@
 """The dynamic provider of a realm-settings resource, driven by its attribute table.
 
-`create` adopts the realm: the prior values of the managed attributes come from the `baseline`
-input when one is given (the realm's values before the deployment's first write), else from a
-read; then it writes only the managed attributes, as partial updates, and on failure puts back
-what it wrote. `update` writes only what changed and carries the prior values of attributes
-still managed (a newly managed one gets its baseline or current value). `read` observes, `delete`
-restores the prior values (a Session service the realm did not have is removed again) unless
-`onDelete="retain"`. Absent values are None and never recorded as prior values. With
-`assertOnly=True` (an environment that refuses static writes, `asserted.py`) nothing is ever
-written: `create` and `update` compare the realm with the inputs and fail naming the fix.
-"""
+`create` adopts the realm: the prior values of the managed attributes come from the
+engine-internal `__baseline` input when one is given (the realm's values before the deployment's
+first write), else from a read; then it writes only the managed attributes, as partial updates,
+and on failure puts back what it wrote. `update` writes only what changed and carries the prior
+values of attributes still managed (a newly managed one gets its baseline or current value).
+`read` observes, `delete` restores the prior values (a Session service the realm did not have is
+removed again) unless `onDelete="retain"`. Absent values are None and never recorded as prior
+values. With `assertOnly=True` (an environment that refuses static writes, `asserted.py`)
+nothing is ever written: `create` and `update` compare the realm with the inputs and fail naming
+the fix."""
 
 from __future__ import annotations
 

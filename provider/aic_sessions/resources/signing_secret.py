@@ -187,9 +187,11 @@ class SigningSecretProvider(SessionProvider):
         client = self.reader(props)
         # The journey and the document at once: the journey does not depend on the document.
         journey = _JOURNEYS.submit(secret_in_effect, client, props)
-        security = client.read_authentication_settings(props["realm"]).security
+        try:
+            security = client.read_authentication_settings(props["realm"]).security
+        finally:
+            in_effect = journey.result()  # waited for even when the read failed
         form, ref = security.secret_form() if security else (SecretForm.UNKNOWN, None)
-        in_effect = journey.result()
         observed = {**_drift(props, form, ref, in_effect), "secretInEffect": in_effect}
         outs = {**props, **observed}
         return ReadResult(id_, outs, _read_inputs(outs))
@@ -449,6 +451,6 @@ class SigningSecret(
             "promotes_from": promotes_from,
         }
         opts = pulumi.ResourceOptions.merge(
-            opts, pulumi.ResourceOptions(additional_secret_outputs=["value"])
+            opts, pulumi.ResourceOptions(additional_secret_outputs=["value", "fingerprintBasis"])
         )
         super().__init__(SigningSecretProvider(), resource_name, props, opts)

@@ -29,7 +29,6 @@ from aic_sessions.resources.exports import TYPE_PREFIX
 
 STACK_KEYS = ("environment", "baseUrl", "realms")
 Source = Literal["config", "outputs", "resources"]
-TYPE = TYPE_PREFIX
 T = TypeVar("T")
 
 
@@ -125,8 +124,12 @@ def _from_resources(project_dir: Path, stack: str) -> tuple[str, dict[str, Realm
     by_realm: dict[str, dict[str, dict[str, Any]]] = {}
     tenants: set[str] = set()
     for kind, inputs in resources:
-        name = kind.removeprefix(TYPE)
-        if kind.startswith(TYPE) and name in SESSION_KINDS and isinstance(inputs.get("realm"), str):
+        name = kind.removeprefix(TYPE_PREFIX)
+        if (
+            kind.startswith(TYPE_PREFIX)
+            and name in SESSION_KINDS
+            and isinstance(inputs.get("realm"), str)
+        ):
             by_realm.setdefault(realm_display(inputs["realm"]), {})[name] = inputs
             tenants.add(str(inputs.get("baseUrl")))
     if not by_realm:
