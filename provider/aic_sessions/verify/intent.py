@@ -142,7 +142,9 @@ def _from_resources(project_dir: Path, stack: str) -> tuple[str, dict[str, Realm
             f"Stack {stack!r} manages realms of several tenants ({', '.join(sorted(tenants))}); "
             "verify each with --base-url and --realm."
         )
-    return tenants.pop(), {realm: _declared(realm, kinds) for realm, kinds in by_realm.items()}
+    # By name: the state lists resources in the order the engine registered them, which varies.
+    realms = {realm: _declared(realm, by_realm[realm]) for realm in sorted(by_realm)}
+    return tenants.pop(), realms
 
 
 SESSION_KINDS = ("JourneySessionSettings", "AuthenticatedSessionSettings", "EsvSecret")
