@@ -38,6 +38,11 @@ up: setup ## The main job: the emulator's promotion group, and the chain dev -> 
 policy-check: setup ## Preview every stack with the policy pack; fails on any mandatory violation
 	scripts/policy-check
 
+# Byte-compiled once before the tests, as a wheel install is: every engine command starts Python
+# processes that import the package, and with PYTHONDONTWRITEBYTECODE set (some shells and CI
+# images set it) each would compile it again.
+BYTECODE := $(VENV_PY) -m compileall -q provider emulator tests bench __main__.py policies
+
 # pytest-xdist workers (docs/development.md has the measurements); TEST_WORKERS=0 runs serially.
 TEST_WORKERS ?= 2
 XDIST := -n $(TEST_WORKERS) --dist loadgroup
@@ -46,13 +51,14 @@ CHECK_SELECTION := not engine and not realserver and not postgres and not frodo 
 
 test: setup openam-deps ## Lint, type checks and the whole suite, real components included (fails when no test ran)
 	@rc=0; $(MAKE) --no-print-directory lint || rc=$$?; \
-	prc=0; $(WITH_ENGINE) $(VENV_PY) -m pytest $(XDIST) $(PYTEST_ARGS) || prc=$$?; \
+	$(BYTECODE); prc=0; $(WITH_ENGINE) $(VENV_PY) -m pytest $(XDIST) $(PYTEST_ARGS) || prc=$$?; \
 	if [ $$prc -eq 5 ]; then echo "make test: pytest collected no tests; that is a failure" >&2; fi; \
 	if [ $$rc -ne 0 ]; then echo "make test: lint or type checks failed (above)" >&2; fi; \
 	[ $$prc -ne 0 ] && exit $$prc; exit $$rc
 
 check: venv ## The inner loop, under 2 minutes: lint, type checks and the fast in-process tests
 	@$(MAKE) --no-print-directory lint
+	@$(BYTECODE)
 	$(VENV_PY) -m pytest $(XDIST) -q -m "$(CHECK_SELECTION)" $(PYTEST_ARGS)
 
 # BENCH_ARGS: options of bench/run.py, e.g. BENCH_ARGS="--sizes 1,10 --repeat 2 --output /tmp/b.md".
