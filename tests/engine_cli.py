@@ -66,6 +66,20 @@ class PulumiCLI:
         )
 
 
+def run_script(
+    name: str, *args: str, env: dict[str, str], timeout: float = 600
+) -> subprocess.CompletedProcess[str]:
+    """`scripts/<name> args...` from the repository root, its output captured (not checked)."""
+    return subprocess.run(
+        [str(REPO_ROOT / "scripts" / name), *args],
+        cwd=REPO_ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+    )
+
+
 def write_python_project(directory: Path, name: str, program: str, venv: Path = VENV) -> None:
     """A minimal Python project that uses `venv` (by default this repository's virtualenv)."""
     directory.mkdir(parents=True, exist_ok=True)

@@ -5,13 +5,12 @@ from __future__ import annotations
 
 import json
 import socket
-import subprocess
 from pathlib import Path
 from typing import Any
 
 import pytest
 
-from tests.engine_cli import REPO_ROOT
+from tests.engine_cli import run_script
 
 pytestmark = pytest.mark.engine
 
@@ -44,14 +43,7 @@ def test_local_up_deploys_the_chain_twice(tmp_path: Path, engine_env: dict[str, 
     }
 
     def local_up() -> str:
-        proc = subprocess.run(
-            [str(REPO_ROOT / "scripts/local-up")],
-            cwd=REPO_ROOT,
-            env=env,
-            capture_output=True,
-            text=True,
-            timeout=900,
-        )
+        proc = run_script("local-up", env=env, timeout=900)
         assert proc.returncode == 0, proc.stdout + proc.stderr
         return proc.stdout
 

@@ -15,7 +15,7 @@ from aic_sessions.domain import signing_secrets
 from aic_sessions.resources import wire
 
 from tests.engine.project import copy_project, emulator_cli, realm, write_stack
-from tests.engine_cli import REPO_ROOT, PulumiCLI, write_python_project
+from tests.engine_cli import REPO_ROOT, PulumiCLI, run_script, write_python_project
 
 pytestmark = pytest.mark.engine
 
@@ -197,14 +197,7 @@ def test_compliant_stack_passes_and_prod_levels_apply(
 
 def test_repository_stacks_pass_policy_check(engine_env: dict[str, str], tmp_path: Path) -> None:
     env = {**engine_env, "POLICY_CONFIG_DIR": str(tmp_path / "policy-config")}
-    proc = subprocess.run(
-        [str(REPO_ROOT / "scripts/policy-check")],
-        cwd=REPO_ROOT,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=600,
-    )
+    proc = run_script("policy-check", env=env)
     assert proc.returncode == 0, proc.stdout[-4000:] + proc.stderr[-2000:]
     assert "policy-check: every stack passes (dev prod staging)" in proc.stdout
 
