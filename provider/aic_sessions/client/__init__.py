@@ -36,11 +36,9 @@ if TYPE_CHECKING:
     from .models import (
         AuthenticationSettings,
         AuthenticationSettingsPatch,
-        SecretForm,
         SessionInfo,
         SessionServicePatch,
         SessionServiceSettings,
-        StateManagement,
         StoredSession,
     )
     from .promotion import PromotionClient
@@ -60,6 +58,7 @@ if TYPE_CHECKING:
         Timeouts,
     )
     from .tokens import TokenKind, classify_token
+    from .values import SecretForm, StateManagement
 
 _MODULE_OF = {
     "AdminApiError": "errors",
@@ -80,13 +79,13 @@ _MODULE_OF = {
     "RedirectedError": "errors",
     "RequestContext": "errors",
     "RetryBudget": "settings",
-    "SecretForm": "models",
+    "SecretForm": "values",
     "ServerError": "errors",
     "ServiceAccountAuth": "settings",
     "SessionInfo": "models",
     "SessionServicePatch": "models",
     "SessionServiceSettings": "models",
-    "StateManagement": "models",
+    "StateManagement": "values",
     "StoredSession": "models",
     "Timeouts": "settings",
     "TokenKind": "tokens",

@@ -35,7 +35,6 @@ headers, and a server that echoes them has the echo scrubbed, so they never carr
 
 from __future__ import annotations
 
-import html
 import json
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -404,6 +403,8 @@ def _am_message(body: dict[str, Any], scrub: Scrubber | None = None) -> str | No
         said = f"{body['error']}: {body.get('error_description', '')}".rstrip(": ")
     else:
         return None
+    import html  # only for an error's message (its entity table costs a few ms to import)
+
     said = html.unescape(said)
     if scrub is not None:
         said = scrub(said)

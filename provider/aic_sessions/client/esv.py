@@ -34,7 +34,7 @@ STARTUP = "/environment/startup"
 class EsvSecret(BaseModel):
     """A secret as the API shows it (never its value)."""
 
-    model_config = ConfigDict(extra="allow", populate_by_name=True)
+    model_config = ConfigDict(defer_build=True, extra="allow", populate_by_name=True)
 
     name: str = Field(alias="_id")
     active_version: str = Field(alias="activeVersion")
@@ -51,7 +51,7 @@ class EsvSecret(BaseModel):
 
 
 class EsvVersion(BaseModel):
-    model_config = ConfigDict(extra="allow")
+    model_config = ConfigDict(defer_build=True, extra="allow")
 
     version: str
     status: str

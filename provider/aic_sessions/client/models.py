@@ -13,36 +13,18 @@ write returned, so a write the server answered 200 but did not apply is never ta
 
 from __future__ import annotations
 
-import re
-from enum import StrEnum
 from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field, SecretStr
 
-AIC_SECRET_PLACEHOLDER = "&{am.authentication.shared.secret}"  # noqa: S105 (a placeholder)
-ESV_REFERENCE = re.compile(r"^&\{esv\.[a-z0-9][a-z0-9.-]*\}$")
-
-
-class StateManagement(StrEnum):
-    """Where journey (authentication) sessions are kept."""
-
-    CTS = "CTS"  # server-side
-    JWT = "JWT"  # client-side
-    IN_MEMORY = "IN_MEMORY"  # server-side, one AM instance (self-managed AM only)
-
-
-class SecretForm(StrEnum):
-    """What a GET shows of `security.sharedSecret` (the value itself is never returned)."""
-
-    HIDDEN = "hidden"  # AM: null
-    TENANT_GENERATED = "tenant-generated"  # AIC placeholder
-    ESV_REFERENCE = "esv-reference"  # {"$string": "&{esv.<name>}"}
-    LITERAL = "literal"  # should not happen: a server that echoes secrets
-    UNKNOWN = "unknown"  # the document has no `security` section
+from .values import AIC_SECRET_PLACEHOLDER as AIC_SECRET_PLACEHOLDER
+from .values import ESV_REFERENCE as ESV_REFERENCE
+from .values import SecretForm as SecretForm
+from .values import StateManagement as StateManagement
 
 
 class _Section(BaseModel):
-    model_config = ConfigDict(extra="allow", populate_by_name=True)
+    model_config = ConfigDict(defer_build=True, extra="allow", populate_by_name=True)
 
     def wire_value(self, attribute: str) -> Any:
         """The value of an attribute by its AM name (declared or not); None when not sent."""
@@ -84,7 +66,7 @@ class SecuritySection(_Section):
 class AuthenticationSettings(BaseModel):
     """A realm's authentication settings as read, with the document's ETag."""
 
-    model_config = ConfigDict(extra="allow", populate_by_name=True)
+    model_config = ConfigDict(defer_build=True, extra="allow", populate_by_name=True)
 
     trees: TreesSection | None = None
     general: GeneralSection | None = None
@@ -106,7 +88,7 @@ class AuthenticationSettings(BaseModel):
 class AuthenticationSettingsPatch(BaseModel):
     """The attributes to change; unset fields are not sent and stay as they are on the tenant."""
 
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(defer_build=True, extra="forbid")
 
     state_management: StateManagement | None = None
     max_duration: int | None = Field(None, ge=1)
@@ -170,7 +152,7 @@ class SessionServiceSettings(_Section):
 class SessionServicePatch(BaseModel):
     """Session-service attributes to change; unset ones are not sent."""
 
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(defer_build=True, extra="forbid")
 
     max_session_time: int | None = Field(None, ge=1)
     max_idle_time: int | None = Field(None, ge=1)
@@ -195,7 +177,7 @@ class SessionServicePatch(BaseModel):
 class SessionInfo(BaseModel):
     """`getSessionInfo` of one session."""
 
-    model_config = ConfigDict(extra="allow", populate_by_name=True)
+    model_config = ConfigDict(defer_build=True, extra="allow", populate_by_name=True)
 
     username: str
     universal_id: str = Field(alias="universalId")
@@ -207,7 +189,7 @@ class SessionInfo(BaseModel):
 class StoredSession(BaseModel):
     """One server-side session as the sessions query returns it."""
 
-    model_config = ConfigDict(extra="allow", populate_by_name=True)
+    model_config = ConfigDict(defer_build=True, extra="allow", populate_by_name=True)
 
     username: str
     universal_id: str = Field(alias="universalId")

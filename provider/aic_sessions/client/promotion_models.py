@@ -12,7 +12,7 @@ from . import inferred
 
 
 class _Wire(BaseModel):
-    model_config = ConfigDict(extra="allow", populate_by_name=True)
+    model_config = ConfigDict(defer_build=True, extra="allow", populate_by_name=True)
 
 
 class EnvironmentLock(_Wire):
@@ -103,6 +103,8 @@ class ReportBody(_Wire):
 
 class Change(BaseModel):
     """A report's change flattened: which product, config item, kind and item."""
+
+    model_config = ConfigDict(defer_build=True)
 
     product: str
     config_item: str | None

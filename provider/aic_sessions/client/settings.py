@@ -27,7 +27,7 @@ from .errors import ConfigurationError, MissingCredentialsError
 
 
 class _Frozen(BaseModel):
-    model_config = ConfigDict(frozen=True, extra="forbid")
+    model_config = ConfigDict(defer_build=True, frozen=True, extra="forbid")
 
 
 class ServiceAccountAuth(_Frozen):

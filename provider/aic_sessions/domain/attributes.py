@@ -14,18 +14,20 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from enum import Enum
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, create_model
 
-from aic_sessions.client.models import (
-    AuthenticationSettings,
-    AuthenticationSettingsPatch,
-    SessionServicePatch,
-    SessionServiceSettings,
-    StateManagement,
-)
+from aic_sessions.client.values import StateManagement
 from aic_sessions.domain.names import to_snake
+
+if TYPE_CHECKING:  # the wire models load where a document is read or written (`patches`)
+    from aic_sessions.client.models import (
+        AuthenticationSettings,
+        AuthenticationSettingsPatch,
+        SessionServicePatch,
+        SessionServiceSettings,
+    )
 
 Section = Literal["trees", "general", "session"]
 """`trees` / `general`: sections of the realm's authentication settings; `session`: the realm
@@ -175,6 +177,9 @@ AUTHENTICATED: tuple[Attribute, ...] = (
     ),
 )
 
+# The stack configuration's section of each table (`journey:`, `authenticated:` of a realm).
+STATIC_SECTIONS: dict[str, Table] = {"journey": JOURNEY, "authenticated": AUTHENTICATED}
+
 
 # Derivations -------------------------------------------------------------------------------------
 
@@ -201,7 +206,7 @@ def input_model(name: str, base: type[BaseModel], table: Table) -> type[BaseMode
 class ConfigSection(BaseModel):
     """A stack-configuration section (`journey:`, `authenticated:`); fields come from a table."""
 
-    model_config = ConfigDict(extra="forbid", populate_by_name=True)
+    model_config = ConfigDict(defer_build=True, extra="forbid", populate_by_name=True)
 
     def options(self) -> dict[str, Any]:
         """The section as the resource's keyword arguments (snake_case)."""
@@ -274,6 +279,8 @@ def patches(
     """Partial updates of the authentication settings and of the Session service for `values`
     (attribute name -> value; None is not sent), by the attributes' AM names. Bounds are the
     input model's: restored values are the tenant's own and are put back as they were."""
+    from aic_sessions.client.models import AuthenticationSettingsPatch, SessionServicePatch
+
     by_name = {a.name: a for a in table}
     auth: dict[str, dict[str, Any]] = {}
     session: dict[str, Any] = {}

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import difflib
 from collections.abc import Iterable
 
 
@@ -17,6 +16,8 @@ def nearest(name: str, candidates: Iterable[str], cutoff: float = 0.6) -> str | 
     prefixed = [c for c in by_case if lowered and (c.startswith(lowered) or lowered.startswith(c))]
     if prefixed:
         return by_case[prefixed[0]]
+    import difflib  # only for a misspelt name
+
     close = difflib.get_close_matches(lowered, list(by_case), n=1, cutoff=cutoff)
     return by_case[close[0]] if close else None
 

@@ -84,7 +84,7 @@ def require_sound_config() -> None:
 class RealmInputs(BaseModel):
     """Inputs every session resource has: the tenant and the realm (both replace on change)."""
 
-    model_config = ConfigDict(extra="ignore", populate_by_name=True)
+    model_config = ConfigDict(defer_build=True, extra="ignore", populate_by_name=True)
 
     baseUrl: str = Field(max_length=MAX_URL_CHARS)
     realm: str = Field(max_length=MAX_REALM_CHARS)

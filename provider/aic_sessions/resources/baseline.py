@@ -33,7 +33,7 @@ import pulumi
 from pulumi.dynamic import CheckFailure, CheckResult, CreateResult, ReadResult, UpdateResult
 
 from aic_sessions.client.errors import NotFoundError
-from aic_sessions.client.models import SecretForm
+from aic_sessions.client.values import SecretForm
 from aic_sessions.domain.attributes import (
     ABSENT,
     AUTHENTICATED,

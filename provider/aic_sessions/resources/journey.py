@@ -9,12 +9,12 @@ writes only these attributes; `delete` puts the prior values back unless `onDele
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any, TypedDict, Unpack
+from typing import TYPE_CHECKING, Any, TypedDict, Unpack
 
 import pulumi
 from pydantic import field_validator
 
-from aic_sessions.client.models import AuthenticationSettings, StateManagement
+from aic_sessions.client.values import StateManagement
 from aic_sessions.domain.attributes import (
     JOURNEY,
     constructor_doc,
@@ -26,6 +26,9 @@ from aic_sessions.domain.attributes import (
 from .base import BASELINE, ProviderError, RealmInputs
 from .naming import OnDelete, SnakeCaseProperties, StateManagementName, declared
 from .settings_provider import RealmSettingsProvider
+
+if TYPE_CHECKING:
+    from aic_sessions.client.models import AuthenticationSettings
 
 AIC_HOST_SUFFIXES = (".forgeblocks.com", ".forgerock.io", ".pingone.com", ".pingidentity.com")
 

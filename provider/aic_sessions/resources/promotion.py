@@ -50,7 +50,7 @@ INPUTS = (
 
 
 class PromotionInputs(BaseModel):
-    model_config = ConfigDict(extra="ignore")
+    model_config = ConfigDict(defer_build=True, extra="ignore")
 
     baseUrl: str = Field(max_length=2048)
     stage: Literal["uat", "staging", "production"]

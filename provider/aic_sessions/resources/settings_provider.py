@@ -20,7 +20,6 @@ from pulumi.dynamic import CreateResult, ReadResult, UpdateResult
 from pydantic import BaseModel
 
 from aic_sessions.client.errors import AdminApiError, ConflictError
-from aic_sessions.client.models import AuthenticationSettings, SessionServiceSettings
 from aic_sessions.domain.attributes import (
     ABSENT,
     SESSION_SERVICE,
@@ -39,6 +38,7 @@ from .base import BASELINE, SessionProvider, carried_prior, gone_on_404
 
 if TYPE_CHECKING:
     from aic_sessions.client.client import AdminClient
+    from aic_sessions.client.models import AuthenticationSettings, SessionServiceSettings
 
 
 class RealmSettingsProvider(SessionProvider):

@@ -33,12 +33,8 @@ from pulumi.dynamic import (
 )
 from pydantic import SecretStr, field_validator
 
-from aic_sessions.client.models import (
-    AIC_SECRET_PLACEHOLDER,
-    AuthenticationSettingsPatch,
-    SecretForm,
-)
 from aic_sessions.client.tokens import auth_id_signed_with
+from aic_sessions.client.values import AIC_SECRET_PLACEHOLDER, SecretForm
 from aic_sessions.domain import signing_secrets
 
 from . import connection
@@ -56,6 +52,7 @@ from .wire import as_secret, plain
 
 if TYPE_CHECKING:
     from aic_sessions.client.client import AdminClient
+    from aic_sessions.client.models import AuthenticationSettingsPatch
 
 FINGERPRINT_KEYS = ("fingerprint", "fingerprintBasis")
 STACK_VALUE = "stack-value"  # secretForm: the placeholder shown, the stack's value in effect
@@ -235,11 +232,19 @@ class SigningSecretProvider(SessionProvider):
         return {"secretForm": form.value, "secretInEffect": None}
 
 
+def _secret_patch(**fields: Any) -> AuthenticationSettingsPatch:
+    """A write of the secret; the wire models load here, not with the provider (whose `check`
+    and `diff` send nothing)."""
+    from aic_sessions.client.models import AuthenticationSettingsPatch
+
+    return AuthenticationSettingsPatch(**fields)
+
+
 def _patch(props: dict[str, Any]) -> AuthenticationSettingsPatch:
     """The write of the secret (or ESV reference) `props` hold."""
     if props.get("valueSource") == "esv":
-        return AuthenticationSettingsPatch(shared_secret_reference=props["esvReference"])
-    return AuthenticationSettingsPatch(shared_secret=SecretStr(str(plain(props["value"]))))
+        return _secret_patch(shared_secret_reference=props["esvReference"])
+    return _secret_patch(shared_secret=SecretStr(str(plain(props["value"]))))
 
 
 def _previous(olds: dict[str, Any]) -> AuthenticationSettingsPatch | None:
@@ -256,7 +261,7 @@ def _reference_patch(form: str, reference: str | None) -> AuthenticationSettings
         SecretForm.TENANT_GENERATED.value: AIC_SECRET_PLACEHOLDER,
         SecretForm.ESV_REFERENCE.value: reference,
     }.get(form)
-    return AuthenticationSettingsPatch(shared_secret_reference=restorable) if restorable else None
+    return _secret_patch(shared_secret_reference=restorable) if restorable else None
 
 
 def _prior_form(client: AdminClient, props: dict[str, Any]) -> tuple[str, str | None]:

@@ -39,14 +39,14 @@ WATCHED = ("esvs", "mode", "timeoutSeconds", "pollSeconds")
 
 
 class WantedEsv(BaseModel):
-    model_config = ConfigDict(extra="ignore")
+    model_config = ConfigDict(defer_build=True, extra="ignore")
 
     wantedVersion: str
     supersededVersions: list[str] = []
 
 
 class TenantRestartInputs(BaseModel):
-    model_config = ConfigDict(extra="ignore")
+    model_config = ConfigDict(defer_build=True, extra="ignore")
 
     baseUrl: str
     esvs: dict[str, WantedEsv]

@@ -20,8 +20,8 @@ from typing import Any, Literal, TypeVar
 
 from pydantic import SecretStr
 
-from aic_sessions.client.models import StateManagement
 from aic_sessions.client.realms import realm_display
+from aic_sessions.client.values import StateManagement
 from aic_sessions.program import stack_reader
 from aic_sessions.program.stack_config import load_stack_config
 from aic_sessions.program.stack_reader import StackReadError
