@@ -17,10 +17,22 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field, SecretStr
 
+from aic_sessions.domain.attributes import BY_NAME
+
 from .values import AIC_SECRET_PLACEHOLDER as AIC_SECRET_PLACEHOLDER
 from .values import ESV_REFERENCE as ESV_REFERENCE
 from .values import SecretForm as SecretForm
 from .values import StateManagement as StateManagement
+
+
+def _wire(attribute: str) -> str:
+    """The AM name of a settings attribute: its row of the attribute tables says it once."""
+    return BY_NAME[attribute].wire
+
+
+def _placed(attribute: str) -> tuple[str, str]:
+    """The section and AM name of a settings attribute of the authentication settings."""
+    return BY_NAME[attribute].section, _wire(attribute)
 
 
 class _Section(BaseModel):
@@ -35,15 +47,15 @@ class _Section(BaseModel):
 
 
 class TreesSection(_Section):
-    state_management: str | None = Field(None, alias="authenticationSessionsStateManagement")
-    max_duration: int | None = Field(None, alias="authenticationSessionsMaxDuration")
-    suspended_timeout: int | None = Field(None, alias="suspendedAuthenticationTimeout")
-    allowlisting: bool | None = Field(None, alias="authenticationSessionsWhitelist")
+    state_management: str | None = Field(None, alias=_wire("stateManagement"))
+    max_duration: int | None = Field(None, alias=_wire("maxDurationMinutes"))
+    suspended_timeout: int | None = Field(None, alias=_wire("suspendedTimeoutMinutes"))
+    allowlisting: bool | None = Field(None, alias=_wire("allowlisting"))
     cookie_http_only: bool | None = Field(None, alias="authenticationTreeCookieHttpOnly")
 
 
 class GeneralSection(_Section):
-    stateless_sessions: bool | None = Field(None, alias="statelessSessionsEnabled")
+    stateless_sessions: bool | None = Field(None, alias=_wire("clientSideSessions"))
 
 
 class SecuritySection(_Section):
@@ -125,12 +137,13 @@ class AuthenticationSettingsPatch(BaseModel):
         )
 
 
+# The typed fields' section and AM name (the secret is no row of the attribute tables).
 _WIRE_NAMES: dict[str, tuple[str, str]] = {
-    "state_management": ("trees", "authenticationSessionsStateManagement"),
-    "max_duration": ("trees", "authenticationSessionsMaxDuration"),
-    "suspended_timeout": ("trees", "suspendedAuthenticationTimeout"),
-    "allowlisting": ("trees", "authenticationSessionsWhitelist"),
-    "stateless_sessions": ("general", "statelessSessionsEnabled"),
+    "state_management": _placed("stateManagement"),
+    "max_duration": _placed("maxDurationMinutes"),
+    "suspended_timeout": _placed("suspendedTimeoutMinutes"),
+    "allowlisting": _placed("allowlisting"),
+    "stateless_sessions": _placed("clientSideSessions"),
     "shared_secret": ("security", "sharedSecret"),
     "shared_secret_reference": ("security", "sharedSecret"),
 }
@@ -139,10 +152,10 @@ _WIRE_NAMES: dict[str, tuple[str, str]] = {
 class SessionServiceSettings(_Section):
     """The realm Session service: timeouts of authenticated server-side sessions (minutes)."""
 
-    max_session_time: int | None = Field(None, alias="maxSessionTime")
-    max_idle_time: int | None = Field(None, alias="maxIdleTime")
-    quota_limit: int | None = Field(None, alias="quotaLimit")
-    max_caching_time: int | None = Field(None, alias="maxCachingTime")
+    max_session_time: int | None = Field(None, alias=_wire("maxSessionTimeMinutes"))
+    max_idle_time: int | None = Field(None, alias=_wire("maxIdleTimeMinutes"))
+    quota_limit: int | None = Field(None, alias=_wire("quotaLimit"))
+    max_caching_time: int | None = Field(None, alias=_wire("maxCachingTimeMinutes"))
 
     @classmethod
     def from_api(cls, body: dict[str, Any]) -> SessionServiceSettings:
@@ -164,14 +177,17 @@ class SessionServicePatch(BaseModel):
         dynamic = {k: v for k, v in self.attributes.items() if v is not None}
         dynamic |= {
             wire: value
-            for name, wire in (
-                ("max_session_time", "maxSessionTime"),
-                ("max_idle_time", "maxIdleTime"),
-                ("quota_limit", "quotaLimit"),
-            )
+            for name, wire in _SESSION_WIRE_NAMES.items()
             if (value := getattr(self, name)) is not None
         }
         return {"dynamic": dynamic}
+
+
+_SESSION_WIRE_NAMES: dict[str, str] = {
+    "max_session_time": _wire("maxSessionTimeMinutes"),
+    "max_idle_time": _wire("maxIdleTimeMinutes"),
+    "quota_limit": _wire("quotaLimit"),
+}
 
 
 class SessionInfo(BaseModel):

@@ -177,6 +177,9 @@ AUTHENTICATED: tuple[Attribute, ...] = (
     ),
 )
 
+# Every row by its name: where the client's typed views take the attributes' AM names from.
+BY_NAME: dict[str, Attribute] = {a.name: a for a in (*JOURNEY, *AUTHENTICATED)}
+
 # The stack configuration's section of each table (`journey:`, `authenticated:` of a realm).
 STATIC_SECTIONS: dict[str, Table] = {"journey": JOURNEY, "authenticated": AUTHENTICATED}
 

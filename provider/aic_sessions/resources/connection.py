@@ -20,8 +20,9 @@ import hashlib
 import os
 import threading
 from collections.abc import Callable, Iterator, Mapping
+from concurrent.futures import Future, ThreadPoolExecutor
 from contextlib import contextmanager
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, ParamSpec, TypeVar
 
 from aic_sessions.client.clock import SYSTEM_CLOCK, Clock
 from aic_sessions.client.read_cache import DeploymentReadCache
@@ -35,12 +36,16 @@ if TYPE_CHECKING:
     from aic_sessions.client.settings import ConnectionSettings
 
 RealmKey = tuple[str, str]  # (tenant, realm) in their one spelling
+P = ParamSpec("P")
+T = TypeVar("T")
+BESIDE_WORKERS = 8  # requests sent beside the provider's own threads (refresh's journeys)
 
 
 class Deployment:
     """What one deployment keeps while it runs: the provider configuration, one client per
     tenant and credentials and the read cache they share, write locks per realm and per tenant,
-    the clock waits use, and (in the program) the realms claimed and other stacks' claims."""
+    the clock waits use, a few threads for requests sent beside a provider call (`beside`),
+    and (in the program) the realms claimed and other stacks' claims."""
 
     def __init__(self, clock: Clock = SYSTEM_CLOCK) -> None:
         self.clock = clock
@@ -52,6 +57,7 @@ class Deployment:
         self._locks: dict[tuple[str, ...], threading.Lock] = {}
         self._claims: dict[RealmKey, str] = {}
         self._other_claims: dict[str, dict[RealmKey, str]] = {}
+        self._beside: ThreadPoolExecutor | None = None
 
     def remember_stack_config(self, values: Mapping[str, Any]) -> None:
         """Keep the provider configuration (called from `configure`)."""
@@ -121,6 +127,22 @@ class Deployment:
                 self._other_claims[own_stack] = read(own_stack)
             return self._other_claims[own_stack]
 
+    def beside(self, fn: Callable[P, T], *args: P.args, **kwargs: P.kwargs) -> Future[T]:
+        """Run `fn` on this deployment's own threads, beside the provider's (whose few threads
+        the engine shares between all resources); they start on first use."""
+        with self._lock:
+            if self._beside is None:
+                self._beside = ThreadPoolExecutor(BESIDE_WORKERS, thread_name_prefix="aic-beside")
+            pool = self._beside
+        return pool.submit(fn, *args, **kwargs)
+
+    def close(self) -> None:
+        """Let the threads of `beside` end (what they run finishes first)."""
+        with self._lock:
+            pool, self._beside = self._beside, None
+        if pool is not None:
+            pool.shutdown(wait=False)
+
     def _named_lock(self, *key: str) -> threading.Lock:
         with self._lock:
             return self._locks.setdefault(key, threading.Lock())
@@ -137,7 +159,8 @@ def current() -> Deployment:
 
 @contextmanager
 def deployment(new: Deployment | None = None) -> Iterator[Deployment]:
-    """Run a block in a fresh (or the given) deployment, then put the previous one back."""
+    """Run a block in a fresh (or the given) deployment, then put the previous one back (a
+    fresh one is closed)."""
     global _current
     with _switch:
         previous, _current = _current, new or Deployment()
@@ -145,7 +168,9 @@ def deployment(new: Deployment | None = None) -> Iterator[Deployment]:
         yield _current
     finally:
         with _switch:
-            _current = previous
+            ended, _current = _current, previous
+        if new is None:
+            ended.close()
 
 
 CONFIG_KEYS = (

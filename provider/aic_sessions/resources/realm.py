@@ -24,7 +24,7 @@ from typing import TYPE_CHECKING, Any, Literal
 
 import pulumi
 
-from aic_sessions.domain.attributes import AUTHENTICATED, JOURNEY, Table
+from aic_sessions.domain.attributes import AUTHENTICATED, JOURNEY, keyword_values
 
 from .authenticated import AuthenticatedOptions, AuthenticatedSessionSettings
 from .baseline import RealmBaseline
@@ -152,9 +152,7 @@ class RealmSessionSettings(pulumi.ComponentResource):
             base_url=base_url,
             realm=realm,
             # An asserted realm is never written, so its baseline restores nothing either.
-            manages=[]
-            if assert_only
-            else _managed(JOURNEY, journey) + _managed(AUTHENTICATED, authenticated),
+            manages=[] if assert_only else _managed(journey, authenticated),
             on_delete="retain" if retain or assert_only else on_delete,
             requires_journey_settings=journey is not False,
             opts=pulumi.ResourceOptions(parent=self, depends_on=list(after)),
@@ -311,10 +309,11 @@ def _esv_secret(
 
 
 def _managed(
-    table: Table, options: JourneyOptions | AuthenticatedOptions | Literal[False] | None
+    journey: JourneyOptions | Literal[False] | None, authenticated: AuthenticatedOptions
 ) -> list[str]:
-    """The attributes of `table` the options manage (the required ones and those set)."""
-    if options is False:
-        return []
-    given: dict[str, Any] = dict(options or {})
-    return [a.name for a in table if given.get(a.python_name, a.default) is not None]
+    """The settings attributes the realm manages: each keyword's value as its resource gets it
+    (`keyword_values`: the table's default where none is given) and not None."""
+    given = keyword_values("AuthenticatedSessionSettings", AUTHENTICATED, authenticated)
+    if journey is not False:
+        given |= keyword_values("JourneySessionSettings", JOURNEY, journey or {})
+    return [a.name for a in (*JOURNEY, *AUTHENTICATED) if given.get(a.python_name) is not None]

@@ -19,7 +19,6 @@ writes) the realm must already reference the ESV named by `esvReference`: nothin
 
 from __future__ import annotations
 
-from concurrent.futures import ThreadPoolExecutor
 from typing import TYPE_CHECKING, Any, Literal
 
 import pulumi
@@ -56,8 +55,6 @@ if TYPE_CHECKING:
 
 FINGERPRINT_KEYS = ("fingerprint", "fingerprintBasis")
 STACK_VALUE = "stack-value"  # secretForm: the placeholder shown, the stack's value in effect
-# `read`'s journeys, beside the provider's own threads (threads start on first use).
-_JOURNEYS = ThreadPoolExecutor(max_workers=8, thread_name_prefix="aic-journey")
 
 
 def with_value(
@@ -183,7 +180,7 @@ class SigningSecretProvider(SessionProvider):
     def read(self, id_: str, props: dict[str, Any]) -> ReadResult:
         client = self.reader(props)
         # The journey and the document at once: the journey does not depend on the document.
-        journey = _JOURNEYS.submit(secret_in_effect, client, props)
+        journey = connection.current().beside(secret_in_effect, client, props)
         try:
             security = client.read_authentication_settings(props["realm"]).security
         finally:

@@ -275,8 +275,8 @@ def _esv_of(item: EsvSecret | RealmSessionSettings) -> EsvSecret:
         return item
     if item.esv is None:
         raise ValueError(
-            f"TenantRestart: {item._name} keeps no signing secret in an ESV; list only realms "
-            "declared with SigningSecretOptions(esv=EsvOptions(...))."
+            f"TenantRestart: {item.pulumi_resource_name} keeps no signing secret in an ESV; list "
+            "only realms declared with SigningSecretOptions(esv=EsvOptions(...))."
         )
     return item.esv
 
