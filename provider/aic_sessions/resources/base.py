@@ -14,7 +14,7 @@ import json
 import os
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
-from typing import TYPE_CHECKING, Any, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar, Generic, TypeVar
 
 from pulumi.dynamic import CheckFailure, CheckResult, ConfigureRequest, DiffResult, ResourceProvider
 from pulumi.runtime import config as runtime_config
@@ -167,10 +167,21 @@ def _concise(method: Callable[..., Any], name: str) -> Callable[..., Any]:
     return wrapper
 
 
-class SessionProvider(ResourceProvider):
-    """Base provider: subclasses set `inputs_model`, `owned` and `hints`."""
+M = TypeVar("M", bound=BaseModel)
 
-    inputs_model: ClassVar[type[BaseModel]]
+
+class SessionProvider(ResourceProvider, Generic[M]):
+    """Base provider over its input model `M`: subclasses set `inputs_model`, `owned` and
+    `hints`.
+
+    `check` validates the user's inputs and returns them as dicts (what the engine stores);
+    `create` and `update` work on the validated model (`parse`), `read` and `delete` on the
+    recorded inputs as the model (`recorded`). `diff` compares the engine's values of the owned
+    inputs as they are: they may be unknown at preview, and it runs for every resource of every
+    preview, where building a model would only add cost.
+    """
+
+    inputs_model: type[M]
     owned: ClassVar[tuple[str, ...]]
     hints: ClassVar[dict[str, str]] = {}
 
@@ -232,13 +243,21 @@ class SessionProvider(ResourceProvider):
         hint = self.hints.get(prop) or COMMON_HINTS.get(prop)
         return CheckFailure(prop, f"{reason} {hint}" if hint else reason)
 
-    def parse(self, props: dict[str, Any]) -> BaseModel:
+    def parse(self, props: dict[str, Any]) -> M:
         """Known inputs as the validated model (`check` validated them strictly): what `create`
-        and `update` work on; the wire dicts stay at the client's boundary. (`diff` sees
-        unknowns at preview, `read`/`delete` the state with observed values: they keep dicts.)"""
+        and `update` work on; the wire dicts stay at the client's boundary."""
         return self.inputs_model.model_validate(
             {k: _wire_value(v) for k, v in self.public(props).items()}
         )
+
+    def recorded(self, props: dict[str, Any]) -> M:
+        """The inputs recorded in state as the model, not validated again (`model_construct`):
+        `check` validated them when they were written, and a bound tightened since must not
+        stop `refresh` or `destroy`. A None is unset (the field's default, as the program
+        declares it); keys the model does not know (outputs) are left out."""
+        fields = self.inputs_model.model_fields
+        known = {k: _wire_value(v) for k, v in props.items() if k in fields and v is not None}
+        return self.inputs_model.model_construct(**known)
 
     @staticmethod
     def public(props: dict[str, Any]) -> dict[str, Any]:

@@ -97,16 +97,17 @@ class BaselineInputs(RealmInputs):
     manages: list[str] = []
     onDelete: Literal["restore", "retain"] = "restore"
     claimant: str | None = None  # organization/project/stack of the declaring program
+    requiresJourneySettings: bool = False  # given (True) when the realm declares journeys
 
 
-def ever_managed(olds: dict[str, Any], news: dict[str, Any]) -> list[str]:
+def ever_managed(olds: dict[str, Any], inputs: BaselineInputs) -> list[str]:
     """The attributes to restore on delete: those declared now and before (none: retain)."""
-    if news.get("onDelete", "restore") == "retain":
+    if inputs.onDelete == "retain":
         return []
-    return sorted({*(olds.get("everManaged") or []), *(news.get("manages") or [])})
+    return sorted({*(olds.get("everManaged") or []), *inputs.manages})
 
 
-class RealmBaselineProvider(SessionProvider):
+class RealmBaselineProvider(SessionProvider[BaselineInputs]):
     inputs_model = BaselineInputs
     owned = ("manages", "onDelete")
 
@@ -121,11 +122,12 @@ class RealmBaselineProvider(SessionProvider):
         return CheckResult(news, _owner_failures(news))
 
     def create(self, props: dict[str, Any]) -> CreateResult:
+        inputs = self.parse(props)
         with self.realm(props) as client:
-            observed = observe_realm(client, props["realm"], props.get("manages") or [])
-            if props.get("requiresJourneySettings"):  # before any sibling writes
-                require_journey_settings(client, props["realm"])
-        outs = {**self.public(props), "observed": observed, "everManaged": ever_managed({}, props)}
+            observed = observe_realm(client, inputs.realm, inputs.manages)
+            if inputs.requiresJourneySettings:  # before any sibling writes
+                require_journey_settings(client, inputs.realm)
+        outs = {**self.public(props), "observed": observed, "everManaged": ever_managed({}, inputs)}
         return CreateResult(self.resource_id("baseline", props), outs)
 
     def read(self, id_: str, props: dict[str, Any]) -> ReadResult:
@@ -135,11 +137,12 @@ class RealmBaselineProvider(SessionProvider):
         """The observation is kept and the attributes declared are accumulated; no request,
         unless a Session-service attribute is now declared that was never observed: the
         service is observed then, before the settings resources (which wait for this) write."""
+        inputs = self.parse(news)
         observed = olds.get("observed")
-        if isinstance(observed, dict) and _service_unobserved(observed, news.get("manages") or []):
+        if isinstance(observed, dict) and _service_unobserved(observed, inputs.manages):
             with self.realm(news) as client:
-                observed = {**observed, **observe_service(client, news["realm"])}
-        outs = {"observed": observed, "everManaged": ever_managed(olds, news)}
+                observed = {**observed, **observe_service(client, inputs.realm)}
+        outs = {"observed": observed, "everManaged": ever_managed(olds, inputs)}
         return UpdateResult({**self.public(news), **outs})
 
     def delete(self, _id: str, props: dict[str, Any]) -> None:

@@ -11,6 +11,7 @@ from typing import Any
 
 import pulumi
 from pulumi.dynamic import CheckFailure, CheckResult, CreateResult, DiffResult, UpdateResult
+from pydantic import BaseModel
 
 from aic_sessions.domain.environments import PLATFORMS, STAGES, unknown_name
 
@@ -20,7 +21,7 @@ from .naming import SnakeCaseProperties
 KEYS = ("platform", "stage", "promotesFrom")
 
 
-class StackEnvironmentProvider(SessionProvider):
+class StackEnvironmentProvider(SessionProvider[BaseModel]):  # checks its keys itself
     owned = KEYS
 
     def check(self, _olds: dict[str, Any], news: dict[str, Any]) -> CheckResult:

@@ -56,7 +56,7 @@ class EsvSecretInputs(RealmInputs):
     onDelete: EsvOnDelete = "retain"
 
 
-class EsvSecretProvider(SessionProvider):
+class EsvSecretProvider(SessionProvider[EsvSecretInputs]):
     inputs_model = EsvSecretInputs
     owned = ("fingerprint", "valueSource", "description", "onDelete", "realm")
     hints = {
@@ -151,11 +151,12 @@ class EsvSecretProvider(SessionProvider):
     def delete(self, _id: str, props: dict[str, Any]) -> None:
         from aic_sessions.client.errors import EsvNotFoundError
 
-        if props.get("onDelete", "retain") == "retain":
-            pulumi.log.info(f"{props['name']}: the ESV is kept (onDelete 'retain').")
+        recorded = self.recorded(props)
+        if recorded.onDelete == "retain":
+            pulumi.log.info(f"{recorded.name}: the ESV is kept (onDelete 'retain').")
             return
         try:
-            esv_client(props["baseUrl"]).delete_secret(props["name"])
+            esv_client(recorded.baseUrl).delete_secret(recorded.name)
         except EsvNotFoundError:
             return
 

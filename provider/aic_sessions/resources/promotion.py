@@ -66,7 +66,7 @@ class PromotionInputs(BaseModel):
     pollSeconds: float = Field(10, gt=0)
 
 
-class PromotionProvider(SessionProvider):
+class PromotionProvider(SessionProvider[PromotionInputs]):
     inputs_model = PromotionInputs
     owned = INPUTS
     hints = {
@@ -100,7 +100,8 @@ class PromotionProvider(SessionProvider):
         return UpdateResult(self._converge(olds, news))
 
     def read(self, id_: str, props: dict[str, Any]) -> ReadResult:
-        pending = promotion_procedure.pending_in_chain(_client(props["baseUrl"]), _plan(props))
+        recorded = self.recorded(props)
+        pending = promotion_procedure.pending_in_chain(_client(recorded.baseUrl), _plan(recorded))
         observed = {**props, "pendingChanges": pending}
         if pending:
             observed["promotedDigest"] = None  # out of step with below: promote again
@@ -110,31 +111,31 @@ class PromotionProvider(SessionProvider):
         """A promotion is not undone by destroy (docs/environments.md: Rollback)."""
 
     def _converge(self, olds: dict[str, Any], news: dict[str, Any]) -> dict[str, Any]:
-        self.inputs_model.model_validate(news)
+        inputs = self.parse(news)
         # The last promotion's outputs stay until another promotion runs; pendingChanges stays
         # as the last read observed it (nothing here reads it again).
         last = ("promotionId", "reportId", "summary", "result", "pendingChanges")
         kept = {k: olds.get(k) for k in last}
-        if olds.get("promotedDigest") == news["lowerDigest"]:
-            return {**self.public(news), **kept, "promotedDigest": news["lowerDigest"]}
-        plan = _plan(news)
-        client = _client(news["baseUrl"])
-        if news.get("mode") == "manual":
+        if olds.get("promotedDigest") == inputs.lowerDigest:
+            return {**self.public(news), **kept, "promotedDigest": inputs.lowerDigest}
+        plan = _plan(inputs)
+        client = _client(inputs.baseUrl)
+        if inputs.mode == "manual":
             _require_promoted(plan, promotion_procedure.missing(client, plan))
-            return {**self.public(news), **kept, "promotedDigest": news["lowerDigest"]}
+            return {**self.public(news), **kept, "promotedDigest": inputs.lowerDigest}
         outcome = promotion_procedure.run(client, plan, _log)
         connection.current().read_cache.clear()  # what this process read of the realms is now stale
         if outcome.promotion_id is None:  # nothing to promote: observed, the last one stands
             return {
                 **self.public(news),
                 **kept,
-                "promotedDigest": news["lowerDigest"],
+                "promotedDigest": inputs.lowerDigest,
                 "result": outcome.result,
                 "pendingChanges": [],
             }
         return {
             **self.public(news),
-            "promotedDigest": news["lowerDigest"],
+            "promotedDigest": inputs.lowerDigest,
             "promotionId": outcome.promotion_id,
             "reportId": outcome.report_id,
             "summary": outcome.summary,
@@ -143,16 +144,16 @@ class PromotionProvider(SessionProvider):
         }
 
 
-def _plan(props: dict[str, Any]) -> promotion_procedure.Plan:
+def _plan(inputs: PromotionInputs) -> promotion_procedure.Plan:
     return promotion_procedure.Plan(
-        marker=props["marker"],
-        source=props["promotesFrom"],
-        digest=props["lowerDigest"],
-        realms=tuple(props["realms"]),
-        allowed=tuple(props.get("allowedChanges") or ()),
-        ignore_encrypted_secrets=bool(props.get("ignoreEncryptedSecrets")),
-        timeout=float(props.get("timeoutSeconds") or 1800),
-        interval=float(props.get("pollSeconds") or 10),
+        marker=inputs.marker,
+        source=inputs.promotesFrom,
+        digest=inputs.lowerDigest,
+        realms=tuple(inputs.realms),
+        allowed=tuple(inputs.allowedChanges),
+        ignore_encrypted_secrets=inputs.ignoreEncryptedSecrets,
+        timeout=float(inputs.timeoutSeconds),
+        interval=float(inputs.pollSeconds),
     )
 
 

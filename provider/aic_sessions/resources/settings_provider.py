@@ -41,7 +41,7 @@ if TYPE_CHECKING:
     from aic_sessions.client.models import AuthenticationSettings, SessionServiceSettings
 
 
-class RealmSettingsProvider(SessionProvider):
+class RealmSettingsProvider(SessionProvider[BaseModel]):
     """Subclasses set `table`, `kind` (the id's prefix) and `inputs_model`."""
 
     table: ClassVar[Table]

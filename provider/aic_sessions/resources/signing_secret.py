@@ -90,7 +90,7 @@ class SecretInputs(RealmInputs):
         return value
 
 
-class SigningSecretProvider(SessionProvider):
+class SigningSecretProvider(SessionProvider[SecretInputs]):
     inputs_model = SecretInputs
     owned = ("fingerprint", "esvReference", "valueSource", "onDelete", *ASSERT_KEYS)
     hints = {
@@ -206,7 +206,7 @@ class SigningSecretProvider(SessionProvider):
         return UpdateResult({**_outputs(news), **prior, "secretInEffect": in_effect})
 
     def delete(self, _id: str, props: dict[str, Any]) -> None:
-        if props.get("onDelete", "retain") == "retain" or assert_only(props):
+        if self.recorded(props).onDelete == "retain" or assert_only(props):
             return
         undo = _reference_patch(props.get("priorForm") or "", props.get("priorEsvReference"))
         if undo is None:

@@ -60,7 +60,7 @@ class TenantRestartInputs(BaseModel):
         return canonical_base_url(value)  # the one URL rule of every resource
 
 
-class TenantRestartProvider(SessionProvider):
+class TenantRestartProvider(SessionProvider[TenantRestartInputs]):
     inputs_model = TenantRestartInputs
     owned = WATCHED
     hints = {
@@ -87,7 +87,7 @@ class TenantRestartProvider(SessionProvider):
         return UpdateResult(self._apply(news))
 
     def read(self, id_: str, props: dict[str, Any]) -> ReadResult:
-        inputs = TenantRestartInputs.model_validate(props)
+        inputs = self.parse(props)
         loaded = _loaded_versions(props["baseUrl"], inputs)
         lagging = _lagging(inputs, loaded)
         return ReadResult(
@@ -104,7 +104,7 @@ class TenantRestartProvider(SessionProvider):
         """A restart cannot be undone; nothing to do."""
 
     def _apply(self, props: dict[str, Any]) -> dict[str, Any]:
-        inputs = TenantRestartInputs.model_validate(props)
+        inputs = self.parse(props)
         base_url = props["baseUrl"]
         with tenant_lock(base_url):
             loaded = _loaded_versions(base_url, inputs)

@@ -1,0 +1,36 @@
+"""Providers read their recorded inputs as the model (`SessionProvider.recorded`)."""
+
+from __future__ import annotations
+
+from aic_sessions.resources.baseline import BaselineInputs, RealmBaselineProvider
+from aic_sessions.resources.promotion import PromotionProvider, _plan
+
+
+def test_recorded_inputs_take_defaults_for_none_and_are_not_validated_again() -> None:
+    """State written by an older program (or under looser bounds) must still refresh and
+    destroy: a None is the field's default, and nothing is checked again."""
+    state = {
+        "baseUrl": "https://t.example.com/am",
+        "realm": "alpha",
+        "stage": "staging",
+        "promotesFrom": "dev",
+        "lowerDigest": "d" * 64,
+        "realms": ["alpha"],
+        "marker": "aic-sessions o/p/s:",
+        "allowedChanges": None,
+        "timeoutSeconds": None,
+        "pollSeconds": 0.0,  # refused by today's bound (> 0)
+        "promotedDigest": "an output, not an input",
+    }
+    recorded = PromotionProvider().recorded(state)
+    plan = _plan(recorded)
+    assert (plan.allowed, plan.timeout, plan.interval) == ((), 1800.0, 0.0)
+    assert "promotedDigest" not in recorded.model_dump()
+
+
+def test_recorded_inputs_are_the_inputs_model() -> None:
+    recorded = RealmBaselineProvider().recorded(
+        {"baseUrl": "https://t.example.com/am", "realm": "alpha", "manages": ["quotaLimit"]}
+    )
+    assert isinstance(recorded, BaselineInputs)
+    assert (recorded.manages, recorded.onDelete) == (["quotaLimit"], "restore")
