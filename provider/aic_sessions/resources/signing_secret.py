@@ -32,7 +32,6 @@ from pulumi.dynamic import (
 )
 from pydantic import SecretStr, field_validator
 
-from aic_sessions.client.tokens import auth_id_signed_with
 from aic_sessions.client.values import AIC_SECRET_PLACEHOLDER, SecretForm
 from aic_sessions.domain import signing_secrets
 
@@ -277,6 +276,8 @@ def secret_in_effect(client: AdminClient, props: dict[str, Any]) -> bool | None:
     value = plain(props.get("value"))
     if props.get("valueSource") == "esv" or not value:
         return None
+    from aic_sessions.client.tokens import auth_id_signed_with  # where a journey is started
+
     auth_id = client.start_journey(props["realm"])
     return auth_id_signed_with(auth_id, str(value)) if auth_id else None
 
