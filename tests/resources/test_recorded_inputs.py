@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from aic_sessions.resources.baseline import BaselineInputs, RealmBaselineProvider
 from aic_sessions.resources.promotion import PromotionProvider, _plan
+from aic_sessions.resources.signing_secret import SigningSecretProvider
+from aic_sessions.resources.wire import as_secret
 
 
 def test_recorded_inputs_take_defaults_for_none_and_are_not_validated_again() -> None:
@@ -34,3 +36,15 @@ def test_recorded_inputs_are_the_inputs_model() -> None:
     )
     assert isinstance(recorded, BaselineInputs)
     assert (recorded.manages, recorded.onDelete) == (["quotaLimit"], "restore")
+
+
+def test_recorded_inputs_hold_no_secret() -> None:
+    """A model built without validation would hold the value unwrapped (its repr would show it
+    in a traceback): secret inputs stay out of it."""
+    secret = "c2VjcmV0LXZhbHVlLW9mLTMyLWJ5dGVzLWxvbmctZW5vdWdo"
+    recorded = SigningSecretProvider().recorded(
+        {"baseUrl": "https://t.example.com/am", "realm": "alpha", "value": as_secret(secret)}
+    )
+    assert recorded.value is None
+    assert secret not in repr(recorded)
+    assert recorded.onDelete == "retain"

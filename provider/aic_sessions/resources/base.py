@@ -14,11 +14,11 @@ import json
 import os
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
-from typing import TYPE_CHECKING, Any, ClassVar, Generic, TypeVar
+from typing import TYPE_CHECKING, Any, ClassVar, Generic, TypeVar, get_args
 
 from pulumi.dynamic import CheckFailure, CheckResult, ConfigureRequest, DiffResult, ResourceProvider
 from pulumi.runtime import config as runtime_config
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+from pydantic import BaseModel, ConfigDict, Field, SecretStr, ValidationError, field_validator
 
 from aic_sessions.client.dialects import is_no_route
 from aic_sessions.client.errors import (
@@ -125,6 +125,10 @@ def _wire_value(value: Any) -> Any:
     if isinstance(value, list):
         return [_wire_value(v) for v in value]
     return value
+
+
+def _holds_secret(annotation: Any) -> bool:
+    return annotation is SecretStr or SecretStr in get_args(annotation)
 
 
 class ProviderError(plain_errors.PlainError):
@@ -254,9 +258,14 @@ class SessionProvider(ResourceProvider, Generic[M]):
         """The inputs recorded in state as the model, not validated again (`model_construct`):
         `check` validated them when they were written, and a bound tightened since must not
         stop `refresh` or `destroy`. A None is unset (the field's default, as the program
-        declares it); keys the model does not know (outputs) are left out."""
+        declares it); keys the model does not know (outputs) and secret inputs are left out (a
+        model built without validation would hold a secret unwrapped, and none is needed)."""
         fields = self.inputs_model.model_fields
-        known = {k: _wire_value(v) for k, v in props.items() if k in fields and v is not None}
+        known = {
+            k: _wire_value(v)
+            for k, v in props.items()
+            if k in fields and v is not None and not _holds_secret(fields[k].annotation)
+        }
         return self.inputs_model.model_construct(**known)
 
     @staticmethod
