@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+from processes import PROCESSES
 from report import (
     GOAL_RATIO,
     GOAL_READS_PER_REALM,
     GOAL_SERVICE_READS_PER_REALM,
     LABELS,
     Results,
+    extra_cpu,
+    extra_cpu_per_realm_ms,
     graph_per_realm_ms,
     graph_series,
     import_extra_ms,
@@ -94,7 +97,7 @@ def _ratios(results: Results) -> list[str]:
             f"- {label} against the EngineProbe floor (goal <= {GOAL_RATIO} at every size): "
             f"{verdict}; ratio by realms {each}."
         )
-    return [*lines, *_ratio_cause(results)]
+    return [*lines, *_ratio_cause(results), *_composition(results)]
 
 
 def _ratio_cause(results: Results) -> list[str]:
@@ -126,6 +129,46 @@ def _ratio_cause(results: Results) -> list[str]:
             f"import difference is {seconds(extra)}."
         )
     lines.append(_slope(results.sizes))
+    return lines
+
+
+def _composition(results: Results) -> list[str]:
+    """The gap by process, from the CPU figures ("Where the CPU of a preview goes")."""
+    cores = results.machine.cores
+    lines = [
+        '- What the gap consists of, by process (CPU seconds of one preview, "Where the CPU of '
+        'a preview goes"; the kernel\'s total per command is in "CPU time against the floor"). '
+        f"This machine has {cores} cores shared by the engine, the program and the provider "
+        "process, so CPU a process spends beyond the floor's delays the others as well:"
+    ]
+    for size in results.sizes:
+        floor = size.floor["preview"]
+        busy = floor.cpu / floor.seconds if floor.seconds else 0.0
+        parts = ", ".join(f"{kind} {extra_cpu(size, kind):+.2f} s" for kind in PROCESSES)
+        reachable = "within" if size.ratio("preview") <= GOAL_RATIO else "beyond"
+        lines.append(
+            f"  - {size.realms} realm(s): ratio {size.ratio('preview'):.2f} ({reachable} the "
+            f"goal); ours used {seconds(size.ours['preview'].cpu)} of CPU against the floor's "
+            f"{seconds(floor.cpu)} (the floor kept {busy:.1f} of {cores} cores busy): {parts}."
+        )
+    per_realm = ", ".join(
+        f"{kind} {extra_cpu_per_realm_ms(results, kind):+.1f} ms" for kind in PROCESSES
+    )
+    first = results.sizes[0]
+
+    def without_realms(kind: str) -> float:
+        return extra_cpu(first, kind) - extra_cpu_per_realm_ms(results, kind) * first.realms / 1000
+
+    constant = ", ".join(f"{k} {without_realms(k):+.2f} s" for k in ("program", "provider"))
+    lines.append(
+        f"  - Per further realm ours spends beyond the floor: {per_realm} of CPU; without "
+        f"realms (extrapolated): {constant}, against the {import_extra_ms(results):.0f} ms our "
+        'imports add ("What each process imports"). The program\'s share per realm is the '
+        "SDK's work for each registered property (serialising inputs, resolving outputs: ours "
+        "registers more properties per resource than an `EngineProbe`, and nested ones) and "
+        "our constructors; the engine's is checking, diffing and holding those properties; "
+        "the provider's is the SDK's (de)serialisation of each call and our `check`/`diff`."
+    )
     return lines
 
 

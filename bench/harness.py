@@ -22,6 +22,7 @@ from typing import Any
 import yaml
 from aic_emulator.app import Emulator, QuietRequestHandler, create_app
 from aic_emulator.faults import parse_fault
+from processes import split_cpu, tree_cpu
 from werkzeug.serving import make_server
 
 REPO = Path(__file__).resolve().parent.parent
@@ -194,6 +195,7 @@ class BenchEmulator:
 class Run:
     seconds: float
     output: str
+    cpu: float  # CPU seconds of all the command's processes (processes.tree_cpu)
 
 
 class Project:
@@ -209,22 +211,30 @@ class Project:
     def pulumi(self, *args: str, interrupt_ignored: bool = False) -> Run:
         """Run one command as a user's shell does; `interrupt_ignored`: as a background job of
         a non-interactive shell does (SIGINT ignored, which children inherit)."""
-        command = ["pulumi", "--non-interactive", *args, "--stack", STACK]
-        started = time.perf_counter()
-        proc = subprocess.run(  # noqa: S603 (our own argument list, no shell)
-            command,
-            cwd=self.directory,
-            env=self.env,
-            capture_output=True,
-            text=True,
-            timeout=COMMAND_TIMEOUT,
-            check=False,
-            preexec_fn=_ignore_interrupt if interrupt_ignored else None,
-        )
-        seconds = time.perf_counter() - started
+        command = self.command(*args)
+        with tree_cpu() as cpu:
+            started = time.perf_counter()
+            proc = subprocess.run(  # noqa: S603 (our own argument list, no shell)
+                command,
+                cwd=self.directory,
+                env=self.env,
+                capture_output=True,
+                text=True,
+                timeout=COMMAND_TIMEOUT,
+                check=False,
+                preexec_fn=_ignore_interrupt if interrupt_ignored else None,
+            )
+            seconds = time.perf_counter() - started
         if proc.returncode != 0:
             raise RuntimeError(f"{' '.join(command)} failed:\n{proc.stdout}\n{proc.stderr}")
-        return Run(seconds, proc.stdout)
+        return Run(seconds, proc.stdout, cpu.seconds)
+
+    def command(self, *args: str) -> list[str]:
+        return ["pulumi", "--non-interactive", *args, "--stack", STACK]
+
+    def cpu_split(self, *args: str) -> dict[str, float]:
+        """One more run of the command, sampled: CPU seconds per process (`processes.py`)."""
+        return split_cpu(self.command(*args), self.directory, self.env, COMMAND_TIMEOUT)
 
     def init(self) -> None:
         self.pulumi("stack", "init")

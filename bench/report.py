@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from harness import Counts
 from imports import GROUPS, ProcessImports
 from machine import Machine
+from processes import SPLIT
 from scenarios import (
     DESTROY,
     GRAPH_OPERATIONS,
@@ -164,6 +165,43 @@ def ratios(results: Results) -> list[str]:
             cells.append(ratio(size.ratio(key)))
         lines.append(row(size.realms, *cells))
     return lines
+
+
+def cpu_ratios(results: Results) -> list[str]:
+    """CPU seconds of every process of a command (kernel figures), ours against the floor."""
+    lines = header("realms", "preview: ours", "floor", "ratio", "no-op up: ours", "floor", "ratio")
+    for size in results.sizes:
+        cells: list[str] = []
+        for key in ("preview", "noop"):
+            ours, floor = size.ours[key].cpu, size.floor[key].cpu
+            cells += [seconds(ours), seconds(floor), f"{ours / floor:.2f}" if floor else "-"]
+        lines.append(row(size.realms, *cells))
+    return lines
+
+
+def cpu_split(results: Results) -> list[str]:
+    """Where the CPU of a preview goes: seconds per process, ours beside the floor's."""
+    kinds = SPLIT
+    lines = header("realms", *(f"{kind}: {who}" for kind in kinds for who in ("ours", "floor")))
+    for size in results.sizes:
+        cells = [seconds(size.processes[who][kind]) for kind in kinds for who in ("ours", "floor")]
+        lines.append(row(size.realms, *cells))
+    return lines
+
+
+def extra_cpu(size: SizeResult, kind: str) -> float:
+    """CPU seconds a preview of ours spends in process `kind` beyond the floor's."""
+    return size.processes["ours"][kind] - size.processes["floor"][kind]
+
+
+def extra_cpu_per_realm_ms(results: Results, kind: str) -> float:
+    """What one more realm adds to `extra_cpu` (ms; slope between the smallest and the largest
+    stack, or the figure over the realms with one size)."""
+    first, last = results.sizes[0], results.sizes[-1]
+    span = last.realms - first.realms
+    if span <= 0:
+        return extra_cpu(last, kind) / last.realms * 1000
+    return (extra_cpu(last, kind) - extra_cpu(first, kind)) / span * 1000
 
 
 GRAPH_LABELS = {
