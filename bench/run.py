@@ -32,6 +32,7 @@ from report import (
     cold_start,
     cpu_ratios,
     cpu_split,
+    data_ratios,
     graph_times,
     growth_requests,
     growth_times,
@@ -140,6 +141,9 @@ def document(results: Results, meta: dict[str, str]) -> str:
         _FLOOR_NOTE.format(repeat=results.repeat, large=LARGE, large_repeat=LARGE_REPEAT),
         "\n".join(ratios(results)),
         "\n".join(other_times(results)),
+        "## Against the data floor",
+        _DATA_NOTE.format(repeat=results.repeat),
+        "\n".join(data_ratios(results)),
         "## CPU time against the floor",
         _CPU_NOTE.format(repeat=results.repeat),
         "\n".join(cpu_ratios(results)),
@@ -216,6 +220,14 @@ _FLOOR_NOTE = (
     "Medians of {repeat} runs ({large_repeat} from {large} realms "
     "up; create, destroy: one run). Wall times depend on the machine's load (see above): the "
     "ratios, measured in turns, are what to compare."
+)
+_DATA_NOTE = (
+    "The data floor registers our graph with our data: per realm the properties, outputs and "
+    "secrets each of our resources holds (copied from our stack's state after create, the "
+    "realm's name replaced), the component's and the stack's outputs, in `MirrorProbe`s with "
+    "do-nothing providers (`bench/engine_probe.py`), one provider class per resource type as "
+    "ours. Same engine, same virtualenv, in turns with ours and the floor (medians of "
+    "{repeat}). It is not the goal's floor: it shows what the data costs by itself."
 )
 _CPU_NOTE = (
     "CPU seconds (user and system) of all the processes of a command, as the kernel counts them "

@@ -24,6 +24,8 @@ from harness import (
     Counts,
     Project,
     baseline_project,
+    data_project,
+    data_shapes,
     median,
     our_project,
     stack_config,
@@ -96,7 +98,9 @@ class SizeResult:
     floor: dict[str, Series] = field(default_factory=dict)
     # GRAPHS name -> operation -> series (preview and no-op up only)
     graphs: dict[str, dict[str, Series]] = field(default_factory=dict)
-    # "ours" / "floor" -> process (processes.PROCESSES, "other") -> CPU seconds of a preview
+    # the data floor: our graph and our data in MirrorProbes (create, preview, no-op up)
+    data: dict[str, Series] = field(default_factory=dict)
+    # "ours" / "floor" / "data" -> process (processes.SPLIT) -> CPU seconds of a preview
     processes: dict[str, dict[str, float]] = field(default_factory=dict)
 
     def ratio(self, operation: str) -> float:
@@ -129,9 +133,18 @@ def measure_size(
         both = {"ours": (ours, result.ours), "floor": (floor, result.floor)}
         graphs = _graph_projects(workdir, env, realms, result)
         _interleaved(emu, {**both, **graphs}, "create", UP, 1)
+        # The data floor holds what our stack holds: it is made from our state after create.
+        shapes = workdir / f"shapes-{realms}.json"
+        shapes.write_text(json.dumps(data_shapes(ours)))
+        data = data_project(workdir / f"data-{realms}", env, realms, shapes)
+        data.init()
+        record(result.data, "create", measure(emu, data, UP))
+        turns = {**both, "data": (data, result.data), **graphs}
         for name, args in (("preview", PREVIEW), ("noop", UP_NOOP)):
-            _interleaved(emu, {**both, **graphs}, name, args, repeat)
-        result.processes = _split({"ours": ours, "floor": floor}, min(repeat, SPLIT_REPEAT))
+            _interleaved(emu, turns, name, args, repeat)
+        result.processes = _split(
+            {"ours": ours, "floor": floor, "data": data}, min(repeat, SPLIT_REPEAT)
+        )
         _changes(emu, ours, names, result, repeat)
         _interleaved(emu, both, "refresh", REFRESH, repeat)
         if latency:
