@@ -7,6 +7,7 @@ Everything listens on 127.0.0.1 and every command has a timeout, so a run is bou
 
 from __future__ import annotations
 
+import json
 import os
 import shutil
 import signal
@@ -22,6 +23,8 @@ from typing import Any
 import yaml
 from aic_emulator.app import Emulator, QuietRequestHandler, create_app
 from aic_emulator.faults import parse_fault
+from engine_probe import SHAPES_VARIABLE
+from processes import split_cpu, tree_cpu
 from werkzeug.serving import make_server
 
 REPO = Path(__file__).resolve().parent.parent
@@ -68,6 +71,66 @@ def declare(name: str) -> dict[str, pulumi.Output[str]]:
 
 
 pulumi.export("realms", {f"r{i}": declare(f"bench-r{i}") for i in range(1, realms + 1)})
+'''
+
+
+DATA_PROGRAM = '''\
+"""The data floor: our graph and our data (the properties, outputs and secrets of our stack's
+resources, from the shapes file) in MirrorProbes with do-nothing providers."""
+
+import pulumi
+from engine_probe import MirrorProbe, for_realm, shapes
+
+realms = int(pulumi.Config().require("realms"))
+SHAPES = shapes()
+CHILDREN = (
+    ("JourneySessionSettings", "journey"),
+    ("AuthenticatedSessionSettings", "authenticated"),
+    ("SigningSecret", "signing-secret"),
+)
+
+
+def probe(kind, name, realm, opts, baseline=None):
+    shape = SHAPES[kind]
+    inputs = for_realm(shape["inputs"], realm)
+    for key in shape["secret_inputs"]:
+        inputs[key] = pulumi.Output.secret(inputs[key])
+    if baseline is not None and "__baseline" in inputs:
+        inputs["__baseline"] = getattr(baseline, "observed")
+    if shape["secret_outputs"]:
+        secret = pulumi.ResourceOptions(additional_secret_outputs=shape["secret_outputs"])
+        opts = pulumi.ResourceOptions.merge(opts, secret)
+    return MirrorProbe(kind, name, inputs, list(shape["outputs"]), opts)
+
+
+def pick(ref, resources, realm):
+    if "from" in ref:
+        kind, key = ref["from"]
+        return getattr(resources[kind], key)
+    return for_realm(ref["value"], realm)
+
+
+def declare(realm):
+    name = SHAPES["name"].replace("r1", realm)
+    parent = pulumi.ComponentResource("bench:index:MirrorRealm", name)
+    baseline = probe("RealmBaseline", f"{name}-baseline", realm,
+                     pulumi.ResourceOptions(parent=parent))
+    child = pulumi.ResourceOptions(
+        parent=parent,
+        aliases=[pulumi.Alias(parent=pulumi.ROOT_STACK_RESOURCE)],
+        depends_on=[baseline],
+    )
+    resources = {"RealmBaseline": baseline}
+    for kind, suffix in CHILDREN:
+        resources[kind] = probe(kind, f"{name}-{suffix}", realm, child, baseline)
+    parent.register_outputs({k: pick(r, resources, realm) for k, r in SHAPES["component"].items()})
+    return {k: pick(r, resources, realm) for k, r in SHAPES["realm_outputs"].items()}
+
+
+exported = {f"r{i}": declare(f"r{i}") for i in range(1, realms + 1)}
+for key, value in SHAPES["stack"].items():
+    pulumi.export(key, value)
+pulumi.export("realms", exported)
 '''
 
 
@@ -194,6 +257,7 @@ class BenchEmulator:
 class Run:
     seconds: float
     output: str
+    cpu: float  # CPU seconds of all the command's processes (processes.tree_cpu)
 
 
 class Project:
@@ -209,22 +273,30 @@ class Project:
     def pulumi(self, *args: str, interrupt_ignored: bool = False) -> Run:
         """Run one command as a user's shell does; `interrupt_ignored`: as a background job of
         a non-interactive shell does (SIGINT ignored, which children inherit)."""
-        command = ["pulumi", "--non-interactive", *args, "--stack", STACK]
-        started = time.perf_counter()
-        proc = subprocess.run(  # noqa: S603 (our own argument list, no shell)
-            command,
-            cwd=self.directory,
-            env=self.env,
-            capture_output=True,
-            text=True,
-            timeout=COMMAND_TIMEOUT,
-            check=False,
-            preexec_fn=_ignore_interrupt if interrupt_ignored else None,
-        )
-        seconds = time.perf_counter() - started
+        command = self.command(*args)
+        with tree_cpu() as cpu:
+            started = time.perf_counter()
+            proc = subprocess.run(  # noqa: S603 (our own argument list, no shell)
+                command,
+                cwd=self.directory,
+                env=self.env,
+                capture_output=True,
+                text=True,
+                timeout=COMMAND_TIMEOUT,
+                check=False,
+                preexec_fn=_ignore_interrupt if interrupt_ignored else None,
+            )
+            seconds = time.perf_counter() - started
         if proc.returncode != 0:
             raise RuntimeError(f"{' '.join(command)} failed:\n{proc.stdout}\n{proc.stderr}")
-        return Run(seconds, proc.stdout)
+        return Run(seconds, proc.stdout, cpu.seconds)
+
+    def command(self, *args: str) -> list[str]:
+        return ["pulumi", "--non-interactive", *args, "--stack", STACK]
+
+    def cpu_split(self, *args: str) -> dict[str, float]:
+        """One more run of the command, sampled: CPU seconds per process (`processes.py`)."""
+        return split_cpu(self.command(*args), self.directory, self.env, COMMAND_TIMEOUT)
 
     def init(self) -> None:
         self.pulumi("stack", "init")
@@ -269,6 +341,85 @@ def baseline_project(
         }
     )
     return project
+
+
+def data_project(directory: Path, env: dict[str, str], realms: int, shapes: Path) -> Project:
+    """The data floor for `realms` realms (`DATA_PROGRAM`), on the same virtualenv."""
+    directory.mkdir(parents=True)
+    (directory / "Pulumi.yaml").write_text(
+        "name: bench-data\nruntime:\n  name: python\n  options:\n"
+        f"    toolchain: pip\n    virtualenv: {VENV}\n"
+    )
+    (directory / "__main__.py").write_text(DATA_PROGRAM)
+    probe_env = {**env, "PYTHONPATH": PROBE_PATH, SHAPES_VARIABLE: str(shapes)}
+    project = Project(directory, probe_env, f"Pulumi.{STACK}.yaml")
+    project.write_config({"bench-data:realms": str(realms)})
+    return project
+
+
+SECRET = ("4dabf18193072939515e22adb298388d", "1b47061264138c4ac30d75fd1eb44270")  # sig, secret
+KINDS = ("RealmBaseline", "JourneySessionSettings", "AuthenticatedSessionSettings", "SigningSecret")
+
+
+def data_shapes(ours: Project, realm: str = "r1") -> dict[str, Any]:
+    """What our stack holds for `realm` (`pulumi stack export --show-secrets`): each resource's
+    inputs, outputs and which are secret, the component's outputs and the stack outputs, with
+    outputs that repeat a resource's output named after it (the shapes file of the data floor)."""
+    state = json.loads(ours.pulumi("stack", "export", "--show-secrets").output)
+    resources = state["deployment"]["resources"]
+    found: dict[str, Any] = {}
+    component: dict[str, Any] = {}
+    stack: dict[str, Any] = {}
+    for res in resources:
+        kind = res["type"].rsplit(":", 1)[-1]
+        if kind in KINDS and res.get("inputs", {}).get("realm") == realm:
+            inputs, secret_inputs = _plain(res.get("inputs", {}))
+            outputs, secret_outputs = _plain(res.get("outputs", {}))
+            found[kind] = {
+                "inputs": inputs,
+                "secret_inputs": secret_inputs,
+                "outputs": outputs,
+                "secret_outputs": secret_outputs,
+            }
+        elif kind == "RealmSessionSettings" and res["urn"].endswith(f"-{realm}"):
+            found["name"] = res["urn"].rsplit("::", 1)[-1]
+            component = _plain(res.get("outputs", {}))[0]
+        elif res["type"] == "pulumi:pulumi:Stack":
+            stack = _plain(res.get("outputs", {}))[0]
+    found["component"] = _refs(component, found)
+    found["realm_outputs"] = _refs(stack.pop("realms")[realm], found)
+    found["stack"] = stack
+    return found
+
+
+def _plain(props: dict[str, Any]) -> tuple[dict[str, Any], list[str]]:
+    """Properties without `__provider` and without secret envelopes; the secret ones' names."""
+    plain, secret = {}, []
+    for key, value in props.items():
+        if key == "__provider":
+            continue
+        if isinstance(value, dict) and value.get(SECRET[0]) == SECRET[1]:
+            secret.append(key)
+            value = json.loads(value["plaintext"]) if "plaintext" in value else value.get("value")
+        plain[key] = value
+    return plain, secret
+
+
+def _refs(outputs: dict[str, Any], found: dict[str, Any]) -> dict[str, Any]:
+    """Each output as a reference to the resource output it repeats (the same name at the end
+    of its own, else the same value), as ours derives them; otherwise its value."""
+    refs: dict[str, Any] = {}
+    for key, value in outputs.items():
+        candidates = [
+            (kind, name)
+            for kind in KINDS[::-1]
+            for name, other in found.get(kind, {}).get("outputs", {}).items()
+            if other == value and not name.startswith("__")
+        ]
+        named = [c for c in candidates if key.lower().endswith(c[1].lower())]
+        chosen = (named or candidates)[:1]
+        refs[key] = {"from": list(chosen[0])} if chosen else {"value": value}
+    return refs
 
 
 def stack_config(base_url: str, realms: Iterable[str], max_duration: int = 5) -> dict[str, Any]:

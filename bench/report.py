@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from harness import Counts
 from imports import GROUPS, ProcessImports
 from machine import Machine
+from processes import SPLIT
 from scenarios import (
     DESTROY,
     GRAPH_OPERATIONS,
@@ -164,6 +165,71 @@ def ratios(results: Results) -> list[str]:
             cells.append(ratio(size.ratio(key)))
         lines.append(row(size.realms, *cells))
     return lines
+
+
+def cpu_ratios(results: Results) -> list[str]:
+    """CPU seconds of every process of a command (kernel figures), ours against the floor."""
+    lines = header("realms", "preview: ours", "floor", "ratio", "no-op up: ours", "floor", "ratio")
+    for size in results.sizes:
+        cells: list[str] = []
+        for key in ("preview", "noop"):
+            ours, floor = size.ours[key].cpu, size.floor[key].cpu
+            cells += [seconds(ours), seconds(floor), f"{ours / floor:.2f}" if floor else "-"]
+        lines.append(row(size.realms, *cells))
+    return lines
+
+
+WHO = {"ours": "ours", "data": "data floor", "floor": "floor"}
+
+
+def cpu_split(results: Results) -> list[str]:
+    """Where the CPU of a preview goes: seconds per process, ours beside both floors."""
+    lines = header("realms", *(f"{kind}: {WHO[who]}" for kind in SPLIT for who in WHO))
+    for size in results.sizes:
+        cells = [seconds(size.processes[who][kind]) for kind in SPLIT for who in WHO]
+        lines.append(row(size.realms, *cells))
+    return lines
+
+
+def data_ratios(results: Results) -> list[str]:
+    """Ours against the data floor, and the data floor against the EngineProbe floor."""
+    lines = header(
+        "realms",
+        "preview: ours",
+        "data floor",
+        "ratio",
+        "no-op up: ours",
+        "data floor",
+        "ratio",
+        "preview: data floor / floor",
+        "no-op up: data floor / floor",
+    )
+    for size in results.sizes:
+        cells: list[str] = []
+        for key in ("preview", "noop"):
+            ours, data = size.ours[key].seconds, size.data[key].seconds
+            cells += [seconds(ours), seconds(data), f"{ours / data:.2f}"]
+        for key in ("preview", "noop"):
+            cells.append(f"{size.data[key].seconds / size.floor[key].seconds:.2f}")
+        lines.append(row(size.realms, *cells))
+    return lines
+
+
+def extra_cpu(size: SizeResult, kind: str, who: str = "ours", over: str = "floor") -> float:
+    """CPU seconds a preview of `who` spends in process `kind` beyond `over`'s."""
+    return size.processes[who][kind] - size.processes[over][kind]
+
+
+def extra_cpu_per_realm_ms(
+    results: Results, kind: str, who: str = "ours", over: str = "floor"
+) -> float:
+    """What one more realm adds to `extra_cpu` (ms; slope between the smallest and the largest
+    stack, or the figure over the realms with one size)."""
+    first, last = results.sizes[0], results.sizes[-1]
+    span = last.realms - first.realms
+    if span <= 0:
+        return extra_cpu(last, kind, who, over) / last.realms * 1000
+    return (extra_cpu(last, kind, who, over) - extra_cpu(first, kind, who, over)) / span * 1000
 
 
 GRAPH_LABELS = {

@@ -25,10 +25,14 @@ from findings import findings
 from harness import REPO, VENV, engine_env, interrupt_was_ignored
 from imports import measure_imports
 from machine import Machine, machine
+from processes import INTERVAL
 from report import (
     GOAL_RATIO,
     Results,
     cold_start,
+    cpu_ratios,
+    cpu_split,
+    data_ratios,
     graph_times,
     growth_requests,
     growth_times,
@@ -42,6 +46,7 @@ from report import (
     versus_frodo,
 )
 from scenarios import (
+    SPLIT_REPEAT,
     default_parallel,
     measure_cold_start,
     measure_frodo,
@@ -136,6 +141,15 @@ def document(results: Results, meta: dict[str, str]) -> str:
         _FLOOR_NOTE.format(repeat=results.repeat, large=LARGE, large_repeat=LARGE_REPEAT),
         "\n".join(ratios(results)),
         "\n".join(other_times(results)),
+        "## Against the data floor",
+        _DATA_NOTE.format(repeat=results.repeat),
+        "\n".join(data_ratios(results)),
+        "## CPU time against the floor",
+        _CPU_NOTE.format(repeat=results.repeat),
+        "\n".join(cpu_ratios(results)),
+        "## Where the CPU of a preview goes",
+        _SPLIT_NOTE.format(repeat=min(results.repeat, SPLIT_REPEAT), interval=int(INTERVAL * 1000)),
+        "\n".join(cpu_split(results)),
         "## What the registrations cost",
         _GRAPH_NOTE,
         "\n".join(graph_times(results)),
@@ -206,6 +220,28 @@ _FLOOR_NOTE = (
     "Medians of {repeat} runs ({large_repeat} from {large} realms "
     "up; create, destroy: one run). Wall times depend on the machine's load (see above): the "
     "ratios, measured in turns, are what to compare."
+)
+_DATA_NOTE = (
+    "The data floor registers our graph with our data: per realm the properties, outputs and "
+    "secrets each of our resources holds (copied from our stack's state after create, the "
+    "realm's name replaced), the component's and the stack's outputs, in `MirrorProbe`s with "
+    "do-nothing providers (`bench/engine_probe.py`), one provider class per resource type as "
+    "ours. Same engine, same virtualenv, in turns with ours and the floor (medians of "
+    "{repeat}). It is not the goal's floor: it shows what the data costs by itself."
+)
+_CPU_NOTE = (
+    "CPU seconds (user and system) of all the processes of a command, as the kernel counts them "
+    "for the processes it waited for (the engine, the language host, the program, the provider "
+    "process), in the same runs as the wall times above (medians of {repeat}). Less sensitive "
+    "to other work on the machine than wall time."
+)
+_SPLIT_NOTE = (
+    "CPU seconds of each process of a preview, ours beside the floor's: medians of {repeat} "
+    "extra previews in turns, sampled from `/proc` every {interval} ms (`bench/processes.py`). "
+    "*engine*: the `pulumi` CLI; *program*: the Python program run by the language host; "
+    "*provider*: `python -m pulumi.dynamic`; *other*: the language host and what it starts to "
+    "inspect the virtualenv; *unseen*: the kernel's total for the run less what the samples "
+    "saw (each process's last interval, processes shorter than one)."
 )
 _GRAPH_NOTE = (
     "The floor's graph without the component, without the baseline, and without both (3 "

@@ -24,10 +24,13 @@ from harness import (
     Counts,
     Project,
     baseline_project,
+    data_project,
+    data_shapes,
     median,
     our_project,
     stack_config,
 )
+from processes import tree_cpu
 
 PREVIEW = ("preview", "--expect-no-changes")
 UP = ("up", "--yes", "--skip-preview")
@@ -47,6 +50,7 @@ class Sample:
     counts: Counts
     peak: int
     write_bytes: int
+    cpu: float  # CPU seconds of all the command's processes
 
 
 @dataclass
@@ -58,6 +62,10 @@ class Series:
     @property
     def seconds(self) -> float:
         return median([s.seconds for s in self.samples])
+
+    @property
+    def cpu(self) -> float:
+        return median([s.cpu for s in self.samples])
 
     @property
     def counts(self) -> Counts:
@@ -90,6 +98,10 @@ class SizeResult:
     floor: dict[str, Series] = field(default_factory=dict)
     # GRAPHS name -> operation -> series (preview and no-op up only)
     graphs: dict[str, dict[str, Series]] = field(default_factory=dict)
+    # the data floor: our graph and our data in MirrorProbes (create, preview, no-op up)
+    data: dict[str, Series] = field(default_factory=dict)
+    # "ours" / "floor" / "data" -> process (processes.SPLIT) -> CPU seconds of a preview
+    processes: dict[str, dict[str, float]] = field(default_factory=dict)
 
     def ratio(self, operation: str) -> float:
         return self.ours[operation].seconds / self.floor[operation].seconds
@@ -98,7 +110,7 @@ class SizeResult:
 def measure(emu: BenchEmulator, project: Project, args: tuple[str, ...]) -> Sample:
     emu.clear()
     run = project.pulumi(*args)
-    return Sample(run.seconds, emu.counts(), emu.meter.peak, emu.meter.write_bytes)
+    return Sample(run.seconds, emu.counts(), emu.meter.peak, emu.meter.write_bytes, run.cpu)
 
 
 def record(series: dict[str, Series], name: str, sample: Sample) -> None:
@@ -121,8 +133,18 @@ def measure_size(
         both = {"ours": (ours, result.ours), "floor": (floor, result.floor)}
         graphs = _graph_projects(workdir, env, realms, result)
         _interleaved(emu, {**both, **graphs}, "create", UP, 1)
+        # The data floor holds what our stack holds: it is made from our state after create.
+        shapes = workdir / f"shapes-{realms}.json"
+        shapes.write_text(json.dumps(data_shapes(ours)))
+        data = data_project(workdir / f"data-{realms}", env, realms, shapes)
+        data.init()
+        record(result.data, "create", measure(emu, data, UP))
+        turns = {**both, "data": (data, result.data), **graphs}
         for name, args in (("preview", PREVIEW), ("noop", UP_NOOP)):
-            _interleaved(emu, {**both, **graphs}, name, args, repeat)
+            _interleaved(emu, turns, name, args, repeat)
+        result.processes = _split(
+            {"ours": ours, "floor": floor, "data": data}, min(repeat, SPLIT_REPEAT)
+        )
         _changes(emu, ours, names, result, repeat)
         _interleaved(emu, both, "refresh", REFRESH, repeat)
         if latency:
@@ -132,6 +154,21 @@ def measure_size(
             emu.clear_latency()
         _interleaved(emu, both, "destroy", DESTROY, 1)
     return result
+
+
+SPLIT_REPEAT = 3  # sampled previews per project and size (medians per process)
+
+
+def _split(projects: dict[str, Project], times: int) -> dict[str, dict[str, float]]:
+    """CPU seconds per process of a preview, medians of `times` sampled runs in turns."""
+    runs: dict[str, list[dict[str, float]]] = {name: [] for name in projects}
+    for _ in range(times):
+        for name, project in projects.items():
+            runs[name].append(project.cpu_split(*PREVIEW))
+    return {
+        name: {kind: median([run[kind] for run in samples]) for kind in samples[0]}
+        for name, samples in runs.items()
+    }
 
 
 def _graph_projects(
@@ -247,20 +284,21 @@ def frodo_env(home: Path) -> dict[str, str]:
 
 def _frodo(emu: BenchEmulator, home: Path, command: list[str], args: list[str]) -> Sample:
     emu.clear()
-    started = time.perf_counter()
-    proc = subprocess.run(  # noqa: S603 (our own argument list, no shell)
-        [str(FRODO), *command, *args],
-        cwd=home,
-        env=frodo_env(home),
-        capture_output=True,
-        text=True,
-        timeout=120,
-        check=False,
-    )
-    seconds = time.perf_counter() - started
+    with tree_cpu() as cpu:
+        started = time.perf_counter()
+        proc = subprocess.run(  # noqa: S603 (our own argument list, no shell)
+            [str(FRODO), *command, *args],
+            cwd=home,
+            env=frodo_env(home),
+            capture_output=True,
+            text=True,
+            timeout=120,
+            check=False,
+        )
+        seconds = time.perf_counter() - started
     if proc.returncode != 0 or "Error" in proc.stdout + proc.stderr:
         raise RuntimeError(f"frodo {' '.join(command)} failed:\n{proc.stdout}\n{proc.stderr}")
-    return Sample(seconds, emu.counts(), emu.meter.peak, emu.meter.write_bytes)
+    return Sample(seconds, emu.counts(), emu.meter.peak, emu.meter.write_bytes, cpu.seconds)
 
 
 # cold start --------------------------------------------------------------------------------

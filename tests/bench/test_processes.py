@@ -1,0 +1,44 @@
+"""The bench's CPU accounting (`bench/processes.py`): a command's CPU from the kernel, and its
+split by process from /proc samples, checked against children that burn a known amount."""
+
+from __future__ import annotations
+
+import importlib
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+BENCH = Path(__file__).resolve().parents[2] / "bench"
+sys.path.insert(0, str(BENCH))
+processes = importlib.import_module("processes")  # bench/ is scripts, not a package
+
+BURN = "import time\nt = time.process_time()\nwhile time.process_time() - t < {s}: pass"
+
+
+def burn(seconds: float) -> list[str]:
+    return [sys.executable, "-c", BURN.format(s=seconds)]
+
+
+def test_tree_cpu_counts_a_grandchild() -> None:
+    # A child that starts a CPU-bound grandchild and waits for it: both are in the total.
+    parent = f"import subprocess; subprocess.run({burn(0.3)!r}, check=True)"
+    with processes.tree_cpu() as cpu:
+        subprocess.run([sys.executable, "-c", parent], check=True)
+    assert 0.3 <= cpu.seconds < 2.0
+
+
+def test_split_cpu_attributes_by_command_line(tmp_path: Path) -> None:
+    # A process whose command line names pulumi.dynamic is the provider, however it was started.
+    provider = [sys.executable, "-c", BURN.format(s=0.3), "pulumi.dynamic"]
+    split = processes.split_cpu(provider, tmp_path, {}, timeout=30)
+    assert split["provider"] == pytest.approx(0.3, abs=0.1)
+    assert split["program"] == split["engine"] == 0.0
+    # What the samples missed is the kernel's total less what they saw: never negative.
+    assert 0.0 <= split["unseen"] < 0.2
+
+
+def test_split_cpu_refuses_a_failed_command(tmp_path: Path) -> None:
+    with pytest.raises(RuntimeError, match="failed"):
+        processes.split_cpu([sys.executable, "-c", "raise SystemExit(3)"], tmp_path, {}, 30)
