@@ -8,8 +8,8 @@ from aic_sessions.resources import connection
 
 
 def test_beside_runs_on_the_deployments_own_threads_and_ends_with_it() -> None:
-    """Regression: refresh's journeys ran on a module-level pool that outlived every
-    deployment of the process (tests run many)."""
+    """Refresh's journeys run on threads of their own deployment, which end with it (a
+    process may hold many deployments: tests do)."""
     with connection.deployment() as deployment:
         name = deployment.beside(lambda: threading.current_thread().name).result(timeout=10)
         assert name.startswith("aic-beside")

@@ -17,8 +17,9 @@ from typing import Any
 import pulumi
 from pulumi.output import UNKNOWN
 
+from aic_sessions.domain.attributes import STATIC_SECTIONS
 from aic_sessions.domain.signing_secrets import esv_expression
-from aic_sessions.program.stack_config import STATIC_SECTIONS, StackConfig
+from aic_sessions.program.stack_config import StackConfig
 
 
 def digest(static: Mapping[str, Any]) -> str:

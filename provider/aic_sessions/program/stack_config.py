@@ -34,7 +34,12 @@ from typing import TYPE_CHECKING, Any, Literal
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
 from aic_sessions.client.realms import explicit_realm
-from aic_sessions.domain.attributes import AUTHENTICATED, JOURNEY, Table, config_model
+from aic_sessions.domain.attributes import (
+    AUTHENTICATED,
+    JOURNEY,
+    STATIC_SECTIONS,
+    config_model,
+)
 from aic_sessions.domain.environments import PLATFORMS, STAGES, is_upper, unknown_name
 from aic_sessions.domain.identity import canonical_base_url, canonical_realm
 from aic_sessions.domain.nearest import one_typo_from
@@ -95,8 +100,6 @@ class PromotionConfig(_Strict):
     pollSeconds: float = Field(10, gt=0, le=300)
 
 
-STATIC_SECTIONS: dict[str, Table] = {"journey": JOURNEY, "authenticated": AUTHENTICATED}
-"""A realm's static sections (what the chain promotes) and their attribute tables."""
 UPPER_SECRET_SOURCES = ("esv", "esv-generated", "esv-given")
 
 

@@ -22,8 +22,8 @@ from collections.abc import Iterable, Mapping
 from pathlib import Path
 from typing import Any
 
+from aic_sessions.domain.attributes import STATIC_SECTIONS
 from aic_sessions.domain.namespace import config_key
-from aic_sessions.program.stack_config import STATIC_SECTIONS
 
 CREDENTIAL_KEYS = ("saJwk", "adminPassword", "accessToken", "fingerprintKey", "signingSecrets")
 _SOURCES = {
