@@ -33,7 +33,7 @@ from aic_sessions.resources.journey import JourneySessionSettingsProvider
 from pydantic import ValidationError
 
 from tests.client.conftest import sa_client
-from tests.library.signatures import keywords
+from tests.library.signatures import keywords, output_annotations
 from tests.values import present
 
 DOC = Path(__file__).resolve().parents[2] / "docs" / "resources.md"
@@ -83,8 +83,9 @@ def test_every_row_names_a_recorded_attribute_and_a_constructor_parameter(name: 
         assert a.wire in EMULATED[a.section], f"{a.wire}: the emulator does not have it"
         assert a.python_name in parameters, a
         assert f":param {a.python_name}:" in (init.__doc__ or "")
-        annotations = getattr(resource, "__annotations__", {})
-        assert a.python_name in annotations, f"{name}.{a.python_name} has no Output annotation"
+        assert a.python_name in output_annotations(resource), (
+            f"{name}.{a.python_name} has no Output annotation"
+        )
 
 
 @pytest.mark.parametrize("name", TABLES)
@@ -100,7 +101,7 @@ def test_the_typed_declarations_agree_with_the_table(name: str) -> None:
     assert names <= set(accepted)
     assert {k: accepted[k] for k in names} == options.__annotations__, "one declaration"
     others = {"base_url", "realm", "on_delete", "assert_only", "prior_settings"}
-    outputs = set(resource.__annotations__) - others
+    outputs = output_annotations(resource) - others
     assert outputs == names, f"{name}: Output annotations differ from the table"
 
 

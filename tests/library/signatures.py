@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import ast
 import inspect
 import re
 import sys
+import textwrap
 from typing import Any, is_typeddict
 
 UNPACKED = re.compile(r"^Unpack\[(\w+)\]$")
@@ -27,3 +29,18 @@ def keywords(cls: Any) -> dict[str, Any]:
         else:
             found[p.name] = p.annotation
     return found
+
+
+def output_annotations(cls: type) -> set[str]:
+    """The attributes a resource class annotates for type checkers: its class body's annotated
+    names, those under `if TYPE_CHECKING:` included (kept out of `__annotations__` at run
+    time)."""
+    tree = ast.parse(textwrap.dedent(inspect.getsource(cls)))
+    body = next(node for node in tree.body if isinstance(node, ast.ClassDef)).body
+    blocks = [body, *(node.body for node in body if isinstance(node, ast.If))]
+    return {
+        node.target.id
+        for block in blocks
+        for node in block
+        if isinstance(node, ast.AnnAssign) and isinstance(node.target, ast.Name)
+    }

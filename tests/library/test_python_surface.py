@@ -31,7 +31,7 @@ from aic_sessions import (
 )
 from aic_sessions.domain.attributes import AUTHENTICATED, JOURNEY
 
-from tests.library.signatures import keywords
+from tests.library.signatures import keywords, output_annotations
 from tests.values import present
 
 
@@ -318,3 +318,17 @@ def test_importing_the_package_imports_neither_pulumi_nor_pydantic() -> None:
     code = "import sys, aic_sessions; print('pulumi' in sys.modules, 'pydantic' in sys.modules)"
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.split() == ["False", "False"]
+
+
+def test_resource_classes_keep_their_output_annotations_for_type_checkers_only() -> None:
+    """The SDK resolves a resource class's `__annotations__` again at every registration (a
+    `get_type_hints` per resource); ours are for type checkers (properties are set by wire name,
+    so the SDK would match none), and sit under `if TYPE_CHECKING:`."""
+    from aic_sessions import resources
+    from aic_sessions.resources.exports import EXPORTS
+
+    for name in EXPORTS:
+        cls = getattr(resources, name)
+        if isinstance(cls, type) and issubclass(cls, pulumi.Resource):
+            assert output_annotations(cls), f"{name}: no annotations for type checkers"
+            assert not inspect.get_annotations(cls), f"{name}: annotations at run time"

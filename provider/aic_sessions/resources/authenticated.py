@@ -8,7 +8,7 @@ server-side sessions (`maxSessionTimeMinutes`, `maxIdleTimeMinutes`) can be mana
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any, TypedDict, Unpack
+from typing import TYPE_CHECKING, Any, TypedDict, Unpack
 
 import pulumi
 
@@ -59,16 +59,18 @@ class AuthenticatedSessionSettings(
     only the managed attributes. Attributes are snake_case; state and policies use camelCase.
     """
 
-    base_url: pulumi.Output[str]
-    realm: pulumi.Output[str]
-    client_side_sessions: pulumi.Output[bool]
-    max_session_time_minutes: pulumi.Output[int | None]
-    max_idle_time_minutes: pulumi.Output[int | None]
-    quota_limit: pulumi.Output[int | None]
-    max_caching_time_minutes: pulumi.Output[int | None]
-    on_delete: pulumi.Output[OnDelete]
-    assert_only: pulumi.Output[bool | None]
-    prior_settings: pulumi.Output[dict[str, Any]]
+    if TYPE_CHECKING:  # for type checkers and IDEs: kept out of __annotations__, which the SDK
+        # resolves again at every registration (properties are set by wire name: none matches)
+        base_url: pulumi.Output[str]
+        realm: pulumi.Output[str]
+        client_side_sessions: pulumi.Output[bool]
+        max_session_time_minutes: pulumi.Output[int | None]
+        max_idle_time_minutes: pulumi.Output[int | None]
+        quota_limit: pulumi.Output[int | None]
+        max_caching_time_minutes: pulumi.Output[int | None]
+        on_delete: pulumi.Output[OnDelete]
+        assert_only: pulumi.Output[bool | None]
+        prior_settings: pulumi.Output[dict[str, Any]]
 
     def __init__(
         self,

@@ -237,10 +237,12 @@ class RealmBaseline(
 ):
     """The realm's settings before this stack's first write (read once, kept in state)."""
 
-    base_url: pulumi.Output[str]
-    realm: pulumi.Output[str]
-    observed: pulumi.Output[dict[str, Any]]
-    ever_managed: pulumi.Output[list[str]]
+    if TYPE_CHECKING:  # for type checkers and IDEs: kept out of __annotations__, which the SDK
+        # resolves again at every registration (properties are set by wire name: none matches)
+        base_url: pulumi.Output[str]
+        realm: pulumi.Output[str]
+        observed: pulumi.Output[dict[str, Any]]
+        ever_managed: pulumi.Output[list[str]]
 
     def __init__(
         self,

@@ -7,7 +7,7 @@ is sequential). A stack without it is treated as self-managed AM, where today's 
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pulumi
 from pulumi.dynamic import CheckFailure, CheckResult, CreateResult, DiffResult, UpdateResult
@@ -52,9 +52,11 @@ class StackEnvironment(
 ):
     """The stack's platform (`am` or `aic`) and, on AIC, its stage and the stack below."""
 
-    platform: pulumi.Output[str]
-    stage: pulumi.Output[str | None]
-    promotes_from: pulumi.Output[str | None]
+    if TYPE_CHECKING:  # for type checkers and IDEs: kept out of __annotations__, which the SDK
+        # resolves again at every registration (properties are set by wire name: none matches)
+        platform: pulumi.Output[str]
+        stage: pulumi.Output[str | None]
+        promotes_from: pulumi.Output[str | None]
 
     def __init__(
         self,

@@ -20,7 +20,7 @@ again as a new version. `destroy` keeps the ESV unless `onDelete="delete"`.
 
 from __future__ import annotations
 
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
 import pulumi
 from pulumi.dynamic import (
@@ -261,22 +261,24 @@ class EsvSecret(SnakeCaseProperties, pulumi.dynamic.Resource, module="aic", name
     snake_case; state and policies use camelCase (`activeVersion`).
     """
 
-    base_url: pulumi.Output[str]
-    realm: pulumi.Output[str]
-    name: pulumi.Output[str]
-    placeholder: pulumi.Output[str]
-    value_source: pulumi.Output[EsvValueSource]
-    fingerprint: pulumi.Output[str]
-    rotation_trigger: pulumi.Output[str | None]
-    description: pulumi.Output[str | None]
-    on_delete: pulumi.Output[EsvOnDelete]
-    active_version: pulumi.Output[str | None]
-    wanted_version: pulumi.Output[str]
-    loaded_version: pulumi.Output[str | None]
-    wanted_version_status: pulumi.Output[str | None]
-    superseded_versions: pulumi.Output[list[str]]
-    adopted: pulumi.Output[bool]
-    esv_exists: pulumi.Output[bool | None]
+    if TYPE_CHECKING:  # for type checkers and IDEs: kept out of __annotations__, which the SDK
+        # resolves again at every registration (properties are set by wire name: none matches)
+        base_url: pulumi.Output[str]
+        realm: pulumi.Output[str]
+        name: pulumi.Output[str]
+        placeholder: pulumi.Output[str]
+        value_source: pulumi.Output[EsvValueSource]
+        fingerprint: pulumi.Output[str]
+        rotation_trigger: pulumi.Output[str | None]
+        description: pulumi.Output[str | None]
+        on_delete: pulumi.Output[EsvOnDelete]
+        active_version: pulumi.Output[str | None]
+        wanted_version: pulumi.Output[str]
+        loaded_version: pulumi.Output[str | None]
+        wanted_version_status: pulumi.Output[str | None]
+        superseded_versions: pulumi.Output[list[str]]
+        adopted: pulumi.Output[bool]
+        esv_exists: pulumi.Output[bool | None]
 
     def __init__(
         self,

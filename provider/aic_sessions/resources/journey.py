@@ -84,15 +84,17 @@ class JourneySessionSettings(
     the resource. Attributes are snake_case; state and policies use camelCase.
     """
 
-    base_url: pulumi.Output[str]
-    realm: pulumi.Output[str]
-    state_management: pulumi.Output[StateManagementName]
-    max_duration_minutes: pulumi.Output[int]
-    suspended_timeout_minutes: pulumi.Output[int | None]
-    allowlisting: pulumi.Output[bool | None]
-    on_delete: pulumi.Output[OnDelete]
-    assert_only: pulumi.Output[bool | None]
-    prior_settings: pulumi.Output[dict[str, Any]]
+    if TYPE_CHECKING:  # for type checkers and IDEs: kept out of __annotations__, which the SDK
+        # resolves again at every registration (properties are set by wire name: none matches)
+        base_url: pulumi.Output[str]
+        realm: pulumi.Output[str]
+        state_management: pulumi.Output[StateManagementName]
+        max_duration_minutes: pulumi.Output[int]
+        suspended_timeout_minutes: pulumi.Output[int | None]
+        allowlisting: pulumi.Output[bool | None]
+        on_delete: pulumi.Output[OnDelete]
+        assert_only: pulumi.Output[bool | None]
+        prior_settings: pulumi.Output[dict[str, Any]]
 
     def __init__(
         self,

@@ -91,14 +91,16 @@ class SigningSecretOptions:
 class RealmSessionSettings(pulumi.ComponentResource):
     """Journey sessions, authenticated sessions and the signing secret of one realm."""
 
-    baseline: RealmBaseline
-    journey: JourneySessionSettings | None
-    authenticated: AuthenticatedSessionSettings
-    signing_secret: SigningSecret
-    esv: EsvSecret | None
-    signing_secret_source: pulumi.Output[str]
-    """`given`, `generated`, `esv` (a reference), or `esv-stored` (in this component's ESV)."""
-    signing_secret_fingerprint: pulumi.Output[str | None]
+    if TYPE_CHECKING:  # for type checkers and IDEs: kept out of __annotations__, which the SDK
+        # resolves again at every registration (properties are set by wire name: none matches)
+        baseline: RealmBaseline
+        journey: JourneySessionSettings | None
+        authenticated: AuthenticatedSessionSettings
+        signing_secret: SigningSecret
+        esv: EsvSecret | None
+        signing_secret_source: pulumi.Output[str]
+        """`given`, `generated`, `esv` (a reference), or `esv-stored` (in this component's ESV)."""
+        signing_secret_fingerprint: pulumi.Output[str | None]
 
     def __init__(
         self,

@@ -386,17 +386,19 @@ class SigningSecret(
     snake_case; state and policies use camelCase.
     """
 
-    base_url: pulumi.Output[str]
-    realm: pulumi.Output[str]
-    value_source: pulumi.Output[ValueSource]
-    fingerprint: pulumi.Output[str | None]
-    esv_reference: pulumi.Output[str | None]
-    rotation_trigger: pulumi.Output[str | None]
-    on_delete: pulumi.Output[OnDelete]
-    prior_form: pulumi.Output[str]
-    prior_esv_reference: pulumi.Output[str | None]
-    secret_in_effect: pulumi.Output[bool | None]
-    secret_form: pulumi.Output[str | None]
+    if TYPE_CHECKING:  # for type checkers and IDEs: kept out of __annotations__, which the SDK
+        # resolves again at every registration (properties are set by wire name: none matches)
+        base_url: pulumi.Output[str]
+        realm: pulumi.Output[str]
+        value_source: pulumi.Output[ValueSource]
+        fingerprint: pulumi.Output[str | None]
+        esv_reference: pulumi.Output[str | None]
+        rotation_trigger: pulumi.Output[str | None]
+        on_delete: pulumi.Output[OnDelete]
+        prior_form: pulumi.Output[str]
+        prior_esv_reference: pulumi.Output[str | None]
+        secret_in_effect: pulumi.Output[bool | None]
+        secret_form: pulumi.Output[str | None]
 
     def __init__(
         self,

@@ -208,17 +208,19 @@ class TenantRestart(
     Attributes are snake_case; state and policies use camelCase (`pendingRestart`).
     """
 
-    base_url: pulumi.Output[str]
-    esvs: pulumi.Output[dict[str, Any]]
-    mode: pulumi.Output[RestartMode]
-    timeout_seconds: pulumi.Output[float]
-    poll_seconds: pulumi.Output[float]
-    restarted: pulumi.Output[bool]
-    pending_restart: pulumi.Output[bool]
-    lagging: pulumi.Output[list[str]]
-    loaded_versions: pulumi.Output[dict[str, str | None]]
-    disabled_versions: pulumi.Output[dict[str, list[str]]]
-    pending_disable: pulumi.Output[dict[str, list[str]]]
+    if TYPE_CHECKING:  # for type checkers and IDEs: kept out of __annotations__, which the SDK
+        # resolves again at every registration (properties are set by wire name: none matches)
+        base_url: pulumi.Output[str]
+        esvs: pulumi.Output[dict[str, Any]]
+        mode: pulumi.Output[RestartMode]
+        timeout_seconds: pulumi.Output[float]
+        poll_seconds: pulumi.Output[float]
+        restarted: pulumi.Output[bool]
+        pending_restart: pulumi.Output[bool]
+        lagging: pulumi.Output[list[str]]
+        loaded_versions: pulumi.Output[dict[str, str | None]]
+        disabled_versions: pulumi.Output[dict[str, list[str]]]
+        pending_disable: pulumi.Output[dict[str, list[str]]]
 
     def __init__(
         self,
