@@ -2,7 +2,8 @@
 slower than the client's read timeout, connections dropped mid-write.
 
 Each first `up` either succeeds or fails with a message that says what was attempted and what
-came back; the next `up` converges; every intended value is then in the tenant, the prior values
+came back; after a failed one, the next `up` converges; every intended value is then in the
+tenant (refresh and preview find nothing to change), the prior values
 the resources recorded are the realm's real originals (nothing half-applied), no diff is
 pending, and `destroy` puts the originals back.
 """
@@ -179,7 +180,8 @@ def test_up_under_faults_converges_on_the_next_up(
     assert seen in provider_log(deployment), "the fault was never met"
 
     aic_emulator.clear_faults()
-    deployment.run(*UP)
+    if failure is not None:  # after a successful first run, the check below says nothing is left
+        deployment.run(*UP)
     assert_converged(deployment)
     assert_priors_are_originals(deployment, before)
 
