@@ -4,9 +4,9 @@ A project named `acme-identity-prod` (the built wheel with `[policy]`, no `stack
 `policies/` folder, none of this repository's scripts) gives each of its two stacks its own
 signing secret from its own config key. Following the README only (`policy_pack.config --record`,
 `--output`, `--policy-pack-config`), both stacks pass the shipped pack, and the pack still
-catches the same secret in both. Regression: the record read this repository's config schema
-and recorded 0 fingerprints (exit 0), `--output` needed `policies/environments.yaml`, and the
-message named `scripts/policy-check`.
+catches the same secret in both. The record reads the user's program (not this repository's
+config schema), `--output` needs no `policies/environments.yaml`, and the messages name the
+README's commands, never `scripts/`.
 """
 
 from __future__ import annotations
