@@ -13,7 +13,7 @@ from typing import Any
 
 import pytest
 
-from tests.engine_cli import run_script
+from tests.engine_cli import REPO_ROOT, run_script
 
 pytestmark = pytest.mark.engine
 
@@ -52,6 +52,7 @@ def test_local_up_deploys_the_chain_and_a_rerun_changes_nothing(
         assert proc.returncode == 0, proc.stdout + proc.stderr
         return proc.stdout
 
+    stack_files = repository_stack_files()
     first = local_up()
     dev, staging, prod = (counts(first, name) for name in ("dev", "staging", "prod"))
     # dev: per realm its three resources' writes and its Session service's, the 2 ESVs and the
@@ -70,6 +71,11 @@ def test_local_up_deploys_the_chain_and_a_rerun_changes_nothing(
     assert counts(second, "dev")["writes"] == 0, counts(second, "dev")
     assert "=== staging" not in second and "=== prod" not in second
     assert second.count("2 of 2 realm(s) passed.") == 1
+    assert repository_stack_files() == stack_files, "make up never writes the repository's stacks"
+
+
+def repository_stack_files() -> dict[Path, bytes]:
+    return {p: p.read_bytes() for p in (REPO_ROOT / "stacks").glob("Pulumi.*.yaml")}
 
 
 def counts(output: str, stack: str) -> dict[str, Any]:
