@@ -69,6 +69,8 @@ for name, secret in (
     )
     pulumi.export(f"{name}Prior", realm.authenticated.prior_settings)
     pulumi.export(f"{name}Fingerprint", realm.signing_secret.fingerprint)
+    if realm.journey:
+        pulumi.export(f"{name}Journey", realm.journey.state_management)
 """
 
 
@@ -249,6 +251,8 @@ def lifecycle(tmp_path: Path, venv: Path, env: dict[str, str], platform: Platfor
     assert "client_side_sessions" not in exported["givenPrior"], exported
     assert exported["givenFingerprint"].startswith("scrypt:"), exported
     assert exported["generatedFingerprint"].startswith("scrypt:"), exported
+    journeys = {"givenJourney": "CTS", "generatedJourney": "CTS"} if platform.journeys else {}
+    assert {k: v for k, v in exported.items() if k.endswith("Journey")} == journeys, exported
 
     # A wrong admin password in the stack config: one message, no traceback, state untouched.
     key = platform.secret_key
