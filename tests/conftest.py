@@ -42,6 +42,18 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
         groups = [fixture for fixture in GROUPS if fixture in used]
         if groups:
             item.add_marker(pytest.mark.xdist_group(merged[groups[0]]))
+    items.sort(key=expected_cost)
+
+
+# Heaviest first: pytest-xdist hands out the groups (largest first), then the other tests in
+# this order, so the run ends on tests of a second or less instead of a minute-long lifecycle
+# started by one worker while the other has nothing left. Stable: a file's tests stay in order.
+ORDER = ("engine", "wheel", "frodo", "slow")
+
+
+def expected_cost(item: pytest.Item) -> int:
+    """The rank of an item's heaviest marker in ORDER (engine first), or last without one."""
+    return next((i for i, name in enumerate(ORDER) if item.get_closest_marker(name)), len(ORDER))
 
 
 def merged_groups(uses: list[set[str]]) -> dict[str, str]:

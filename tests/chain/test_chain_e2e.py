@@ -47,8 +47,12 @@ def test_dev_change_reaches_staging_then_prod_only_by_promotion(
     chain.up("dev")
     assert [max_duration(promotion_group, n) for n in ("dev", "staging", "prod")] == [15, 10, 10]
 
+    promotion_group["prod"].clear_requests()
     chain.up("prod")  # production promotes only what staging holds: nothing new yet
     assert max_duration(promotion_group, "prod") == 10
+    unchanged = promotion_group["prod"].request_counts()
+    assert unchanged["writes"] == 0, unchanged  # no write, no promotion lock taken
+    assert "POST /environment/promotion/lock" not in unchanged["counts"], unchanged
     assert chain.outputs("prod")["promotion"]["result"] == "promoted"  # the first one, kept
 
     promotion_group["staging"].clear_requests()

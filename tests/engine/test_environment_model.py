@@ -25,7 +25,7 @@ def stack_with(tmp_path: Path, emulator: EmulatorServer, **extra: Any) -> dict[s
     ("extra", "expected"),
     [
         ({"platform": "aci"}, "unknown platform 'aci'; did you mean 'aic'?"),
-        # Regression: `prdo` passed, skipping prod's policy levels, and renamed every resource.
+        # A typo of an environment would skip its policy levels and rename every resource.
         ({"environment": "prdo"}, "unknown environment 'prdo'; did you mean 'prod'?"),
         (
             {"platform": "aic", "stage": "prod", "promotesFrom": "staging"},

@@ -66,9 +66,8 @@ def test_other_spellings_of_realm_and_url_are_the_same_resources(
         cli.run("config", "set", "realm", realm)
         cli.run("config", "set", "tenant", url)
         aic_emulator.clear_requests()
-        planned = steps(cli)
+        planned = steps(cli)  # every step `same`: what `preview --expect-no-changes` checks
         assert planned and all(op == "same" for _name, op in planned), planned
-        cli.run("preview", "--expect-no-changes")
         up = cli.run("up", "--yes", "--skip-preview")
         assert writes(aic_emulator) == 0, up.stdout
         assert aic_emulator.secret_digest("alpha") == digest

@@ -34,8 +34,8 @@ pulumi.export("observed", bravo.baseline.observed)
 def test_nested_outputs_keep_their_camel_case_keys(
     tmp_path: Path, engine_env: dict[str, str], aic_emulator: EmulatorServer
 ) -> None:
-    """Regression: `pulumi stack output` showed `prior_settings: {"max_duration_minutes": ...}`
-    (the SDK translated nested keys too) while state and the README say camelCase."""
+    """`pulumi stack output` shows keys inside dict outputs in camelCase, as state and the
+    README do (the SDK would translate nested keys too: `{"max_duration_minutes": ...}`)."""
     project = tmp_path / "project"
     write_python_project(project, "acme-outputs", PROGRAM)
     cli = emulator_cli(project, engine_env, aic_emulator)

@@ -128,8 +128,9 @@ def test_plans_hold_for_every_signing_secret_source_and_keep_secrets_secret(
     engine_env: dict[str, str],
     aic_emulator: EmulatorServer,
 ) -> None:
-    """Regression: an `esv-generated` realm drew its value in `check`, so `up --plan` failed
-    with "violates plan: properties changed: fingerprint"."""
+    """Every source, `esv-generated` included, draws its value in `create` (never in `check`),
+    so `up --plan` applies the preview's plan ("violates plan: properties changed:
+    fingerprint" otherwise)."""
     aic_emulator.configure(restartSeconds=0.2)
     env = {**engine_env, "PULUMI_EXPERIMENTAL": "true"}
     cli = new_stack(tmp_path / "project", env, aic_emulator, shaped(sources))

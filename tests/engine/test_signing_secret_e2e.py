@@ -131,9 +131,10 @@ def signing_secret_outputs(cli: PulumiCLI) -> dict[str, Any]:
 def test_refresh_reports_the_secret_form_it_observed(
     tmp_path: Path, engine_env: dict[str, str], aic_emulator: EmulatorServer
 ) -> None:
-    """Regressions: after every refresh `secretForm` read `tenant-generated` (AIC's placeholder
-    is shown over the stack's value too) while the stack's own secret was in effect; and a
-    secret found not in effect previewed as a bare `~ update`, naming no property."""
+    """After a refresh, `secretForm` says the stack's own secret is in effect when it is (AIC
+    shows its placeholder over the stack's value too, so the form is not read from the
+    placeholder); a secret found not in effect previews as a change of the property that says
+    so, never a bare `~ update`."""
     given = {"source": "given"}
     cli = new_stack(
         tmp_path / "project", engine_env, aic_emulator, [realm("alpha", signingSecret=given)]

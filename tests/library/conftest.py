@@ -80,14 +80,9 @@ def new_venv(root: Path, wheel: Path, extras: str) -> Path:
 
 
 @pytest.fixture(scope="session")
-def consumer_venv(tmp_path_factory: pytest.TempPathFactory, consumer_wheel: Path) -> Path:
-    """A fresh venv with the built wheel and its `policy` extra (one per run)."""
-    return venv_once(tmp_path_factory, "consumer", consumer_wheel, "policy")
-
-
-@pytest.fixture(scope="session")
 def consumer_cli_venv(tmp_path_factory: pytest.TempPathFactory, consumer_wheel: Path) -> Path:
-    """A fresh venv with the built wheel and its `policy` and `cli` extras (one per run)."""
+    """A fresh venv with the built wheel and its `policy` and `cli` extras (one per run, shared
+    by every wheel test: each venv costs a pip install of the whole dependency tree)."""
     return venv_once(tmp_path_factory, "consumer-cli", consumer_wheel, "policy,cli")
 
 

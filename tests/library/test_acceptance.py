@@ -4,9 +4,10 @@ A project named `acme-identity-prod` (the built wheel with `[policy,cli]` in its
 `__main__.py` written from the README's `RealmSessionSettings` example, its credentials in its
 stack config under `aic-sessions:`, none of this repository's scripts) declares two realms, one
 with a given signing secret and one with a generated secret. Following the README: record the
-given secret's fingerprint, write the stack's policy config, preview with the shipped pack, up,
-refresh, `aic-sessions verify --stack` and destroy. Expected failures on the way (a bad value at
-preview, a wrong admin credential, a wrong test-user password) say what is wrong without a
+given secret's fingerprint, write the stack's policy config, `preview --save-plan` with the
+shipped pack, `up --plan`, refresh, `aic-sessions verify --stack` and destroy (every realm as it
+was). Expected failures on the way (a bad value at preview, a client-side journey scheme refused
+by the pack, a wrong admin credential, a wrong test-user password) say what is wrong without a
 traceback. One stack lifecycle per platform; OpenAM 16 has no journey-session settings, so its
 realms pass `journey=False` as the README says.
 """
@@ -48,6 +49,7 @@ from aic_sessions import (
 config = pulumi.Config()
 url = config.require("tenant")
 journeys = config.require_bool("journeys")
+scheme = config.get("journeyScheme") or "CTS"
 for name, secret in (
     ("given", SigningSecretOptions(value=config.require_secret("signingSecret"))),
     ("generated", SigningSecretOptions(rotation_trigger="2026-11")),
@@ -57,13 +59,18 @@ for name, secret in (
         base_url=url,
         realm=config.require(f"{name}Realm"),
         on_delete="restore",
-        journey=JourneyOptions(max_duration_minutes=5) if journeys else False,
+        journey=JourneyOptions(max_duration_minutes=5, state_management=scheme)
+        if journeys
+        else False,
         authenticated=AuthenticatedOptions(
             max_session_time_minutes=config.get_int("maxSessionTime", 120)
         ),
         signing_secret=secret,
     )
     pulumi.export(f"{name}Prior", realm.authenticated.prior_settings)
+    pulumi.export(f"{name}Fingerprint", realm.signing_secret.fingerprint)
+    if realm.journey:
+        pulumi.export(f"{name}Journey", realm.journey.state_management)
 """
 
 
@@ -76,11 +83,19 @@ class Platform:
     journeys: bool
     credentials: dict[str, str]  # aic-sessions: stack keys; saJwk/adminPassword set as secrets
     secret_key: str  # the credential that is a secret
+    private: str  # the part of it that must never be in the stack file in plaintext
     wrong: str  # a wrong value of it
     verify_env: dict[str, str]
     test_user: tuple[str, str]
     observe: Callable[[], object]  # the realms' documents, to compare before up and after destroy
     refusal: str  # what a wrong admin credential says
+    journey_state: Callable[[str], str | None]  # a realm's journey state management, or None
+
+
+def emulated_journey_state(emulator: EmulatorServer, realm: str) -> str | None:
+    with sa_client(emulator) as client:
+        trees = client.read_authentication_settings(realm).trees
+    return trees.state_management if trees else None
 
 
 def emulated_realms(emulator: EmulatorServer, realms: tuple[str, ...]) -> list[object]:
@@ -101,12 +116,14 @@ def emulator_platform(aic_emulator: EmulatorServer) -> Platform:
         journeys=True,
         credentials={"saId": sa_id, "saJwk": json.dumps(jwk)},
         secret_key="saJwk",
+        private=str(jwk["d"]),
         wrong=private_jwk(kid=str(jwk.get("kid", "key"))),  # a key the tenant does not know
         verify_env={"AIC_SA_ID": sa_id, "AIC_SA_JWK": json.dumps(jwk)},
         test_user=USER,
         observe=lambda: emulated_realms(aic_emulator, ("alpha", "bravo")),
         refusal="Obtaining an access token for the service account (POST /oauth2/access_token) "
         "failed -> HTTP 400: invalid_grant",
+        journey_state=lambda realm: emulated_journey_state(aic_emulator, realm),
     )
 
 
@@ -120,12 +137,14 @@ def openam_platform(openam: OpenAM) -> Iterator[Platform]:
         journeys=False,
         credentials={"adminUsername": openam.admin_username, "adminPassword": password},
         secret_key="adminPassword",
+        private=password,
         wrong="not-the-password",
         verify_env={"AM_ADMIN_USERNAME": openam.admin_username, "AM_ADMIN_PASSWORD": password},
         test_user=(openam.test_username, openam.test_password.get_secret_value()),
         observe=lambda: [without_rev(openam.get_authentication(realm)) for realm in realms],
         refusal="Logging in as administrator 'amadmin' (POST /json/realms/root/authenticate) "
         "failed -> HTTP 401",
+        journey_state=lambda realm: None,  # OpenAM 16 has no journey-session settings
     )
     for realm in realms:
         openam.delete_realm(realm)
@@ -186,6 +205,7 @@ def tool(
 def lifecycle(tmp_path: Path, venv: Path, env: dict[str, str], platform: Platform) -> None:
     before = platform.observe()
     cli = new_project(tmp_path, venv, env, platform)
+    assert platform.private not in (cli.cwd / "Pulumi.dev.yaml").read_text(), "a secret, encrypted"
     policy_config = ("python", "-m", "aic_sessions.policy_pack.config", "--stack", "dev")
     recorded = tool(venv, cli, *policy_config, "--record")
     assert recorded.returncode == 0, recorded.stdout + recorded.stderr
@@ -194,6 +214,7 @@ def lifecycle(tmp_path: Path, venv: Path, env: dict[str, str], platform: Platfor
     written = tool(venv, cli, *policy_config, "--output", str(config))
     assert written.returncode == 0, written.stdout + written.stderr
     pack = tool(venv, cli, "python", "-m", "aic_sessions.policy_pack", "--path").stdout.strip()
+    assert pack.startswith(str(venv)), f"the pack of the installed wheel: {pack}"
     checked = ("--policy-pack", pack, "--policy-pack-config", str(config))
     outputs: list[str] = []
 
@@ -203,15 +224,35 @@ def lifecycle(tmp_path: Path, venv: Path, env: dict[str, str], platform: Platfor
     outputs.append(bad.stdout + bad.stderr)
     assert bad.returncode != 0 and "maxSessionTimeMinutes" in bad.stdout, bad.stdout
     cli.run("config", "rm", "maxSessionTime")
+    if platform.journeys:  # The shipped pack runs in this project: client-side journeys refused.
+        cli.run("config", "set", "journeyScheme", "JWT")
+        refused = cli.run("preview", *checked, check=False)
+        outputs.append(refused.stdout + refused.stderr)
+        assert refused.returncode != 0, refused.stdout
+        assert "journey-sessions-use-cts" in refused.stdout + refused.stderr, refused.stdout
+        cli.run("config", "rm", "journeyScheme")
 
-    outputs.append(cli.run("preview", *checked).stdout)
-    outputs.append(cli.run("up", "--yes", "--skip-preview", *checked).stdout)
+    # A saved plan (README, CI): `up --plan` applies exactly what the preview showed.
+    planned = PulumiCLI(cli.cwd, {**cli.env, "PULUMI_EXPERIMENTAL": "true"}, cli.log)
+    plan = str(tmp_path / "plan.json")
+    outputs.append(planned.run("preview", "--save-plan", plan, *checked).stdout)
+    up = planned.run("up", "--yes", "--plan", plan, *checked).stdout
+    outputs.append(up)
+    # the stack; per realm its component, baseline and resources (journey, authenticated, secret)
+    created = 1 + 2 * (2 + (3 if platform.journeys else 2))
+    assert f"{created} created" in up, up
+    if platform.journeys:
+        assert [platform.journey_state(r) for r in platform.realms] == ["CTS", "CTS"]
     outputs.append(cli.run("refresh", "--yes", "--skip-preview").stdout)
     outputs.append(cli.run("preview", "--expect-no-changes", *checked).stdout)
     # docs/resources.md: keys inside dict outputs stay camelCase, in `stack output` as in state.
     exported = json.loads(cli.run("stack", "output", "--json").stdout)
     assert "clientSideSessions" in exported["givenPrior"], exported
     assert "client_side_sessions" not in exported["givenPrior"], exported
+    assert exported["givenFingerprint"].startswith("scrypt:"), exported
+    assert exported["generatedFingerprint"].startswith("scrypt:"), exported
+    journeys = {"givenJourney": "CTS", "generatedJourney": "CTS"} if platform.journeys else {}
+    assert {k: v for k, v in exported.items() if k.endswith("Journey")} == journeys, exported
 
     # A wrong admin password in the stack config: one message, no traceback, state untouched.
     key = platform.secret_key

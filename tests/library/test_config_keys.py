@@ -1,7 +1,7 @@
 """Stack settings in the aic-sessions namespace, as a user's own project meets them.
 
-Regression: `aic-sessions:saID` was ignored and `up` then said "No credentials: set AIC_SA_ID..."
-without naming the stack keys or the misspelt one.
+A misspelt key (`aic-sessions:saID`) is named with the key it resembles, never ignored (which
+would end in "No credentials: set AIC_SA_ID..." naming neither the stack keys nor the typo).
 """
 
 from __future__ import annotations
@@ -110,8 +110,8 @@ def test_other_environment_names_are_names_of_their_own(name: str) -> None:
 
 
 def test_the_policy_config_refuses_a_misspelt_environment(tmp_path: Path) -> None:
-    """Regression: `--output` for a stack whose environment was `prdo` wrote the defaults,
-    silently skipping prod's mandatory rules."""
+    """`--output` for a stack whose environment is a typo (`prdo`) fails naming the nearest
+    one, instead of writing the defaults and so skipping prod's mandatory rules."""
     with pytest.raises(PolicyConfigError, match="unknown environment 'prdo'; did you mean 'prod'"):
         environment_levels(SHIPPED_LEVELS, "prdo")
     assert environment_levels(SHIPPED_LEVELS, "qa") == environment_levels(SHIPPED_LEVELS, "x")

@@ -4,9 +4,9 @@ A project named `acme-identity-prod` (the built wheel with `[policy]`, no `stack
 `policies/` folder, none of this repository's scripts) gives each of its two stacks its own
 signing secret from its own config key. Following the README only (`policy_pack.config --record`,
 `--output`, `--policy-pack-config`), both stacks pass the shipped pack, and the pack still
-catches the same secret in both. Regression: the record read this repository's config schema
-and recorded 0 fingerprints (exit 0), `--output` needed `policies/environments.yaml`, and the
-message named `scripts/policy-check`.
+catches the same secret in both. The record reads the user's program (not this repository's
+config schema), `--output` needs no `policies/environments.yaml`, and the messages name the
+README's commands, never `scripts/`.
 """
 
 from __future__ import annotations
@@ -65,11 +65,11 @@ def checked_preview(
 
 def test_library_user_records_given_secrets_and_the_pack_compares_stacks(
     tmp_path: Path,
-    consumer_venv: Path,
+    consumer_cli_venv: Path,
     engine_env: dict[str, str],
     aic_emulator: EmulatorServer,
 ) -> None:
-    user = consumer(tmp_path, PROJECT, PROGRAM, consumer_venv, engine_env)
+    user = consumer(tmp_path, PROJECT, PROGRAM, consumer_cli_venv, engine_env)
     cli, pack, project = user.cli, user.pack(), user.project
     for stack in ("dev", "prod"):
         cli.run("stack", "init", stack)
@@ -106,10 +106,13 @@ def test_library_user_records_given_secrets_and_the_pack_compares_stacks(
 
 
 def test_recording_nothing_fails(
-    tmp_path: Path, consumer_venv: Path, engine_env: dict[str, str], aic_emulator: EmulatorServer
+    tmp_path: Path,
+    consumer_cli_venv: Path,
+    engine_env: dict[str, str],
+    aic_emulator: EmulatorServer,
 ) -> None:
     """A stack whose program declares no given secret: `--record` says so and exits 1."""
-    user = consumer(tmp_path, PROJECT, PROGRAM, consumer_venv, engine_env)
+    user = consumer(tmp_path, PROJECT, PROGRAM, consumer_cli_venv, engine_env)
     cli = user.cli
     cli.run("stack", "init", "dev")
     cli.run("config", "set", "tenant", aic_emulator.base_url)

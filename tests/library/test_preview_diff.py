@@ -1,9 +1,9 @@
 """What `preview` shows after `refresh` found an out-of-band change, in a user's project.
 
-Regressions: the preview said `~ update` without any changed property (the drift was only in
-the outputs, and the engine shows inputs); `read` now returns the observed values as the inputs
-of the next diff. And every diff printed the realm's whole 9-key baseline input beside the
-change (it is an engine-internal input now, `__baseline`).
+The drifted property is named, never a bare `~ update`: `read` returns the observed values as
+the inputs of the next diff (the engine shows inputs, and the drift is in the outputs). The
+realm's baseline is an engine-internal input (`__baseline`), so no diff prints its 9 keys beside
+the change.
 """
 
 from __future__ import annotations

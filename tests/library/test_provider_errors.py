@@ -1,9 +1,9 @@
 """A provider error reaches the user as its message alone.
 
-Regression: every provider error arrived after a Python traceback from `pulumi/dynamic`'s
-provider server (`_abort_with_traceback` formats every exception it catches). The engine's
-non-interactive progress display repeats a resource's error on each of its status lines (also
-with `--suppress-progress`); the diagnostics hold it once.
+No Python traceback from `pulumi/dynamic`'s provider server precedes it (its
+`_abort_with_traceback` formats every exception it catches). The engine's non-interactive
+progress display repeats a resource's error on each of its status lines (also with
+`--suppress-progress`); the diagnostics hold it once.
 """
 
 from __future__ import annotations

@@ -221,7 +221,8 @@ def test_invalid_policy_config_is_rejected_by_its_schema(
 def test_policy_config_fails_closed_when_a_stack_cannot_be_read(
     tmp_path: Path, engine_env: dict[str, str], aic_emulator: EmulatorServer
 ) -> None:
-    """Regression: an unreadable stack was taken as 'no fingerprints' and the rule passed."""
+    """An unreadable stack fails the policy config, never read as 'no fingerprints' (the rule
+    would then pass)."""
     given = [realm("alpha", signingSecret={"source": "given"})]
     cli = project(
         tmp_path, engine_env, aic_emulator, {"staging": {"environment": "staging", "realms": given}}

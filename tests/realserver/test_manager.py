@@ -140,8 +140,8 @@ def test_a_taken_port_is_refused_before_anything_starts() -> None:
 
 
 def test_a_tomcat_that_could_not_bind_is_a_failure_at_once(tmp_path: Path) -> None:
-    """Regression: a Tomcat whose shutdown port was taken stopped half-way while its JVM
-    lingered, and `start` waited for it until the 900 s timeout."""
+    """A Tomcat that could not bind (its JVM lingering, stopped half-way) fails `start` at
+    once instead of being waited for until the 900 s timeout."""
     where = _cache(tmp_path)
     out = where.logs / "catalina.out"
     out.write_bytes(b"java.net.BindException: Address already in use (an earlier start)\n")

@@ -1,9 +1,8 @@
 """`RealmSessionSettings` on a real OpenAM 16, a server without journey-session settings.
 
-Regressions: the component always declared a journey child, so it could not be used on such a
-server at all; and with one, its siblings wrote first (the Session service was created) before
-the journey child failed with "Nothing was written". Now `journey=False` leaves journeys
-unmanaged, and a realm that declares them fails at its baseline, before any resource writes.
+`journey=False` leaves journeys unmanaged, so the component works on such a server; a realm
+that declares them fails at its baseline, before any sibling resource writes (no Session
+service created before the journey child fails).
 """
 
 from __future__ import annotations

@@ -118,8 +118,8 @@ def test_a_session_service_the_realm_lacked_is_said_to_stay(
 ) -> None:
     """OpenAM 16 keeps a realm's Session service after a DELETE that answers success: destroy
     says so and leaves every value a realm without it gets, never claiming it was removed.
-    Regression: the reset wrote only the managed attributes, and OpenAM nulled the others in
-    the kept service (`maxCachingTime: null`)."""
+    The reset writes every attribute, not only the managed ones: OpenAM would null the others
+    in the kept service (`maxCachingTime: null`)."""
     assert openam.get_session_service(realm) is None
     template = openam.session_service_template(realm)
     cli = project(tmp_path, openam, realm, maxSessionTime="90")

@@ -2,7 +2,8 @@
 slower than the client's read timeout, connections dropped mid-write.
 
 Each first `up` either succeeds or fails with a message that says what was attempted and what
-came back; the next `up` converges; every intended value is then in the tenant, the prior values
+came back; after a failed one, the next `up` converges; every intended value is then in the
+tenant (refresh and preview find nothing to change), the prior values
 the resources recorded are the realm's real originals (nothing half-applied), no diff is
 pending, and `destroy` puts the originals back.
 """
@@ -16,6 +17,7 @@ from typing import Any
 import pytest
 from aic_emulator.testing import EmulatorServer
 from aic_sessions.client import AdminClient
+from aic_sessions.resources.journey import JourneySessionSettingsProvider
 
 from tests.engine.project import realm
 from tests.reliability.deployment import (
@@ -30,8 +32,6 @@ from tests.reliability.deployment import (
     sa_credentials,
 )
 from tests.values import present
-
-pytestmark = pytest.mark.engine
 
 ANY_CONFIG = "/realm-config/"
 ALPHA_AUTHN = "/realms/alpha/realm-config/authentication"
@@ -180,7 +180,8 @@ def test_up_under_faults_converges_on_the_next_up(
     assert seen in provider_log(deployment), "the fault was never met"
 
     aic_emulator.clear_faults()
-    deployment.run(*UP)
+    if failure is not None:  # after a successful first run, the check below says nothing is left
+        deployment.run(*UP)
     assert_converged(deployment)
     assert_priors_are_originals(deployment, before)
 
@@ -190,26 +191,50 @@ def test_up_under_faults_converges_on_the_next_up(
         assert originals(client, names) == before
 
 
-@pytest.mark.parametrize(
-    "login_fault",
-    [
-        fault("status", "/json/realms/root/authenticate", "POST", status=502, count=1),
-        fault("status", "/json/realms/root/authenticate", "POST", status=503, count=1),
-        fault("drop", "/json/realms/root/authenticate", "POST", count=1),
-    ],
-    ids=["502", "503", "dropped"],
-)
+def login_fault(kind: str) -> dict[str, Any]:
+    """One failed answer (or dropped connection) to the admin login."""
+    status = {"502": {"status": 502}, "503": {"status": 503}}.get(kind, {})
+    what = "status" if status else "drop"
+    return fault(what, "/json/realms/root/authenticate", "POST", count=1, **status)
+
+
 def test_one_failed_admin_login_is_retried_within_up(
-    tmp_path: Path, engine_env: dict[str, str], am_emulator: EmulatorServer, login_fault: Any
+    tmp_path: Path, engine_env: dict[str, str], am_emulator: EmulatorServer
 ) -> None:
-    """Regression: a single 502/503 or dropped connection on the admin login failed the whole
-    `up`, while its message said the call could be retried safely."""
+    """A dropped connection on the admin login, met by the provider process during `up`: the
+    login is retried and `up` succeeds. (Each kind of failed login is retried by the same
+    client: the 502 and 503 below, in-process, and `tests/client/test_transport_faults.py`.)"""
     realms = [realm("alpha", journey={"stateManagement": "CTS", "maxDurationMinutes": 10})]
     deployment = deploy(tmp_path, engine_env, am_emulator, realms, admin_credentials(am_emulator))
-    am_emulator.inject_fault(**login_fault)
+    am_emulator.inject_fault(**login_fault("dropped"))
     first = deployment.run(*UP, check=False)
     assert first.returncode == 0, first.stdout + first.stderr
     log = provider_log(deployment)
     assert "POST /json/realms/root/authenticate -> " in log
     assert "/authenticate: attempt 1 failed" in log, "the fault was never met"
     assert_converged(deployment)
+
+
+@pytest.mark.parametrize("kind", ["502", "503"])
+def test_one_failed_admin_login_is_retried_within_a_provider_create(
+    am_emulator: EmulatorServer, monkeypatch: pytest.MonkeyPatch, kind: str
+) -> None:
+    """A 502 or 503 answer to the admin login, met by a provider's `create` (the method `up`
+    calls): the login is retried, the realm is written."""
+    for name, value in admin_credentials(am_emulator).items():
+        monkeypatch.setenv(name, value)
+    am_emulator.inject_fault(**login_fault(kind))
+    inputs = {
+        "baseUrl": am_emulator.base_url,
+        "realm": "alpha",
+        "onDelete": "restore",
+        "stateManagement": "CTS",
+        "maxDurationMinutes": 10,
+    }
+    JourneySessionSettingsProvider().create(inputs)
+    counts = am_emulator.request_counts()["counts"]
+    logins = sum(n for k, n in counts.items() if k.startswith("POST") and "/root/authenticate" in k)
+    assert logins == 2, counts  # the failed one and its retry
+    with reader(am_emulator) as client:
+        trees = present(client.read_authentication_settings("alpha").trees)
+    assert (trees.state_management, trees.max_duration) == ("CTS", 10)

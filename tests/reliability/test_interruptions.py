@@ -1,10 +1,9 @@
 """An interrupted deployment converges, and `destroy` then restores the realms' true originals.
 
-Regression: a 20-realm create killed part-way made the next `up` record the stack's
-own values as the realms' "prior" ones, so `destroy` left the stack's values behind; the
-language host and provider processes outlived the engine. Now every realm's prior values are in
-state (`RealmBaseline`) before anything writes to it, the provider and language host end with
-the engine, and the recovery below is the one docs/recovery.md documents.
+A 20-realm create killed part-way: the next `up` must not record the stack's own values as
+the realms' "prior" ones (every realm's prior values are in state, `RealmBaseline`, before
+anything writes to it), the language host and provider processes end with the engine, and the
+recovery below is the one docs/recovery.md documents.
 
 Each round: a fresh stack over the same 20 realms, `up` killed at a random moment (SIGKILL or
 SIGTERM of the engine, or SIGKILL of the provider), no process of the deployment left, the
@@ -235,10 +234,10 @@ def test_a_write_applied_but_unanswered_still_restores_the_originals(
 def test_update_killed_while_adding_an_attribute_still_restores_it(
     tmp_path: Path, engine_env: dict[str, str], realms: EmulatorServer, after_recovery: str
 ) -> None:
-    """Regression: an update killed after it wrote a newly managed `quotaLimit` (but before
-    the engine recorded it), docs/recovery.md's recovery, then `destroy` (or a reverted config, `up`
-    and `destroy`) left the stack's value on the realm: delete restored only the attributes
-    its state listed. The baseline now knows every attribute declared before any write of it."""
+    """An update killed after it wrote a newly managed `quotaLimit` (before the engine recorded
+    it), docs/recovery.md's recovery, then `destroy` (or a reverted config, `up` and `destroy`):
+    the realm's original value is back, because the baseline knows every attribute declared
+    before any write of it (not only those the resource's state lists)."""
     set_originals(realms)
     with reader(realms) as client:  # a Session service of its own, so the value must be put back
         if client.read_session_service("r2") is None:

@@ -1,11 +1,10 @@
 """Every base64 spelling docs/resources.md accepts for a given signing secret works end to end.
 
-Regression: a URL-safe or unpadded secret passed preview, was written as given, and `up` then
-failed with "the server accepted the signing secret, but new journeys are not signed with it",
-because the `authId` proof decoded strict standard base64 only; the secret stayed on the realm
-without being in state. Now one rule (`signing_secrets.decode`) serves validation, the write
-(the value is normalised to standard padded base64 first) and the proof; a value mixing both
-alphabets is refused at preview.
+One rule (`signing_secrets.decode`) serves validation, the write (the value normalised to
+standard padded base64 first) and the `authId` proof, so a URL-safe or unpadded secret is
+written, proved and kept in state (a proof decoding strict standard base64 only would fail `up`
+with "new journeys are not signed with it" and leave the secret on the realm outside state);
+a value mixing both alphabets is refused at preview.
 """
 
 from __future__ import annotations

@@ -1,10 +1,9 @@
 """One owner per realm across every project on the backend, at a plain `preview` and `up`.
 
-Regression: two Pulumi projects on one backend managing the same realm were never detected, so
-the second project's baseline recorded the first one's values as the originals and, after both
-were destroyed, the realm was not as it was; `localhost` and `127.0.0.1` counted as two tenants.
-Now the realm's `RealmBaseline` checks, at every preview and up, the other stacks' states for a
-baseline of the same tenant (however its loopback host is written) and realm.
+The realm's `RealmBaseline` checks, at every preview and up, the other stacks' states for a
+baseline of the same tenant (however its loopback host is written: `localhost` and `127.0.0.1`
+are one) and realm. Otherwise a second project's baseline would record the first one's values
+as the originals, and after both were destroyed the realm would not be as it was.
 """
 
 from __future__ import annotations

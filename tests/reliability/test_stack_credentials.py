@@ -156,10 +156,9 @@ def test_rotated_credentials_name_the_fix_and_the_fix_works(
 def test_hand_edited_plaintext_credential_fails_every_command_with_the_fix(
     tmp_path: Path, engine_env: dict[str, str], aic_emulator: EmulatorServer
 ) -> None:
-    """Regression: a credential typed into the stack file in plaintext went through `up
-    --skip-preview`, `refresh` and `destroy` with rc 0 and no word (no program runs in the last
-    two). Now every command fails naming the file, the key and the exact fix, and says that the
-    engine has already copied it into the history."""
+    """A credential typed into the stack file in plaintext stops `up --skip-preview`, `refresh`
+    and `destroy` too (no program runs in the last two): each fails naming the file, the key and
+    the exact fix, and says that the engine has already copied it into the history."""
     cli = project("program", tmp_path, engine_env, aic_emulator)
     sa_id, jwk = aic_emulator.service_account
     config_set(cli, "aic-sessions:saId", sa_id)
