@@ -117,8 +117,8 @@ def test_missing_scope_is_a_permission_error() -> None:
 
 @pytest.mark.parametrize("error", ["invalid_grant", "invalid_client", "unauthorized_client"])
 def test_refused_assertion_is_an_authentication_error(error: str) -> None:
-    """Regression: a service-account key that is not the account's (400 invalid_grant) was an
-    InvalidRequestError saying 'Fix the value named above', though no value was named."""
+    """A service-account key that is not the account's (400 invalid_grant) is an
+    AuthenticationError, not a request error pointing at a value it does not name."""
     body = {"error": error, "error_description": "JWT is not valid: Signature verification failed"}
     refused = error_from_response(CONTEXT, _response(400, body))
     assert isinstance(refused, errors.AuthenticationError)
@@ -135,8 +135,8 @@ def test_a_redirect_is_an_error_naming_the_target() -> None:
 def test_a_malformed_service_account_key_is_an_authentication_error(
     aic_emulator: EmulatorServer,
 ) -> None:
-    """Regression: a JWK whose private part PyJWT cannot load raised its own InvalidKeyError,
-    which reached the user as a traceback from every resource."""
+    """A JWK whose private part PyJWT cannot load is an AuthenticationError with its message,
+    not a traceback from every resource."""
     sa_id, jwk = aic_emulator.service_account
     env = {
         "AIC_BASE_URL": aic_emulator.base_url,

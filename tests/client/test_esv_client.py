@@ -157,8 +157,8 @@ def test_every_recorded_answer_parses(exchange: Exchange) -> None:
 
 
 def test_a_secret_document_without_its_optional_fields_reads_them_as_unknown() -> None:
-    """Regression: the model filled `description`, `encoding` and `useInPlaceholders` with
-    defaults the API had not sent; a field not sent is None (not observed)."""
+    """A field the API did not send (`description`, `encoding`, `useInPlaceholders`) is None
+    (not observed), never a model default."""
     from aic_sessions.client.esv import EsvSecret
 
     bare = {"_id": "esv-x", "activeVersion": "1", "loaded": True, "loadedVersion": "1"}

@@ -33,7 +33,7 @@ def openam_header_token(transcript: str) -> str:
 
 
 def test_a_document_without_sections_invents_nothing() -> None:
-    """Regression: an OpenAM document (no trees) read as JWT/5/5/false from model defaults."""
+    """An OpenAM document (no trees) reads as unknown sections, never as model defaults."""
     settings = AuthenticationSettings.from_api({"core": {}})
     assert settings.trees is None and settings.general is None and settings.security is None
     assert not settings.has_journey_settings

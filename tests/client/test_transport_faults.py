@@ -141,7 +141,7 @@ def test_token_is_shared_across_threads(client: AdminClient, aic_emulator: Emula
 
 
 def test_own_session_actions_need_no_admin_credentials(aic_emulator: EmulatorServer) -> None:
-    """Regression: a test session could not be logged out when the admin identity was broken."""
+    """A test session is logged out even when the admin identity is broken."""
     from aic_sessions.client import BearerAuth, ConnectionSettings
 
     broken = ConnectionSettings(
@@ -156,7 +156,7 @@ def test_own_session_actions_need_no_admin_credentials(aic_emulator: EmulatorSer
 def test_each_token_attempt_signs_a_fresh_assertion(
     aic_emulator: EmulatorServer, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """Regression: retries resent one assertion, whose jti the server may already have used."""
+    """Each retry signs a new assertion (a fresh jti): none the server may have used is resent."""
     from aic_sessions.client.auth import ServiceAccountAuthenticator
 
     signed: list[str] = []
@@ -178,7 +178,7 @@ def test_each_token_attempt_signs_a_fresh_assertion(
 def test_credential_failures_are_not_retried_again_by_the_outer_call(
     aic_emulator: EmulatorServer,
 ) -> None:
-    """Regression: a failing token endpoint got max_attempts squared requests."""
+    """A failing token endpoint gets at most max_attempts requests, not max_attempts squared."""
     aic_emulator.inject_fault(
         method="POST", path="access_token", kind="status", status=503, count=50
     )
@@ -197,8 +197,8 @@ def test_credential_failures_are_not_retried_again_by_the_outer_call(
 def test_admin_login_is_retried_like_any_idempotent_call(
     am_emulator: EmulatorServer, fault: dict[str, Any]
 ) -> None:
-    """Regression: one 502/503 or dropped connection on the admin login failed the whole call
-    (and `up`), although the error said it could be retried safely."""
+    """One 502/503 or dropped connection on the admin login is retried: the call (and `up`)
+    succeeds."""
     am_emulator.inject_fault(method="POST", path="/json/realms/root/authenticate", count=1, **fault)
     with admin_client(am_emulator, retries={"initial_backoff": 0.01}) as client:
         assert present(client.read_authentication_settings("alpha").trees).max_duration == 5

@@ -1,8 +1,9 @@
 """The program's checks of the stack configuration run once per configuration, not once per
 declared resource.
 
-Regression: each declared resource re-read the whole of PULUMI_CONFIG several times (plaintext
-credentials, unknown keys): about 1 s of a 200-realm program, four resources per realm.
+The configuration checks (plaintext credentials, unknown keys) read the whole of PULUMI_CONFIG
+once per configuration, not once per declared resource (four per realm: about 1 s of a
+200-realm program otherwise).
 """
 
 from __future__ import annotations

@@ -26,7 +26,7 @@ def props(emulator: EmulatorServer, **values: Any) -> dict[str, Any]:
 
 
 def test_journey_destroy_leaves_unowned_attributes_alone(emulator: EmulatorServer) -> None:
-    """Regression: delete wrote back all four trees attributes, managed or not."""
+    """Delete writes back only the attributes the resource manages, not the whole trees section."""
     provider = JourneySessionSettingsProvider()
     inputs = props(emulator, stateManagement="CTS", maxDurationMinutes=10)
     outs = present(provider.create(inputs).outs)
@@ -54,7 +54,7 @@ def test_journey_newly_managed_attribute_gets_its_prior(emulator: EmulatorServer
 
 
 def test_authenticated_prior_survives_newly_managed_timeouts(emulator: EmulatorServer) -> None:
-    """Regression: adding a timeout overwrote the prior clientSideSessions with our own value."""
+    """Adding a timeout keeps the realm's own prior clientSideSessions, not our value."""
     with sa_client(emulator) as client:
         client.update_authentication_settings(
             "alpha", AuthenticationSettingsPatch(stateless_sessions=True)
@@ -79,7 +79,7 @@ def test_authenticated_prior_survives_newly_managed_timeouts(emulator: EmulatorS
 
 
 def test_failed_second_write_of_create_is_rolled_back(emulator: EmulatorServer) -> None:
-    """Regression: a half-applied create made the next create record our value as the prior."""
+    """After a half-applied create, the next create records the realm's original as the prior."""
     with sa_client(emulator) as client:
         client.update_authentication_settings(
             "alpha", AuthenticationSettingsPatch(stateless_sessions=True)
@@ -106,7 +106,7 @@ def test_prior_values_outside_our_bounds_are_still_restored(emulator: EmulatorSe
 
 
 def test_only_a_realm_config_404_means_gone(emulator: EmulatorServer) -> None:
-    """Regression: a 404 from the token endpoint made refresh drop every resource from state."""
+    """A 404 from the token endpoint fails refresh; it never drops a resource from state."""
     provider = JourneySessionSettingsProvider()
     inputs = props(emulator, stateManagement="CTS", maxDurationMinutes=5)
     emulator.inject_fault(method="POST", path="access_token", kind="status", status=404, count=1)

@@ -163,8 +163,8 @@ def test_no_client_error_class_is_left_out_of_the_mapping_test() -> None:
 
 
 def test_a_check_that_could_not_observe_fails_and_never_passes() -> None:
-    """Regression: a document without `general` read as server-side, and the
-    client-side-sessions check passed having observed nothing."""
+    """A document without `general` fails the client-side-sessions check: nothing was
+    observed, so nothing passes."""
     bare = Observation(settings=Outcome(value=AuthenticationSettings.from_api({"core": {}})))
     results = {r.name: r for r in evaluate(bare, RealmIntent("alpha"))}
     assert results["client-side-sessions"].status.value == "fail"
@@ -175,7 +175,7 @@ def test_a_check_that_could_not_observe_fails_and_never_passes() -> None:
 
 
 def test_cleanup_is_not_a_pass_when_no_test_session_was_created() -> None:
-    """Regression: `cleanup` passed having cleaned nothing (no login, so no session)."""
+    """`cleanup` is skipped, not passed, when there was nothing to clean (no login, no session)."""
     settings = AuthenticationSettings.from_api({"core": {}})
     obs = Observation(settings=Outcome(value=settings))
     (cleanup,) = [c for c in evaluate(obs, RealmIntent("alpha")) if c.name == "cleanup"]

@@ -1,7 +1,7 @@
 """Connection failures as `aic-sessions verify` reports them: the URL tried and the right fix.
 
-Regression: https to an http server said "certificate not trusted? set a CA bundle", and DNS
-failures and refused connections were "connection failed" without the URL.
+https to an http server, DNS failures and refused connections each get a message that names
+the cause and the URL (not a generic "connection failed" or a CA-bundle hint).
 """
 
 from __future__ import annotations

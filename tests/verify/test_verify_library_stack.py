@@ -1,8 +1,7 @@
 """`aic-sessions verify --stack` in a user's own project, whatever its config schema.
 
-Regression: `--stack` read only this repository's config schema and failed with
-`aic-sessions:environment: Field required` in any other project. The intent now comes from the
-session resources in the stack's state (no passphrase needed).
+`--stack` works in any project: the intent comes from the session resources in the stack's
+state (no passphrase needed), not from this repository's config schema.
 """
 
 from __future__ import annotations
