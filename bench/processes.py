@@ -68,7 +68,10 @@ def split_cpu(
                 raise RuntimeError(f"{' '.join(command)} timed out")
             for pid, seconds in _tree(proc.pid).items():
                 last[pid] = seconds
-                kinds.setdefault(pid, _kind(pid))
+                if kinds.get(pid, "engine") in ("engine", "other"):
+                    # Again until it is a plugin: a child seen between fork and exec shows its
+                    # parent's command line (the engine's).
+                    kinds[pid] = _kind(pid)
             time.sleep(INTERVAL)
         _, stderr = proc.communicate()
     if proc.returncode != 0:

@@ -72,9 +72,18 @@ class Chain:
         )
         path.write_text(yaml.safe_dump(document))
 
-    def up(self, name: str, check: bool = True) -> Any:
+    def up(self, name: str, check: bool = True, refresh: bool = False) -> Any:
+        flags = ("--refresh",) if refresh else ()
         return self.cli[name].run(
-            "up", "--yes", "--skip-preview", "--policy-pack", PACK, "--stack", name, check=check
+            "up",
+            "--yes",
+            "--skip-preview",
+            *flags,
+            "--policy-pack",
+            PACK,
+            "--stack",
+            name,
+            check=check,
         )
 
     def outputs(self, name: str) -> dict[str, Any]:

@@ -48,7 +48,9 @@ def test_dev_change_reaches_staging_then_prod_only_by_promotion(
     assert [max_duration(promotion_group, n) for n in ("dev", "staging", "prod")] == [15, 10, 10]
 
     promotion_group["prod"].clear_requests()
-    chain.up("prod")  # production promotes only what staging holds: nothing new yet
+    # Production promotes only what staging holds: nothing new yet, and a refresh (which asks
+    # the tenant for pending changes in the chain) finds nothing to promote either.
+    chain.up("prod", refresh=True)
     assert max_duration(promotion_group, "prod") == 10
     unchanged = promotion_group["prod"].request_counts()
     assert unchanged["writes"] == 0, unchanged  # no write, no promotion lock taken

@@ -1,6 +1,6 @@
 """Acceptance: the shipped pack's fingerprint rules in a library user's own project.
 
-A project named `acme-identity-prod` (the built wheel with `[policy]`, no `stacks/` or
+A project named `acme-identity-prod` (the built wheel with `[policy,cli]`, no `stacks/` or
 `policies/` folder, none of this repository's scripts) gives each of its two stacks its own
 signing secret from its own config key. Following the README only (`policy_pack.config --record`,
 `--output`, `--policy-pack-config`), both stacks pass the shipped pack, and the pack still

@@ -65,3 +65,17 @@ def test_secret_in_effect_is_never_deduced_from_the_form(
         seen = present(provider.read("id", outs).outs)
     assert (seen["secretForm"], seen["secretInEffect"]) == ("esv-reference", None)
     assert provider.diff("id", seen, checked).changes
+
+
+def test_a_deleted_realm_drops_the_signing_secret_whatever_its_journey_answers(
+    emulator: EmulatorServer,
+) -> None:
+    """Refresh of a realm deleted out of band: its configuration answers 404, so the resource is
+    gone from state, even though the journey sent beside that read failed too (the read's error
+    decides, not the journey's)."""
+    provider = SigningSecretProvider()
+    inputs = {"baseUrl": emulator.base_url, "realm": "alpha", "value": new_value()}
+    checked = provider.check({}, inputs).inputs
+    outs = {**checked, **present(provider.create(checked).outs)}
+    gone = provider.read("id", {**outs, "realm": "no-such-realm"})
+    assert gone.id == "" and not gone.outs

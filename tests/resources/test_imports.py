@@ -30,6 +30,7 @@ PROVIDER = (
 )
 # Loaded only where a request is sent or a document is read or written.
 NOT_AT_IMPORT = (
+    "click",  # the `cli` extra: the program and the provider run without it
     "requests",
     "jwt",
     "tenacity",
@@ -38,8 +39,8 @@ NOT_AT_IMPORT = (
     "aic_sessions.client.models",
     "aic_sessions.client.tokens",
 )
-# The provider process of a stack without ESVs (the program imports `esv_secret`: Pulumi reads
-# the component's annotations, `esv: EsvSecret | None`, at run time).
+# The provider process of a stack without ESVs (the program imports `esv_secret`: the component
+# declares an `EsvSecret` where a realm's secret lives in an ESV).
 ESV_ONLY = ("aic_sessions.resources.esv_secret", "aic_sessions.resources.tenant_restart")
 # The stack configuration's schema: the program's input, never the provider process's.
 PROGRAM_ONLY = ("aic_sessions.program.stack_config",)
@@ -130,3 +131,9 @@ def test_a_deferred_model_validates_as_a_built_one(model: type[BaseModel]) -> No
         errors.append(raised.value.errors(include_url=False, include_context=False))
     assert errors[0] == errors[1]
     assert {e["loc"][0] for e in errors[0]} >= {"baseUrl", "realm", "onDelete"}
+
+
+def test_the_policy_pack_runs_without_the_cli_extra() -> None:
+    """The pack's process (`pulumi-policy` loading the shipped pack) never loads `click`: a
+    project with only the `policy` extra can run it."""
+    assert "click" not in imported(("aic_sessions.policy_pack.pack",))["modules"]

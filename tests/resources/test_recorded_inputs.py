@@ -48,3 +48,18 @@ def test_recorded_inputs_hold_no_secret() -> None:
     assert recorded.value is None
     assert secret not in repr(recorded)
     assert recorded.onDelete == "retain"
+
+
+def test_recorded_inputs_hold_no_value_the_user_marked_secret() -> None:
+    """A plain-typed input the user passed as a secret Output (here the rotation trigger) is
+    left out too: only the wire form says it is secret."""
+    trigger = "rotate-on-2026-12-03-with-a-private-reason"
+    recorded = SigningSecretProvider().recorded(
+        {
+            "baseUrl": "https://t.example.com/am",
+            "realm": "alpha",
+            "rotationTrigger": as_secret(trigger),
+        }
+    )
+    assert trigger not in repr(recorded)
+    assert recorded.realm == "alpha"

@@ -59,8 +59,8 @@ class AuthenticatedSessionSettings(
     only the managed attributes. Attributes are snake_case; state and policies use camelCase.
     """
 
-    if TYPE_CHECKING:  # for type checkers and IDEs: kept out of __annotations__, which the SDK
-        # resolves again at every registration (properties are set by wire name: none matches)
+    if TYPE_CHECKING:  # for type checkers and IDEs: out of the run-time __annotations__, which
+        # the SDK resolves at every registration to cast outputs; these need no cast
         base_url: pulumi.Output[str]
         realm: pulumi.Output[str]
         client_side_sessions: pulumi.Output[bool]

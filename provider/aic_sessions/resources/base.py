@@ -178,11 +178,13 @@ class SessionProvider(ResourceProvider, Generic[M]):
     """Base provider over its input model `M`: subclasses set `inputs_model`, `owned` and
     `hints`.
 
-    `check` validates the user's inputs and returns them as dicts (what the engine stores);
-    `create` and `update` work on the validated model (`parse`), `read` and `delete` on the
-    recorded inputs as the model (`recorded`). `diff` compares the engine's values of the owned
-    inputs as they are: they may be unknown at preview, and it runs for every resource of every
-    preview, where building a model would only add cost.
+    `check` validates the user's inputs and returns them as dicts (what the engine stores).
+    Methods that need typed inputs take the validated model (`parse`: the settings, baseline,
+    promotion and restart providers' `create`/`update`) or the state as the model, not validated
+    again (`recorded`: promotion's `read`, the secrets' `delete`); the secrets keep dicts where
+    their checked inputs carry computed fields (`valueSource`, `fingerprint`). `diff` compares
+    the engine's values of the owned inputs as they are: they may be unknown at preview, and it
+    runs for every resource of every preview, where building a model would only add cost.
     """
 
     inputs_model: type[M]
@@ -264,7 +266,10 @@ class SessionProvider(ResourceProvider, Generic[M]):
         known = {
             k: _wire_value(v)
             for k, v in props.items()
-            if k in fields and v is not None and not _holds_secret(fields[k].annotation)
+            if k in fields
+            and v is not None
+            and not is_secret(v)
+            and not _holds_secret(fields[k].annotation)
         }
         return self.inputs_model.model_construct(**known)
 

@@ -237,8 +237,8 @@ class RealmBaseline(
 ):
     """The realm's settings before this stack's first write (read once, kept in state)."""
 
-    if TYPE_CHECKING:  # for type checkers and IDEs: kept out of __annotations__, which the SDK
-        # resolves again at every registration (properties are set by wire name: none matches)
+    if TYPE_CHECKING:  # for type checkers and IDEs: out of the run-time __annotations__, which
+        # the SDK resolves at every registration to cast outputs; these need no cast
         base_url: pulumi.Output[str]
         realm: pulumi.Output[str]
         observed: pulumi.Output[dict[str, Any]]

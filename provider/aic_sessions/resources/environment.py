@@ -52,8 +52,8 @@ class StackEnvironment(
 ):
     """The stack's platform (`am` or `aic`) and, on AIC, its stage and the stack below."""
 
-    if TYPE_CHECKING:  # for type checkers and IDEs: kept out of __annotations__, which the SDK
-        # resolves again at every registration (properties are set by wire name: none matches)
+    if TYPE_CHECKING:  # for type checkers and IDEs: out of the run-time __annotations__, which
+        # the SDK resolves at every registration to cast outputs; these need no cast
         platform: pulumi.Output[str]
         stage: pulumi.Output[str | None]
         promotes_from: pulumi.Output[str | None]

@@ -261,8 +261,8 @@ class EsvSecret(SnakeCaseProperties, pulumi.dynamic.Resource, module="aic", name
     snake_case; state and policies use camelCase (`activeVersion`).
     """
 
-    if TYPE_CHECKING:  # for type checkers and IDEs: kept out of __annotations__, which the SDK
-        # resolves again at every registration (properties are set by wire name: none matches)
+    if TYPE_CHECKING:  # for type checkers and IDEs: out of the run-time __annotations__, which
+        # the SDK resolves at every registration to cast outputs; these need no cast
         base_url: pulumi.Output[str]
         realm: pulumi.Output[str]
         name: pulumi.Output[str]

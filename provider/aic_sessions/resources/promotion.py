@@ -14,7 +14,7 @@ that is missing. `delete` undoes nothing (a promotion is undone by a rollback:
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any, Literal
+from typing import Any, Literal
 
 import pulumi
 from pulumi.dynamic import (
@@ -181,15 +181,15 @@ class Promotion(SnakeCaseProperties, pulumi.dynamic.Resource, module="aic", name
     """Promotes the environment below into this (upper) AIC environment when what the stack
     below deployed has changed since the last promotion. Attributes are snake_case."""
 
-    if TYPE_CHECKING:  # for type checkers and IDEs: kept out of __annotations__, which the SDK
-        # resolves again at every registration (properties are set by wire name: none matches)
-        promotes_from: pulumi.Output[str]
-        promoted_digest: pulumi.Output[str]
-        promotion_id: pulumi.Output[str | None]
-        report_id: pulumi.Output[str | None]
-        summary: pulumi.Output[dict[str, dict[str, int]]]
-        result: pulumi.Output[str | None]
-        pending_changes: pulumi.Output[list[str]]
+    # At run time on purpose: the SDK casts `summary`'s counts to int from these (one
+    # registration per stack, so resolving them costs nothing that matters).
+    promotes_from: pulumi.Output[str]
+    promoted_digest: pulumi.Output[str]
+    promotion_id: pulumi.Output[str | None]
+    report_id: pulumi.Output[str | None]
+    summary: pulumi.Output[dict[str, dict[str, int]]]
+    result: pulumi.Output[str | None]
+    pending_changes: pulumi.Output[list[str]]
 
     def __init__(
         self,

@@ -91,8 +91,8 @@ class SigningSecretOptions:
 class RealmSessionSettings(pulumi.ComponentResource):
     """Journey sessions, authenticated sessions and the signing secret of one realm."""
 
-    if TYPE_CHECKING:  # for type checkers and IDEs: kept out of __annotations__, which the SDK
-        # resolves again at every registration (properties are set by wire name: none matches)
+    if TYPE_CHECKING:  # for type checkers and IDEs: out of the run-time __annotations__, which
+        # the SDK resolves at every registration to cast outputs; these need no cast
         baseline: RealmBaseline
         journey: JourneySessionSettings | None
         authenticated: AuthenticatedSessionSettings

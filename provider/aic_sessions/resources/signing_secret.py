@@ -19,6 +19,7 @@ writes) the realm must already reference the ESV named by `esvReference`: nothin
 
 from __future__ import annotations
 
+from concurrent import futures
 from typing import TYPE_CHECKING, Any, Literal
 
 import pulumi
@@ -182,8 +183,10 @@ class SigningSecretProvider(SessionProvider[SecretInputs]):
         journey = connection.current().beside(secret_in_effect, client, props)
         try:
             security = client.read_authentication_settings(props["realm"]).security
-        finally:
-            in_effect = journey.result()  # waited for even when the read failed
+        except BaseException:
+            futures.wait([journey])  # waited for, but the read's error is the one to report
+            raise
+        in_effect = journey.result()
         form, ref = security.secret_form() if security else (SecretForm.UNKNOWN, None)
         observed = {**_drift(props, form, ref, in_effect), "secretInEffect": in_effect}
         outs = {**props, **observed}
@@ -386,8 +389,8 @@ class SigningSecret(
     snake_case; state and policies use camelCase.
     """
 
-    if TYPE_CHECKING:  # for type checkers and IDEs: kept out of __annotations__, which the SDK
-        # resolves again at every registration (properties are set by wire name: none matches)
+    if TYPE_CHECKING:  # for type checkers and IDEs: out of the run-time __annotations__, which
+        # the SDK resolves at every registration to cast outputs; these need no cast
         base_url: pulumi.Output[str]
         realm: pulumi.Output[str]
         value_source: pulumi.Output[ValueSource]

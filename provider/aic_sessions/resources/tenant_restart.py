@@ -87,7 +87,7 @@ class TenantRestartProvider(SessionProvider[TenantRestartInputs]):
         return UpdateResult(self._apply(news))
 
     def read(self, id_: str, props: dict[str, Any]) -> ReadResult:
-        inputs = self.parse(props)
+        inputs = self.parse(props)  # validated: `recorded` would leave the nested ESVs as dicts
         loaded = _loaded_versions(props["baseUrl"], inputs)
         lagging = _lagging(inputs, loaded)
         return ReadResult(
@@ -208,8 +208,8 @@ class TenantRestart(
     Attributes are snake_case; state and policies use camelCase (`pendingRestart`).
     """
 
-    if TYPE_CHECKING:  # for type checkers and IDEs: kept out of __annotations__, which the SDK
-        # resolves again at every registration (properties are set by wire name: none matches)
+    if TYPE_CHECKING:  # for type checkers and IDEs: out of the run-time __annotations__, which
+        # the SDK resolves at every registration to cast outputs; these need no cast
         base_url: pulumi.Output[str]
         esvs: pulumi.Output[dict[str, Any]]
         mode: pulumi.Output[RestartMode]
