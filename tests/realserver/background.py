@@ -2,9 +2,10 @@
 
 A start takes minutes (76-190 s warm, more cold), so it runs beside the other tests instead of
 before the first `realserver` test. The run that starts it here stops it at the end (only if
-`scripts/openam` says this start is the one that started it); a server already running is left
-alone. The `openam` fixture needs nothing from this plugin: it asks `scripts/openam start`, which
-waits for the start under way (a lock) and reuses it.
+`scripts/openam` says this start is the one that started it) without waiting for the JVM's
+end; a server already running is left alone. The `openam` fixture needs nothing from this
+plugin: it asks `scripts/openam start`, which waits for the start under way (a lock) and reuses
+it.
 
 With pytest-xdist the controller starts and stops it (workers end before the controller does);
 it sees which tests the workers collected through their `@realserver` group suffix.
@@ -52,7 +53,7 @@ class _Start:
             return
         shutil.rmtree(self.log.parent, ignore_errors=True)
         if json.loads(answer).get("started"):
-            stop_server()
+            stop_server(wait=False)  # its shutdown (30 s or more after a run) is not ours to wait
 
 
 _KEY = pytest.StashKey["_Start | None"]()

@@ -46,7 +46,7 @@ def openam(request: pytest.FixtureRequest) -> Iterator[OpenAM]:
     finally:
         if started:
             with _visible(request.config):
-                stop_server()
+                stop_server(wait=False)
 
 
 @pytest.fixture

@@ -243,9 +243,9 @@ def start_server(timeout: float = 3600) -> dict[str, Any]:
     return facts
 
 
-def stop_server() -> None:
-    """`scripts/openam stop`."""
-    result = run_script("stop", timeout=300)
+def stop_server(wait: bool = True) -> None:
+    """`scripts/openam stop` (`--no-wait` without `wait`: the JVM shuts down after we return)."""
+    result = run_script("stop", *([] if wait else ["--no-wait"]), timeout=300)
     if result.returncode != 0:
         raise OpenAMError(f"scripts/openam stop failed (exit {result.returncode})")
 

@@ -155,3 +155,35 @@ def test_a_tomcat_that_could_not_bind_is_a_failure_at_once(tmp_path: Path) -> No
         finally:
             jvm.kill()
     assert "exited" in tomcat.failure(jvm, where, offset)
+
+
+SLOW_TO_STOP = """\
+import signal, sys, time
+signal.signal(signal.SIGTERM, lambda *_: (time.sleep(1.5), sys.exit(0)))
+print("ready", flush=True)
+time.sleep(60)
+"""
+
+
+def test_a_stop_without_waiting_sends_sigterm_returns_at_once_and_is_never_reused(
+    tmp_path: Path,
+) -> None:
+    """`stop --no-wait` (the end of a test run): SIGTERM, no wait for a shutdown that takes 30 s
+    or more after a run, and no pid file left, so a `start` meanwhile never reuses the dying
+    server; the server then ends by itself."""
+    where = _cache(tmp_path)
+    jvm_args = [f"-Dcatalina.base={where.tomcat}"]
+    with subprocess.Popen(
+        [sys.executable, "-c", SLOW_TO_STOP, *jvm_args], stdout=subprocess.PIPE, text=True
+    ) as jvm:
+        try:
+            assert jvm.stdout is not None and jvm.stdout.readline() == "ready\n"
+            where.pid_file.write_text(f"{jvm.pid}\n")
+            assert tomcat.read_pid(where) == jvm.pid
+            assert cli.stop(where, wait=False) == [jvm.pid]
+            assert jvm.poll() is None, "the stop waited for the end"
+            assert tomcat.read_pid(where) is None
+            assert jvm.pid in tomcat.our_jvms(where)  # what the next `start` stops first
+            assert jvm.wait(timeout=10) == 0  # it had its SIGTERM and shut down in its own time
+        finally:
+            jvm.kill()

@@ -140,15 +140,21 @@ def _launch_until_ready(layout: Layout, url: str) -> int:
     return process.pid
 
 
-def stop(layout: Layout) -> list[int]:
-    """Stop the server (and any JVM of this cache left by a killed run)."""
+def stop(layout: Layout, wait: bool = True) -> list[int]:
+    """Stop the server (and any JVM of this cache left by a killed run). Without `wait`: only
+    SIGTERM, and the JVM shuts down in its own time (after a test run, 30 s or more). The pid
+    file goes either way, so a `start` meanwhile never reuses the server: it finds the JVM among
+    this cache's strays and waits for its end (SIGKILL after the stop timeout)."""
     pids = set(tomcat.our_jvms(layout))
     pid = tomcat.read_pid(layout)
     if pid is not None:
         pids.add(pid)
     for each in sorted(pids):
-        log.info("stopping pid %d", each)
-        tomcat.stop(each, layout, STOP_TIMEOUT)
+        log.info("stopping pid %d%s", each, "" if wait else " (not waiting for its end)")
+        if wait:
+            tomcat.stop(each, layout, STOP_TIMEOUT)
+        else:
+            tomcat.terminate(each)
     layout.pid_file.unlink(missing_ok=True)
     return sorted(pids)
 
@@ -178,15 +184,18 @@ def _parser() -> argparse.ArgumentParser:
         "command", choices=["start", "stop", "status", "fetch", "reset", "_configure-isolated"]
     )
     parser.add_argument("--json", action="store_true", help="print a JSON object on stdout")
+    parser.add_argument(
+        "--no-wait", action="store_true", help="stop: send SIGTERM and return at once"
+    )
     return parser
 
 
-def _run(command: str, layout: Layout, as_json: bool) -> int:
+def _run(command: str, layout: Layout, as_json: bool, wait: bool) -> int:
     if command == "start":
         facts = start(layout)
         print(json.dumps(facts) if as_json else facts["base_url"])
     elif command == "stop":
-        pids = stop(layout)
+        pids = stop(layout, wait)
         print(json.dumps({"stopped": pids}) if as_json else f"stopped {pids or 'nothing'}")
     elif command == "status":
         code, facts = status(layout)
@@ -210,7 +219,7 @@ def main(argv: list[str] | None = None) -> int:
         layout = Layout(cache_root(os.environ))
         layout.ensure_root()
         _setup_logging(layout)
-        return _run(args.command, layout, args.json)
+        return _run(args.command, layout, args.json, not args.no_wait)
     except ManagerError as exc:
         log.error("error: %s", exc)
         return 1

@@ -119,6 +119,11 @@ def stop(pid: int, layout: Layout, timeout: float = 60.0) -> None:
         raise ManagerError(f"pid {pid} survived SIGKILL; look at it with ps")
 
 
+def terminate(pid: int) -> None:
+    """SIGTERM only: Tomcat shuts down cleanly in its own time."""
+    _signal(pid, signal.SIGTERM)
+
+
 def _signal(pid: int, sig: signal.Signals) -> None:
     with contextlib.suppress(ProcessLookupError):
         os.kill(pid, sig)
