@@ -11,9 +11,19 @@ REPO_ROOT = Path(__file__).resolve().parent.parent
 VENV = REPO_ROOT / ".venv"
 
 
+# The longest pause between two attempts of a request in the tests' deployments (the product's
+# default is 8 s): a fault test whose requests fail every attempt then waits about 1 s instead
+# of 8-16 s. The attempts stay as many; the backoff itself is tested in tests/client.
+RETRY_MAX_BACKOFF = "0.5"
+
+
 def engine_environment(backend_dir: Path) -> dict[str, str]:
     """The environment `scripts/with-engine` builds, with this test's own file backend."""
-    env = {**os.environ, "PULUMI_BACKEND_URL": f"file://{backend_dir}"}
+    env = {
+        "AIC_RETRY_MAX_BACKOFF": RETRY_MAX_BACKOFF,
+        **os.environ,
+        "PULUMI_BACKEND_URL": f"file://{backend_dir}",
+    }
     out = subprocess.run(
         [str(REPO_ROOT / "scripts/with-engine"), "env", "-0"],
         env=env,

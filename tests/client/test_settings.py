@@ -85,6 +85,17 @@ def test_read_timeout_from_the_environment() -> None:
         ConnectionSettings.from_env({**env, "AIC_READ_TIMEOUT": "0"})
 
 
+def test_retry_backoff_cap_from_the_environment() -> None:
+    env = {"AIC_BASE_URL": BASE, "AIC_ACCESS_TOKEN": "token"}
+    default = ConnectionSettings.from_env(env).retries
+    assert default.max_backoff == 8.0
+    capped = ConnectionSettings.from_env({**env, "AIC_RETRY_MAX_BACKOFF": "0.5"}).retries
+    assert capped.max_backoff == 0.5
+    assert capped.max_attempts == default.max_attempts  # only the pauses are shorter
+    with pytest.raises(ConfigurationError, match=r"retries\.max_backoff"):
+        ConnectionSettings.from_env({**env, "AIC_RETRY_MAX_BACKOFF": "-1"})
+
+
 def test_no_credentials_names_the_variables() -> None:
     with pytest.raises(ConfigurationError) as caught:
         ConnectionSettings.from_env({"AIC_BASE_URL": BASE})

@@ -69,13 +69,29 @@ def source_copy(target: Path) -> Path:
 
 def new_venv(root: Path, wheel: Path, extras: str) -> Path:
     """A fresh venv with the wheel and `extras` (the repository's constraints keep CI
-    reproducible; the wheel itself declares ranges). Tests only run it, never install into it."""
+    reproducible; the wheel itself declares ranges). Tests only run it, never install into it.
+
+    uv makes it (with pip seeded in, as `python -m venv` has it) from the same wheel, metadata
+    and constraints as `pip install` would, in about 2 s where pip takes 14-16 s of CPU;
+    byte-compiled, as pip installs are."""
     venv = root / "venv"
-    run(sys.executable, "-m", "venv", venv)
-    pip = venv / "bin" / "pip"
+    uv = Path(sys.executable).parent / "uv"
+    run(uv, "venv", "--quiet", "--seed", "--python", sys.executable, venv)
     constraints = REPO_ROOT / "constraints.txt"
     spec = f"aic-sessions[{extras}] @ {wheel.as_uri()}"
-    run(pip, "install", "--quiet", "--disable-pip-version-check", "-c", constraints, spec)
+    python = venv / "bin" / "python"
+    run(
+        uv,
+        "pip",
+        "install",
+        "--quiet",
+        "--compile-bytecode",
+        "--python",
+        python,
+        "-c",
+        constraints,
+        spec,
+    )
     return venv
 
 

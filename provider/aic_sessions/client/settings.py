@@ -119,7 +119,8 @@ class ConnectionSettings(_Frozen):
     ) -> ConnectionSettings:
         """Settings from explicit values, then `AIC_*`/`AM_*`, then `FRODO_*` variables.
 
-        `AIC_READ_TIMEOUT` (seconds) replaces the default read timeout of each attempt."""
+        `AIC_READ_TIMEOUT` (seconds) replaces the default read timeout of each attempt;
+        `AIC_RETRY_MAX_BACKOFF` (seconds) the longest pause between two attempts."""
         import os
 
         env = os.environ if environ is None else environ
@@ -131,6 +132,8 @@ class ConnectionSettings(_Frozen):
         values["auth"] = auth
         if env.get("AIC_READ_TIMEOUT"):  # seconds per attempt; the default suits real tenants
             values["timeouts"] = {"read": env["AIC_READ_TIMEOUT"]}
+        if env.get("AIC_RETRY_MAX_BACKOFF"):  # seconds; the attempts stay as many
+            values["retries"] = {"max_backoff": env["AIC_RETRY_MAX_BACKOFF"]}
         values.update(overrides)
         if not values["base_url"]:
             raise ConfigurationError(
