@@ -48,8 +48,9 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
 
 
 def pytest_configure(config: pytest.Config) -> None:
-    """pytest-xdist hands out work in the order below, not largest group first."""
-    if hasattr(config.option, "loadscopereorder"):
+    """Under `--dist loadgroup`, pytest-xdist hands out work in the order below, not largest
+    group first."""
+    if getattr(config.option, "dist", None) == "loadgroup":
         config.option.loadscopereorder = False
 
 

@@ -11,14 +11,14 @@ REPO_ROOT = Path(__file__).resolve().parent.parent
 VENV = REPO_ROOT / ".venv"
 
 
-# The longest pause between two attempts of a request in the tests' deployments (the product's
-# default is 8 s): a fault test whose requests fail every attempt then waits about 1 s instead
-# of 8-16 s. The attempts stay as many; the backoff itself is tested in tests/client.
+# The longest backoff between two attempts of a request in the tests' deployments (the
+# product's default is 8 s; docs/development.md). The backoff itself is tested in tests/client.
 RETRY_MAX_BACKOFF = "0.5"
 
 
 def engine_environment(backend_dir: Path) -> dict[str, str]:
-    """The environment `scripts/with-engine` builds, with this test's own file backend."""
+    """The environment `scripts/with-engine` builds, with this test's own file backend and
+    `AIC_RETRY_MAX_BACKOFF` (unless the caller's environment sets it)."""
     env = {
         "AIC_RETRY_MAX_BACKOFF": RETRY_MAX_BACKOFF,
         **os.environ,

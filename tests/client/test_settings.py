@@ -13,6 +13,7 @@ from aic_sessions.client import (
     ConnectionSettings,
     ServiceAccountAuth,
 )
+from aic_sessions.client.settings import RetryBudget
 
 from tests.client.keys import private_jwk
 
@@ -81,8 +82,9 @@ def test_read_timeout_from_the_environment() -> None:
     env = {"AIC_BASE_URL": BASE, "AIC_ACCESS_TOKEN": "token"}
     assert ConnectionSettings.from_env(env).timeouts.read == 30.0
     assert ConnectionSettings.from_env({**env, "AIC_READ_TIMEOUT": "2.5"}).timeouts.read == 2.5
-    with pytest.raises(ConfigurationError, match=r"timeouts\.read"):
-        ConnectionSettings.from_env({**env, "AIC_READ_TIMEOUT": "0"})
+    for bad in ("0", "-1", "soon", "nan"):
+        with pytest.raises(ConfigurationError, match="AIC_READ_TIMEOUT must be a number of"):
+            ConnectionSettings.from_env({**env, "AIC_READ_TIMEOUT": bad})
 
 
 def test_retry_backoff_cap_from_the_environment() -> None:
@@ -92,8 +94,14 @@ def test_retry_backoff_cap_from_the_environment() -> None:
     capped = ConnectionSettings.from_env({**env, "AIC_RETRY_MAX_BACKOFF": "0.5"}).retries
     assert capped.max_backoff == 0.5
     assert capped.max_attempts == default.max_attempts  # only the pauses are shorter
-    with pytest.raises(ConfigurationError, match=r"retries\.max_backoff"):
-        ConnectionSettings.from_env({**env, "AIC_RETRY_MAX_BACKOFF": "-1"})
+    for bad in ("-1", "soon", "nan"):
+        with pytest.raises(ConfigurationError, match="AIC_RETRY_MAX_BACKOFF must be a number of"):
+            ConnectionSettings.from_env({**env, "AIC_RETRY_MAX_BACKOFF": bad})
+    # a flag that sets the attempts (`verify --max-attempts`) keeps the variable's cap
+    flagged = ConnectionSettings.from_env(
+        {**env, "AIC_RETRY_MAX_BACKOFF": "0.5"}, retries=RetryBudget(max_attempts=2)
+    ).retries
+    assert (flagged.max_attempts, flagged.max_backoff) == (2, 0.5)
 
 
 def test_no_credentials_names_the_variables() -> None:

@@ -7,7 +7,7 @@ import os
 import shutil
 import subprocess
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -16,9 +16,9 @@ import pytest
 from tests.engine_cli import REPO_ROOT, PulumiCLI, write_python_project
 
 
-def run(*args: str | Path, cwd: Path | None = None) -> str:
+def run(*args: str | Path, cwd: Path | None = None, env: Mapping[str, str] | None = None) -> str:
     proc = subprocess.run(
-        [str(a) for a in args], cwd=cwd, capture_output=True, text=True, timeout=900
+        [str(a) for a in args], cwd=cwd, env=env, capture_output=True, text=True, timeout=900
     )
     assert proc.returncode == 0, f"{args} exited {proc.returncode}:\n{proc.stdout}\n{proc.stderr}"
     return proc.stdout
@@ -71,34 +71,43 @@ def new_venv(root: Path, wheel: Path, extras: str) -> Path:
     """A fresh venv with the wheel and `extras` (the repository's constraints keep CI
     reproducible; the wheel itself declares ranges). Tests only run it, never install into it.
 
-    uv makes it (with pip seeded in, as `python -m venv` has it) from the same wheel, metadata
-    and constraints as `pip install` would, in about 2 s where pip takes 14-16 s of CPU;
-    byte-compiled, as pip installs are."""
+    uv makes it (pip seeded in, as `python -m venv` has it) from the same wheel, metadata and
+    constraints as `pip install` would, byte-compiled as pip installs are (docs/development.md
+    has the times). uv reads no pip configuration: the index, local wheels and CA bundle that
+    pip's variables name are passed on."""
     venv = root / "venv"
-    uv = Path(sys.executable).parent / "uv"
-    run(uv, "venv", "--quiet", "--seed", "--python", sys.executable, venv)
+    uv = (sys.executable, "-m", "uv")
+    env = uv_environment(os.environ)
+    run(*uv, "venv", "--quiet", "--seed", "--python", sys.executable, venv, env=env)
     constraints = REPO_ROOT / "constraints.txt"
     spec = f"aic-sessions[{extras}] @ {wheel.as_uri()}"
-    python = venv / "bin" / "python"
-    run(
-        uv,
-        "pip",
-        "install",
-        "--quiet",
-        "--compile-bytecode",
-        "--python",
-        python,
-        "-c",
-        constraints,
-        spec,
-    )
+    install = ("pip", "install", "--quiet", "--compile-bytecode", "--python", venv / "bin/python")
+    run(*uv, *install, "-c", constraints, spec, env=env)
     return venv
+
+
+def uv_environment(environ: Mapping[str, str]) -> dict[str, str]:
+    """`environ` with pip's index, local wheel folders and CA bundle in uv's variables."""
+    env = dict(environ)
+    for pip_name, uv_name in PIP_TO_UV.items():
+        if environ.get(pip_name) and not environ.get(uv_name):
+            env[uv_name] = environ[pip_name]
+    return env
+
+
+# pip's variable -> uv's (uv reads none of pip's).
+PIP_TO_UV = {
+    "PIP_INDEX_URL": "UV_INDEX_URL",
+    "PIP_EXTRA_INDEX_URL": "UV_EXTRA_INDEX_URL",
+    "PIP_FIND_LINKS": "UV_FIND_LINKS",
+    "PIP_CERT": "SSL_CERT_FILE",
+}
 
 
 @pytest.fixture(scope="session")
 def consumer_cli_venv(tmp_path_factory: pytest.TempPathFactory, consumer_wheel: Path) -> Path:
     """A fresh venv with the built wheel and its `policy` and `cli` extras (one per run, shared
-    by every wheel test: each venv costs a pip install of the whole dependency tree)."""
+    by every wheel test: each venv is an install of the whole dependency tree)."""
     return venv_once(tmp_path_factory, "consumer-cli", consumer_wheel, "policy,cli")
 
 

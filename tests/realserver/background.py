@@ -53,7 +53,7 @@ class _Start:
             return
         shutil.rmtree(self.log.parent, ignore_errors=True)
         if json.loads(answer).get("started"):
-            stop_server(wait=False)  # its shutdown (30 s or more after a run) is not ours to wait
+            stop_server(wait=False)  # the JVM's shutdown is not ours to wait for
 
 
 _KEY = pytest.StashKey["_Start | None"]()

@@ -115,7 +115,7 @@ class OpenAM:
         if token is None:
             password = self.admin_password.get_secret_value()
             answer = self.authenticate("/", self.admin_username, password)
-            for pause in ADMIN_LOGIN_PAUSES:  # OpenAM's own hiccup under load (see below)
+            for pause in ADMIN_LOGIN_PAUSES:  # OpenAM's own hiccup under load (see above)
                 if answer.status_code < 500:
                     break
                 time.sleep(pause)

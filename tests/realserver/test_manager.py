@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import json
+import signal
 import socket
 import stat
 import subprocess
 import sys
+import time
 from pathlib import Path
 from typing import Any
 
@@ -183,7 +185,29 @@ def test_a_stop_without_waiting_sends_sigterm_returns_at_once_and_is_never_reuse
             assert cli.stop(where, wait=False) == [jvm.pid]
             assert jvm.poll() is None, "the stop waited for the end"
             assert tomcat.read_pid(where) is None
+            assert cli.status(where)[0] == 3  # so `start` launches anew, never reusing it
             assert jvm.pid in tomcat.our_jvms(where)  # what the next `start` stops first
             assert jvm.wait(timeout=10) == 0  # it had its SIGTERM and shut down in its own time
+        finally:
+            jvm.kill()
+
+
+def test_a_stop_without_waiting_still_kills_a_server_that_ignores_sigterm(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The SIGKILL backstop of `stop --no-wait`: a detached `stop` of the same cache waits out
+    the stop timeout and kills a server whose shutdown hangs."""
+    where = _cache(tmp_path)
+    monkeypatch.setenv("AIC_OPENAM_STOP_TIMEOUT", "1")
+    hangs = "import signal, time; signal.signal(signal.SIGTERM, signal.SIG_IGN); time.sleep(60)"
+    with subprocess.Popen([sys.executable, "-c", hangs, f"-Dcatalina.base={where.tomcat}"]) as jvm:
+        try:
+            deadline = time.monotonic() + 10
+            while not tomcat.is_ours(jvm.pid, where) and time.monotonic() < deadline:
+                time.sleep(0.05)
+            where.pid_file.write_text(f"{jvm.pid}\n")
+            assert cli.stop(where, wait=False) == [jvm.pid]
+            assert jvm.poll() is None
+            assert jvm.wait(timeout=20) == -signal.SIGKILL
         finally:
             jvm.kill()

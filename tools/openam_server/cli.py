@@ -12,9 +12,11 @@ import fcntl
 import json
 import logging
 import os
+import subprocess
 import sys
 import time
 from collections.abc import Iterator
+from pathlib import Path
 
 from openam_server import configure, fetch, provision, tomcat, web
 from openam_server.layout import (
@@ -99,7 +101,8 @@ def start(layout: Layout) -> dict[str, object]:
             return {**_facts(layout, url, pid), "started": False}
         if pid is not None:
             log.info("pid %d is not answering; restarting it", pid)
-        for stray in tomcat.our_jvms(layout):  # that one, and any left by a killed run
+        for stray in tomcat.our_jvms(layout):  # that one, any left by a killed run or stopping
+            log.info("waiting for pid %d to end (stopping it)", stray)
             tomcat.stop(stray, layout, STOP_TIMEOUT)
         ports.check_free()
         began = time.monotonic()
@@ -141,10 +144,10 @@ def _launch_until_ready(layout: Layout, url: str) -> int:
 
 
 def stop(layout: Layout, wait: bool = True) -> list[int]:
-    """Stop the server (and any JVM of this cache left by a killed run). Without `wait`: only
-    SIGTERM, and the JVM shuts down in its own time (after a test run, 30 s or more). The pid
-    file goes either way, so a `start` meanwhile never reuses the server: it finds the JVM among
-    this cache's strays and waits for its end (SIGKILL after the stop timeout)."""
+    """Stop the server (and any JVM of this cache left by a killed run). Without `wait`: SIGTERM,
+    and a detached `stop` waits for the end (SIGKILL after the stop timeout) while the caller
+    goes on. The pid file goes either way, so a `start` meanwhile never reuses the server: it
+    finds the JVM among this cache's strays and waits for its end too."""
     pids = set(tomcat.our_jvms(layout))
     pid = tomcat.read_pid(layout)
     if pid is not None:
@@ -156,6 +159,17 @@ def stop(layout: Layout, wait: bool = True) -> list[int]:
         else:
             tomcat.terminate(each)
     layout.pid_file.unlink(missing_ok=True)
+    if pids and not wait:  # the SIGKILL backstop, in a process of its own
+        tools = str(Path(__file__).resolve().parent.parent)
+        path = os.pathsep.join(p for p in (tools, os.environ.get("PYTHONPATH")) if p)
+        subprocess.Popen(  # this module, with this interpreter, on this cache
+            [sys.executable, "-m", "openam_server", "stop"],
+            env={**os.environ, "AIC_OPENAM_CACHE": str(layout.root), "PYTHONPATH": path},
+            stdin=subprocess.DEVNULL,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+            start_new_session=True,
+        )
     return sorted(pids)
 
 
@@ -214,7 +228,10 @@ def _run(command: str, layout: Layout, as_json: bool, wait: bool) -> int:
 
 def main(argv: list[str] | None = None) -> int:
     """Entry point of `scripts/openam`."""
-    args = _parser().parse_args(argv)
+    parser = _parser()
+    args = parser.parse_args(argv)
+    if args.no_wait and args.command != "stop":
+        parser.error("--no-wait is an option of stop only")
     try:
         layout = Layout(cache_root(os.environ))
         layout.ensure_root()

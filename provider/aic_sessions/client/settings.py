@@ -131,9 +131,15 @@ class ConnectionSettings(_Frozen):
         auth = overrides.pop("auth", None) or _auth_from_env(env)
         values["auth"] = auth
         if env.get("AIC_READ_TIMEOUT"):  # seconds per attempt; the default suits real tenants
-            values["timeouts"] = {"read": env["AIC_READ_TIMEOUT"]}
-        if env.get("AIC_RETRY_MAX_BACKOFF"):  # seconds; the attempts stay as many
-            values["retries"] = {"max_backoff": env["AIC_RETRY_MAX_BACKOFF"]}
+            values["timeouts"] = {"read": _seconds(env, "AIC_READ_TIMEOUT", above=0)}
+        retries = overrides.pop("retries", None)
+        if isinstance(retries, RetryBudget):  # only what its caller set (`verify --max-attempts`)
+            retries = retries.model_dump(exclude_unset=True)
+        retries = dict(retries or {})
+        if env.get("AIC_RETRY_MAX_BACKOFF"):  # the attempts stay as many (a flag may set them)
+            retries.setdefault("max_backoff", _seconds(env, "AIC_RETRY_MAX_BACKOFF", above=None))
+        if retries:
+            values["retries"] = retries
         values.update(overrides)
         if not values["base_url"]:
             raise ConfigurationError(
@@ -152,6 +158,18 @@ def describe_validation_error(exc: ValidationError) -> str:
         for err in exc.errors(include_input=False, include_url=False)
     ]
     return "Invalid connection settings: " + "; ".join(problems) + "."
+
+
+def _seconds(env: Mapping[str, str], name: str, above: float | None) -> float:
+    """A number of seconds from variable `name`: more than `above` (None: at least 0)."""
+    try:
+        value = float(env[name])
+    except ValueError:
+        value = float("nan")
+    if not (value > above if above is not None else value >= 0):  # NaN fails both
+        bound = f"more than {above:g}" if above is not None else "0 or more"
+        raise ConfigurationError(None, f"{name} must be a number of seconds, {bound}.")
+    return value
 
 
 def _first(env: Mapping[str, str], *names: str) -> str | None:
