@@ -8,7 +8,6 @@ import socket
 import stat
 import subprocess
 import sys
-import time
 from pathlib import Path
 from typing import Any
 
@@ -199,12 +198,16 @@ def test_a_stop_without_waiting_still_kills_a_server_that_ignores_sigterm(
     the stop timeout and kills a server whose shutdown hangs."""
     where = _cache(tmp_path)
     monkeypatch.setenv("AIC_OPENAM_STOP_TIMEOUT", "1")
-    hangs = "import signal, time; signal.signal(signal.SIGTERM, signal.SIG_IGN); time.sleep(60)"
-    with subprocess.Popen([sys.executable, "-c", hangs, f"-Dcatalina.base={where.tomcat}"]) as jvm:
+    hangs = (
+        "import signal, time; signal.signal(signal.SIGTERM, signal.SIG_IGN); "
+        "print('ready', flush=True); time.sleep(60)"
+    )
+    jvm_args = [f"-Dcatalina.base={where.tomcat}"]
+    with subprocess.Popen(
+        [sys.executable, "-c", hangs, *jvm_args], stdout=subprocess.PIPE, text=True
+    ) as jvm:
         try:
-            deadline = time.monotonic() + 10
-            while not tomcat.is_ours(jvm.pid, where) and time.monotonic() < deadline:
-                time.sleep(0.05)
+            assert jvm.stdout is not None and jvm.stdout.readline() == "ready\n"  # SIGTERM ignored
             where.pid_file.write_text(f"{jvm.pid}\n")
             assert cli.stop(where, wait=False) == [jvm.pid]
             assert jvm.poll() is None
