@@ -159,7 +159,10 @@ def stop(layout: Layout, wait: bool = True) -> list[int]:
         else:
             tomcat.terminate(each)
     layout.pid_file.unlink(missing_ok=True)
-    if pids and not wait:  # the SIGKILL backstop, in a process of its own
+    # The SIGKILL backstop, in a process of its own. It lists the cache's JVMs within a second,
+    # while these are still shutting down; a new server cannot be among them, because
+    # `start` launches one only after every JVM of the cache has ended.
+    if pids and not wait:
         tools = str(Path(__file__).resolve().parent.parent)
         path = os.pathsep.join(p for p in (tools, os.environ.get("PYTHONPATH")) if p)
         subprocess.Popen(  # this module, with this interpreter, on this cache

@@ -120,7 +120,7 @@ class ConnectionSettings(_Frozen):
         """Settings from explicit values, then `AIC_*`/`AM_*`, then `FRODO_*` variables.
 
         `AIC_READ_TIMEOUT` (seconds) replaces the default read timeout of each attempt;
-        `AIC_RETRY_MAX_BACKOFF` (seconds) the longest pause between two attempts."""
+        `AIC_RETRY_MAX_BACKOFF` (seconds) the longest backoff between two attempts."""
         import os
 
         env = os.environ if environ is None else environ
