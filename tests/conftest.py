@@ -60,7 +60,7 @@ def pytest_configure(config: pytest.Config) -> None:
 ORDER = ("engine", "wheel", "frodo", "slow")
 # The real OpenAM starts in the background at collection and answers about 80 s later (60 s of
 # it a fixed wait inside OpenAM, docs/real-server.md): its group is handed out after this share
-# of the engine tests (2026-12-03: a fifth is about 250 s of work, 2 minutes on 2 workers), so no
+# of the engine tests (2026-12-03: a fifth is 2.5-3 minutes of work on 2 workers), so no
 # worker sits waiting for the server.
 OPENAM_AFTER_SHARE = 0.2
 
