@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 from tests.realserver.listeners import is_loopback, listening_sockets
+from tests.realserver.manager import sessions
 from tests.realserver.openam import CONFIG_VERSION, OpenAM, new_session, random_realm_name
 
 
@@ -60,6 +61,35 @@ def test_created_realm_exists_and_its_test_user_logs_in(openam: OpenAM) -> None:
             timeout=30,
         )
     assert gone.status_code == 404
+
+
+def _session_handles(openam: OpenAM, realm: str) -> set[str]:
+    with openam.admin_session() as admin:
+        answer = admin.get(
+            f"{openam.base_url}/json/realms/root/sessions",
+            params={"_queryFilter": f'realm eq "/{realm}"'},
+            headers={"Accept-API-Version": "resource=2.0"},
+            timeout=30,
+        )
+    assert answer.status_code == 200, answer.text
+    return {session["sessionHandle"] for session in answer.json()["result"]}
+
+
+def test_the_manager_ends_the_open_sessions_of_the_named_users_only(
+    openam: OpenAM, realm: str
+) -> None:
+    """What `scripts/openam stop` and `start` do with the accounts' sessions, on this test's
+    realm only (a batch of them expiring at once holds up OpenAM's CTS for minutes)."""
+    for _ in range(2):
+        openam.login_test_user(realm)
+    opened = _session_handles(openam, realm)
+    assert len(opened) == 2
+    token = openam.admin_session().headers[openam.cookie_name]
+    assert sessions.end_sessions(openam.base_url, token, [f"/{realm}"], ("someone-else",)) == 0
+    assert _session_handles(openam, realm) == opened
+    users = (openam.test_username,)
+    assert sessions.end_sessions(openam.base_url, token, [f"/{realm}"], users) == 2
+    assert _session_handles(openam, realm) == set()
 
 
 def test_every_listener_of_the_server_is_on_loopback(openam: OpenAM) -> None:

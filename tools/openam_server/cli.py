@@ -18,7 +18,7 @@ import time
 from collections.abc import Iterator
 from pathlib import Path
 
-from openam_server import configure, fetch, provision, tomcat, web
+from openam_server import configure, fetch, provision, sessions, tomcat, web
 from openam_server.layout import (
     REALMS,
     Layout,
@@ -90,7 +90,8 @@ def _needs_configure(layout: Layout, ports: Ports) -> bool:
 
 
 def start(layout: Layout) -> dict[str, object]:
-    """Reuse the running server, or configure if needed, start, wait until ready, provision."""
+    """Reuse the running server, or configure if needed, start, wait until ready, provision,
+    end the sessions an earlier run left open."""
     with _locked(layout):
         creds = load_credentials(layout)
         ports = Ports.from_env(os.environ)
@@ -113,6 +114,7 @@ def start(layout: Layout) -> dict[str, object]:
         fetch.write_tomcat_config(layout, ports, creds["tomcat_shutdown_command"])
         pid = _launch_until_ready(layout, url)
         provision.provision(url, creds, REALMS)
+        _end_sessions(url, creds, "left open by an earlier run")
         total = time.monotonic() - began
         log.info("ready in %.0f s (configure %.0f s): %s", total, configure_seconds, url)
         return {**_facts(layout, url, pid), "started": True, "seconds": round(total, 1)}
@@ -144,14 +146,18 @@ def _launch_until_ready(layout: Layout, url: str) -> int:
 
 
 def stop(layout: Layout, wait: bool = True) -> list[int]:
-    """Stop the server (and any JVM of this cache left by a killed run). Without `wait`: SIGTERM,
-    and a detached `stop` waits for the end (SIGKILL after the stop timeout) while the caller
-    goes on. The pid file goes either way, so a `start` meanwhile never reuses the server: it
-    finds the JVM among this cache's strays and waits for its end too."""
+    """End the accounts' open sessions (see `sessions`), then stop the server (and any JVM of
+    this cache left by a killed run). Without `wait`: SIGTERM, and a detached `stop` waits for
+    the end (SIGKILL after the stop timeout) while the caller goes on. The pid file goes either
+    way, so a `start` meanwhile never reuses the server: it finds the JVM among this cache's
+    strays and waits for its end too."""
     pids = set(tomcat.our_jvms(layout))
     pid = tomcat.read_pid(layout)
     if pid is not None:
         pids.add(pid)
+        url = base_url(Ports.from_env(os.environ))
+        if configure.read_marker(layout) is not None and is_ready(url):  # a configured server
+            _end_sessions(url, load_credentials(layout), "still open")
     for each in sorted(pids):
         log.info("stopping pid %d%s", each, "" if wait else " (not waiting for its end)")
         if wait:
@@ -174,6 +180,17 @@ def stop(layout: Layout, wait: bool = True) -> list[int]:
             start_new_session=True,
         )
     return sorted(pids)
+
+
+def _end_sessions(url: str, creds: dict[str, str], whose: str) -> None:
+    """End the accounts' sessions (see `sessions`); a failure is logged, never fatal."""
+    try:
+        ended = sessions.end_accounts_sessions(url, creds)
+    except (ManagerError, OSError) as exc:
+        log.warning("could not end the sessions %s: %s", whose, exc)
+        return
+    if ended:
+        log.info("ended %d session(s) %s", ended, whose)
 
 
 def status(layout: Layout) -> tuple[int, dict[str, object]]:
