@@ -46,9 +46,10 @@ class Secret:
 
 
 _ADMIN_TOKENS: dict[str, str] = {}
-# Seconds before each further admin login after a 5xx. On a busy machine OpenAM once answered
-# the first admin login of a run 500 "Authentication Error!!" while its CTS worker threads
-# logged read failures (2026-12-03); the next logins worked. A fixture's login, not a test.
+# Seconds before each further admin login after a 5xx. OpenAM answered 500 "Authentication
+# Error!!" while a batch of expiring sessions held up its CTS reads (2026-12-03; see
+# docs/real-server.md: `scripts/openam` now ends the sessions a run leaves). A fixture's login,
+# not a test.
 ADMIN_LOGIN_PAUSES = (2.0, 5.0)
 
 

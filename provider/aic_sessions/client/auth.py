@@ -5,6 +5,7 @@
   all threads; a 401 drops it so the next call fetches a new one.
 - `AdminAuthenticator`: AM admin login with `X-OpenAM-*` headers (retried like any idempotent
   call); the session cookie's name is read from `serverinfo/*` (it is random per tenant on AIC).
+  `AdminClient.close()` ends the session it opened (`release()` hands over the token).
 - `BearerAuthenticator`: a pre-issued token, used as it is.
 """
 
@@ -17,6 +18,7 @@ from collections.abc import Mapping
 from typing import Any
 
 import jwt
+from pydantic import SecretStr
 
 from .errors import AdminApiError, AuthenticationError, UnexpectedAnswerError
 from .settings import AdminAuth, BearerAuth, ServiceAccountAuth
@@ -46,6 +48,12 @@ class _CachedCredential:
         with self._lock:
             if not used or self._headers == dict(used):
                 self._headers = None
+
+    def take(self) -> dict[str, str] | None:
+        """The headers held (None if none), forgotten here."""
+        with self._lock:
+            headers, self._headers = self._headers, None
+            return headers
 
 
 class ServiceAccountAuthenticator:
@@ -112,6 +120,7 @@ class AdminAuthenticator:
 
     def __init__(self, auth: AdminAuth, transport: Transport) -> None:
         self._auth = auth
+        self.realm = auth.realm  # where the admin logs in, and its session lives
         self._transport = transport
         self._cache = _CachedCredential()
         self._cookie_name: str | None = None
@@ -121,6 +130,13 @@ class AdminAuthenticator:
 
     def invalidate(self, used: Mapping[str, str]) -> None:
         self._cache.drop(used)
+
+    def release(self) -> SecretStr | None:
+        """The token of the admin session this authenticator opened (None if none), forgotten
+        here: the caller ends the session."""
+        headers = self._cache.take()
+        token = (headers or {}).get("Cookie", "").partition("=")[2]
+        return SecretStr(token) if token else None
 
     def cookie_name(self) -> str:
         if self._cookie_name is None:

@@ -7,6 +7,7 @@ No Pulumi here: the provider, the verifier and the policy tooling all use this o
 from __future__ import annotations
 
 import json
+import logging
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -14,9 +15,10 @@ from typing import Any
 
 from pydantic import SecretStr
 
-from .auth import make_authenticator, server_cookie_name
+from .auth import AdminAuthenticator, make_authenticator, server_cookie_name
 from .dialects import Dialect, Negotiator
 from .errors import (
+    AdminApiError,
     AuthenticationError,
     NotFoundError,
     RequestContext,
@@ -42,6 +44,10 @@ AUTHN_API = "protocol=1.0,resource=1.0"
 SESSION_SERVICE_API = "protocol=2.0,resource=1.0"
 LOGIN_API = "resource=2.0, protocol=1.0"
 WRITE_ONLY = frozenset({"security.sharedSecret"})  # never reads back; see SigningSecret
+# Seconds for ending the admin session at `close()`, each call sent once: the engine gives a
+# provider process 5 s to exit after its interrupt, and nothing waits on the answer.
+LOGOUT_SECONDS = 3.0
+log = logging.getLogger(__name__)
 
 
 class AdminClient:
@@ -69,7 +75,27 @@ class AdminClient:
         return f"AdminClient(base_url={self.settings.base_url!r}, auth={self.settings.auth.method})"
 
     def close(self) -> None:
-        self.transport.close()
+        """End the admin session this client opened, if any, then its connections."""
+        try:
+            self._end_admin_session()
+        finally:
+            self.transport.close()
+
+    def _end_admin_session(self) -> None:
+        """Log out the admin session (AM keeps it until it idles out otherwise); best effort."""
+        authenticator = self.transport.authenticator
+        if not isinstance(authenticator, AdminAuthenticator):
+            return
+        token = authenticator.release()
+        if token is None:
+            return
+        try:
+            with self.transport.within(LOGOUT_SECONDS):
+                self._own_token_action(
+                    "Ending the admin session", authenticator.realm, "logout", token, once=True
+                )
+        except AdminApiError as exc:  # its text names no token: sent values are redacted
+            log.info("Could not end the admin session (it idles out on its own): %s", exc)
 
     def __enter__(self) -> AdminClient:
         return self
@@ -359,9 +385,12 @@ class AdminClient:
 
         self.dialects.call("session-actions", send)
 
-    def _own_token_action(self, operation: str, realm: str, action: str, token: SecretStr) -> Any:
+    def _own_token_action(
+        self, operation: str, realm: str, action: str, token: SecretStr, once: bool = False
+    ) -> Any:
         """An action on the session of `token`, as that session: no admin credentials are sent
-        (the recorded AM traffic does the same), so cleanup works with a broken admin identity."""
+        (the recorded AM traffic does the same), so cleanup works with a broken admin identity.
+        `once`: no retries (each call is sent once)."""
 
         def send(dialect: Dialect) -> Any:
             # The token is the subject (body, read by 4.0) and the caller (the cookie-named
@@ -377,6 +406,7 @@ class AdminClient:
                 json=body,
                 headers={self.cookie_name(): secret},
                 authenticated=False,
+                idempotent=not once,
             )
             return self.transport.json(call)
 
@@ -385,7 +415,9 @@ class AdminClient:
     def cookie_name(self) -> str:
         """The session cookie's name (`serverinfo/*`), which older APIs also read as a header."""
         if self._cookie_name is None:
-            self._cookie_name = server_cookie_name(self.transport)
+            auth = self.transport.authenticator
+            known = auth.cookie_name if isinstance(auth, AdminAuthenticator) else None
+            self._cookie_name = known() if known else server_cookie_name(self.transport)
         return self._cookie_name
 
     def _sessions_call(
@@ -398,6 +430,7 @@ class AdminClient:
         json: dict[str, Any],
         headers: dict[str, str] | None = None,
         authenticated: bool = True,
+        idempotent: bool = True,
     ) -> Call:
         return Call(
             operation,
@@ -409,6 +442,7 @@ class AdminClient:
             json=json,
             headers={"Content-Type": "application/json", **(headers or {})},
             authenticated=authenticated,
+            idempotent=idempotent,
         )
 
     @staticmethod

@@ -15,7 +15,8 @@ import logging
 import random
 import threading
 import time
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterator, Mapping
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 
@@ -112,6 +113,17 @@ class Transport:
 
     def close(self) -> None:
         self.session.close()
+
+    @contextmanager
+    def within(self, seconds: float) -> Iterator[None]:
+        """Calls this thread sends inside the block end within `seconds`, retries included."""
+        outer = getattr(self._calls, "deadline", None)
+        deadline = time.monotonic() + seconds
+        self._calls.deadline = deadline if outer is None else min(outer, deadline)
+        try:
+            yield
+        finally:
+            self._calls.deadline = outer
 
     def send(self, call: Call) -> requests.Response:
         """Send with retries; on 401, refresh the credentials once and try again."""

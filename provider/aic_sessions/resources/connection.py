@@ -11,11 +11,13 @@ The engine starts the provider process for one operation (`up`, `refresh`, `dest
 the program once per process, so the process's `current()` deployment is exactly that
 deployment: its `DeploymentReadCache`, shared by its clients, reads each realm's documents at
 most once. `deployment()` runs a block in a fresh (or given) one, e.g. with another clock, and
-puts the previous one back: tests run several deployments in one process that way.
+puts the previous one back: tests run several deployments in one process that way. A deployment
+ends with its process (or its block): its clients are closed, which ends their admin sessions.
 """
 
 from __future__ import annotations
 
+import atexit
 import hashlib
 import os
 import threading
@@ -53,6 +55,7 @@ class Deployment:
         self._lock = threading.Lock()
         self._stack_config: dict[str, str] = {}
         self._clients: dict[str, AdminClient] = {}
+        self._opened: list[AdminClient] = []  # every client made, for `close`
         self._esv_clients: dict[int, tuple[AdminClient, EsvClient]] = {}
         self._locks: dict[tuple[str, ...], threading.Lock] = {}
         self._claims: dict[RealmKey, str] = {}
@@ -85,6 +88,7 @@ class Deployment:
             if client is None:
                 client = AdminClient(settings, reads=self.read_cache)
                 self._clients[key.hexdigest()] = client
+                self._opened.append(client)
             return client
 
     def esv_client(self, base_url: str) -> EsvClient:
@@ -137,11 +141,17 @@ class Deployment:
         return pool.submit(fn, *args, **kwargs)
 
     def close(self) -> None:
-        """Let the threads of `beside` end (what they run finishes first)."""
+        """Let the threads of `beside` end (what they run finishes first), and close every
+        client made: each ends the admin session it opened."""
         with self._lock:
             pool, self._beside = self._beside, None
+            clients, self._opened = self._opened, []
+            self._clients.clear()
+            self._esv_clients.clear()
         if pool is not None:
             pool.shutdown(wait=False)
+        for client in clients:
+            client.close()
 
     def _named_lock(self, *key: str) -> threading.Lock:
         with self._lock:
@@ -150,6 +160,13 @@ class Deployment:
 
 _current = Deployment()  # this process = this deployment
 _switch = threading.Lock()
+
+
+@atexit.register
+def _close_at_exit() -> None:
+    """The process's deployment ends with it. The engine interrupts a provider process after
+    its operation and gives it 5 s to exit; this runs then (never after a SIGKILL)."""
+    current().close()
 
 
 def current() -> Deployment:

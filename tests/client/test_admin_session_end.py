@@ -1,0 +1,100 @@
+"""A client logged in as an AM administrator ends that session when it is closed: AM would
+otherwise keep it (in the CTS) until it idles out, one per provider process."""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+import pytest
+import requests
+from aic_emulator.testing import EmulatorServer
+from aic_sessions.client import AdminClient
+from aic_sessions.resources import connection
+
+from tests.client.conftest import sa_client
+from tests.client.test_transport_faults import admin_client, count
+
+SESSIONS = "/sessions"
+
+
+def _admin_token(client: AdminClient) -> str:
+    """The token the client logs in with (its first call logs in)."""
+    assert client.transport.authenticator is not None
+    cookie = client.transport.authenticator.headers()["Cookie"]
+    return cookie.partition("=")[2]
+
+
+def _valid(emulator: EmulatorServer, token: str) -> bool:
+    answer = requests.post(
+        f"{emulator.base_url}/json/realms/root/sessions",
+        params={"_action": "validate"},
+        json={"tokenId": token},
+        headers={"Accept-API-Version": "resource=4.0"},
+        timeout=10,
+    )
+    answer.raise_for_status()
+    valid: bool = answer.json()["valid"]
+    return valid
+
+
+def test_closing_the_client_ends_the_admin_session_it_opened(am_emulator: EmulatorServer) -> None:
+    client = admin_client(am_emulator)
+    client.read_authentication_settings("alpha")
+    token = _admin_token(client)
+    assert _valid(am_emulator, token)
+    am_emulator.clear_requests()
+    client.close()
+    assert not _valid(am_emulator, token)
+    assert count(am_emulator, "POST", SESSIONS) == 2  # the logout, then our validate
+    client.close()  # a second close sends nothing more
+    assert count(am_emulator, "POST", SESSIONS) == 2
+
+
+@pytest.mark.parametrize("make", [admin_client, sa_client], ids=["admin-unused", "service-account"])
+def test_a_client_without_an_admin_session_sends_nothing_at_close(
+    am_emulator: EmulatorServer, aic_emulator: EmulatorServer, make: Any
+) -> None:
+    emulator = am_emulator if make is admin_client else aic_emulator
+    client = make(emulator)
+    if make is sa_client:
+        client.read_authentication_settings("alpha")  # a bearer token, no session
+    emulator.clear_requests()
+    client.close()
+    assert emulator.request_counts()["counts"] == {}
+
+
+def test_a_failed_logout_is_sent_once_and_neither_raises_nor_shows_the_token(
+    am_emulator: EmulatorServer, caplog: pytest.LogCaptureFixture
+) -> None:
+    client = admin_client(am_emulator, retries={"initial_backoff": 0.01})
+    client.read_authentication_settings("alpha")
+    token = _admin_token(client)
+    am_emulator.clear_requests()
+    am_emulator.inject_fault(method="POST", path=SESSIONS, kind="status", status=503, count=5)
+    with caplog.at_level(logging.DEBUG, logger="aic_sessions"):
+        client.close()
+    assert count(am_emulator, "POST", SESSIONS) == 1
+    assert "Could not end the admin session" in caplog.text
+    assert token not in caplog.text
+    am_emulator.clear_faults()
+    assert _valid(am_emulator, token)  # left to idle out
+
+
+def test_a_deployment_closes_its_clients_and_their_sessions_end(
+    am_emulator: EmulatorServer, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """What the provider process does at exit (`connection._close_at_exit`)."""
+    username, password = am_emulator.admin
+    monkeypatch.setenv("AM_ADMIN_USERNAME", username)
+    monkeypatch.setenv("AM_ADMIN_PASSWORD", password)
+    with connection.deployment() as deployment:
+        client = deployment.client_for(am_emulator.base_url)
+        client.read_authentication_settings("alpha")
+        token = _admin_token(client)
+        deployment.remember_stack_config({"verifyTls": "true"})  # a new config: a new client
+        other = deployment.client_for(am_emulator.base_url)
+        assert other is not client
+        other.read_authentication_settings("alpha")
+        second = _admin_token(other)
+    assert not _valid(am_emulator, token) and not _valid(am_emulator, second)
