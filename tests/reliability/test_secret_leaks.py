@@ -93,10 +93,25 @@ def provider_blobs(revealed: dict[str, Any]) -> list[str]:
     ]
 
 
-def issued_tokens(emulator: EmulatorServer) -> list[str]:
-    """Access tokens and admin session tokens the emulator handed out during the test."""
+def record_sessions(emulator: EmulatorServer, monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """The list that collects every session token the emulator issues from now on, including
+    those ended since (each command's provider logs its admin session out at exit)."""
+    store = emulator.emulator.store
+    issued: list[str] = []
+    create = store._create_session
+
+    def recording(realm: str, username: str) -> str:
+        issued.append(create(realm, username))
+        return issued[-1]
+
+    monkeypatch.setattr(store, "_create_session", recording)
+    return issued
+
+
+def issued_tokens(emulator: EmulatorServer, sessions: list[str]) -> list[str]:
+    """Access tokens and session tokens the emulator handed out during the test."""
     state = emulator.emulator.store.state
-    return [*state["accessTokens"], *state["sessions"]]
+    return sorted({*state["accessTokens"], *state["sessions"], *sessions})
 
 
 def files_under(*roots: Path) -> dict[str, str]:
@@ -109,14 +124,19 @@ def files_under(*roots: Path) -> dict[str, str]:
 
 
 def test_no_secret_anywhere_on_disk_in_output_or_logs(
-    tmp_path: Path, engine_env: dict[str, str], tenant: Tenant, caplog: pytest.LogCaptureFixture
+    tmp_path: Path,
+    engine_env: dict[str, str],
+    tenant: Tenant,
+    caplog: pytest.LogCaptureFixture,
+    monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     caplog.set_level(logging.DEBUG)
+    sessions = record_sessions(tenant.emulator, monkeypatch)
     deployment = deploy(tmp_path, engine_env, tenant.emulator, REALMS, tenant.credentials)
     revealed = exercise(deployment)
 
     generated = signing_secrets(revealed)
-    tokens = issued_tokens(tenant.emulator)
+    tokens = issued_tokens(tenant.emulator, sessions)
     assert GIVEN_SECRET in generated and len(generated) == 2 and tokens
     secrets = [*generated, *tenant.credential_secrets, *tokens]
     haystacks = {
