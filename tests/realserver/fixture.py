@@ -1,9 +1,9 @@
 """The `openam` fixture: one real OpenAM per test session, reused when already running (a
 plugin of tests/conftest.py, so a test of any suite may use it).
 
-It starts the server with `scripts/openam start` only when `scripts/openam status` does not
-report one answering, and stops it at the end of the session (also after a failure or Ctrl-C)
-only if it started it.
+It asks `scripts/openam start` for the server, which reuses one answering (after waiting for a
+start under way) or starts it, and stops it at the end of the session (also after a failure or
+Ctrl-C) only if it started it.
 """
 
 from __future__ import annotations
@@ -29,18 +29,19 @@ def _visible(config: pytest.Config) -> Iterator[None]:
 @pytest.fixture(scope="session")
 def openam(request: pytest.FixtureRequest) -> Iterator[OpenAM]:
     """A running OpenAM with realms alpha and bravo, each holding the test user."""
-    code, facts = server_status()
-    started = False
-    if code != 0:
-        with _visible(request.config):
+    code, _ = server_status()
+    # Always `start`: a start under way (the background one) holds the lock until it has also
+    # ended the sessions an earlier run left, so nobody logs in before that and loses the session.
+    with _visible(request.config) if code != 0 else contextlib.nullcontext():
+        if code != 0:
             print("\nopenam: starting the real server (cold: minutes)", file=sys.stderr)
-            try:
-                facts = start_server()
-            except BaseException:
-                if code == 3:  # nobody else was running it: leave nothing behind
-                    stop_server()
-                raise
-        started = bool(facts["started"])
+        try:
+            facts = start_server()
+        except BaseException:
+            if code == 3:  # nobody else was running it: leave nothing behind
+                stop_server()
+            raise
+    started = bool(facts["started"])
     try:
         yield connect(facts)
     finally:

@@ -68,10 +68,13 @@ def listening_sockets(pid: int) -> list[tuple[str, int]]:
     """Every (address, port) the process tree of `pid` listens on."""
     found: list[tuple[str, int]] = []
     for each in descendants(pid):
-        inodes = socket_inodes(each)
-        for table in ("tcp", "tcp6"):
-            path = Path(f"/proc/{each}/net/{table}")
-            found.extend(parse_listeners(path.read_text(), inodes))
+        try:
+            inodes = socket_inodes(each)
+            tables = [Path(f"/proc/{each}/net/{t}").read_text() for t in ("tcp", "tcp6")]
+        except (FileNotFoundError, ProcessLookupError):
+            continue  # it ended since it was listed (a short-lived child): it listens on nothing
+        for table in tables:
+            found.extend(parse_listeners(table, inodes))
     return sorted(set(found))
 
 

@@ -53,6 +53,11 @@ _ADMIN_TOKENS: dict[str, str] = {}
 ADMIN_LOGIN_PAUSES = (2.0, 5.0)
 
 
+def forget_admin_logins() -> None:
+    """Drop the cached admin logins (after a test ended them): the next call logs in again."""
+    _ADMIN_TOKENS.clear()
+
+
 class OpenAMError(AssertionError):
     """The server answered something a helper did not expect (status and body in the text)."""
 

@@ -145,18 +145,19 @@ def _launch_until_ready(layout: Layout, url: str) -> int:
     return process.pid
 
 
-def stop(layout: Layout, wait: bool = True) -> list[int]:
-    """End the accounts' open sessions (see `sessions`), then stop the server (and any JVM of
-    this cache left by a killed run). Without `wait`: SIGTERM, and a detached `stop` waits for
-    the end (SIGKILL after the stop timeout) while the caller goes on. The pid file goes either
-    way, so a `start` meanwhile never reuses the server: it finds the JVM among this cache's
-    strays and waits for its end too."""
+def stop(layout: Layout, wait: bool = True, end_sessions: bool = True) -> list[int]:
+    """End the accounts' open sessions (see `sessions`; a configured server that answers, unless
+    `end_sessions` is false; at most 30 s), then stop the server (and any JVM of this cache left
+    by a killed run). Without `wait`: SIGTERM, and a detached `stop` waits for the end (SIGKILL
+    after the stop timeout) while the caller goes on. The pid file goes either way, so a `start`
+    meanwhile never reuses the server: it finds the JVM among this cache's strays and waits for
+    its end too."""
     pids = set(tomcat.our_jvms(layout))
     pid = tomcat.read_pid(layout)
     if pid is not None:
         pids.add(pid)
         url = base_url(Ports.from_env(os.environ))
-        if configure.read_marker(layout) is not None and is_ready(url):  # a configured server
+        if end_sessions and configure.read_marker(layout) is not None and is_ready(url):
             _end_sessions(url, load_credentials(layout), "still open")
     for each in sorted(pids):
         log.info("stopping pid %d%s", each, "" if wait else " (not waiting for its end)")
@@ -186,8 +187,8 @@ def _end_sessions(url: str, creds: dict[str, str], whose: str) -> None:
     """End the accounts' sessions (see `sessions`); a failure is logged, never fatal."""
     try:
         ended = sessions.end_accounts_sessions(url, creds)
-    except (ManagerError, OSError) as exc:
-        log.warning("could not end the sessions %s: %s", whose, exc)
+    except Exception as exc:  # a stop or a start must go on whatever the server answered
+        log.warning("could not end the sessions %s: %s: %s", whose, type(exc).__name__, exc)
         return
     if ended:
         log.info("ended %d session(s) %s", ended, whose)
@@ -207,7 +208,7 @@ def status(layout: Layout) -> tuple[int, dict[str, object]]:
 def reset(layout: Layout) -> None:
     """Stop and remove the instance; downloads and credentials stay."""
     with _locked(layout):
-        stop(layout)
+        stop(layout, end_sessions=False)  # the instance goes, its sessions with it
         fetch.wipe_instance(layout)
         log.info("removed %s", layout.instance)
 
@@ -219,7 +220,9 @@ def _parser() -> argparse.ArgumentParser:
     )
     parser.add_argument("--json", action="store_true", help="print a JSON object on stdout")
     parser.add_argument(
-        "--no-wait", action="store_true", help="stop: send SIGTERM and return at once"
+        "--no-wait",
+        action="store_true",
+        help="stop: send SIGTERM and return without waiting for the JVM's end",
     )
     return parser
 

@@ -12,25 +12,28 @@ log = logging.getLogger("openam")
 AUTH_VERSION = {"Accept-API-Version": "resource=2.0, protocol=1.0"}
 
 
-def authenticate(base_url: str, realm: str, username: str, password: str) -> web.Response:
+def authenticate(
+    base_url: str, realm: str, username: str, password: str, timeout: float = 60.0
+) -> web.Response:
     """`POST .../authenticate` with the zero-page headers (root realm when `realm` is "/")."""
     path = "/json/realms/root" + ("" if realm.strip("/") == "" else f"/realms/{realm.strip('/')}")
     headers = {**AUTH_VERSION, "X-OpenAM-Username": username, "X-OpenAM-Password": password}
-    return web.json_request("POST", f"{base_url}{path}/authenticate", {}, headers)
+    return web.json_request("POST", f"{base_url}{path}/authenticate", {}, headers, timeout)
 
 
-def logout(base_url: str, token: str) -> None:
+def logout(base_url: str, token: str, timeout: float = 60.0) -> None:
     """End a session (token in the header, as AM reads it); best effort."""
     headers = {"iPlanetDirectoryPro": token, "Accept-API-Version": "resource=2.0, protocol=1.0"}
     try:
-        web.json_request("POST", f"{base_url}/json/sessions?_action=logout", {}, headers)
+        web.json_request("POST", f"{base_url}/json/sessions?_action=logout", {}, headers, timeout)
     except OSError as exc:
         log.warning("logout failed: %s", exc)
 
 
-def admin_token(base_url: str, creds: dict[str, str]) -> str:
+def admin_token(base_url: str, creds: dict[str, str], timeout: float = 60.0) -> str:
     """amadmin's session token."""
-    answer = authenticate(base_url, "/", creds["admin_username"], creds["admin_password"])
+    username, password = creds["admin_username"], creds["admin_password"]
+    answer = authenticate(base_url, "/", username, password, timeout)
     if answer.status != 200:
         raise ManagerError(f"amadmin cannot log in (HTTP {answer.status}); `scripts/openam reset`")
     token: str = answer.json()["tokenId"]
