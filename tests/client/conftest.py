@@ -1,4 +1,4 @@
-"""Client fixtures: an `AdminClient` on the emulator's seeded service account."""
+"""Client fixtures: an `AdminClient` on the emulator's seeded service account or admin."""
 
 from __future__ import annotations
 
@@ -15,6 +15,22 @@ def sa_client(emulator: EmulatorServer, **overrides: Any) -> AdminClient:
     sa_id, jwk = emulator.service_account
     env = {"AIC_BASE_URL": emulator.base_url, "AIC_SA_ID": sa_id, "AIC_SA_JWK": json.dumps(jwk)}
     return AdminClient(ConnectionSettings.from_env(env, **overrides))
+
+
+def admin_client(emulator: EmulatorServer, **overrides: Any) -> AdminClient:
+    username, password = emulator.admin
+    env = {
+        "AIC_BASE_URL": emulator.base_url,
+        "AM_ADMIN_USERNAME": username,
+        "AM_ADMIN_PASSWORD": password,
+    }
+    return AdminClient(ConnectionSettings.from_env(env, **overrides))
+
+
+def count(emulator: EmulatorServer, method: str, fragment: str) -> int:
+    """Requests the emulator received whose method and path match."""
+    counts = emulator.request_counts()["counts"]
+    return sum(n for key, n in counts.items() if key.startswith(method) and fragment in key)
 
 
 @pytest.fixture

@@ -4,6 +4,7 @@ otherwise keep it (in the CTS) until it idles out, one per provider process."""
 from __future__ import annotations
 
 import logging
+import time
 from typing import Any
 
 import pytest
@@ -12,8 +13,7 @@ from aic_emulator.testing import EmulatorServer
 from aic_sessions.client import AdminClient
 from aic_sessions.resources import connection
 
-from tests.client.conftest import sa_client
-from tests.client.test_transport_faults import admin_client, count
+from tests.client.conftest import admin_client, count, sa_client
 
 SESSIONS = "/sessions"
 
@@ -75,19 +75,26 @@ def test_a_failed_logout_is_sent_once_and_neither_raises_nor_shows_the_token(
     with caplog.at_level(logging.DEBUG, logger="aic_sessions"):
         client.close()
     assert count(am_emulator, "POST", SESSIONS) == 1
-    assert "Could not end the admin session" in caplog.text
+    assert "Could not end an admin session" in caplog.text
     assert token not in caplog.text
     am_emulator.clear_faults()
     assert _valid(am_emulator, token)  # left to idle out
 
 
-def test_a_deployment_closes_its_clients_and_their_sessions_end(
-    am_emulator: EmulatorServer, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    """What the provider process does at exit (`connection._close_at_exit`)."""
+@pytest.fixture
+def admin_env(am_emulator: EmulatorServer, monkeypatch: pytest.MonkeyPatch) -> EmulatorServer:
+    """The AM emulator, its admin's credentials in the environment (as a stack without any)."""
     username, password = am_emulator.admin
     monkeypatch.setenv("AM_ADMIN_USERNAME", username)
     monkeypatch.setenv("AM_ADMIN_PASSWORD", password)
+    return am_emulator
+
+
+def test_a_deployment_closes_its_clients_and_their_sessions_end(
+    admin_env: EmulatorServer,
+) -> None:
+    """What the provider process does at exit (`connection._close_at_exit`)."""
+    am_emulator = admin_env
     with connection.deployment() as deployment:
         client = deployment.client_for(am_emulator.base_url)
         client.read_authentication_settings("alpha")
@@ -98,3 +105,35 @@ def test_a_deployment_closes_its_clients_and_their_sessions_end(
         other.read_authentication_settings("alpha")
         second = _admin_token(other)
     assert not _valid(am_emulator, token) and not _valid(am_emulator, second)
+
+
+def test_a_login_renewed_in_a_long_run_is_ended_too(
+    am_emulator: EmulatorServer, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The admin login is renewed after 15 minutes; the earlier session is ended at close too."""
+    client = admin_client(am_emulator)
+    client.read_authentication_settings("alpha")
+    first = _admin_token(client)
+    later = time.monotonic() + 16 * 60
+    monkeypatch.setattr(time, "monotonic", lambda: later)  # the 15 minutes of a login passed
+    client.read_authentication_settings("alpha")
+    second = _admin_token(client)
+    assert second != first and _valid(am_emulator, first) and _valid(am_emulator, second)
+    monkeypatch.undo()
+    client.close()
+    assert not _valid(am_emulator, first) and not _valid(am_emulator, second)
+
+
+def test_one_client_failing_to_close_leaves_no_other_session_open(
+    admin_env: EmulatorServer, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    am_emulator = admin_env
+    with connection.deployment() as deployment:
+        broken = deployment.client_for(am_emulator.base_url)
+        broken.read_authentication_settings("alpha")
+        monkeypatch.setattr(broken, "close", lambda seconds: 1 / 0)
+        deployment.remember_stack_config({"verifyTls": "true"})
+        other = deployment.client_for(am_emulator.base_url)
+        other.read_authentication_settings("alpha")
+        token = _admin_token(other)
+    assert not _valid(am_emulator, token)

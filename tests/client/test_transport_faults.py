@@ -10,32 +10,16 @@ from aic_emulator.testing import EmulatorServer
 from aic_sessions.client import (
     AdminClient,
     AuthenticationSettingsPatch,
-    ConnectionSettings,
     DeadlineExceeded,
     ServerError,
     TransportError,
 )
 from pydantic import SecretStr
 
-from tests.client.conftest import sa_client
+from tests.client.conftest import admin_client, count, sa_client
 from tests.values import present
 
 SETTINGS = "realm-config/authentication"
-
-
-def admin_client(emulator: EmulatorServer, **overrides: Any) -> AdminClient:
-    username, password = emulator.admin
-    env = {
-        "AIC_BASE_URL": emulator.base_url,
-        "AM_ADMIN_USERNAME": username,
-        "AM_ADMIN_PASSWORD": password,
-    }
-    return AdminClient(ConnectionSettings.from_env(env, **overrides))
-
-
-def count(emulator: EmulatorServer, method: str, fragment: str) -> int:
-    counts = emulator.request_counts()["counts"]
-    return sum(n for key, n in counts.items() if key.startswith(method) and fragment in key)
 
 
 def test_429_is_retried_after_the_servers_delay(

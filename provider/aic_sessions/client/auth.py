@@ -5,7 +5,7 @@
   all threads; a 401 drops it so the next call fetches a new one.
 - `AdminAuthenticator`: AM admin login with `X-OpenAM-*` headers (retried like any idempotent
   call); the session cookie's name is read from `serverinfo/*` (it is random per tenant on AIC).
-  `AdminClient.close()` ends the session it opened (`release()` hands over the token).
+  `AdminClient.close()` ends the sessions it opened (`release()` hands over their tokens).
 - `BearerAuthenticator`: a pre-issued token, used as it is.
 """
 
@@ -48,12 +48,6 @@ class _CachedCredential:
         with self._lock:
             if not used or self._headers == dict(used):
                 self._headers = None
-
-    def take(self) -> dict[str, str] | None:
-        """The headers held (None if none), forgotten here."""
-        with self._lock:
-            headers, self._headers = self._headers, None
-            return headers
 
 
 class ServiceAccountAuthenticator:
@@ -124,19 +118,24 @@ class AdminAuthenticator:
         self._transport = transport
         self._cache = _CachedCredential()
         self._cookie_name: str | None = None
+        self._open: dict[str, str] = {}  # Cookie header -> token of each session still open
+        self._open_lock = threading.Lock()
 
     def headers(self) -> dict[str, str]:
         return self._cache.get(self._login)
 
     def invalidate(self, used: Mapping[str, str]) -> None:
         self._cache.drop(used)
+        with self._open_lock:  # refused with a 401: that session is over already
+            self._open.pop(used.get("Cookie", ""), None)
 
-    def release(self) -> SecretStr | None:
-        """The token of the admin session this authenticator opened (None if none), forgotten
-        here: the caller ends the session."""
-        headers = self._cache.take()
-        token = (headers or {}).get("Cookie", "").partition("=")[2]
-        return SecretStr(token) if token else None
+    def release(self) -> list[SecretStr]:
+        """The tokens of the admin sessions this authenticator opened and still holds (one,
+        more after a login renewed in a long run), forgotten here: the caller ends them."""
+        self._cache.drop({})
+        with self._open_lock:
+            tokens, self._open = list(self._open.values()), {}
+        return [SecretStr(token) for token in tokens]
 
     def cookie_name(self) -> str:
         if self._cookie_name is None:
@@ -167,8 +166,11 @@ class AdminAuthenticator:
         token = body.get("tokenId") if isinstance(body, dict) else None
         if not token:
             raise AuthenticationError(call.context(), "The login answered without a tokenId.")
+        headers = {"Cookie": f"{self.cookie_name()}={token}"}
+        with self._open_lock:
+            self._open[headers["Cookie"]] = token
         # AM sessions idle out after 30 minutes by default; log in again well before that.
-        return {"Cookie": f"{self.cookie_name()}={token}"}, 15 * 60.0
+        return headers, 15 * 60.0
 
 
 class BearerAuthenticator:

@@ -44,8 +44,8 @@ AUTHN_API = "protocol=1.0,resource=1.0"
 SESSION_SERVICE_API = "protocol=2.0,resource=1.0"
 LOGIN_API = "resource=2.0, protocol=1.0"
 WRITE_ONLY = frozenset({"security.sharedSecret"})  # never reads back; see SigningSecret
-# Seconds for ending the admin session at `close()`, each call sent once: the engine gives a
-# provider process 5 s to exit after its interrupt, and nothing waits on the answer.
+# Seconds for ending the admin sessions at `close()`, no call retried (but a 429): nothing
+# waits on the answer, and a provider process has 5 s to exit after the engine's interrupt.
 LOGOUT_SECONDS = 3.0
 log = logging.getLogger(__name__)
 
@@ -74,28 +74,29 @@ class AdminClient:
     def __repr__(self) -> str:
         return f"AdminClient(base_url={self.settings.base_url!r}, auth={self.settings.auth.method})"
 
-    def close(self) -> None:
-        """End the admin session this client opened, if any, then its connections."""
+    def close(self, seconds: float = LOGOUT_SECONDS) -> None:
+        """End the admin sessions this client opened (within `seconds`), then its connections."""
         try:
-            self._end_admin_session()
+            self._end_admin_sessions(seconds)
         finally:
             self.transport.close()
 
-    def _end_admin_session(self) -> None:
-        """Log out the admin session (AM keeps it until it idles out otherwise); best effort."""
+    def _end_admin_sessions(self, seconds: float) -> None:
+        """Log out the admin sessions (AM keeps them until they idle out otherwise); best effort."""
         authenticator = self.transport.authenticator
         if not isinstance(authenticator, AdminAuthenticator):
             return
-        token = authenticator.release()
-        if token is None:
+        tokens = authenticator.release()
+        if not tokens or seconds <= 0:
             return
-        try:
-            with self.transport.within(LOGOUT_SECONDS):
-                self._own_token_action(
-                    "Ending the admin session", authenticator.realm, "logout", token, once=True
-                )
-        except AdminApiError as exc:  # its text names no token: sent values are redacted
-            log.info("Could not end the admin session (it idles out on its own): %s", exc)
+        with self.transport.within(seconds):
+            for token in tokens:
+                try:
+                    self._own_token_action(
+                        "Ending the admin session", authenticator.realm, "logout", token, once=True
+                    )
+                except AdminApiError as exc:  # its text names no token: sent values are redacted
+                    log.info("Could not end an admin session (it idles out on its own): %s", exc)
 
     def __enter__(self) -> AdminClient:
         return self

@@ -19,8 +19,10 @@ from __future__ import annotations
 
 import atexit
 import hashlib
+import logging
 import os
 import threading
+import time
 from collections.abc import Callable, Iterator, Mapping
 from concurrent.futures import Future, ThreadPoolExecutor
 from contextlib import contextmanager
@@ -41,6 +43,10 @@ RealmKey = tuple[str, str]  # (tenant, realm) in their one spelling
 P = ParamSpec("P")
 T = TypeVar("T")
 BESIDE_WORKERS = 8  # requests sent beside the provider's own threads (refresh's journeys)
+# Seconds for ending every client's admin sessions at the end: the engine gives a provider
+# process 5 s to exit after its interrupt, then kills it.
+CLOSE_SECONDS = 3.0
+log = logging.getLogger(__name__)
 
 
 class Deployment:
@@ -141,17 +147,22 @@ class Deployment:
         return pool.submit(fn, *args, **kwargs)
 
     def close(self) -> None:
-        """Let the threads of `beside` end (what they run finishes first), and close every
-        client made: each ends the admin session it opened."""
+        """Wait for the threads of `beside`, then close every client made: each ends the admin
+        sessions it opened, all of them within `CLOSE_SECONDS`."""
         with self._lock:
             pool, self._beside = self._beside, None
             clients, self._opened = self._opened, []
             self._clients.clear()
             self._esv_clients.clear()
         if pool is not None:
-            pool.shutdown(wait=False)
+            pool.shutdown(wait=True)
+        deadline = time.monotonic() + CLOSE_SECONDS
         for client in clients:
-            client.close()
+            try:
+                client.close(max(0.0, deadline - time.monotonic()))
+            except Exception as exc:  # one client's failure must not keep the others' open
+                base_url = client.settings.base_url  # the type only: a text might quote a value
+                log.warning("Closing the client of %s failed (%s)", base_url, type(exc).__name__)
 
     def _named_lock(self, *key: str) -> threading.Lock:
         with self._lock:
