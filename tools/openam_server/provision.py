@@ -10,6 +10,7 @@ from openam_server.layout import ManagerError
 
 log = logging.getLogger("openam")
 AUTH_VERSION = {"Accept-API-Version": "resource=2.0, protocol=1.0"}
+SESSION_HEADER = "iPlanetDirectoryPro"  # the header OpenAM reads a session token from
 
 
 def authenticate(
@@ -23,7 +24,7 @@ def authenticate(
 
 def logout(base_url: str, token: str, timeout: float = 60.0) -> None:
     """End a session (token in the header, as AM reads it); best effort."""
-    headers = {"iPlanetDirectoryPro": token, "Accept-API-Version": "resource=2.0, protocol=1.0"}
+    headers = {SESSION_HEADER: token, **AUTH_VERSION}
     try:
         web.json_request("POST", f"{base_url}/json/sessions?_action=logout", {}, headers, timeout)
     except OSError as exc:
@@ -46,7 +47,7 @@ def ensure_realm(base_url: str, token: str, name: str) -> bool:
         "POST",
         f"{base_url}/json/global-config/realms",
         {"name": name, "active": True, "parentPath": "/", "aliases": []},
-        {"iPlanetDirectoryPro": token, "Accept-API-Version": "resource=1.0, protocol=2.1"},
+        {SESSION_HEADER: token, "Accept-API-Version": "resource=1.0, protocol=2.1"},
     )
     return _created(answer, f"realm {name!r}")
 
@@ -64,7 +65,7 @@ def ensure_user(base_url: str, token: str, realm: str, username: str, password: 
             "givenName": "Session",
             "sn": "Tester",
         },
-        {"iPlanetDirectoryPro": token, "Accept-API-Version": "resource=3.0, protocol=2.1"},
+        {SESSION_HEADER: token, "Accept-API-Version": "resource=3.0, protocol=2.1"},
     )
     return _created(answer, f"user {username!r} in realm {realm!r}")
 

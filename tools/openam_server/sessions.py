@@ -14,11 +14,10 @@ import urllib.parse
 
 from openam_server import web
 from openam_server.layout import ManagerError
-from openam_server.provision import AUTH_VERSION, admin_token, logout
+from openam_server.provision import AUTH_VERSION, SESSION_HEADER, admin_token, logout
 
 SESSIONS_VERSION = {"Accept-API-Version": "resource=2.0"}
 REALMS_VERSION = {"Accept-API-Version": "resource=1.0"}
-COOKIE = "iPlanetDirectoryPro"  # the session header OpenAM reads, as `provision` sends it
 BUDGET_SECONDS = 30.0  # all calls of one cleanup: a stop must not hang on a stalled server
 
 
@@ -56,7 +55,7 @@ def top_level_realms(base_url: str, token: str, budget: Budget) -> list[str]:
     answer = web.request(
         "GET",
         f"{base_url}/json/global-config/realms?_queryFilter=true",
-        headers={COOKIE: token, **REALMS_VERSION},
+        headers={SESSION_HEADER: token, **REALMS_VERSION},
         timeout=budget.left(),
     )
     _expect(answer, "listing the realms")
@@ -78,7 +77,7 @@ def end_sessions(
     """End the sessions of `users` in `realms` but the `skip` handle, in one `logoutByHandle`
     (ending the caller's own session in it could refuse the handles after it); how many."""
     budget = budget or Budget(BUDGET_SECONDS)
-    headers = {COOKIE: token, **SESSIONS_VERSION}
+    headers = {SESSION_HEADER: token, **SESSIONS_VERSION}
     handles: list[str] = []
     for realm in realms:
         query = urllib.parse.urlencode({"_queryFilter": f'realm eq "{realm}"'})
@@ -113,7 +112,7 @@ def _own_handle(base_url: str, token: str, budget: Budget) -> str:
         "POST",
         f"{base_url}/json/realms/root/sessions?_action=getSessionInfo",
         {},
-        {COOKIE: token, **AUTH_VERSION},
+        {SESSION_HEADER: token, **AUTH_VERSION},
         timeout=budget.left(),
     )
     _expect(answer, "reading the cleanup's own session")
