@@ -113,6 +113,18 @@ class OpenAM:
         token: str = _check(answer, f"test user login in {realm}").json()["tokenId"]
         return token
 
+    def session_is_open(self, token: str) -> bool:
+        """Whether the session of `token` is still there (its own `getSessionInfo` answers)."""
+        with new_session() as session:
+            answer = session.post(
+                f"{self.base_url}/json/realms/root/sessions",
+                params={"_action": "getSessionInfo"},
+                json={},
+                headers={self.cookie_name: token, "Accept-API-Version": "resource=2.0"},
+                timeout=TIMEOUT,
+            )
+        return answer.status_code == 200
+
     def admin_session(self) -> requests.Session:
         """A session as amadmin: the token is sent in the `iPlanetDirectoryPro` header (not kept
         as a cookie), so nothing else rides along on a call. One admin login per server and test

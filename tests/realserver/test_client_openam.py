@@ -39,6 +39,23 @@ def client(openam: OpenAM) -> Iterator[AdminClient]:
         yield admin
 
 
+def test_closing_the_client_ends_its_admin_session(openam: OpenAM) -> None:
+    """What each provider process does at its end, on OpenAM 16 (whose session actions answer
+    only the older dialect, so the logout negotiates it first)."""
+    auth = AdminAuth(
+        username=openam.admin_username,
+        password=SecretStr(openam.admin_password.get_secret_value()),
+    )
+    admin = AdminClient(ConnectionSettings(base_url=openam.base_url, auth=auth))
+    admin.read_authentication_settings("alpha")
+    assert admin.transport.authenticator is not None
+    token = admin.transport.authenticator.headers()["Cookie"].partition("=")[2]
+    assert openam.session_is_open(token)
+    admin.close()
+    still_open = openam.session_is_open(token)  # a bool: a failure never prints the token
+    assert not still_open
+
+
 def test_read_shows_no_trees_and_invents_nothing(client: AdminClient, realm: str) -> None:
     settings = client.read_authentication_settings(realm)
     assert settings.trees is None and not settings.has_journey_settings
