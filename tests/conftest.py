@@ -3,6 +3,9 @@ markers and pytest-xdist groups of tests that share a session-wide server or bui
 
 from __future__ import annotations
 
+import os
+import shutil
+import tempfile
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -47,11 +50,34 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     hand_out_later(items, "realserver", int(engine_tests * OPENAM_AFTER_SHARE))
 
 
+ENGINE_HOME = pytest.StashKey[Path]()
+
+
 def pytest_configure(config: pytest.Config) -> None:
-    """Under `--dist loadgroup`, pytest-xdist hands out work in the order below, not largest
-    group first."""
+    """An engine home of this process's own (below); under `--dist loadgroup`, pytest-xdist
+    hands out work in the order below, not largest group first."""
+    config.stash[ENGINE_HOME] = isolate_engine_home()
     if getattr(config.option, "dist", None) == "loadgroup":
         config.option.loadscopereorder = False
+
+
+def pytest_unconfigure(config: pytest.Config) -> None:
+    home = config.stash.get(ENGINE_HOME, None)
+    if home is not None:
+        shutil.rmtree(home, ignore_errors=True)
+
+
+def isolate_engine_home() -> Path:
+    """`PULUMI_HOME` of every engine command this process starts: an empty folder of its own.
+
+    The engine keeps an automatic log of every command in `$PULUMI_HOME/logs` (up to 500 MB
+    or 7 days) and reads and stats the whole folder at each command's start. The repository's
+    `.pulumi/home` holds about 30 000 of them after a few runs, which cost each command of a
+    test run 0.1-0.2 s of CPU (docs/development.md); a fresh home makes a run's cost its own.
+    """
+    home = Path(tempfile.mkdtemp(prefix="aic-sessions-pulumi-home-"))
+    os.environ["PULUMI_HOME"] = str(home)
+    return home
 
 
 # Heaviest first: pytest-xdist hands out the tests (a group at its first test) in this order, so

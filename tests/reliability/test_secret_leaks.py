@@ -2,7 +2,7 @@
 the service account's private key members, the admin password, the access tokens and admin
 sessions the emulator issued — appears nowhere: not in the backend's files on disk, not in
 `pulumi stack export`, not in any CLI output, not in the emulator's or the provider's logs, not
-in the pickled providers.
+in the engine's automatic logs (`$PULUMI_HOME/logs`), not in the pickled providers.
 
 The plaintext values come from `pulumi stack export --show-secrets`, used for the comparison
 only and never scanned.
@@ -11,6 +11,7 @@ only and never scanned.
 from __future__ import annotations
 
 import base64
+import gzip
 import json
 import logging
 from collections.abc import Iterator
@@ -123,6 +124,18 @@ def files_under(*roots: Path) -> dict[str, str]:
     }
 
 
+def engine_logs(home: Path) -> dict[str, str]:
+    """The engine's automatic log of each command: gzip-compressed JSON until the stack's
+    secrets manager is known, then encrypted by it (read as it is: not plaintext)."""
+    found = {}
+    for path in sorted((home / "logs").glob("*.log")):
+        data = path.read_bytes()
+        if data.startswith(b"\x1f\x8b"):
+            data = gzip.decompress(data)
+        found[str(path)] = data.decode("utf-8", errors="replace")
+    return found
+
+
 def test_no_secret_anywhere_on_disk_in_output_or_logs(
     tmp_path: Path,
     engine_env: dict[str, str],
@@ -132,7 +145,9 @@ def test_no_secret_anywhere_on_disk_in_output_or_logs(
 ) -> None:
     caplog.set_level(logging.DEBUG)
     sessions = record_sessions(tenant.emulator, monkeypatch)
-    deployment = deploy(tmp_path, engine_env, tenant.emulator, REALMS, tenant.credentials)
+    home = tmp_path / "pulumi-home"
+    env = {**engine_env, "PULUMI_HOME": str(home)}
+    deployment = deploy(tmp_path, env, tenant.emulator, REALMS, tenant.credentials)
     revealed = exercise(deployment)
 
     generated = signing_secrets(revealed)
@@ -141,6 +156,7 @@ def test_no_secret_anywhere_on_disk_in_output_or_logs(
     secrets = [*generated, *tenant.credential_secrets, *tokens]
     haystacks = {
         **files_under(deployment.backend, deployment.cli.cwd),
+        **engine_logs(home),
         "cli output": "\n".join(deployment.cli.log),
         "provider log": provider_log(deployment),
         "emulator log": caplog.text,
@@ -148,6 +164,7 @@ def test_no_secret_anywhere_on_disk_in_output_or_logs(
     assert "/realm-config/authentication -> 503" in haystacks["provider log"]
     assert "realm-config/authentication 200" in haystacks["emulator log"]
     assert '"ciphertext"' in haystacks["cli output"], "the stack export is among the outputs"
+    assert any('"msg"' in text for text in engine_logs(home).values()), "no engine log was read"
     for name, text in haystacks.items():
         leaked = [i for i, secret in enumerate(secrets) if secret in text]
         assert not leaked, f"secret(s) #{leaked} of {len(secrets)} found in {name}"
