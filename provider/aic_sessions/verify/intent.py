@@ -73,11 +73,15 @@ def from_stack(
     project_dir: Path, stack: str, only: Sequence[str] = (), source: Source | None = None
 ) -> Target:
     """The tenant and realms of `stack` as Pulumi resolves it, optionally only some realms."""
-    if source is None:
+    config = None
+    if source is None:  # the config read to choose is the one `config` then uses (one command)
         config = _read(stack_reader.public_config, project_dir, stack)
         source = "config" if "realms" in config else "resources"
-    readers = {"config": _from_config, "outputs": _from_outputs, "resources": _from_resources}
-    base_url, intents = readers[source](project_dir, stack)
+    if source == "config":
+        base_url, intents = _from_config(project_dir, stack, config)
+    else:
+        readers = {"outputs": _from_outputs, "resources": _from_resources}
+        base_url, intents = readers[source](project_dir, stack)
     wanted = [realm_display(_checked(name)) for name in only] or list(intents)
     unknown = [name for name in wanted if name not in intents]
     if unknown:
@@ -88,8 +92,11 @@ def from_stack(
     return Target(base_url, tuple(intents[name] for name in wanted), stack)
 
 
-def _from_config(project_dir: Path, stack: str) -> tuple[str, dict[str, RealmIntent]]:
-    values = _read(stack_reader.public_config, project_dir, stack)
+def _from_config(
+    project_dir: Path, stack: str, values: dict[str, Any] | None = None
+) -> tuple[str, dict[str, RealmIntent]]:
+    if values is None:
+        values = _read(stack_reader.public_config, project_dir, stack)
     config = load_stack_config({key: values[key] for key in STACK_KEYS if key in values})
     intents = {
         realm_display(r.name): RealmIntent(
