@@ -50,31 +50,34 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     hand_out_later(items, "realserver", int(engine_tests * OPENAM_AFTER_SHARE))
 
 
-ENGINE_HOME = pytest.StashKey[Path]()
+ENGINE_HOME = pytest.StashKey[tuple[Path, str | None]]()
 
 
 def pytest_configure(config: pytest.Config) -> None:
-    """An engine home of this process's own (below); under `--dist loadgroup`, pytest-xdist
-    hands out work in the order below, not largest group first."""
-    config.stash[ENGINE_HOME] = isolate_engine_home()
+    """A fresh engine home for this process (`isolate_engine_home`); under `--dist loadgroup`,
+    pytest-xdist hands out work in the order `ORDER` gives, not largest group first."""
+    earlier = os.environ.get("PULUMI_HOME")
+    config.stash[ENGINE_HOME] = (isolate_engine_home(), earlier)
     if getattr(config.option, "dist", None) == "loadgroup":
         config.option.loadscopereorder = False
 
 
 def pytest_unconfigure(config: pytest.Config) -> None:
-    home = config.stash.get(ENGINE_HOME, None)
-    if home is not None:
-        shutil.rmtree(home, ignore_errors=True)
+    """Remove this process's engine home and give `PULUMI_HOME` back its earlier value."""
+    home, earlier = config.stash.get(ENGINE_HOME, (None, None))
+    if home is None:
+        return
+    shutil.rmtree(home, ignore_errors=True)
+    if earlier is None:
+        os.environ.pop("PULUMI_HOME", None)
+    else:
+        os.environ["PULUMI_HOME"] = earlier
 
 
 def isolate_engine_home() -> Path:
-    """`PULUMI_HOME` of every engine command this process starts: an empty folder of its own.
-
-    The engine keeps an automatic log of every command in `$PULUMI_HOME/logs` (up to 500 MB
-    or 7 days) and reads and stats the whole folder at each command's start. The repository's
-    `.pulumi/home` holds about 30 000 of them after a few runs, which cost each command of a
-    test run 0.1-0.2 s of CPU (docs/development.md); a fresh home makes a run's cost its own.
-    """
+    """Point `PULUMI_HOME` (also one set by the caller) at a new, empty folder for every engine
+    command this process starts. The engine reads and stats its whole log folder there at each
+    command's start, so a shared, grown one slows every command (docs/development.md)."""
     home = Path(tempfile.mkdtemp(prefix="aic-sessions-pulumi-home-"))
     os.environ["PULUMI_HOME"] = str(home)
     return home

@@ -6,7 +6,9 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from aic_sessions.client.realms import realm_display
 from aic_sessions.program import stack_reader
+from aic_sessions.resources.exports import type_token
 from aic_sessions.verify import intent
 
 CONFIG = {
@@ -16,15 +18,22 @@ CONFIG = {
 }
 
 
-def counted_reads(monkeypatch: pytest.MonkeyPatch) -> list[str]:
-    """The stacks whose public config was read, in order; each read answers CONFIG."""
+def counted_reads(monkeypatch: pytest.MonkeyPatch, config: dict[str, Any] = CONFIG) -> list[str]:
+    """Each stack read, in order (`config <stack>`, `resources <stack>`); the config read
+    answers `config`, the resources read a deployed `JourneySessionSettings` of `beta`."""
     reads: list[str] = []
 
     def public_config(project_dir: Path, stack: str) -> dict[str, Any]:
-        reads.append(stack)
-        return dict(CONFIG)
+        reads.append(f"config {stack}")
+        return dict(config)
+
+    def deployed_inputs(project_dir: Path, stack: str) -> list[tuple[str, dict[str, Any]]]:
+        reads.append(f"resources {stack}")
+        inputs = {"baseUrl": CONFIG["baseUrl"], "realm": "beta", "stateManagement": "CTS"}
+        return [(type_token("JourneySessionSettings"), inputs)]
 
     monkeypatch.setattr(stack_reader, "public_config", public_config)
+    monkeypatch.setattr(stack_reader, "deployed_inputs", deployed_inputs)
     return reads
 
 
@@ -33,7 +42,7 @@ def test_a_stack_with_realms_in_its_config_is_read_with_one_command(
 ) -> None:
     reads = counted_reads(monkeypatch)
     target = intent.from_stack(Path("/nowhere"), "dev")
-    assert reads == ["dev"]  # each read is a `pulumi config --json` process
+    assert reads == ["config dev"]  # each read is a `pulumi config --json` process
     assert target.base_url == CONFIG["baseUrl"]
     assert [r.realm for r in target.realms] == ["alpha"]
     assert target.realms[0].state_management == "CTS"
@@ -44,4 +53,14 @@ def test_an_explicit_config_source_reads_the_config_itself(
 ) -> None:
     reads = counted_reads(monkeypatch)
     target = intent.from_stack(Path("/nowhere"), "dev", source="config")
-    assert reads == ["dev"] and [r.realm for r in target.realms] == ["alpha"]
+    assert reads == ["config dev"] and [r.realm for r in target.realms] == ["alpha"]
+
+
+def test_a_stack_without_realms_in_its_config_is_read_from_its_resources(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    config = {k: v for k, v in CONFIG.items() if k != "realms"}
+    reads = counted_reads(monkeypatch, config)
+    target = intent.from_stack(Path("/nowhere"), "lib")
+    assert reads == ["config lib", "resources lib"]
+    assert [realm_display(r.realm) for r in target.realms] == ["/beta"]

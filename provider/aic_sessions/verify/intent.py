@@ -73,12 +73,12 @@ def from_stack(
     project_dir: Path, stack: str, only: Sequence[str] = (), source: Source | None = None
 ) -> Target:
     """The tenant and realms of `stack` as Pulumi resolves it, optionally only some realms."""
-    config = None
-    if source is None:  # the config read to choose is the one `config` then uses (one command)
-        config = _read(stack_reader.public_config, project_dir, stack)
+    needs_config = source in (None, "config")
+    config = _read(stack_reader.public_config, project_dir, stack) if needs_config else {}
+    if source is None:
         source = "config" if "realms" in config else "resources"
     if source == "config":
-        base_url, intents = _from_config(project_dir, stack, config)
+        base_url, intents = _from_config(config)
     else:
         readers = {"outputs": _from_outputs, "resources": _from_resources}
         base_url, intents = readers[source](project_dir, stack)
@@ -92,11 +92,8 @@ def from_stack(
     return Target(base_url, tuple(intents[name] for name in wanted), stack)
 
 
-def _from_config(
-    project_dir: Path, stack: str, values: dict[str, Any] | None = None
-) -> tuple[str, dict[str, RealmIntent]]:
-    if values is None:
-        values = _read(stack_reader.public_config, project_dir, stack)
+def _from_config(values: dict[str, Any]) -> tuple[str, dict[str, RealmIntent]]:
+    """The tenant and realm intents the stack's public config declares."""
     config = load_stack_config({key: values[key] for key in STACK_KEYS if key in values})
     intents = {
         realm_display(r.name): RealmIntent(
