@@ -25,6 +25,10 @@ from aic_emulator.app import Emulator, QuietRequestHandler, create_app
 from aic_emulator.group import PromotionGroup
 from aic_emulator.state import DEFAULT_ADMIN
 
+# How often the serving thread looks whether `stop` asked it to end (werkzeug's default 0.5 s
+# is paid by every stop).
+STOP_POLL_SECONDS = 0.05
+
 
 class EmulatorServer:
     """A threaded werkzeug server running the emulator (context manager)."""
@@ -55,8 +59,15 @@ class EmulatorServer:
         self.http = requests.Session()
 
     def start(self) -> EmulatorServer:
-        self._thread = threading.Thread(target=self._server.serve_forever, daemon=True)
-        self._thread.start()
+        """Serve in a thread; a second call is a no-op (`with start_group()` starts twice, and
+        a second serving thread on the same socket outlives `stop`)."""
+        if self._thread is None:
+            self._thread = threading.Thread(
+                target=self._server.serve_forever,
+                kwargs={"poll_interval": STOP_POLL_SECONDS},
+                daemon=True,
+            )
+            self._thread.start()
         return self
 
     def stop(self) -> None:

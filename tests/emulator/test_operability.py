@@ -9,12 +9,13 @@ import socket
 import stat
 import subprocess
 import sys
+import threading
 import time
 from pathlib import Path
 
 import pytest
 import requests
-from aic_emulator.testing import EmulatorServer
+from aic_emulator.testing import EmulatorServer, start_group
 
 from tests.emulator.util import ALPHA, CONFIG, get_settings, headers, put_settings
 
@@ -82,6 +83,16 @@ def test_bad_control_requests_are_400(aic_emulator: EmulatorServer) -> None:
     url = f"{aic_emulator.root_url}/__emulator/faults"
     assert requests.post(url, json={"kind": "explode"}, timeout=10).status_code == 400
     assert requests.post(url, data="{", timeout=10).status_code == 400
+
+
+def test_a_group_started_twice_stops_with_no_thread_left() -> None:
+    """`with start_group()` starts its servers twice; each still serves from one thread, and
+    `stop` ends every thread it started."""
+    before = set(threading.enumerate())
+    with start_group() as group:
+        assert requests.get(group["dev"].base_url + SERVERINFO, timeout=10).status_code == 200
+    left = [t for t in threading.enumerate() if t not in before and t.is_alive()]
+    assert not left, f"threads still running after stop: {left}"
 
 
 def test_state_file_round_trip(tmp_path: Path) -> None:
