@@ -18,6 +18,8 @@ from aic_sessions.client import (
 )
 from click.testing import CliRunner, Result
 
+from tests.engine_cli import RETRY_MAX_BACKOFF
+
 USER = ("demo", "Ch4ng3!t")
 REALM = "alpha"
 CREDENTIAL_VARIABLES = (
@@ -73,6 +75,7 @@ class Tenant:
 def tenant_for(emulator: EmulatorServer) -> Tenant:
     env = {
         "AIC_BASE_URL": emulator.base_url,
+        "AIC_RETRY_MAX_BACKOFF": RETRY_MAX_BACKOFF,
         "AIC_TEST_USERNAME": USER[0],
         "AIC_TEST_PASSWORD": USER[1],
         **admin_env(emulator),
