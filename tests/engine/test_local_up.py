@@ -45,6 +45,9 @@ def test_local_up_deploys_the_chain_and_a_rerun_changes_nothing(
         **engine_env,
         "LOCAL_UP_DIR": str(tmp_path / "emulator"),
         "LOCAL_UP_PORT": str(free_ports()),
+        # instant locks and promotions: the phases over time are the emulator's and chain's tests
+        "LOCAL_UP_LOCK_SECONDS": "0",
+        "LOCAL_UP_PROMOTION_SECONDS": "0",
     }
 
     def local_up(*args: str) -> str:
