@@ -55,6 +55,32 @@ def test_hardening_puts_listeners_on_loopback_and_disables_jmx() -> None:
     assert configure.harden_text(hardened) == hardened  # idempotent
 
 
+LOGGERS_LDIF = """\
+dn: cn=Json File-Based Access Logger,cn=Loggers,cn=config
+cn: Json File-Based Access Logger
+ds-cfg-enabled: true
+ds-cfg-java-class: org.opends.server.loggers.JsonFileAccessLogPublisher
+objectClass: ds-cfg-json-file-access-log-publisher
+objectClass: ds-cfg-log-publisher
+
+dn: cn=File-Based Error Logger,cn=Loggers,cn=config
+ds-cfg-enabled: true
+objectClass: ds-cfg-file-based-error-log-publisher
+"""
+
+
+def test_quieting_turns_only_the_json_access_log_off(tmp_path: Path) -> None:
+    path = tmp_path / "config.ldif"
+    path.write_text(LOGGERS_LDIF)
+    assert configure.quiet(path)
+    json_log, error_log = path.read_text().split("\n\n")
+    assert "ds-cfg-enabled: false" in json_log and "ds-cfg-enabled: true" not in json_log
+    assert "ds-cfg-enabled: true" in error_log
+    assert not configure.quiet(path)  # idempotent: nothing left to change
+    assert configure.quiet_text(CONFIG_LDIF) == CONFIG_LDIF  # no such logger: untouched
+    assert not configure.quiet(tmp_path / "absent.ldif")
+
+
 def test_tomcat_listens_on_loopback_only() -> None:
     ports = layout.Ports.from_env({})
     xml = fetch.server_xml(ports, "Shutdown123")

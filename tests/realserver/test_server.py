@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from tests.realserver.listeners import is_loopback, listening_sockets
-from tests.realserver.manager import sessions
+from tests.realserver.manager import provision, sessions
 from tests.realserver.openam import (
     CONFIG_VERSION,
     OpenAM,
@@ -131,6 +131,19 @@ def test_every_listener_of_the_server_is_on_loopback(openam: OpenAM) -> None:
     assert http, f"could not see the HTTP listener (port {port}) in {listeners}"
     exposed = [(host, p) for host, p in listeners if not is_loopback(host)]
     assert not exposed, f"listening beyond loopback: {exposed} (all: {listeners})"
+
+
+def test_the_csv_audit_handler_writes_unbuffered(openam: OpenAM) -> None:
+    """`scripts/openam start` turns buffering off (no polling thread per topic)."""
+    with openam.admin_session() as admin:
+        answer = admin.get(
+            f"{openam.base_url}{provision.CSV_HANDLER}",
+            headers={"Accept-API-Version": CONFIG_VERSION},
+            timeout=30,
+        )
+    assert answer.status_code == 200, answer.text
+    assert answer.json()["csvBuffering"]["bufferingEnabled"] is False
+    assert answer.json()["commonHandler"]["enabled"] is True  # the audit logs stay on
 
 
 def test_passwords_stay_out_of_reprs(openam: OpenAM) -> None:

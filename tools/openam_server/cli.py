@@ -112,6 +112,7 @@ def start(layout: Layout) -> dict[str, object]:
             configure_seconds = configure.configure(layout, ports, creds)
             log.info("configured in %.0f s", configure_seconds)
         fetch.write_tomcat_config(layout, ports, creds["tomcat_shutdown_command"])
+        configure.quiet(configure.config_ldif(layout))
         pid = _launch_until_ready(layout, url)
         provision.provision(url, creds, REALMS)
         _end_sessions(url, creds, "left open by an earlier run")

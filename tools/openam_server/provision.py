@@ -78,10 +78,36 @@ def _created(answer: web.Response, what: str) -> bool:
     raise ManagerError(f"creating {what} failed: HTTP {answer.status} {answer.text()[:300]}")
 
 
+CSV_HANDLER = "/json/global-config/services/audit/CSV/Global%20CSV%20Handler"
+CONFIG_VERSION = {"Accept-API-Version": "resource=1.0, protocol=2.0"}
+
+
+def unbuffer_audit_csv(base_url: str, token: str) -> bool:
+    """OpenAM's CSV audit logs written as events come, not buffered; True when changed. A
+    buffered handler keeps a thread per topic polling its queue (together about 1.6 % of a core
+    while idle); the same lines reach the same files either way."""
+    headers = {SESSION_HEADER: token, **CONFIG_VERSION}
+    answer = web.request("GET", f"{base_url}{CSV_HANDLER}", headers=headers)
+    if answer.status != 200:
+        raise ManagerError(f"reading the CSV audit handler failed: HTTP {answer.status}")
+    handler = answer.json()
+    if handler.get("csvBuffering", {}).get("bufferingEnabled") is False:
+        return False
+    handler["csvBuffering"] = {**handler.get("csvBuffering", {}), "bufferingEnabled": False}
+    body = {k: v for k, v in handler.items() if not k.startswith("_")}
+    answer = web.json_request("PUT", f"{base_url}{CSV_HANDLER}", body, headers)
+    if answer.status != 200:
+        raise ManagerError(f"unbuffering the CSV audit handler failed: HTTP {answer.status}")
+    log.info("OpenAM's CSV audit handler now writes unbuffered")
+    return True
+
+
 def provision(base_url: str, creds: dict[str, str], realms: tuple[str, ...]) -> None:
-    """Each realm with the test user in it, and proof that the test user can log in there."""
+    """Each realm with the test user in it, and proof that the test user can log in there;
+    OpenAM's CSV audit logs unbuffered."""
     token = admin_token(base_url, creds)
     try:
+        unbuffer_audit_csv(base_url, token)
         for realm in realms:
             _provision_realm(base_url, token, creds, realm)
     finally:
