@@ -12,12 +12,8 @@ only; its output is not scanned (its engine log is encrypted, as checked above).
 from __future__ import annotations
 
 import base64
-import binascii
-import gzip
 import json
 import logging
-import re
-import zlib
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -36,6 +32,7 @@ from tests.reliability.deployment import (
     provider_log,
     sa_credentials,
 )
+from tests.reliability.engine_logs import engine_logs
 
 pytestmark = pytest.mark.engine
 
@@ -129,40 +126,6 @@ def files_under(*roots: Path) -> dict[str, str]:
     }
 
 
-BASE64_VALUE = re.compile(rb'"([A-Za-z0-9+/]{12,}={0,2})"')
-ENCRYPTED_LOG = b"PLOG"  # the engine's log encrypted by the stack's secrets manager
-
-
-@dataclass
-class EngineLogs:
-    """The engine's automatic logs of a home: unencrypted ones as text, encrypted ones named."""
-
-    readable: dict[str, str]
-    encrypted: list[str]
-
-
-def engine_logs(home: Path) -> EngineLogs:
-    """Each command's log: gzip-compressed JSON lines, or (once the command loaded the stack's
-    secrets manager) encrypted by it. A readable log's text gets every base64 value decoded
-    beside it, since the engine logs property values as base64-encoded protobuf."""
-    logs = EngineLogs({}, [])
-    for path in sorted((home / "logs").glob("*.log")):
-        data = path.read_bytes()
-        if data.startswith(ENCRYPTED_LOG):
-            logs.encrypted.append(path.name)
-            continue
-        if data.startswith(b"\x1f\x8b"):  # a log cut short by a kill still reads to its cut
-            data = zlib.decompressobj(wbits=31).decompress(data)
-        decoded = []
-        for value in BASE64_VALUE.findall(data):
-            try:
-                decoded.append(base64.b64decode(value, validate=True))
-            except binascii.Error:
-                continue
-        logs.readable[str(path)] = b"\n".join([data, *decoded]).decode("latin-1")
-    return logs
-
-
 def test_no_secret_anywhere_on_disk_in_output_or_logs(
     tmp_path: Path,
     engine_env: dict[str, str],
@@ -200,32 +163,3 @@ def test_no_secret_anywhere_on_disk_in_output_or_logs(
         assert not leaked, f"secret(s) #{leaked} of {len(secrets)} found in {name}"
     for blob in provider_blobs(revealed):
         assert not [s for s in secrets if s in blob], "a secret is in a pickled provider"
-
-
-def test_the_engine_log_scan_sees_a_secret_in_any_form_it_is_logged(tmp_path: Path) -> None:
-    """The scan above can fail: a secret in a plain log argument, inside a base64-encoded
-    property value, or in a log cut short, is in the text it searches; an encrypted log is
-    only named."""
-    secret = "c2Nhbi1tZS1pZi15b3UtY2Fu"
-    (tmp_path / "logs").mkdir()
-    arguments = {
-        "plain": {"msg": "%s", "pulumi.log.arg0": secret},
-        "property": {
-            "msg": "%v",
-            "pulumi.log.arg0": base64.b64encode(b"\x12\x18" + secret.encode()),
-        },
-    }
-    for name, line in arguments.items():
-        text = json.dumps(line, default=bytes.decode).encode()
-        (tmp_path / "logs" / f"pulumi-20261203T000000-1-{name}.log").write_bytes(
-            gzip.compress(text)
-        )
-    cut = gzip.compress(json.dumps({"msg": secret, "padding": "x" * 400}).encode())
-    (tmp_path / "logs" / "pulumi-20261203T000000-2-cut.log").write_bytes(cut[: len(cut) - 12])
-    (tmp_path / "logs" / "organization+p+s-20261203T000000.log").write_bytes(ENCRYPTED_LOG + b"..")
-
-    logs = engine_logs(tmp_path)
-
-    assert logs.encrypted == ["organization+p+s-20261203T000000.log"]
-    assert len(logs.readable) == 3
-    assert all(secret in text for text in logs.readable.values()), logs.readable
