@@ -241,11 +241,10 @@ def harden_text(text: str) -> str:
 
 
 def quiet(path: Path) -> bool:
-    """Turn the embedded OpenDJ's JSON LDAP access log off, in place (the server stopped); True
-    when the file changed. Its publisher keeps a thread flushing many times a second and writes
-    a JSON line for each of the CTS's LDAP operations: about 2.5 % of a core while idle, which a
-    test server need not spend (OpenAM's own audit logs stay on)."""
+    """Turn the embedded OpenDJ's JSON LDAP access log off, in place, the server stopped (its
+    flushing thread costs CPU: docs/real-server.md); True when the file changed."""
     if not path.is_file():
+        log.warning("%s is missing: the embedded OpenDJ's JSON access log stays as it is", path)
         return False
     before = path.read_text(encoding="utf-8")
     after = quiet_text(before)
