@@ -11,6 +11,8 @@ from openam_server.layout import ManagerError
 log = logging.getLogger("openam")
 AUTH_VERSION = {"Accept-API-Version": "resource=2.0, protocol=1.0"}
 SESSION_HEADER = "iPlanetDirectoryPro"  # the header OpenAM reads a session token from
+CONFIG_API_HEADERS = {"Accept-API-Version": "resource=1.0, protocol=2.1"}  # global-config
+CSV_HANDLER = "/json/global-config/services/audit/CSV/Global%20CSV%20Handler"
 
 
 def authenticate(
@@ -47,7 +49,7 @@ def ensure_realm(base_url: str, token: str, name: str) -> bool:
         "POST",
         f"{base_url}/json/global-config/realms",
         {"name": name, "active": True, "parentPath": "/", "aliases": []},
-        {SESSION_HEADER: token, "Accept-API-Version": "resource=1.0, protocol=2.1"},
+        {SESSION_HEADER: token, **CONFIG_API_HEADERS},
     )
     return _created(answer, f"realm {name!r}")
 
@@ -76,10 +78,6 @@ def _created(answer: web.Response, what: str) -> bool:
     if answer.status == 409:
         return False
     raise ManagerError(f"creating {what} failed: HTTP {answer.status} {answer.text()[:300]}")
-
-
-CSV_HANDLER = "/json/global-config/services/audit/CSV/Global%20CSV%20Handler"
-CONFIG_API_HEADERS = {"Accept-API-Version": "resource=1.0, protocol=2.1"}
 
 
 def unbuffer_audit_csv(base_url: str, token: str) -> bool:
