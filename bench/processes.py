@@ -70,8 +70,9 @@ def split_cpu(
                 last[pid] = seconds
                 if kinds.get(pid, "engine") in ("engine", "other"):
                     # Again until it is a plugin: a child seen between fork and exec shows its
-                    # parent's command line (the engine's).
-                    kinds[pid] = _kind(pid)
+                    # parent's command line (the engine's). An exiting process shows none: it
+                    # keeps the kind it had.
+                    kinds[pid] = _kind(pid) or kinds.get(pid, "other")
             time.sleep(INTERVAL)
         _, stderr = proc.communicate()
     if proc.returncode != 0:
@@ -110,11 +111,16 @@ def _tree(root: int) -> dict[int, float]:
     return found
 
 
-def _kind(pid: int) -> str:
+def _kind(pid: int) -> str | None:
+    """The kind of process `pid` runs; None when its command line is gone (it is exiting, or
+    has ended)."""
     try:
-        argv = Path(f"/proc/{pid}/cmdline").read_bytes().split(b"\0")
+        raw = Path(f"/proc/{pid}/cmdline").read_bytes()
     except OSError:
-        return "other"
+        return None
+    if not raw:
+        return None
+    argv = raw.split(b"\0")
     line = " ".join(a.decode(errors="replace") for a in argv)
     first = Path(argv[0].decode(errors="replace")).name if argv and argv[0] else ""
     for kind, marks in KINDS:

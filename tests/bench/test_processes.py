@@ -6,6 +6,7 @@ from __future__ import annotations
 import importlib
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import pytest
@@ -42,3 +43,36 @@ def test_split_cpu_attributes_by_command_line(tmp_path: Path) -> None:
 def test_split_cpu_refuses_a_failed_command(tmp_path: Path) -> None:
     with pytest.raises(RuntimeError, match="failed"):
         processes.split_cpu([sys.executable, "-c", "raise SystemExit(3)"], tmp_path, {}, 30)
+
+
+def named_pulumi(tmp_path: Path) -> str:
+    """A Python interpreter whose command line reads as the engine's (`pulumi ...`)."""
+    link = tmp_path / "pulumi"
+    link.symlink_to(Path(sys.executable).resolve())
+    return str(link)
+
+
+def test_an_exiting_engine_keeps_its_kind(tmp_path: Path) -> None:
+    # A process that has exited but not been reaped shows no command line: that says nothing
+    # of its kind, so the engine's CPU stays the engine's (not "other").
+    child = subprocess.Popen([named_pulumi(tmp_path), "-c", "pass"])
+    try:
+        stat = Path(f"/proc/{child.pid}/stat")
+        for _ in range(500):
+            if stat.read_text().rsplit(")", 1)[1].split()[0] == "Z":
+                break
+            time.sleep(0.01)
+        else:
+            pytest.fail("the child never became a zombie")
+        assert processes._kind(child.pid) is None
+    finally:
+        child.wait()
+    assert processes._kind(child.pid) is None  # reaped: no /proc entry at all
+
+
+def test_split_cpu_counts_the_engine(tmp_path: Path) -> None:
+    split = processes.split_cpu(
+        [named_pulumi(tmp_path), "-c", BURN.format(s=0.3)], tmp_path, {}, timeout=30
+    )
+    assert split["engine"] == pytest.approx(0.3, abs=0.1)
+    assert split["other"] < 0.05
