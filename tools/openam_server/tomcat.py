@@ -38,8 +38,10 @@ def catalina_opts(layout: Layout) -> str:
     for path in (layout.home, layout.config):
         if any(ch.isspace() for ch in str(path)):
             raise ManagerError(f"the cache path {path} contains whitespace; set AIC_OPENAM_CACHE")
-    # C1 only: less JIT work while starting on two shared cores (a test server, short-lived).
-    options = ["-server", HEAP, "-XX:TieredStopAtLevel=1", "-Djava.awt.headless=true"]
+    # C1 only: less JIT work while starting on two shared cores (a test server, short-lived);
+    # the serial collector: no concurrent GC threads beside the tests (docs/real-server.md).
+    options = ["-server", HEAP, "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC"]
+    options += ["-Djava.awt.headless=true"]
     options += [f"--add-exports={module}=ALL-UNNAMED" for module in JAVA_EXPORTS]
     options += [
         f"-Duser.home={layout.home}",
