@@ -112,8 +112,8 @@ def _tree(root: int) -> dict[int, float]:
 
 
 def _kind(pid: int) -> str | None:
-    """The kind of process `pid` runs; None when its command line is gone (it is exiting, or
-    has ended)."""
+    """The kind of process `pid` runs; None when its command line is gone (exited and not yet
+    reaped, or gone)."""
     try:
         raw = Path(f"/proc/{pid}/cmdline").read_bytes()
     except OSError:

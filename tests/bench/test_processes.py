@@ -52,9 +52,9 @@ def named_pulumi(tmp_path: Path) -> str:
     return str(link)
 
 
-def test_an_exiting_engine_keeps_its_kind(tmp_path: Path) -> None:
+def test_the_kind_of_an_exited_process_is_unknown(tmp_path: Path) -> None:
     # A process that has exited but not been reaped shows no command line: that says nothing
-    # of its kind, so the engine's CPU stays the engine's (not "other").
+    # of its kind.
     child = subprocess.Popen([named_pulumi(tmp_path), "-c", "pass"])
     try:
         stat = Path(f"/proc/{child.pid}/stat")
@@ -76,3 +76,22 @@ def test_split_cpu_counts_the_engine(tmp_path: Path) -> None:
     )
     assert split["engine"] == pytest.approx(0.3, abs=0.1)
     assert split["other"] < 0.05
+
+
+HOLD_ZOMBIE = """
+import subprocess, sys, time
+child = subprocess.Popen([sys.argv[1], "-c", sys.argv[2]])
+stat = f"/proc/{child.pid}/stat"
+while open(stat).read().rsplit(")", 1)[1].split()[0] != "Z":
+    time.sleep(0.005)
+time.sleep(0.2)  # several samples see the ended engine before it is reaped
+child.wait()
+"""
+
+
+def test_an_ended_engine_not_yet_reaped_keeps_its_kind(tmp_path: Path) -> None:
+    # The engine's CPU stays the engine's while its parent has not reaped it (not "other").
+    command = [sys.executable, "-c", HOLD_ZOMBIE, named_pulumi(tmp_path), BURN.format(s=0.3)]
+    split = processes.split_cpu(command, tmp_path, {}, timeout=30)
+    assert split["engine"] == pytest.approx(0.3, abs=0.1)
+    assert split["other"] < 0.15  # the parent's own start

@@ -33,8 +33,9 @@ HEAP = "-Xmx1536m"
 
 
 def catalina_opts(layout: Layout) -> str:
-    """JVM options: heap, upstream's exports, OpenAM's home and configuration directory, then
-    `$AIC_OPENAM_JAVA_OPTS` (whitespace-separated)."""
+    """JVM options: heap, JIT and collector, upstream's exports, OpenAM's home and
+    configuration directory, then `$AIC_OPENAM_JAVA_OPTS` (whitespace-separated; another
+    collector needs `-XX:-UseSerialGC` first)."""
     for path in (layout.home, layout.config):
         if any(ch.isspace() for ch in str(path)):
             raise ManagerError(f"the cache path {path} contains whitespace; set AIC_OPENAM_CACHE")
