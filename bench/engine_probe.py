@@ -92,6 +92,8 @@ class _MirrorProvider(ResourceProvider):
     """Checks nothing; diff compares the inputs; create returns our resource's outputs."""
 
     kind = ""
+    # Ours store the pickled provider in plain text (`SessionProvider`); `data_shapes` checks it.
+    serialize_as_secret_always = False
 
     def check(self, _olds: dict[str, Any], news: dict[str, Any]) -> CheckResult:
         return CheckResult(news, [])

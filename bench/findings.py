@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from imports import GROUPS
 from processes import PROCESSES
 from report import (
     GOAL_RATIO,
@@ -103,14 +104,17 @@ def _ratios(results: Results) -> list[str]:
 def _ratio_cause(results: Results) -> list[str]:
     extra = import_extra_ms(results) / 1000
     program, provider = results.imports
+    rest = sum(p.ours.groups[GROUPS[0]] - p.floor.groups[GROUPS[0]] for p in (program, provider))
     lines = [
         '- What bounds the ratio, from the measured parts (see "What each process imports"): '
         f"our program process imports {program.ours.total - program.floor.total:.0f} ms more than "
         f"the floor's and our provider process {provider.ours.total - provider.floor.total:.0f} ms "
-        f"more: {seconds(extra)} per command, of which pydantic "
+        f"more: {seconds(extra)} per command, the difference of pydantic's "
         f"{program.ours.groups['pydantic'] + provider.ours.groups['pydantic']:.0f} ms and our "
-        f"own modules (mostly building their pydantic models) "
-        f"{program.ours.groups['aic_sessions'] + provider.ours.groups['aic_sessions']:.0f} ms. "
+        f"own modules' (mostly building their pydantic models) "
+        f"{program.ours.groups['aic_sessions'] + provider.ours.groups['aic_sessions']:.0f} ms "
+        f"{'less' if rest < 0 else 'plus'} the {abs(rest):.0f} ms by which our processes import "
+        f"{'less' if rest < 0 else 'more'} of the rest than the floor's. "
         "Most of it is on the critical path: the program imports before it registers anything, "
         "and the provider process imports our modules when the first `check` arrives (part of "
         "that can overlap with the program still registering, so the sum is an upper bound of "
@@ -217,8 +221,8 @@ def _graph(results: Results) -> list[str]:
             f"  - {LABELS[op]}: the component adds {component:.1f} ms per realm and the "
             f"baseline {baseline:.1f} ms (both: {both:.1f} ms) to the 3 probes' "
             f"{graph_per_realm_ms(results, 'bare', op):.1f} ms; "
-            f"ours costs {ours:.1f} ms per realm. At {largest.realms} realms the two together "
-            f"are {both * largest.realms / 1000:.2f} s of the floor's "
+            f"ours costs {ours:.1f} ms per realm. At {largest.realms} realms that slope of the "
+            f"two together comes to {both * largest.realms / 1000:.2f} s of the floor's "
             f"{seconds(largest.floor[op].seconds)} (3 probes alone: {seconds(bare)})."
         )
     return [

@@ -3,6 +3,7 @@ frodo-cli, print the tables and write docs/benchmarks.md.
 
     make bench                      # = scripts/with-engine .venv/bin/python bench/run.py
     bench/run.py --sizes 1,10 --repeat 3 --output /tmp/b.md   (a quicker, partial run)
+    bench/run.py --render-from FILE   (write the page again from a run's saved figures)
 
 The largest size also runs `pulumi refresh` with 100 ms added to every admin-API request.
 
@@ -14,6 +15,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import pickle
 import subprocess
 import sys
 import tempfile
@@ -64,11 +66,38 @@ def parse_args() -> argparse.Namespace:
     parser.add_argument("--sizes", default="1,10,50,200", help="numbers of realms (first one: 1)")
     parser.add_argument("--repeat", type=int, default=5, help="repetitions per timed operation")
     parser.add_argument("--output", type=Path, default=REPO / "docs" / "benchmarks.md")
+    parser.add_argument(
+        "--save-results",
+        type=Path,
+        default=Path(tempfile.gettempdir()) / "aic-bench-results.pickle",
+        help="where the run's figures are saved before the page is written",
+    )
+    parser.add_argument(
+        "--render-from",
+        type=Path,
+        help="measure nothing: write the page from figures a run saved (e.g. after a wording fix)",
+    )
     return parser.parse_args()
 
 
 def main() -> int:
     args = parse_args()
+    if args.render_from:
+        measured, meta = pickle.loads(args.render_from.read_bytes())  # noqa: S301 (our own file)
+    else:
+        measured, meta = measure(args)
+        # Saved first: a failure in writing the page does not cost the run.
+        args.save_results.write_bytes(pickle.dumps((measured, meta)))
+        print(f"bench: figures saved in {args.save_results}", file=sys.stderr)
+    text = document(measured, meta)
+    print(text)
+    args.output.write_text(text)
+    print(f"bench: wrote {args.output}", file=sys.stderr)
+    return 0
+
+
+def measure(args: argparse.Namespace) -> tuple[Results, dict[str, str]]:
+    """Every measurement of the page, and the run's date, duration and load."""
     sizes = [int(n) for n in args.sizes.split(",")]
     started, load = time.monotonic(), os.getloadavg()[0]
     inherited = as_a_user_runs()
@@ -105,11 +134,7 @@ def main() -> int:
         "minutes": f"{(time.monotonic() - started) / 60:.1f}",
         "date": datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC"),
     }
-    text = document(measured, meta)
-    print(text)
-    args.output.write_text(text)
-    print(f"bench: wrote {args.output}", file=sys.stderr)
-    return 0
+    return measured, meta
 
 
 def as_a_user_runs() -> bool:

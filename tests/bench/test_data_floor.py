@@ -9,6 +9,8 @@ import sys
 from pathlib import Path
 from typing import Any
 
+import pytest
+
 BENCH = Path(__file__).resolve().parents[2] / "bench"
 sys.path.insert(0, str(BENCH))
 harness = importlib.import_module("harness")
@@ -19,13 +21,18 @@ SIG = {"4dabf18193072939515e22adb298388d": "1b47061264138c4ac30d75fd1eb44270"}
 
 def test_plain_names_secrets_and_drops_the_provider() -> None:
     props = {
-        "__provider": {**SIG, "plaintext": '"pickled"'},
+        "__provider": "pickled",
         "value": {**SIG, "plaintext": json.dumps("s3cr3t")},
         "realm": "r1",
     }
     plain, secret = harness._plain(props)
     assert plain == {"value": "s3cr3t", "realm": "r1"}
     assert secret == ["value"]
+
+
+def test_plain_refuses_a_secret_provider_the_mirrors_would_not_hold() -> None:
+    with pytest.raises(ValueError, match="pickled provider is a secret"):
+        harness._plain({"__provider": {**SIG, "plaintext": '"pickled"'}})
 
 
 def test_refs_follow_the_output_they_repeat() -> None:

@@ -11,9 +11,11 @@ import json
 from pathlib import Path
 from typing import Any
 
+import dill  # type: ignore[import-untyped]
 import pytest
 from aic_emulator.testing import EmulatorServer
 from aic_sessions.client import AuthenticationSettingsPatch
+from aic_sessions.resources.exports import EXPORTS
 
 from tests.client.conftest import sa_client
 from tests.engine.project import copy_project, emulator_cli, new_stack, realm, write_stack
@@ -46,12 +48,26 @@ def assert_no_secret_in_state_or_output(cli: PulumiCLI, emulator: EmulatorServer
         for r in revealed["deployment"]["resources"]
         if "__provider" in r.get("outputs", {})
     ]
-    provider_blobs = [base64.b64decode(json.loads(p["plaintext"])) for p in pickled]
+    # In plain text (no secret to hold): a reference to the provider class, no instance data.
+    assert pickled and all(isinstance(p, str) for p in pickled), pickled
+    provider_blobs = [base64.b64decode(p) for p in pickled]
+    assert all(vars(dill.loads(blob)) == {} for blob in provider_blobs)
     outputs = [entry for entry in cli.log if "--show-secrets" not in entry.splitlines()[0]]
     everything = export + "".join(outputs)
     for secret in [*values, jwk["d"], jwk["p"], jwk["q"]]:
         assert secret not in everything
         assert all(secret.encode() not in blob for blob in provider_blobs)
+
+
+def assert_source_positions_are_the_resources_own(cli: PulumiCLI) -> None:
+    """The call stack the SDK records per registration (in state) starts in the resource's own
+    module, with no constructor of ours in between (`SnakeCaseProperties`)."""
+    resources = json.loads(cli.run("stack", "export").stdout)["deployment"]["resources"]
+    dynamic = [r for r in resources if r["type"].startswith("pulumi-python:dynamic/aic:")]
+    assert dynamic
+    for resource in dynamic:
+        module = resource["sourcePosition"].rsplit("/", 1)[-1].split("#")[0]
+        assert module == f"{EXPORTS[resource['type'].rsplit(':', 1)[-1]]}.py", resource
 
 
 def writes(emulator: EmulatorServer) -> int:
@@ -100,6 +116,7 @@ def test_lifecycle_up_drift_refresh_restore_destroy(
     assert present(client.read_session_service("bravo")).max_session_time == 480
     digest = aic_emulator.secret_digest("alpha")
     assert_no_secret_in_state_or_output(deployment, aic_emulator)
+    assert_source_positions_are_the_resources_own(deployment)
 
     aic_emulator.clear_requests()
     deployment.run("preview", "--expect-no-changes")

@@ -88,9 +88,10 @@ def signing_secrets(revealed: dict[str, Any]) -> list[str]:
 
 
 def provider_blobs(revealed: dict[str, Any]) -> list[str]:
-    """The dill-pickled providers, decoded (bytes as latin-1 text)."""
+    """The dill-pickled providers, decoded (bytes as latin-1 text); stored in plain text, as
+    they hold no secret (`SessionProvider.serialize_as_secret_always`)."""
     return [
-        base64.b64decode(json.loads(r["outputs"]["__provider"]["plaintext"])).decode("latin-1")
+        base64.b64decode(r["outputs"]["__provider"]).decode("latin-1")
         for r in revealed["deployment"]["resources"]
         if "__provider" in r.get("outputs", {})
     ]

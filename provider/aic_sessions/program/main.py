@@ -56,17 +56,18 @@ def run() -> None:
         esv_secrets = declare_esv_secrets(stack, given_secrets)
         restart = declare_restart(stack, list(esv_secrets.values()))
         promotion = declare_promotion(stack, lower, [restart] if restart else [])
-        realms = {
-            realm.name: declare_asserted_realm(
+        realms = {}
+        # Loops, not comprehensions: a comprehension is one more frame in the call stack the SDK
+        # records in state for every resource declared in it.
+        for realm in stack.realms:
+            realms[realm.name] = declare_asserted_realm(
                 stack, realm, lower, promotion, esv_secrets.get(realm.name)
             )
-            for realm in stack.realms
-        }
     else:
         promotion = None
-        realms = {
-            realm.name: declare_written_realm(stack, realm, given_secrets) for realm in stack.realms
-        }
+        realms = {}
+        for realm in stack.realms:
+            realms[realm.name] = declare_written_realm(stack, realm, given_secrets)
         # The tenant's one restart, after every ESV write; the realms point at their ESVs after it.
         restart = declare_restart(stack, [s for s in realms.values() if s.esv is not None])
     export_outputs(stack, realms, promotion, restart)

@@ -21,7 +21,7 @@ from aic_sessions.domain.attributes import (
 )
 
 from .base import BASELINE, RealmInputs
-from .naming import OnDelete, SnakeCaseProperties, declared
+from .naming import OnDelete, SnakeCaseProperties, declared, wire_names
 from .settings_provider import RealmSettingsProvider
 
 AuthenticatedInputs = input_model("AuthenticatedInputs", RealmInputs, AUTHENTICATED)
@@ -91,7 +91,9 @@ class AuthenticatedSessionSettings(
             "prior_settings": None,
         }
         props[BASELINE] = props.pop("baseline")  # engine-internal: kept out of diffs
-        super().__init__(AuthenticatedSessionSettingsProvider(), resource_name, props, opts)
+        wire = wire_names(props)
+        super().__init__(AuthenticatedSessionSettingsProvider(), resource_name, wire, opts)
+        self.use_python_names(wire)
 
 
 AuthenticatedSessionSettings.__init__.__doc__ = constructor_doc(

@@ -190,6 +190,11 @@ class SessionProvider(ResourceProvider, Generic[M]):
     inputs_model: type[M]
     owned: ClassVar[tuple[str, ...]]
     hints: ClassVar[dict[str, str]] = {}
+    # The pickled provider (`__provider`) is a reference to this class and nothing else (no
+    # instance data; `tests/reliability/test_secret_leaks.py` decodes it), so it need not be
+    # encrypted: a plain string in state instead of two ciphertexts per resource, which every
+    # checkpoint of every command writes. The SDK still makes it secret if a secret is captured.
+    serialize_as_secret_always = False
 
     def __init_subclass__(cls, **kwargs: Any) -> None:
         """API errors surface as their message after the SDK's few frames, not the client's."""

@@ -48,7 +48,7 @@ from aic_sessions.domain.identity import canonical_realm, same_identity, tenant_
 
 from . import connection, ownership
 from .base import REPLACE_ON, RealmInputs, SessionProvider
-from .naming import OnDelete, SnakeCaseProperties
+from .naming import OnDelete, SnakeCaseProperties, wire_names
 from .settings_provider import restore_settings
 
 if TYPE_CHECKING:
@@ -280,7 +280,9 @@ class RealmBaseline(
         }
         if requires_journey_settings:
             props["requires_journey_settings"] = True
-        super().__init__(RealmBaselineProvider(), resource_name, props, opts)
+        wire = wire_names(props)
+        super().__init__(RealmBaselineProvider(), resource_name, wire, opts)
+        self.use_python_names(wire)
 
 
 def _claimant() -> str:

@@ -38,7 +38,7 @@ from aic_sessions.domain.identity import same_identity
 
 from .base import ProviderError, RealmInputs, SessionProvider, is_unknown
 from .esv_common import esv_client, tenant_lock
-from .naming import SnakeCaseProperties
+from .naming import SnakeCaseProperties, wire_names
 from .signing_secret import with_value
 from .wire import as_secret, plain
 
@@ -334,4 +334,6 @@ class EsvSecret(SnakeCaseProperties, pulumi.dynamic.Resource, module="aic", name
         opts = pulumi.ResourceOptions.merge(
             opts, pulumi.ResourceOptions(additional_secret_outputs=["value", "fingerprintBasis"])
         )
-        super().__init__(EsvSecretProvider(), resource_name, props, opts)
+        wire = wire_names(props)
+        super().__init__(EsvSecretProvider(), resource_name, wire, opts)
+        self.use_python_names(wire)

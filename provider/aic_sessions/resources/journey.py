@@ -24,7 +24,7 @@ from aic_sessions.domain.attributes import (
 )
 
 from .base import BASELINE, ProviderError, RealmInputs
-from .naming import OnDelete, SnakeCaseProperties, StateManagementName, declared
+from .naming import OnDelete, SnakeCaseProperties, StateManagementName, declared, wire_names
 from .settings_provider import RealmSettingsProvider
 
 if TYPE_CHECKING:
@@ -115,7 +115,9 @@ class JourneySessionSettings(
             "prior_settings": None,
         }
         props[BASELINE] = props.pop("baseline")  # engine-internal: kept out of diffs
-        super().__init__(JourneySessionSettingsProvider(), resource_name, props, opts)
+        wire = wire_names(props)
+        super().__init__(JourneySessionSettingsProvider(), resource_name, wire, opts)
+        self.use_python_names(wire)
 
 
 JourneySessionSettings.__init__.__doc__ = constructor_doc(

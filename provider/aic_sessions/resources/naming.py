@@ -9,7 +9,7 @@ the property names change: keys inside dict values stay as on the wire, in Pytho
 
 from __future__ import annotations
 
-from typing import Any, Literal, cast
+from typing import Any, Literal
 
 from aic_sessions.domain.names import to_camel, to_snake
 
@@ -21,15 +21,24 @@ ValueSource = Literal["given", "generated", "esv"]
 """Where a signing secret comes from."""
 
 
-class SnakeCaseProperties:
-    """Mixed into a `pulumi.dynamic.Resource` (before it): snake_case attributes over camelCase
-    wire names. The properties are registered under their wire names, so the SDK translates
-    nothing (nested keys neither); then each property's output moves to its Python name."""
+def wire_names(props: dict[str, Any]) -> dict[str, Any]:
+    """The properties under their wire (camelCase) names, as a resource registers them."""
+    return {to_camel(key): value for key, value in props.items()}
 
-    def __init__(self, provider: Any, name: str, props: dict[str, Any], opts: Any = None) -> None:
-        wire = {to_camel(key): value for key, value in props.items()}
-        cast(Any, super()).__init__(provider, name, wire, opts)
-        for key in wire:  # the SDK set one Output per property, under its wire name
+
+class SnakeCaseProperties:
+    """Mixed into a `pulumi.dynamic.Resource`: snake_case attributes over camelCase wire names.
+
+    A subclass's `__init__` registers `wire_names(props)`, so the SDK translates nothing (nested
+    keys neither), then calls `use_python_names` with them: each property's output moves to its
+    Python name. No constructor of ours stands between the subclass's and the SDK's: the SDK
+    records each registration's call stack in state from its third `__init__` frame down, so a
+    frame here would be in every resource's record (and be its source position).
+    """
+
+    def use_python_names(self, wire: dict[str, Any]) -> None:
+        """Move the output the SDK set under each wire name to its Python name."""
+        for key in wire:
             if (python := to_snake(key)) != key and key in self.__dict__:
                 self.__dict__[python] = self.__dict__.pop(key)
 

@@ -31,7 +31,7 @@ from aic_sessions.domain.environments import sequential
 
 from . import connection, promotion_procedure
 from .base import ProviderError, SessionProvider, is_unknown
-from .naming import SnakeCaseProperties
+from .naming import SnakeCaseProperties, wire_names
 
 INPUTS = (
     "baseUrl",
@@ -249,4 +249,6 @@ class Promotion(SnakeCaseProperties, pulumi.dynamic.Resource, module="aic", name
             "result": None,
             "pending_changes": None,
         }
-        super().__init__(PromotionProvider(), resource_name, props, opts)
+        wire = wire_names(props)
+        super().__init__(PromotionProvider(), resource_name, wire, opts)
+        self.use_python_names(wire)

@@ -46,7 +46,7 @@ from .base import (
     gone_on_404,
     is_unknown,
 )
-from .naming import OnDelete, SnakeCaseProperties, ValueSource
+from .naming import OnDelete, SnakeCaseProperties, ValueSource, wire_names
 from .wire import as_secret, plain
 
 if TYPE_CHECKING:
@@ -461,4 +461,6 @@ class SigningSecret(
         opts = pulumi.ResourceOptions.merge(
             opts, pulumi.ResourceOptions(additional_secret_outputs=["value", "fingerprintBasis"])
         )
-        super().__init__(SigningSecretProvider(), resource_name, props, opts)
+        wire = wire_names(props)
+        super().__init__(SigningSecretProvider(), resource_name, wire, opts)
+        self.use_python_names(wire)

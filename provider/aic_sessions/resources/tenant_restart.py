@@ -27,7 +27,7 @@ from aic_sessions.domain.identity import canonical_base_url, same_identity
 from .base import ProviderError, SessionProvider
 from .esv_common import esv_client, tenant_lock
 from .esv_secret import EsvSecret
-from .naming import SnakeCaseProperties
+from .naming import SnakeCaseProperties, wire_names
 
 if TYPE_CHECKING:
     from .realm import RealmSessionSettings
@@ -266,7 +266,9 @@ class TenantRestart(
             ),
         }
         opts = pulumi.ResourceOptions.merge(opts, pulumi.ResourceOptions(depends_on=esvs))
-        super().__init__(TenantRestartProvider(), resource_name, props, opts)
+        wire = wire_names(props)
+        super().__init__(TenantRestartProvider(), resource_name, wire, opts)
+        self.use_python_names(wire)
         for item in secrets:
             if not isinstance(item, EsvSecret):
                 item.loaded_by(self)
