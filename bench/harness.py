@@ -281,9 +281,9 @@ class Project:
     def __init__(self, directory: Path, env: dict[str, str], config_file: str) -> None:
         self.directory = directory
         self.config_file = directory / config_file
-        backend = directory.parent / f"{directory.name}-backend"
-        backend.mkdir(parents=True, exist_ok=True)
-        self.env = {**env, "PULUMI_BACKEND_URL": f"file://{backend}"}
+        self.backend = directory.parent / f"{directory.name}-backend"
+        self.backend.mkdir(parents=True, exist_ok=True)
+        self.env = {**env, "PULUMI_BACKEND_URL": f"file://{self.backend}"}
 
     def pulumi(self, *args: str, interrupt_ignored: bool = False) -> Run:
         """Run one command as a user's shell does; `interrupt_ignored`: as a background job of
@@ -315,6 +315,11 @@ class Project:
 
     def init(self) -> None:
         self.pulumi("stack", "init")
+
+    def state_bytes(self) -> int:
+        """Size of the stack's state file: what the file backend writes at every checkpoint."""
+        [state] = self.backend.glob(f".pulumi/stacks/*/{STACK}.json")
+        return state.stat().st_size
 
     def write_config(self, config: dict[str, Any]) -> None:
         self.config_file.write_text(yaml.safe_dump({"config": config}))

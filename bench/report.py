@@ -465,3 +465,13 @@ def interrupt(results: Results) -> list[str]:
         "",
         started,
     ]
+
+
+def state_sizes(results: Results) -> list[str]:
+    """The stack's state file after create, per realm (the stack's own records included)."""
+    lines = header("realms", "ours", "data floor", "floor", "ours / floor")
+    for size in results.sizes:
+        kb = {name: b / size.realms / 1024 for name, b in size.state_bytes.items()}
+        cells = [f"{kb[name]:.1f} KB" for name in ("ours", "data", "floor")]
+        lines.append(row(size.realms, *cells, f"{kb['ours'] / kb['floor']:.2f}"))
+    return lines

@@ -45,6 +45,7 @@ from report import (
     per_operation,
     ratios,
     reads_per_realm,
+    state_sizes,
     versus_frodo,
 )
 from scenarios import (
@@ -188,6 +189,11 @@ def document(results: Results, meta: dict[str, str]) -> str:
         "\n".join(growth_requests(results)),
         "Wall time of one more realm (slope between the smallest and the largest stack):",
         "\n".join(growth_times(results)),
+        "### State per realm",
+        "The stack's state file after create, divided by the realms (the stack's own records "
+        "included): the file backend writes all of it at every checkpoint, one per resource "
+        "operation of create and destroy.",
+        "\n".join(state_sizes(results)),
         "## One-field change: `pulumi up` against frodo-cli",
         _FRODO_NOTE,
         "\n".join(versus_frodo(results)),
@@ -241,7 +247,8 @@ _COUNTS_NOTE = (
 )
 _FLOOR_NOTE = (
     "The floor is a project with our resource graph made of `EngineProbe`s (a do-nothing "
-    "dynamic resource, `bench/engine_probe.py`): per realm a component, a baseline, and three "
+    "dynamic resource, `bench/engine_probe.py`): per realm a component (a `ComponentResource` "
+    "subclass, as ours is: the SDK records no call stack for a bare one), a baseline, and three "
     "resources that depend on the baseline and take its output, under the component, as ours "
     "registers them; run by the same engine on the same virtualenv, in turns with ours. "
     "Medians of {repeat} runs ({large_repeat} from {large} realms "

@@ -102,6 +102,8 @@ class SizeResult:
     data: dict[str, Series] = field(default_factory=dict)
     # "ours" / "floor" / "data" -> process (processes.SPLIT) -> CPU seconds of a preview
     processes: dict[str, dict[str, float]] = field(default_factory=dict)
+    # "ours" / "floor" / "data" -> bytes of the stack's state file after create
+    state_bytes: dict[str, int] = field(default_factory=dict)
 
     def ratio(self, operation: str) -> float:
         return self.ours[operation].seconds / self.floor[operation].seconds
@@ -139,12 +141,12 @@ def measure_size(
         data = data_project(workdir / f"data-{realms}", env, realms, shapes)
         data.init()
         record(result.data, "create", measure(emu, data, UP))
+        projects = {"ours": ours, "floor": floor, "data": data}
+        result.state_bytes = {name: project.state_bytes() for name, project in projects.items()}
         turns = {**both, "data": (data, result.data), **graphs}
         for name, args in (("preview", PREVIEW), ("noop", UP_NOOP)):
             _interleaved(emu, turns, name, args, repeat)
-        result.processes = _split(
-            {"ours": ours, "floor": floor, "data": data}, min(repeat, SPLIT_REPEAT)
-        )
+        result.processes = _split(projects, min(repeat, SPLIT_REPEAT))
         _changes(emu, ours, names, result, repeat)
         _interleaved(emu, both, "refresh", REFRESH, repeat)
         if latency:
