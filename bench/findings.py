@@ -368,7 +368,8 @@ def _slopes_and_state(results: Results) -> list[str]:
     kb = {name: size / last.realms / 1024 for name, size in last.state_bytes.items()}
     return [
         f"- Create and destroy per further realm against the floor (goal <= {GOAL_SLOPE_RATIO} "
-        f"x): {verdict}; {'; '.join(parts)}. The file backend writes the whole state at every "
+        f"x; one create and one destroy per size, so a run's noise is in them): {verdict}; "
+        f"{'; '.join(parts)}. The file backend writes the whole state at every "
         "step of both (a checkpoint per resource operation), so what one more realm costs grows "
         f"with the state's size: at {last.realms} realms ours holds {kb['ours']:.1f} KB per "
         f"realm, the data floor {kb['data']:.1f} KB and the floor {kb['floor']:.1f} KB "

@@ -70,8 +70,8 @@ def parse_args() -> argparse.Namespace:
     parser.add_argument(
         "--save-results",
         type=Path,
-        default=Path(tempfile.gettempdir()) / "aic-bench-results.pickle",
-        help="where the run's figures are saved before the page is written",
+        help="where the run's figures are saved before the page is written (default: a new "
+        "file in the temporary directory, named by the time; the run prints it)",
     )
     parser.add_argument(
         "--render-from",
@@ -88,8 +88,10 @@ def main() -> int:
     else:
         measured, meta = measure(args)
         # Saved first: a failure in writing the page does not cost the run.
-        args.save_results.write_bytes(pickle.dumps((measured, meta)))
-        print(f"bench: figures saved in {args.save_results}", file=sys.stderr)
+        stamp = datetime.now(UTC).strftime("%Y%m%d-%H%M%S")
+        saved = args.save_results or Path(tempfile.gettempdir()) / f"aic-bench-{stamp}.pickle"
+        saved.write_bytes(pickle.dumps((measured, meta)))
+        print(f"bench: figures saved in {saved}", file=sys.stderr)
     text = document(measured, meta)
     print(text)
     args.output.write_text(text)

@@ -43,19 +43,19 @@ def declare_esv_secrets(stack: StackConfig, given: pulumi.Output[Any]) -> dict[s
     """An upper stage's ESVs: realm name -> its `EsvSecret`, declared at the top level."""
     from aic_sessions.resources import EsvSecret
 
-    return {
-        realm.name: EsvSecret(
-            top_level_name(stack, str(realm.esv_name)),
-            base_url=stack.baseUrl,
-            realm=realm.name,
-            name=str(realm.esv_name),
-            value=_given(realm, given),
-            rotation_trigger=realm.signingSecret.rotationTrigger,
-            opts=pulumi.ResourceOptions(protect=stack.protect),
-        )
-        for realm in stack.realms
-        if realm.esv_name is not None
-    }
+    secrets: dict[str, EsvSecret] = {}
+    for realm in stack.realms:  # a loop: see `run`
+        if realm.esv_name is not None:
+            secrets[realm.name] = EsvSecret(
+                top_level_name(stack, str(realm.esv_name)),
+                base_url=stack.baseUrl,
+                realm=realm.name,
+                name=str(realm.esv_name),
+                value=_given(realm, given),
+                rotation_trigger=realm.signingSecret.rotationTrigger,
+                opts=pulumi.ResourceOptions(protect=stack.protect),
+            )
+    return secrets
 
 
 def declare_restart(

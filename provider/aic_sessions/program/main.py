@@ -49,6 +49,9 @@ def run() -> None:
             stage=stack.stage,
             promotes_from=stack.promotesFrom,
         )
+    # Loops, not comprehensions: on Python 3.11 a comprehension is one more frame in the call
+    # stack the SDK records in state for every resource declared in it (3.12 inlines them).
+    realms: dict[str, RealmSessionSettings] = {}
     if stack.upper:
         # An upper AIC stage: the stack below's static configuration arrives by promotion, after
         # this environment's own ESVs are written and loaded (the dry run checks they exist).
@@ -56,16 +59,12 @@ def run() -> None:
         esv_secrets = declare_esv_secrets(stack, given_secrets)
         restart = declare_restart(stack, list(esv_secrets.values()))
         promotion = declare_promotion(stack, lower, [restart] if restart else [])
-        realms = {}
-        # Loops, not comprehensions: a comprehension is one more frame in the call stack the SDK
-        # records in state for every resource declared in it.
         for realm in stack.realms:
             realms[realm.name] = declare_asserted_realm(
                 stack, realm, lower, promotion, esv_secrets.get(realm.name)
             )
     else:
         promotion = None
-        realms = {}
         for realm in stack.realms:
             realms[realm.name] = declare_written_realm(stack, realm, given_secrets)
         # The tenant's one restart, after every ESV write; the realms point at their ESVs after it.
