@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import functools
+
 from imports import GROUPS
 from processes import PROCESSES
 from report import (
@@ -16,11 +18,12 @@ from report import (
     graph_series,
     import_extra_ms,
     ours_per_realm_ms,
+    per_realm_ms,
     reads_met,
     registration_ms,
     seconds,
 )
-from scenarios import GRAPH_OPERATIONS, SizeResult
+from scenarios import GRAPH_OPERATIONS, Series, SizeResult
 
 GOAL_CHANGE_GROWTH = 1.5  # a one-field change at the largest size against one realm
 GOAL_SLOPE_RATIO = 1.3  # create and destroy: ours per further realm against the floor's
@@ -347,20 +350,19 @@ def _create_refresh_destroy(results: Results) -> list[str]:
     return lines
 
 
+def _floor_series(size: SizeResult, operation: str) -> Series:
+    return size.floor[operation]
+
+
 def _slopes_and_state(results: Results) -> list[str]:
     """Create and destroy per further realm against the floor, and the state they write."""
-    first, last = results.sizes[0], results.sizes[-1]
-    span = last.realms - first.realms
-    if span <= 0:
+    last = results.sizes[-1]
+    if len(results.sizes) < 2:
         return []
-
-    def slope(series: str, op: str) -> float:
-        by: float = getattr(last, series)[op].seconds - getattr(first, series)[op].seconds
-        return by / span * 1000
-
     parts, worst = [], 0.0
     for op in ("create", "destroy"):
-        ours, floor = slope("ours", op), slope("floor", op)
+        ours = ours_per_realm_ms(results, op)
+        floor = per_realm_ms(results, functools.partial(_floor_series, operation=op))
         worst = max(worst, ours / floor if floor > 0 else float("inf"))
         ratio = f"{ours / floor:.2f} x" if floor > 0 else "no ratio: the floor's is not positive"
         parts.append(f"{LABELS[op]} {ours:.0f} ms against {floor:.0f} ms ({ratio})")

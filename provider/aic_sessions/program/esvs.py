@@ -44,7 +44,7 @@ def declare_esv_secrets(stack: StackConfig, given: pulumi.Output[Any]) -> dict[s
     from aic_sessions.resources import EsvSecret
 
     secrets: dict[str, EsvSecret] = {}
-    for realm in stack.realms:  # a loop: see `run`
+    for realm in stack.realms:  # a loop: see `program.main.run`
         if realm.esv_name is not None:
             secrets[realm.name] = EsvSecret(
                 top_level_name(stack, str(realm.esv_name)),
