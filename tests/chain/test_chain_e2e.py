@@ -27,6 +27,7 @@ from tests.chain.chain import (
     verify,
 )
 from tests.client.conftest import sa_client
+from tests.engine.registered import assert_every_output_registered
 
 pytestmark = pytest.mark.engine
 
@@ -69,6 +70,8 @@ def test_dev_change_reaches_staging_then_prod_only_by_promotion(
     assert promotion_calls(counts)["POST /environment/promotion/promote"] == 2  # dry run, real
     assert realm_writes(counts) == {}
     assert verify(chain, "staging").exit_code == 0
+    staging_types = assert_every_output_registered(chain.cli["staging"], "--stack", "staging")
+    assert {"Promotion", "StackEnvironment", "EsvSecret", "TenantRestart"} <= staging_types
 
     chain.up("prod")
     assert max_duration(promotion_group, "prod") == 15

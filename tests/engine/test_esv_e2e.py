@@ -22,6 +22,7 @@ from tests.emulator.test_esv import ESV, esv
 from tests.emulator.test_frodo import frodo, sa_env
 from tests.emulator.test_sessions import finish, start
 from tests.engine.project import new_stack, realm
+from tests.engine.registered import assert_every_output_registered
 from tests.engine_cli import REPO_ROOT, PulumiCLI
 from tests.values import present
 
@@ -93,6 +94,7 @@ def test_esv_stored_secrets_one_restart_rotation_and_frodo(
     assert exported["esvRestart"]["pendingRestart"] is False
     assert exported["realms"]["alpha"]["signingSecretSource"] == "esv-stored"
     assert exported["realms"]["bravo"]["signingSecretFingerprint"].startswith("scrypt:")
+    assert {"EsvSecret", "TenantRestart"} <= assert_every_output_registered(cli)
     state = cli.run("stack", "export").stdout  # the pickled providers included
     stored = aic_emulator.emulator.store.state["esv"]["secrets"]
     generated_b64 = stored["esv-alpha-signing-secret"]["versions"][0]["valueBase64"]

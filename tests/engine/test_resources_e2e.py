@@ -19,6 +19,7 @@ from aic_sessions.resources.exports import EXPORTS
 
 from tests.client.conftest import sa_client
 from tests.engine.project import copy_project, emulator_cli, new_stack, realm, write_stack
+from tests.engine.registered import assert_every_output_registered
 from tests.engine_cli import PulumiCLI
 from tests.values import present
 
@@ -117,6 +118,12 @@ def test_lifecycle_up_drift_refresh_restore_destroy(
     digest = aic_emulator.secret_digest("alpha")
     assert_no_secret_in_state_or_output(deployment, aic_emulator)
     assert_source_positions_are_the_resources_own(deployment)
+    assert assert_every_output_registered(deployment) == {
+        "RealmBaseline",
+        "JourneySessionSettings",
+        "AuthenticatedSessionSettings",
+        "SigningSecret",
+    }
 
     aic_emulator.clear_requests()
     deployment.run("preview", "--expect-no-changes")
@@ -129,6 +136,7 @@ def test_lifecycle_up_drift_refresh_restore_destroy(
     )
     refresh = deployment.run("refresh", "--yes", "--skip-preview")
     assert "~ 2 updated" in refresh.stdout or "2 updated" in refresh.stdout
+    assert_every_output_registered(deployment)  # what `read` returned, too
     drifted = deployment.run("preview", "--expect-no-changes", check=False)
     assert drifted.returncode != 0
     deployment.run("up", "--yes", "--skip-preview")

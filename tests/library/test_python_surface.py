@@ -163,6 +163,32 @@ def test_a_left_out_attribute_takes_the_tables_default(recorder: Recorder) -> An
 
 
 @engine_mocked
+def test_an_unset_input_is_not_registered_and_reads_as_none(recorder: Recorder) -> Any:
+    """Each registered property is an output the SDK waits for until the engine answers: an
+    input left unset is not one, yet reads as an output of None that depends on the resource."""
+    secret = SigningSecret("s", base_url="https://t/am", realm="alpha")
+    registered = set(vars(secret))
+    assert {"fingerprint", "value_source", "prior_form", "value"} <= registered, "outputs"
+    assert {"esv_reference", "rotation_trigger", "assert_only"}.isdisjoint(registered)
+    rotation_trigger = secret.rotation_trigger
+    assert vars(secret)["rotation_trigger"] is rotation_trigger, "made once, on first read"
+    with pytest.raises(AttributeError, match="has no attribute 'rotationTrigger'"):
+        _ = secret.rotationTrigger  # type: ignore[attr-defined]
+
+    def check(values: list[Any]) -> None:
+        trigger, esv_reference, on_delete, dependencies = values
+        assert (trigger, esv_reference, on_delete) == (None, None, "retain")
+        assert secret in dependencies
+
+    return pulumi.Output.all(
+        rotation_trigger,
+        secret.esv_reference,
+        secret.on_delete,
+        rotation_trigger._resources,  # the SDK's record of what it depends on
+    ).apply(check)
+
+
+@engine_mocked
 def test_realm_component_declares_its_baseline_and_three_children(recorder: Recorder) -> Any:
     realm = RealmSessionSettings(
         "dev-alpha",

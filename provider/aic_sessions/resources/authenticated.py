@@ -21,7 +21,7 @@ from aic_sessions.domain.attributes import (
 )
 
 from .base import BASELINE, RealmInputs
-from .naming import OnDelete, SnakeCaseProperties, declared, wire_names
+from .naming import OnDelete, SnakeCaseProperties, declared, registration
 from .settings_provider import RealmSettingsProvider
 
 AuthenticatedInputs = input_model("AuthenticatedInputs", RealmInputs, AUTHENTICATED)
@@ -59,6 +59,8 @@ class AuthenticatedSessionSettings(
     only the managed attributes. Attributes are snake_case; state and policies use camelCase.
     """
 
+    OUTPUTS = ("prior_settings",)
+
     if TYPE_CHECKING:  # for type checkers and IDEs: out of the run-time __annotations__, which
         # the SDK resolves at every registration to cast outputs; these need no cast
         base_url: pulumi.Output[str]
@@ -88,12 +90,13 @@ class AuthenticatedSessionSettings(
         props = {
             **declared(locals()),  # before any local of its own: each is a property
             **keyword_values("AuthenticatedSessionSettings", AUTHENTICATED, settings),
-            "prior_settings": None,
         }
         props[BASELINE] = props.pop("baseline")  # engine-internal: kept out of diffs
-        wire = wire_names(props)
-        super().__init__(AuthenticatedSessionSettingsProvider(), resource_name, wire, opts)
-        self.use_python_names(wire)
+        registered = registration(props, self.OUTPUTS)
+        super().__init__(
+            AuthenticatedSessionSettingsProvider(), resource_name, registered.wire, opts
+        )
+        self.use_python_names(registered)
 
 
 AuthenticatedSessionSettings.__init__.__doc__ = constructor_doc(

@@ -48,7 +48,7 @@ from aic_sessions.domain.identity import canonical_realm, same_identity, tenant_
 
 from . import connection, ownership
 from .base import REPLACE_ON, RealmInputs, SessionProvider
-from .naming import OnDelete, SnakeCaseProperties, wire_names
+from .naming import OnDelete, SnakeCaseProperties, registration
 from .settings_provider import restore_settings
 
 if TYPE_CHECKING:
@@ -237,6 +237,8 @@ class RealmBaseline(
 ):
     """The realm's settings before this stack's first write (read once, kept in state)."""
 
+    OUTPUTS = ("observed", "ever_managed")
+
     if TYPE_CHECKING:  # for type checkers and IDEs: out of the run-time __annotations__, which
         # the SDK resolves at every registration to cast outputs; these need no cast
         base_url: pulumi.Output[str]
@@ -268,21 +270,22 @@ class RealmBaseline(
             settings (the realm declares a `JourneySessionSettings` that depends on this).
         :param opts: Pulumi resource options.
         """
-        pulumi.Output.all(base_url, realm).apply(lambda v: claim(v[0], v[1], resource_name))
+        if isinstance(base_url, str) and isinstance(realm, str):
+            claim(base_url, realm, resource_name)  # no output to wait for (the usual case)
+        else:
+            pulumi.Output.all(base_url, realm).apply(lambda v: claim(v[0], v[1], resource_name))
         props: dict[str, Any] = {
             "base_url": base_url,
             "realm": realm,
             "manages": list(manages),
             "on_delete": on_delete,
             "claimant": _claimant(),
-            "observed": None,
-            "ever_managed": None,
         }
         if requires_journey_settings:
             props["requires_journey_settings"] = True
-        wire = wire_names(props)
-        super().__init__(RealmBaselineProvider(), resource_name, wire, opts)
-        self.use_python_names(wire)
+        registered = registration(props, self.OUTPUTS)
+        super().__init__(RealmBaselineProvider(), resource_name, registered.wire, opts)
+        self.use_python_names(registered)
 
 
 def _claimant() -> str:

@@ -16,7 +16,7 @@ from pydantic import BaseModel
 from aic_sessions.domain.environments import PLATFORMS, STAGES, unknown_name
 
 from .base import SessionProvider
-from .naming import SnakeCaseProperties, wire_names
+from .naming import SnakeCaseProperties, registration
 
 KEYS = ("platform", "stage", "promotesFrom")
 
@@ -76,6 +76,6 @@ class StackEnvironment(
         :param opts: Pulumi resource options.
         """
         props = {"platform": platform, "stage": stage, "promotes_from": promotes_from}
-        wire = wire_names(props)
-        super().__init__(StackEnvironmentProvider(), resource_name, wire, opts)
-        self.use_python_names(wire)
+        registered = registration(props, self.OUTPUTS)
+        super().__init__(StackEnvironmentProvider(), resource_name, registered.wire, opts)
+        self.use_python_names(registered)

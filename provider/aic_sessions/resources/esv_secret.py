@@ -38,7 +38,7 @@ from aic_sessions.domain.identity import same_identity
 
 from .base import ProviderError, RealmInputs, SessionProvider, is_unknown
 from .esv_common import esv_client, tenant_lock
-from .naming import SnakeCaseProperties, wire_names
+from .naming import SnakeCaseProperties, registration
 from .signing_secret import with_value
 from .wire import as_secret, plain
 
@@ -261,6 +261,20 @@ class EsvSecret(SnakeCaseProperties, pulumi.dynamic.Resource, module="aic", name
     snake_case; state and policies use camelCase (`activeVersion`).
     """
 
+    OUTPUTS = (
+        "value",
+        "placeholder",
+        "value_source",
+        "fingerprint",
+        "active_version",
+        "wanted_version",
+        "loaded_version",
+        "wanted_version_status",
+        "superseded_versions",
+        "adopted",
+        "esv_exists",
+    )
+
     if TYPE_CHECKING:  # for type checkers and IDEs: out of the run-time __annotations__, which
         # the SDK resolves at every registration to cast outputs; these need no cast
         base_url: pulumi.Output[str]
@@ -316,24 +330,10 @@ class EsvSecret(SnakeCaseProperties, pulumi.dynamic.Resource, module="aic", name
             "rotation_trigger": rotation_trigger,
             "description": description,
             "on_delete": on_delete,
-            **dict.fromkeys(
-                (
-                    "placeholder",
-                    "value_source",
-                    "fingerprint",
-                    "active_version",
-                    "wanted_version",
-                    "loaded_version",
-                    "wanted_version_status",
-                    "superseded_versions",
-                    "adopted",
-                    "esv_exists",
-                )
-            ),
         }
         opts = pulumi.ResourceOptions.merge(
             opts, pulumi.ResourceOptions(additional_secret_outputs=["value", "fingerprintBasis"])
         )
-        wire = wire_names(props)
-        super().__init__(EsvSecretProvider(), resource_name, wire, opts)
-        self.use_python_names(wire)
+        registered = registration(props, self.OUTPUTS)
+        super().__init__(EsvSecretProvider(), resource_name, registered.wire, opts)
+        self.use_python_names(registered)

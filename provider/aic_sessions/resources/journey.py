@@ -24,7 +24,7 @@ from aic_sessions.domain.attributes import (
 )
 
 from .base import BASELINE, ProviderError, RealmInputs
-from .naming import OnDelete, SnakeCaseProperties, StateManagementName, declared, wire_names
+from .naming import OnDelete, SnakeCaseProperties, StateManagementName, declared, registration
 from .settings_provider import RealmSettingsProvider
 
 if TYPE_CHECKING:
@@ -84,6 +84,8 @@ class JourneySessionSettings(
     the resource. Attributes are snake_case; state and policies use camelCase.
     """
 
+    OUTPUTS = ("prior_settings",)
+
     if TYPE_CHECKING:  # for type checkers and IDEs: out of the run-time __annotations__, which
         # the SDK resolves at every registration to cast outputs; these need no cast
         base_url: pulumi.Output[str]
@@ -112,12 +114,11 @@ class JourneySessionSettings(
         props = {
             **declared(locals()),  # before any local of its own: each is a property
             **keyword_values("JourneySessionSettings", JOURNEY, settings),
-            "prior_settings": None,
         }
         props[BASELINE] = props.pop("baseline")  # engine-internal: kept out of diffs
-        wire = wire_names(props)
-        super().__init__(JourneySessionSettingsProvider(), resource_name, wire, opts)
-        self.use_python_names(wire)
+        registered = registration(props, self.OUTPUTS)
+        super().__init__(JourneySessionSettingsProvider(), resource_name, registered.wire, opts)
+        self.use_python_names(registered)
 
 
 JourneySessionSettings.__init__.__doc__ = constructor_doc(

@@ -9,7 +9,9 @@ the property names change: keys inside dict values stay as on the wire, in Pytho
 
 from __future__ import annotations
 
-from typing import Any, Literal
+from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any, ClassVar, Literal
 
 from aic_sessions.domain.names import to_camel, to_snake
 
@@ -21,26 +23,63 @@ ValueSource = Literal["given", "generated", "esv"]
 """Where a signing secret comes from."""
 
 
-def wire_names(props: dict[str, Any]) -> dict[str, Any]:
-    """The properties under their wire (camelCase) names, as a resource registers them."""
-    return {to_camel(key): value for key, value in props.items()}
+@dataclass(frozen=True)
+class Registration:
+    """What a resource registers (`wire`, camelCase) and the inputs it leaves out (`unset`)."""
+
+    wire: dict[str, Any]
+    unset: tuple[str, ...]
+
+
+def registration(inputs: dict[str, Any], outputs: Iterable[str] = ()) -> Registration:
+    """Each input given and each output (None until the provider answers), under wire names.
+
+    An input left None is not registered: the SDK sends no None to the engine, so the provider
+    never sees it and never returns it (it returns its inputs and its outputs), and each
+    registered property is an output the SDK's `wait_for_rpcs` watches until the engine answers
+    (a cost per realm that grows with the stack). It is still an attribute (`unset`)."""
+    outputs = tuple(outputs)
+    wire = {to_camel(key): None for key in outputs}
+    wire |= {to_camel(key): value for key, value in inputs.items() if value is not None}
+    unset = tuple(key for key, value in inputs.items() if value is None and key not in outputs)
+    return Registration(wire, unset)
 
 
 class SnakeCaseProperties:
     """Mixed into a `pulumi.dynamic.Resource`: snake_case attributes over camelCase wire names.
 
-    A subclass's `__init__` registers `wire_names(props)`, so the SDK translates nothing (nested
-    keys neither), then calls `use_python_names` with them: each property's output moves to its
-    Python name. No constructor of ours stands between the subclass's and the SDK's: the SDK
-    records each registration's call stack in state from its third `__init__` frame down, so a
-    frame here would be in every resource's record (and be its source position).
+    A subclass's `__init__` registers `registration(inputs, OUTPUTS).wire`, so the SDK
+    translates nothing (nested keys neither), then calls `use_python_names`: each property's
+    output moves to its Python name, and each input left unset reads as an output of None. No
+    constructor of ours stands between the subclass's and the SDK's: the SDK records each
+    registration's call stack in state from its third `__init__` frame down, so a frame here
+    would be in every resource's record (and be its source position).
     """
 
-    def use_python_names(self, wire: dict[str, Any]) -> None:
-        """Move the output the SDK set under each wire name to its Python name."""
-        for key in wire:
+    OUTPUTS: ClassVar[tuple[str, ...]] = ()
+    """The properties the provider returns beyond the inputs it was given (snake_case)."""
+
+    def use_python_names(self, registered: Registration) -> None:
+        """Move the output the SDK set under each wire name to its Python name; remember the
+        inputs left unset."""
+        for key in registered.wire:
             if (python := to_snake(key)) != key and key in self.__dict__:
                 self.__dict__[python] = self.__dict__.pop(key)
+        self.__dict__[_UNSET] = registered.unset
+
+    if not TYPE_CHECKING:  # type checkers keep refusing unknown attribute names
+
+        def __getattr__(self, name: str) -> Any:
+            """An input left unset: an output of None that depends on the resource, made when
+            first read (most never are)."""
+            if name not in self.__dict__.get(_UNSET, ()):
+                raise AttributeError(f"{type(self).__name__!r} object has no attribute {name!r}")
+            output = self.urn.apply(lambda _: None)
+            self.__dict__[name] = output
+            return output
+
+
+_UNSET = "_unset_inputs"
 
 
 def declared(arguments: dict[str, Any]) -> dict[str, Any]:

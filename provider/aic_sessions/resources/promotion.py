@@ -31,7 +31,7 @@ from aic_sessions.domain.environments import sequential
 
 from . import connection, promotion_procedure
 from .base import ProviderError, SessionProvider, is_unknown
-from .naming import SnakeCaseProperties, wire_names
+from .naming import SnakeCaseProperties, registration
 
 INPUTS = (
     "baseUrl",
@@ -181,6 +181,15 @@ class Promotion(SnakeCaseProperties, pulumi.dynamic.Resource, module="aic", name
     """Promotes the environment below into this (upper) AIC environment when what the stack
     below deployed has changed since the last promotion. Attributes are snake_case."""
 
+    OUTPUTS = (
+        "promoted_digest",
+        "promotion_id",
+        "report_id",
+        "summary",
+        "result",
+        "pending_changes",
+    )
+
     # At run time on purpose: the SDK casts `summary`'s counts to int from these (one
     # registration per stack, so resolving them costs nothing that matters).
     promotes_from: pulumi.Output[str]
@@ -242,13 +251,7 @@ class Promotion(SnakeCaseProperties, pulumi.dynamic.Resource, module="aic", name
             "ignore_encrypted_secrets": ignore_encrypted_secrets,
             "timeout_seconds": timeout_seconds,
             "poll_seconds": poll_seconds,
-            "promoted_digest": None,
-            "promotion_id": None,
-            "report_id": None,
-            "summary": None,
-            "result": None,
-            "pending_changes": None,
         }
-        wire = wire_names(props)
-        super().__init__(PromotionProvider(), resource_name, wire, opts)
-        self.use_python_names(wire)
+        registered = registration(props, self.OUTPUTS)
+        super().__init__(PromotionProvider(), resource_name, registered.wire, opts)
+        self.use_python_names(registered)

@@ -46,7 +46,7 @@ from .base import (
     gone_on_404,
     is_unknown,
 )
-from .naming import OnDelete, SnakeCaseProperties, ValueSource, wire_names
+from .naming import OnDelete, SnakeCaseProperties, ValueSource, registration
 from .wire import as_secret, plain
 
 if TYPE_CHECKING:
@@ -389,6 +389,16 @@ class SigningSecret(
     snake_case; state and policies use camelCase.
     """
 
+    OUTPUTS = (
+        "value",
+        "value_source",
+        "fingerprint",
+        "prior_form",
+        "prior_esv_reference",
+        "secret_in_effect",
+        "secret_form",
+    )
+
     if TYPE_CHECKING:  # for type checkers and IDEs: out of the run-time __annotations__, which
         # the SDK resolves at every registration to cast outputs; these need no cast
         base_url: pulumi.Output[str]
@@ -448,19 +458,13 @@ class SigningSecret(
             "esv_reference": esv_reference,
             "rotation_trigger": rotation_trigger,
             "on_delete": on_delete,
-            "value_source": None,
-            "fingerprint": None,
-            "prior_form": None,
-            "prior_esv_reference": None,
-            "secret_in_effect": None,
             BASELINE: baseline,
-            "secret_form": None,
             "assert_only": assert_only,
             "promotes_from": promotes_from,
         }
         opts = pulumi.ResourceOptions.merge(
             opts, pulumi.ResourceOptions(additional_secret_outputs=["value", "fingerprintBasis"])
         )
-        wire = wire_names(props)
-        super().__init__(SigningSecretProvider(), resource_name, wire, opts)
-        self.use_python_names(wire)
+        registered = registration(props, self.OUTPUTS)
+        super().__init__(SigningSecretProvider(), resource_name, registered.wire, opts)
+        self.use_python_names(registered)

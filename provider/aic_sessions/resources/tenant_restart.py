@@ -27,7 +27,7 @@ from aic_sessions.domain.identity import canonical_base_url, same_identity
 from .base import ProviderError, SessionProvider
 from .esv_common import esv_client, tenant_lock
 from .esv_secret import EsvSecret
-from .naming import SnakeCaseProperties, wire_names
+from .naming import SnakeCaseProperties, registration
 
 if TYPE_CHECKING:
     from .realm import RealmSessionSettings
@@ -208,6 +208,15 @@ class TenantRestart(
     Attributes are snake_case; state and policies use camelCase (`pendingRestart`).
     """
 
+    OUTPUTS = (
+        "restarted",
+        "pending_restart",
+        "lagging",
+        "loaded_versions",
+        "disabled_versions",
+        "pending_disable",
+    )
+
     if TYPE_CHECKING:  # for type checkers and IDEs: out of the run-time __annotations__, which
         # the SDK resolves at every registration to cast outputs; these need no cast
         base_url: pulumi.Output[str]
@@ -254,21 +263,11 @@ class TenantRestart(
             "mode": mode,
             "timeout_seconds": timeout_seconds,
             "poll_seconds": poll_seconds,
-            **dict.fromkeys(
-                (
-                    "restarted",
-                    "pending_restart",
-                    "lagging",
-                    "loaded_versions",
-                    "disabled_versions",
-                    "pending_disable",
-                )
-            ),
         }
         opts = pulumi.ResourceOptions.merge(opts, pulumi.ResourceOptions(depends_on=esvs))
-        wire = wire_names(props)
-        super().__init__(TenantRestartProvider(), resource_name, wire, opts)
-        self.use_python_names(wire)
+        registered = registration(props, self.OUTPUTS)
+        super().__init__(TenantRestartProvider(), resource_name, registered.wire, opts)
+        self.use_python_names(registered)
         for item in secrets:
             if not isinstance(item, EsvSecret):
                 item.loaded_by(self)
