@@ -15,6 +15,8 @@ from typing import TYPE_CHECKING, Any, ClassVar, Literal
 
 from aic_sessions.domain.names import to_camel, to_snake
 
+from .sdk_wait import track_as_one
+
 StateManagementName = Literal["CTS", "JWT", "IN_MEMORY"]
 """Where journey sessions live: `CTS` (server-side), `JWT` (client-side), `IN_MEMORY` (AM only)."""
 OnDelete = Literal["restore", "retain"]
@@ -61,11 +63,12 @@ class SnakeCaseProperties:
 
     def use_python_names(self, registered: Registration) -> None:
         """Move the output the SDK set under each wire name to its Python name; remember the
-        inputs left unset."""
+        inputs left unset; have the SDK wait for the outputs as one (`sdk_wait`)."""
         for key in registered.wire:
             if (python := to_snake(key)) != key and key in self.__dict__:
                 self.__dict__[python] = self.__dict__.pop(key)
         self.__dict__[_UNSET] = registered.unset
+        track_as_one(self)
 
     if not TYPE_CHECKING:  # type checkers keep refusing unknown attribute names
 

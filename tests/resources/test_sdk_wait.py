@@ -1,0 +1,118 @@
+"""`sdk_wait.track_as_one`: the SDK's wait at the end of a program walks one task per resource
+instead of one per output, and still stops at the first output that fails.
+
+The program is the SDK's own machinery: outputs it tracks until the engine answers, the real
+`wait_for_rpcs` it runs when a program returns, and answers that arrive one by one. When an SDK
+upgrade changes that wait, the figures below change and this test says so.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextvars
+from collections.abc import Iterable
+from types import SimpleNamespace
+from typing import Any
+
+import pytest
+from aic_sessions.resources.sdk_wait import track_as_one
+from pulumi.output import Output
+from pulumi.runtime import settings, stack
+
+RESOURCES = 30
+OUTPUTS = 6  # per resource
+
+
+class Declared:
+    """A resource as the SDK leaves it: its outputs as attributes, pending until answered."""
+
+    def __init__(self, answer: asyncio.Future[None]) -> None:
+        loop = asyncio.get_running_loop()
+        for index in range(OUTPUTS):
+            known: asyncio.Future[bool] = loop.create_future()
+            known.set_result(True)
+            setattr(self, f"output{index}", Output(set(), answer, known))
+
+
+def run_program(
+    as_one: bool, monkeypatch: pytest.MonkeyPatch, failing: int | None = None
+) -> tuple[list[int], BaseException | None, int]:
+    """The sizes of the SDK's walks (`asyncio.wait` calls), what its wait raised, and how many
+    resources the engine had answered by then, for a program declaring `RESOURCES` resources.
+    The engine answers one resource as each walk starts, so the figures do not depend on time."""
+    walked: list[int] = []
+    unanswered: list[tuple[asyncio.Future[None], int]] = []
+    real_wait = asyncio.wait
+
+    def answer() -> None:
+        future, index = unanswered.pop(0)
+        if index == failing:
+            future.set_exception(ValueError(f"resource {index} failed"))
+        else:
+            future.set_result(None)
+
+    async def counting_wait(tasks: Iterable[Any], **options: Any) -> Any:
+        tasks = list(tasks)
+        walked.append(len(tasks))
+        if unanswered:
+            asyncio.get_running_loop().call_soon(answer)
+        return await real_wait(tasks, **options)
+
+    monkeypatch.setattr(asyncio, "wait", counting_wait)
+
+    async def program() -> BaseException | None:
+        loop = asyncio.get_running_loop()
+        for index in range(RESOURCES):
+            future: asyncio.Future[None] = loop.create_future()
+            resource = Declared(future)
+            if as_one:
+                track_as_one(resource)
+            unanswered.append((future, index))
+        try:
+            await stack.wait_for_rpcs()  # what the SDK runs when the program returns
+        except ValueError as exc:
+            return exc
+        return None
+
+    def isolated() -> BaseException | None:
+        settings.configure(settings.Settings(project="p", stack="s"))
+        return asyncio.run(program())
+
+    raised = contextvars.copy_context().run(isolated)
+    return walked, raised, RESOURCES - len(unanswered)
+
+
+def test_the_sdk_walks_every_pending_output_at_each_answer(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    walked, raised, answered = run_program(as_one=False, monkeypatch=monkeypatch)
+    assert raised is None and answered == RESOURCES
+    assert walked == [OUTPUTS * (RESOURCES - i) for i in range(RESOURCES)]
+
+
+def test_as_one_it_walks_a_task_per_resource(monkeypatch: pytest.MonkeyPatch) -> None:
+    walked, raised, answered = run_program(as_one=True, monkeypatch=monkeypatch)
+    assert raised is None and answered == RESOURCES
+    assert walked == [RESOURCES - i for i in range(RESOURCES)]
+
+
+@pytest.mark.parametrize("as_one", [False, True], ids=["per output", "as one"])
+def test_the_wait_still_stops_at_the_first_failure(
+    as_one: bool, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    walked, raised, answered = run_program(as_one=as_one, monkeypatch=monkeypatch, failing=2)
+    assert isinstance(raised, ValueError) and "resource 2 failed" in str(raised)
+    assert answered == 3 and len(walked) == 3, "raised at the failing answer, not at the end"
+
+
+def test_a_resource_without_outputs_is_left_as_it_is() -> None:
+    async def declare() -> int:
+        before = len(settings.SETTINGS.outputs)
+        track_as_one(SimpleNamespace(name="no output"))
+        return len(settings.SETTINGS.outputs) - before
+
+    def isolated() -> int:
+        settings.configure(settings.Settings(project="p", stack="s"))
+        return asyncio.run(declare())
+
+    assert contextvars.copy_context().run(isolated) == 0
