@@ -39,12 +39,14 @@ BASELINE_PROGRAM = '''\
 component, a baseline, and three resources that depend on the baseline and take its output."""
 
 import pulumi
+from aic_sessions.resources.sdk_wait import track_as_one
 from engine_probe import EngineProbe
 
 config = pulumi.Config()
 realms = int(config.require("realms"))
 with_component = config.get_bool("component") is not False
 with_baseline = config.get_bool("baseline") is not False
+as_one = config.get_bool("asOne") is not False
 KINDS = ("journey", "authenticated", "signing-secret")
 
 
@@ -68,11 +70,16 @@ def declare(name: str) -> dict[str, pulumi.Output[str]]:
         aliases=[pulumi.Alias(parent=pulumi.ROOT_STACK_RESOURCE)] if parent else None,
         depends_on=[baseline] if baseline else None,
     )
-    values = {
+    probes = {
         kind: EngineProbe(f"{name}-{kind}", value=f"{name}-{kind}", opts=child,
-                          baseline=baseline.value if baseline else None).value
+                          baseline=baseline.value if baseline else None)
         for kind in KINDS
     }
+    if as_one:  # the SDK waits for each probe's outputs as one, as for ours (`sdk_wait`)
+        for resource in [baseline, *probes.values()]:
+            if resource is not None:
+                track_as_one(resource)
+    values = {kind: resource.value for kind, resource in probes.items()}
     if parent is not None:
         parent.register_outputs(values)
     return values
@@ -87,6 +94,7 @@ DATA_PROGRAM = '''\
 resources, from the shapes file) in MirrorProbes with do-nothing providers."""
 
 import pulumi
+from aic_sessions.resources.sdk_wait import track_as_one
 from engine_probe import MirrorProbe, for_realm, shapes
 
 realms = int(pulumi.Config().require("realms"))
@@ -108,7 +116,9 @@ def probe(kind, name, realm, opts, baseline=None):
     if shape["secret_outputs"]:
         secret = pulumi.ResourceOptions(additional_secret_outputs=shape["secret_outputs"])
         opts = pulumi.ResourceOptions.merge(opts, secret)
-    return MirrorProbe(kind, name, inputs, list(shape["outputs"]), opts)
+    resource = MirrorProbe(kind, name, inputs, list(shape["outputs"]), opts)
+    track_as_one(resource)  # the SDK waits for its outputs as for ours (`sdk_wait`)
+    return resource
 
 
 def pick(ref, resources, realm):
@@ -342,9 +352,12 @@ def baseline_project(
     *,
     component: bool = True,
     baseline: bool = True,
+    as_one: bool = True,
 ) -> Project:
     """Our resource graph for `realms` realms in EngineProbes, on the same virtualenv; without
-    the component or the baseline when told (what those registrations cost by themselves)."""
+    the component or the baseline when told (what those registrations cost by themselves), and
+    with the SDK waiting for each output apart, as a plain program has it, when `as_one` is
+    False."""
     directory.mkdir(parents=True)
     (directory / "Pulumi.yaml").write_text(
         "name: bench-baseline\nruntime:\n  name: python\n  options:\n"
@@ -358,6 +371,7 @@ def baseline_project(
             "bench-baseline:realms": str(realms),
             "bench-baseline:component": str(component).lower(),
             "bench-baseline:baseline": str(baseline).lower(),
+            "bench-baseline:asOne": str(as_one).lower(),
         }
     )
     return project

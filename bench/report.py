@@ -236,6 +236,7 @@ GRAPH_LABELS = {
     "bare": "3 probes",
     "component": "+ component",
     "baseline": "+ baseline",
+    "per-output": "+ both, waited for per output",
     "floor": "+ both (the floor)",
 }
 

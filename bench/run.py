@@ -252,7 +252,9 @@ _FLOOR_NOTE = (
     "dynamic resource, `bench/engine_probe.py`): per realm a component (a `ComponentResource` "
     "subclass, as ours is: the SDK records no call stack for a bare one), a baseline, and three "
     "resources that depend on the baseline and take its output, under the component, as ours "
-    "registers them; run by the same engine on the same virtualenv, in turns with ours. "
+    "registers them; the SDK waits for each probe's outputs as one, as for ours "
+    "(`aic_sessions/resources/sdk_wait.py`; the data floor's too); run by the same engine on the "
+    "same virtualenv, in turns with ours. "
     "Medians of {repeat} runs ({large_repeat} from {large} realms "
     "up; create, destroy: one run). Wall times depend on the machine's load (see above): the "
     "ratios, measured in turns, are what to compare."
@@ -282,7 +284,9 @@ _SPLIT_NOTE = (
 _GRAPH_NOTE = (
     "The floor's graph without the component, without the baseline, and without both (3 "
     "probes per realm), measured in the same turns as ours and the floor (medians as above): "
-    "what each registration costs by itself, whatever a provider does."
+    "what each registration costs by itself, whatever a provider does. Beside them the floor "
+    "as a plain program has it, the SDK waiting for each output apart (`sdk_wait`): what that "
+    "costs a program that does not group them."
 )
 _INTERRUPT_NOTE = (
     "A process started with SIGINT ignored passes that on to the commands it starts. The engine "
