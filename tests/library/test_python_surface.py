@@ -189,6 +189,31 @@ def test_an_unset_input_is_not_registered_and_reads_as_none(recorder: Recorder) 
 
 
 @engine_mocked
+def test_a_realm_declared_twice_fails_at_the_second_declaration(recorder: Recorder) -> Any:
+    """Plain strings are claimed as the realm is declared; an output once it is known."""
+    RealmSessionSettings("dev-alpha", base_url="https://t/am", realm="alpha")
+    with pytest.raises(ValueError, match=r"realm alpha of .* is managed twice .*'again-baseline'"):
+        RealmSessionSettings("again", base_url="https://t/am/", realm="/alpha")
+    later = RealmSessionSettings(
+        "later", base_url="https://t/am", realm=pulumi.Output.from_input("bravo")
+    )
+    return later.baseline.urn
+
+
+@engine_mocked
+def _bravo_twice_as_outputs() -> Any:
+    for name in ("first", "second"):
+        bravo = pulumi.Output.from_input("bravo")
+        realm = RealmSessionSettings(name, base_url="https://t/am", realm=bravo)
+    return realm.baseline.urn
+
+
+def test_a_realm_known_later_is_claimed_once_known(recorder: Recorder) -> None:
+    with pytest.raises(ValueError, match=r"realm bravo of .* is managed twice .*'second-baseline'"):
+        _bravo_twice_as_outputs()
+
+
+@engine_mocked
 def test_realm_component_declares_its_baseline_and_three_children(recorder: Recorder) -> Any:
     realm = RealmSessionSettings(
         "dev-alpha",
