@@ -37,7 +37,7 @@ def test_each_resource_moves_its_outputs_to_python_names(resource: type) -> None
     """`SnakeCaseProperties` has no constructor of its own (see its docstring): each resource
     registers its wire names and then moves the outputs, in its own `__init__`."""
     source = inspect.getsource(vars(resource)["__init__"])
-    assert "= registration(" in source and "self.use_python_names(registered)" in source
+    assert "= registration(" in source and "self.after_registering(registered)" in source
 
 
 @pytest.mark.parametrize("provider", PROVIDERS, ids=lambda c: c.__name__)

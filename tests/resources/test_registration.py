@@ -15,8 +15,8 @@ def test_given_inputs_and_every_output_are_registered_under_wire_names() -> None
         "onDelete": "x",
         "value": None,
         "valueSource": None,
-    }
-    assert registered.unset == ("rotation_trigger",), "an output left None is still registered"
+    }, "an output left None is still registered"
+    assert registered.unset == ("rotation_trigger",)
 
 
 def test_a_given_input_that_is_also_an_output_keeps_its_value() -> None:

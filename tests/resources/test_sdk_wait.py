@@ -105,14 +105,52 @@ def test_the_wait_still_stops_at_the_first_failure(
     assert answered == 3 and len(walked) == 3, "raised at the failing answer, not at the end"
 
 
-def test_a_resource_without_outputs_is_left_as_it_is() -> None:
+def tracked_after(resource: object) -> int:
+    """How many more tasks the SDK tracks after `track_as_one(resource)`."""
+
     async def declare() -> int:
         before = len(settings.SETTINGS.outputs)
-        track_as_one(SimpleNamespace(name="no output"))
+        track_as_one(resource)
         return len(settings.SETTINGS.outputs) - before
 
     def isolated() -> int:
         settings.configure(settings.Settings(project="p", stack="s"))
         return asyncio.run(declare())
 
-    assert contextvars.copy_context().run(isolated) == 0
+    return contextvars.copy_context().run(isolated)
+
+
+def test_a_resource_with_fewer_than_two_outputs_is_left_as_it_is() -> None:
+    assert tracked_after(SimpleNamespace(name="no output")) == 0
+
+    async def one_output() -> int:
+        future = asyncio.get_running_loop().create_future()
+        resource = SimpleNamespace(urn=Output.from_input(future))
+        before = set(settings.SETTINGS.outputs)
+        track_as_one(resource)
+        future.set_result("urn")
+        return int(set(settings.SETTINGS.outputs) == before)
+
+    def isolated() -> int:
+        settings.configure(settings.Settings(project="p", stack="s"))
+        return asyncio.run(one_output())
+
+    assert contextvars.copy_context().run(isolated) == 1
+
+
+def test_an_sdk_without_its_tracked_outputs_is_left_alone(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A later SDK that keeps no `SETTINGS.outputs`: nothing to replace, nothing raised."""
+
+    async def declare() -> None:
+        future = asyncio.get_running_loop().create_future()
+        resource = SimpleNamespace(a=Output.from_input(future), b=Output.from_input(future))
+        with monkeypatch.context() as patched:
+            patched.setattr(settings, "SETTINGS", SimpleNamespace())
+            track_as_one(resource)
+        future.set_result(None)
+
+    def isolated() -> None:
+        settings.configure(settings.Settings(project="p", stack="s"))
+        asyncio.run(declare())
+
+    contextvars.copy_context().run(isolated)

@@ -96,7 +96,7 @@ class AuthenticatedSessionSettings(
         super().__init__(
             AuthenticatedSessionSettingsProvider(), resource_name, registered.wire, opts
         )
-        self.use_python_names(registered)
+        self.after_registering(registered)
 
 
 AuthenticatedSessionSettings.__init__.__doc__ = constructor_doc(

@@ -270,8 +270,10 @@ class RealmBaseline(
             settings (the realm declares a `JourneySessionSettings` that depends on this).
         :param opts: Pulumi resource options.
         """
+        # Plain strings (the usual case) are claimed now, outputs once known: the error names
+        # the declaration claimed first as the realm's manager, which need not be the first.
         if isinstance(base_url, str) and isinstance(realm, str):
-            claim(base_url, realm, resource_name)  # no output to wait for (the usual case)
+            claim(base_url, realm, resource_name)
         else:
             pulumi.Output.all(base_url, realm).apply(lambda v: claim(v[0], v[1], resource_name))
         props: dict[str, Any] = {
@@ -285,7 +287,7 @@ class RealmBaseline(
             props["requires_journey_settings"] = True
         registered = registration(props, self.OUTPUTS)
         super().__init__(RealmBaselineProvider(), resource_name, registered.wire, opts)
-        self.use_python_names(registered)
+        self.after_registering(registered)
 
 
 def _claimant() -> str:

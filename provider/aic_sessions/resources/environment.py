@@ -78,4 +78,4 @@ class StackEnvironment(
         props = {"platform": platform, "stage": stage, "promotes_from": promotes_from}
         registered = registration(props, self.OUTPUTS)
         super().__init__(StackEnvironmentProvider(), resource_name, registered.wire, opts)
-        self.use_python_names(registered)
+        self.after_registering(registered)

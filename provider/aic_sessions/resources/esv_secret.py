@@ -336,4 +336,4 @@ class EsvSecret(SnakeCaseProperties, pulumi.dynamic.Resource, module="aic", name
         )
         registered = registration(props, self.OUTPUTS)
         super().__init__(EsvSecretProvider(), resource_name, registered.wire, opts)
-        self.use_python_names(registered)
+        self.after_registering(registered)

@@ -118,7 +118,7 @@ class JourneySessionSettings(
         props[BASELINE] = props.pop("baseline")  # engine-internal: kept out of diffs
         registered = registration(props, self.OUTPUTS)
         super().__init__(JourneySessionSettingsProvider(), resource_name, registered.wire, opts)
-        self.use_python_names(registered)
+        self.after_registering(registered)
 
 
 JourneySessionSettings.__init__.__doc__ = constructor_doc(

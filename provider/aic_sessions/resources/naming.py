@@ -47,11 +47,14 @@ def registration(inputs: dict[str, Any], outputs: Iterable[str] = ()) -> Registr
     return Registration(wire, unset)
 
 
+_UNSET = "_unset_inputs"  # the instance attribute naming the inputs left unset
+
+
 class SnakeCaseProperties:
     """Mixed into a `pulumi.dynamic.Resource`: snake_case attributes over camelCase wire names.
 
     A subclass's `__init__` registers `registration(inputs, OUTPUTS).wire`, so the SDK
-    translates nothing (nested keys neither), then calls `use_python_names`: each property's
+    translates nothing (nested keys neither), then calls `after_registering`: each property's
     output moves to its Python name, and each input left unset reads as an output of None. No
     constructor of ours stands between the subclass's and the SDK's: the SDK records each
     registration's call stack in state from its third `__init__` frame down, so a frame here
@@ -61,9 +64,10 @@ class SnakeCaseProperties:
     OUTPUTS: ClassVar[tuple[str, ...]] = ()
     """The properties the provider returns beyond the inputs it was given (snake_case)."""
 
-    def use_python_names(self, registered: Registration) -> None:
-        """Move the output the SDK set under each wire name to its Python name; remember the
-        inputs left unset; have the SDK wait for the outputs as one (`sdk_wait`)."""
+    def after_registering(self, registered: Registration) -> None:
+        """What follows the SDK's `__init__`: move the output the SDK set under each wire name
+        to its Python name, remember the inputs left unset, and have the SDK wait for the
+        outputs as one (`sdk_wait`)."""
         for key in registered.wire:
             if (python := to_snake(key)) != key and key in self.__dict__:
                 self.__dict__[python] = self.__dict__.pop(key)
@@ -74,15 +78,16 @@ class SnakeCaseProperties:
 
         def __getattr__(self, name: str) -> Any:
             """An input left unset: an output of None that depends on the resource, made when
-            first read (most never are)."""
+            first read (most never are). Known at preview too, where the SDK would have made it
+            unknown: no provider returns an input it was not given."""
             if name not in self.__dict__.get(_UNSET, ()):
                 raise AttributeError(f"{type(self).__name__!r} object has no attribute {name!r}")
             output = self.urn.apply(lambda _: None)
             self.__dict__[name] = output
             return output
 
-
-_UNSET = "_unset_inputs"
+        def __dir__(self) -> list[str]:
+            return [*super().__dir__(), *self.__dict__.get(_UNSET, ())]
 
 
 def declared(arguments: dict[str, Any]) -> dict[str, Any]:

@@ -254,4 +254,4 @@ class Promotion(SnakeCaseProperties, pulumi.dynamic.Resource, module="aic", name
         }
         registered = registration(props, self.OUTPUTS)
         super().__init__(PromotionProvider(), resource_name, registered.wire, opts)
-        self.use_python_names(registered)
+        self.after_registering(registered)

@@ -467,4 +467,4 @@ class SigningSecret(
         )
         registered = registration(props, self.OUTPUTS)
         super().__init__(SigningSecretProvider(), resource_name, registered.wire, opts)
-        self.use_python_names(registered)
+        self.after_registering(registered)

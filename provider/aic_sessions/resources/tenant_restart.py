@@ -267,7 +267,7 @@ class TenantRestart(
         opts = pulumi.ResourceOptions.merge(opts, pulumi.ResourceOptions(depends_on=esvs))
         registered = registration(props, self.OUTPUTS)
         super().__init__(TenantRestartProvider(), resource_name, registered.wire, opts)
-        self.use_python_names(registered)
+        self.after_registering(registered)
         for item in secrets:
             if not isinstance(item, EsvSecret):
                 item.loaded_by(self)
