@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import functools
-
 from imports import GROUPS
 from processes import PROCESSES
 from report import (
@@ -18,12 +16,11 @@ from report import (
     graph_series,
     import_extra_ms,
     ours_per_realm_ms,
-    per_realm_ms,
     reads_met,
     registration_ms,
     seconds,
 )
-from scenarios import GRAPH_OPERATIONS, Series, SizeResult
+from scenarios import GRAPH_OPERATIONS, SizeResult
 
 GOAL_CHANGE_GROWTH = 1.5  # a one-field change at the largest size against one realm
 GOAL_SLOPE_RATIO = 1.3  # create and destroy: ours per further realm against the floor's
@@ -383,10 +380,6 @@ def _create_refresh_destroy(results: Results) -> list[str]:
     return lines
 
 
-def _floor_series(size: SizeResult, operation: str) -> Series:
-    return size.floor[operation]
-
-
 def _slopes_and_state(results: Results) -> list[str]:
     """Create and destroy per further realm against the floor, and the state they write."""
     last = results.sizes[-1]
@@ -395,7 +388,7 @@ def _slopes_and_state(results: Results) -> list[str]:
     parts, worst = [], 0.0
     for op in ("create", "destroy"):
         ours = ours_per_realm_ms(results, op)
-        floor = per_realm_ms(results, functools.partial(_floor_series, operation=op))
+        floor = graph_per_realm_ms(results, "floor", op)
         worst = max(worst, ours / floor if floor > 0 else float("inf"))
         ratio = f"{ours / floor:.2f} x" if floor > 0 else "no ratio: the floor's is not positive"
         parts.append(f"{LABELS[op]} {ours:.0f} ms against {floor:.0f} ms ({ratio})")
