@@ -10,17 +10,29 @@ from __future__ import annotations
 
 import asyncio
 import contextvars
-from collections.abc import Iterable
+from collections.abc import Callable, Coroutine, Iterable
 from types import SimpleNamespace
-from typing import Any
+from typing import Any, TypeVar
 
 import pytest
 from aic_sessions.resources.sdk_wait import track_as_one
 from pulumi.output import Output
 from pulumi.runtime import settings, stack
 
+T = TypeVar("T")
 RESOURCES = 30
 OUTPUTS = 6  # per resource
+
+
+def in_fresh_sdk(program: Callable[[], Coroutine[Any, Any, T]]) -> T:
+    """Run `program` on a new event loop, with the SDK's settings of its own (its tracked
+    outputs and their lock), as a Pulumi program runs."""
+
+    def isolated() -> T:
+        settings.configure(settings.Settings(project="p", stack="s"))
+        return asyncio.run(program())
+
+    return contextvars.copy_context().run(isolated)
 
 
 class Declared:
@@ -74,11 +86,7 @@ def run_program(
             return exc
         return None
 
-    def isolated() -> BaseException | None:
-        settings.configure(settings.Settings(project="p", stack="s"))
-        return asyncio.run(program())
-
-    raised = contextvars.copy_context().run(isolated)
+    raised = in_fresh_sdk(program)
     return walked, raised, RESOURCES - len(unanswered)
 
 
@@ -105,23 +113,11 @@ def test_the_wait_still_stops_at_the_first_failure(
     assert answered == 3 and len(walked) == 3, "raised at the failing answer, not at the end"
 
 
-def tracked_after(resource: object) -> int:
-    """How many more tasks the SDK tracks after `track_as_one(resource)`."""
-
-    async def declare() -> int:
-        before = len(settings.SETTINGS.outputs)
-        track_as_one(resource)
-        return len(settings.SETTINGS.outputs) - before
-
-    def isolated() -> int:
-        settings.configure(settings.Settings(project="p", stack="s"))
-        return asyncio.run(declare())
-
-    return contextvars.copy_context().run(isolated)
-
-
 def test_a_resource_with_fewer_than_two_outputs_is_left_as_it_is() -> None:
-    assert tracked_after(SimpleNamespace(name="no output")) == 0
+    async def no_output() -> int:
+        before = len(settings.SETTINGS.outputs)
+        track_as_one(SimpleNamespace(name="no output"))
+        return len(settings.SETTINGS.outputs) - before
 
     async def one_output() -> int:
         future = asyncio.get_running_loop().create_future()
@@ -131,11 +127,8 @@ def test_a_resource_with_fewer_than_two_outputs_is_left_as_it_is() -> None:
         future.set_result("urn")
         return int(set(settings.SETTINGS.outputs) == before)
 
-    def isolated() -> int:
-        settings.configure(settings.Settings(project="p", stack="s"))
-        return asyncio.run(one_output())
-
-    assert contextvars.copy_context().run(isolated) == 1
+    assert in_fresh_sdk(no_output) == 0
+    assert in_fresh_sdk(one_output) == 1
 
 
 def test_an_sdk_without_its_tracked_outputs_is_left_alone(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -149,8 +142,4 @@ def test_an_sdk_without_its_tracked_outputs_is_left_alone(monkeypatch: pytest.Mo
             track_as_one(resource)
         future.set_result(None)
 
-    def isolated() -> None:
-        settings.configure(settings.Settings(project="p", stack="s"))
-        asyncio.run(declare())
-
-    contextvars.copy_context().run(isolated)
+    in_fresh_sdk(declare)
