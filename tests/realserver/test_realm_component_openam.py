@@ -14,6 +14,7 @@ from pathlib import Path
 
 import pytest
 
+from tests.engine.registered import assert_every_output_registered
 from tests.engine_cli import PulumiCLI
 from tests.realserver.openam import OpenAM
 from tests.realserver.projects import openam_project, without_rev
@@ -77,6 +78,12 @@ def test_the_component_without_journeys_runs_its_whole_life(
     assert "realm-journey" not in up.stdout
     assert present(openam.get_session_service(realm))["dynamic"]["maxSessionTime"] == 90
     cli.run("refresh", "--yes", "--skip-preview")
+    # What the real server gave back (create, then refresh's read) is all readable by the program.
+    assert assert_every_output_registered(cli) == {
+        "RealmBaseline",
+        "AuthenticatedSessionSettings",
+        "SigningSecret",
+    }
     cli.run("preview", "--expect-no-changes")
 
     env = {
