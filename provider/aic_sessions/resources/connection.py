@@ -67,6 +67,7 @@ class Deployment:
         self._claims: dict[RealmKey, str] = {}
         self._other_claims: dict[str, dict[RealmKey, str]] = {}
         self._beside: ThreadPoolExecutor | None = None
+        self._closing = threading.Lock()  # a second `close` waits for the first to end
 
     def remember_stack_config(self, values: Mapping[str, Any]) -> None:
         """Keep the provider configuration (called from `configure`)."""
@@ -148,21 +149,25 @@ class Deployment:
 
     def close(self) -> None:
         """Wait for the threads of `beside`, then close every client made: each ends the admin
-        sessions it opened, all of them within `CLOSE_SECONDS`."""
-        with self._lock:
-            pool, self._beside = self._beside, None
-            clients, self._opened = self._opened, []
-            self._clients.clear()
-            self._esv_clients.clear()
-        if pool is not None:
-            pool.shutdown(wait=True)
-        deadline = time.monotonic() + CLOSE_SECONDS
-        for client in clients:
-            try:
-                client.close(max(0.0, deadline - time.monotonic()))
-            except Exception as exc:  # one client's failure must not keep the others' open
-                base_url = client.settings.base_url  # the type only: a text might quote a value
-                log.warning("Closing the client of %s failed (%s)", base_url, type(exc).__name__)
+        sessions it opened, all of them within `CLOSE_SECONDS`. A call while another runs (the
+        watchdog's and `atexit`'s) returns when that one has ended."""
+        with self._closing:
+            with self._lock:
+                pool, self._beside = self._beside, None
+                clients, self._opened = self._opened, []
+                self._clients.clear()
+                self._esv_clients.clear()
+            if pool is not None:
+                pool.shutdown(wait=True)
+            deadline = time.monotonic() + CLOSE_SECONDS
+            for client in clients:
+                try:
+                    client.close(max(0.0, deadline - time.monotonic()))
+                except Exception as exc:  # one client's failure must not keep the others' open
+                    base_url = client.settings.base_url  # the type only: a value may be quoted
+                    log.warning(
+                        "Closing the client of %s failed (%s)", base_url, type(exc).__name__
+                    )
 
     def _named_lock(self, *key: str) -> threading.Lock:
         with self._lock:
@@ -176,7 +181,8 @@ _switch = threading.Lock()
 @atexit.register
 def _close_at_exit() -> None:
     """The process's deployment ends with it. The engine interrupts a provider process after
-    its operation and gives it 5 s to exit; this runs then (never after a SIGKILL)."""
+    its operation and gives it 5 s to exit; this runs then (`interrupts.py` makes sure the
+    interrupt ends the main thread's wait), never after a SIGKILL."""
     current().close()
 
 

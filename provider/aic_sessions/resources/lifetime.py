@@ -1,10 +1,11 @@
-"""The provider process ends when the engine that started it is gone.
+"""The provider process ends with the engine that started it.
 
 The engine starts the dynamic provider as `python -m pulumi.dynamic <engine address>` and ends
-it when the deployment finishes. When the engine itself dies (SIGKILL, a killed CI job), nobody
-ends the provider, which then holds its gRPC server open for ever. `exit_with_engine` starts one
-daemon thread per process that connects to the engine's address every second and ends the
-process after three refused connections in a row.
+it with SIGINT when the deployment finishes: `exit_with_engine` makes sure that interrupt reaches
+the main thread (`interrupts.py`). When the engine itself dies (SIGKILL, a killed CI job), nobody
+ends the provider, which then holds its gRPC server open for ever: `exit_with_engine` also starts
+one daemon thread per process that connects to the engine's address every second and, after
+three refused connections in a row, ends the deployment's admin sessions and the process.
 """
 
 from __future__ import annotations
@@ -16,6 +17,8 @@ import socket
 import sys
 import threading
 import time
+
+from . import connection, interrupts
 
 _ADDRESS = re.compile(r"^(?P<host>[\w.-]+|\[[0-9a-fA-F:]+\]):(?P<port>\d+)$")
 _started = threading.Event()
@@ -32,11 +35,13 @@ def engine_address(argv: list[str]) -> tuple[str, int] | None:
 
 
 def exit_with_engine(interval: float = 1.0, misses: int = 3) -> None:
-    """Start the watchdog once per process (a no-op outside a provider process)."""
+    """Relay the engine's interrupt to the main thread and start the watchdog, once per process
+    (a no-op outside a provider process)."""
     address = engine_address(sys.argv)
     if address is None or _started.is_set():
         return
     _started.set()
+    interrupts.relay_to_main_thread()
     threading.Thread(
         target=_watch, args=(address, interval, misses), name="engine-watchdog", daemon=True
     ).start()
@@ -61,4 +66,13 @@ def _watch(address: tuple[str, int], interval: float, misses: int) -> None:
         if missed >= misses:
             # Not a print: the engine held our stderr pipe, and writing to it raises now.
             log.warning("the engine at %s:%s is gone; exiting", *address)
+            end_admin_sessions()
             os._exit(1)
+
+
+def end_admin_sessions() -> None:
+    """Close the deployment's clients (ending their admin sessions) before an exit that runs no
+    `atexit`; at most `CLOSE_SECONDS` and a second, also when a request hangs."""
+    closer = threading.Thread(target=connection.current().close, name="closer", daemon=True)
+    closer.start()
+    closer.join(connection.CLOSE_SECONDS + 1.0)
