@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+import requests
 import yaml
 from aic_emulator.testing import EmulatorServer
 from aic_sessions.client import AdminClient, ConnectionSettings
@@ -49,6 +50,42 @@ def sa_credentials(emulator: EmulatorServer) -> dict[str, str]:
 def admin_credentials(emulator: EmulatorServer) -> dict[str, str]:
     username, password = emulator.admin
     return {"AM_ADMIN_USERNAME": username, "AM_ADMIN_PASSWORD": password}
+
+
+def open_admin_sessions(emulator: EmulatorServer) -> int:
+    """The administrator's sessions the server holds, seen through a login of our own (which
+    is logged out again and not counted)."""
+    username, password = emulator.admin
+    base = f"{emulator.base_url}/json/realms/root"
+    login = requests.post(
+        f"{base}/authenticate",
+        json={},
+        headers={
+            "X-OpenAM-Username": username,
+            "X-OpenAM-Password": password,
+            "Accept-API-Version": "resource=2.0, protocol=1.0",
+        },
+        timeout=10,
+    )
+    login.raise_for_status()
+    ours = {emulator.cookie_name: login.json()["tokenId"]}
+    try:
+        answer = requests.get(
+            f"{base}/sessions",
+            params={"_queryFilter": f'username eq "{username}" and realm eq "/"'},
+            headers={**ours, "Accept-API-Version": "resource=5.1"},
+            timeout=10,
+        )
+        answer.raise_for_status()
+        return len(answer.json()["result"]) - 1
+    finally:
+        requests.post(
+            f"{base}/sessions",
+            params={"_action": "logout"},
+            json={},
+            headers={**ours, "Accept-API-Version": "resource=2.0, protocol=1.0"},
+            timeout=10,
+        ).raise_for_status()
 
 
 def reader(emulator: EmulatorServer) -> AdminClient:

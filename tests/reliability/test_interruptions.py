@@ -6,7 +6,8 @@ anything writes to it), the language host and provider processes end with the en
 recovery below is the one docs/recovery.md documents.
 
 Each round: a fresh stack over the same 20 realms, `up` killed at a random moment (SIGKILL or
-SIGTERM of the engine, or SIGKILL of the provider), no process of the deployment left, the
+SIGTERM of the engine, or SIGKILL of the provider), no process of the deployment left, no
+admin session left open by an engine's kill (a killed provider's idles out in AM), the
 documented recovery, convergence, `destroy`, and every realm document (and Session service)
 equal to what it was before the first round.
 """
@@ -34,6 +35,7 @@ from tests.reliability.deployment import (
     admin_credentials,
     assert_converged,
     deploy,
+    open_admin_sessions,
     reader,
     writes,
 )
@@ -188,8 +190,11 @@ def test_interrupted_creates_converge_and_destroy_restores_the_originals(
         realms.inject_fault(
             method="PUT", path="/realm-config/", kind="latency", delayMs=40, count=999
         )
+        open_before = open_admin_sessions(realms)
         interrupt(deployment, how, after)
         assert_nothing_left(deployment.log_dir)
+        if how != "provider-SIGKILL":  # a killed provider cannot end its session (AM idles it out)
+            assert open_admin_sessions(realms) == open_before, f"{how}: an admin session is open"
         realms.clear_faults()
         remove_empty_checkpoint_attributes(deployment)
         for step in RECOVERY:
