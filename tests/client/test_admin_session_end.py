@@ -11,6 +11,7 @@ import pytest
 import requests
 from aic_emulator.testing import EmulatorServer
 from aic_sessions.client import AdminClient
+from aic_sessions.client.errors import AuthenticationError
 from aic_sessions.resources import connection
 
 from tests.client.conftest import admin_client, count, sa_client
@@ -137,3 +138,23 @@ def test_one_client_failing_to_close_leaves_no_other_session_open(
         other.read_authentication_settings("alpha")
         token = _admin_token(other)
     assert not _valid(am_emulator, token)
+
+
+def test_after_close_a_call_still_running_opens_no_new_session(
+    admin_env: EmulatorServer,
+) -> None:
+    """The watchdog closes a deployment while provider calls may still run (the engine is
+    gone): those calls get an error instead of a new admin session that nothing would end."""
+    am_emulator = admin_env
+    with connection.deployment() as deployment:
+        client = deployment.client_for(am_emulator.base_url)
+        client.read_authentication_settings("alpha")
+        deployment.close()
+        am_emulator.clear_requests()
+        with pytest.raises(AuthenticationError, match="closed"):
+            client.read_authentication_settings("bravo")  # not read before: a request
+        with pytest.raises(RuntimeError, match="has ended"):
+            deployment.client_for(am_emulator.base_url)
+        with pytest.raises(RuntimeError, match="has ended"):
+            deployment.beside(lambda: None)
+        assert count(am_emulator, "POST", "/authenticate") == 0

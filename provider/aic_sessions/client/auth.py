@@ -120,6 +120,7 @@ class AdminAuthenticator:
         self._cookie_name: str | None = None
         self._open: dict[str, str] = {}  # Cookie header -> token of each session still open
         self._open_lock = threading.Lock()
+        self._released = False  # after `release`, no new login (its session would stay open)
 
     def headers(self) -> dict[str, str]:
         return self._cache.get(self._login)
@@ -131,10 +132,12 @@ class AdminAuthenticator:
 
     def release(self) -> list[SecretStr]:
         """The tokens of the admin sessions this authenticator opened and still holds (one,
-        more after a login renewed in a long run), forgotten here: the caller ends them."""
-        self._cache.drop({})
+        more after a login renewed in a long run), forgotten here: the caller ends them. No login
+        follows."""
         with self._open_lock:
+            self._released = True
             tokens, self._open = list(self._open.values()), {}
+        self._cache.drop({})
         return [SecretStr(token) for token in tokens]
 
     def cookie_name(self) -> str:
@@ -145,6 +148,11 @@ class AdminAuthenticator:
     def _login(self) -> tuple[dict[str, str], float]:
         from .realms import realm_path
 
+        if self._released:  # closed while a call still ran (the process ends): a login begun
+            # before `release` still opens its session, which then idles out in AM
+            raise AuthenticationError(
+                None, "This client was closed and its admin sessions ended: no new login."
+            )
         call = Call(
             f"Logging in as administrator {self._auth.username!r}",
             "POST",

@@ -68,6 +68,7 @@ class Deployment:
         self._other_claims: dict[str, dict[RealmKey, str]] = {}
         self._beside: ThreadPoolExecutor | None = None
         self._closing = threading.Lock()  # a second `close` waits for the first to end
+        self._closed = False  # then no new client or thread (nothing would end them)
 
     def remember_stack_config(self, values: Mapping[str, Any]) -> None:
         """Keep the provider configuration (called from `configure`)."""
@@ -91,6 +92,7 @@ class Deployment:
         settings = settings_for(base_url, self.stack_config())
         key = hashlib.sha256(settings.model_dump_json().encode() + _secret_bytes(settings))
         with self._lock:
+            self._refuse_if_closed()
             client = self._clients.get(key.hexdigest())
             if client is None:
                 client = AdminClient(settings, reads=self.read_cache)
@@ -142,6 +144,7 @@ class Deployment:
         """Run `fn` on this deployment's own threads, beside the provider's (whose few threads
         the engine shares between all resources); they start on first use."""
         with self._lock:
+            self._refuse_if_closed()
             if self._beside is None:
                 self._beside = ThreadPoolExecutor(BESIDE_WORKERS, thread_name_prefix="aic-beside")
             pool = self._beside
@@ -153,6 +156,7 @@ class Deployment:
         watchdog's and `atexit`'s) returns when that one has ended."""
         with self._closing:
             with self._lock:
+                self._closed = True
                 pool, self._beside = self._beside, None
                 clients, self._opened = self._opened, []
                 self._clients.clear()
@@ -168,6 +172,12 @@ class Deployment:
                     log.warning(
                         "Closing the client of %s failed (%s)", base_url, type(exc).__name__
                     )
+
+    def _refuse_if_closed(self) -> None:
+        """Called under `_lock`: a call still running while the process ends (the watchdog's
+        close) gets an error, not a new admin session that nothing would end."""
+        if self._closed:
+            raise RuntimeError("This deployment has ended (the provider process is exiting).")
 
     def _named_lock(self, *key: str) -> threading.Lock:
         with self._lock:

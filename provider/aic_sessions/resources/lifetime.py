@@ -74,5 +74,9 @@ def end_admin_sessions() -> None:
     """Close the deployment's clients (ending their admin sessions) before an exit that runs no
     `atexit`; at most `CLOSE_SECONDS` and a second, also when a request hangs."""
     closer = threading.Thread(target=connection.current().close, name="closer", daemon=True)
-    closer.start()
+    try:
+        closer.start()
+    except RuntimeError:  # the interpreter is ending (3.12.0-3.12.1 refuse threads then), so
+        connection.current().close()  # `atexit`'s close runs: this waits for its end
+        return
     closer.join(connection.CLOSE_SECONDS + 1.0)
