@@ -42,9 +42,11 @@ def openam(request: pytest.FixtureRequest) -> Iterator[OpenAM]:
                 stop_server()
             raise
     started = bool(facts["started"])
+    server = connect(facts)
     try:
-        yield connect(facts)
+        yield server
     finally:
+        server.end_admin_login()
         if started:
             with _visible(request.config):
                 stop_server(wait=False)

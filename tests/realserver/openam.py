@@ -8,6 +8,7 @@ these helpers observe directly on the server.
 from __future__ import annotations
 
 import base64
+import contextlib
 import json
 import secrets
 import subprocess
@@ -142,6 +143,21 @@ class OpenAM:
         session = new_session()
         session.headers[self.cookie_name] = token
         return session
+
+    def end_admin_login(self) -> None:
+        """Log out the admin login `admin_session` reuses (at the end of the test run), so a
+        session the server still holds then is one the product left."""
+        token = _ADMIN_TOKENS.pop(self.base_url, None)
+        if token is None:
+            return
+        with new_session() as session, contextlib.suppress(requests.RequestException):
+            session.post(  # best effort: `scripts/openam stop` ends what is left
+                f"{self.base_url}/json/sessions",
+                params={"_action": "logout"},
+                json={},
+                headers={self.cookie_name: token, "Accept-API-Version": AUTH_VERSION},
+                timeout=TIMEOUT,
+            )
 
     def create_realm(self, name: str | None = None) -> str:
         """Create a top-level realm (existing is fine) with the test user in it; its name."""
