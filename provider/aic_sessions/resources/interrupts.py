@@ -9,101 +9,66 @@ So when another thread receives it, the main thread sleeps on: no `KeyboardInter
 before the kill. Measured: 3 provider processes in 270 on a loaded machine
 (tests/reliability/test_admin_sessions.py in a loop).
 
-`relay_to_main_thread` has faulthandler write a note of every SIGINT, whichever thread receives
-it, into a pipe, and then hand the signal on to Python's own handler as before. A daemon thread
-reads each note. When the note names another thread as the receiver, it sends SIGINT to the main
-thread itself (`signal.pthread_kill`), whose wait then ends and whose handler runs once. This
-assumes the main thread only waits (the SDK's provider): a main thread running Python code would
-handle the first signal itself. So the relay acts at most once per process.
+`wake_main_thread` makes sure the main thread looks at its signals often: a daemon thread sends
+it a signal that does nothing four times a second, until `atexit`. Each ends the main thread's
+wait for a moment, and Python then runs the handler of any signal received meanwhile, whichever
+thread received it; then the wait goes on. The signal is SIGWINCH (ignored by default, so one
+arriving after faulthandler's end is harmless), given a handler by faulthandler that writes the
+main thread's own stack to the null device and then hands the signal on to its default, to be
+ignored.
 
-faulthandler keeps one registration per signal: this module owns SIGINT's. Registering SIGINT
-again elsewhere in the provider process turns the relay off.
+Tried first: faulthandler noting every SIGINT with all threads' stacks, and a relay only when
+another thread had received it. Reading the other threads' stacks from a signal handler crashed
+a provider process of the tests (SIGSEGV), once in a whole run of the suite.
 """
 
 from __future__ import annotations
 
+import atexit
 import faulthandler
 import logging
 import os
-import select
 import signal
-import struct
 import threading
 
-# faulthandler writes a thread's id as "0x" and sizeof(unsigned long) * 2 hexadecimal digits, and
-# calls the thread that received the signal "Current thread" (CPython 3.11 and later; newer ones
-# add the thread's name after the id).
-_ID_DIGITS = struct.calcsize("L") * 2
-_RECEIVED_BY = "Current thread 0x{:0{width}x}"
-_NAMED = "hread 0x{:0{width}x}"  # "Thread ..." and "Current thread ..."
-# A note is many small writes from the signal handler: it has ended after this much quiet.
-SETTLE_SECONDS = 0.05
-PIPE_BYTES = 1 << 20  # room for a note of many deep stacks (the main thread's line comes last)
+WAKE_SECONDS = 0.25  # the longest a signal received by another thread waits for its handler
+_WAKE_SIGNAL: int | None = getattr(signal, "SIGWINCH", None)
 _installed = threading.Lock()
-_relaying = False
+_waking = False
 log = logging.getLogger("aic_sessions.provider")
 
 
-def relay_to_main_thread() -> bool:
-    """Relay SIGINT to the main thread from now on (once per process); False where it cannot
-    (no `faulthandler.register`, as on Windows, or the pipe or registration failed)."""
-    global _relaying
-    if not hasattr(faulthandler, "register"):
+def wake_main_thread() -> bool:
+    """Start waking the main thread (once per process); False where this cannot be done (no
+    SIGWINCH or no `faulthandler.register`, as on Windows, or the registration failed)."""
+    global _waking
+    if _WAKE_SIGNAL is None or not hasattr(faulthandler, "register"):
         return False
     with _installed:
-        if not _relaying:
+        if not _waking:
             try:
-                read_end = _note_pipe()
+                sink = open(os.devnull, "w")  # noqa: SIM115 (faulthandler writes to it for good)
+                # chain=True: without it, faulthandler asks for SA_RESTART, and the kernel then
+                # resumes the main thread's wait instead of ending it (EINTR).
+                faulthandler.register(_WAKE_SIGNAL, file=sink, all_threads=False, chain=True)
             except (OSError, RuntimeError, ValueError) as exc:
-                log.warning("SIGINT is not relayed to the main thread (%s)", exc)
+                log.warning("The main thread is not woken for its signals (%s)", exc)
                 return False
             main = threading.main_thread().ident
             assert main is not None  # the main thread has started
+            ended = threading.Event()
+            atexit.register(ended.set)  # no wake while the process ends
             threading.Thread(
-                target=_relay, args=(read_end, main), name="sigint-relay", daemon=True
+                target=_wake, args=(main, _WAKE_SIGNAL, ended, sink), name="main-waker", daemon=True
             ).start()
-            _relaying = True
+            _waking = True
     return True
 
 
-def _note_pipe() -> int:
-    """A pipe faulthandler writes its SIGINT notes into; its read end."""
-    read_end, write_end = os.pipe()
-    os.set_blocking(write_end, False)  # a full pipe drops a note; it never blocks the handler
+def _wake(main: int, signum: int, ended: threading.Event, sink: object) -> None:
+    """Signal the main thread every `WAKE_SECONDS` until `ended` (`sink` stays referenced)."""
     try:
-        import fcntl
-
-        if hasattr(fcntl, "F_SETPIPE_SZ"):  # Linux
-            fcntl.fcntl(write_end, fcntl.F_SETPIPE_SZ, PIPE_BYTES)
-    except (ImportError, OSError):  # the default size (64 KiB) then
-        pass
-    faulthandler.register(signal.SIGINT, file=write_end, all_threads=True, chain=True)
-    return read_end
-
-
-def main_thread_missed(note: str, main: int) -> bool | None:
-    """Whether the interrupts noted missed the main thread; None when the note does not name
-    it at all (cut short, or a form this module does not know: then nothing is sent)."""
-    if _NAMED.format(main, width=_ID_DIGITS) not in note:
-        return None
-    return _RECEIVED_BY.format(main, width=_ID_DIGITS) not in note
-
-
-def _relay(read_end: int, main: int) -> None:
-    try:
-        while True:
-            note = os.read(read_end, PIPE_BYTES)
-            while select.select([read_end], [], [], SETTLE_SECONDS)[0]:
-                note += os.read(read_end, PIPE_BYTES)
-            missed = main_thread_missed(note.decode("utf-8", "replace"), main)
-            if missed:
-                log.debug("SIGINT reached another thread; relayed to the main thread")
-                signal.pthread_kill(main, signal.SIGINT)
-                return  # at most once: the main thread now ends
-            log.debug(
-                "SIGINT reached the main thread"
-                if missed is False
-                else "SIGINT noted without the main thread's line; not relayed"
-            )
-    except (OSError, ValueError) as exc:  # the relay ends; the engine's kill remains
-        log.warning("The SIGINT relay stopped (%s)", exc)
+        while not ended.wait(WAKE_SECONDS):
+            signal.pthread_kill(main, signum)
+    except (OSError, ValueError) as exc:  # the main thread is gone: the process ends
+        log.debug("Stopped waking the main thread (%s)", exc)

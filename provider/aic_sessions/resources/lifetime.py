@@ -41,7 +41,7 @@ def exit_with_engine(interval: float = 1.0, misses: int = 3) -> None:
     if address is None or _started.is_set():
         return
     _started.set()
-    interrupts.relay_to_main_thread()
+    interrupts.wake_main_thread()
     threading.Thread(
         target=_watch, args=(address, interval, misses), name="engine-watchdog", daemon=True
     ).start()
