@@ -10,12 +10,14 @@ before the kill. Measured: 3 provider processes in 270 on a loaded machine
 (tests/reliability/test_admin_sessions.py in a loop).
 
 `wake_main_thread` makes sure the main thread looks at its signals often: a daemon thread sends
-it a signal that does nothing four times a second, until `atexit`. Each ends the main thread's
-wait for a moment, and Python then runs the handler of any signal received meanwhile, whichever
-thread received it; then the wait goes on. The signal is SIGWINCH (ignored by default, so one
-arriving after faulthandler's end is harmless), given a handler by faulthandler that writes the
-main thread's own stack to the null device and then hands the signal on to its default, to be
-ignored.
+it SIGWINCH four times a second, until `atexit`. Each ends the main thread's wait for a moment
+(on Linux, where that wait is a semaphore's), and Python then runs the handler of any signal
+received meanwhile, whichever thread received it; then the wait goes on. SIGWINCH is ignored by
+default, so one arriving after faulthandler's end is harmless. faulthandler gives it a handler
+that writes the stack of the thread it reaches (the main thread, for a wake) to the null device
+and then hands the signal on to its default, to be ignored. This module owns SIGWINCH in the
+provider process: another registration of it (`signal.signal`, `faulthandler`) turns the wakes
+off, and a Python handler of it set earlier would run at every wake.
 
 Tried first: faulthandler noting every SIGINT with all threads' stacks, and a relay only when
 another thread had received it. Reading the other threads' stacks from a signal handler crashed
@@ -31,7 +33,7 @@ import os
 import signal
 import threading
 
-WAKE_SECONDS = 0.25  # the longest a signal received by another thread waits for its handler
+WAKE_SECONDS = 0.25  # about the longest a signal another thread received waits for its handler
 _WAKE_SIGNAL: int | None = getattr(signal, "SIGWINCH", None)
 _installed = threading.Lock()
 _waking = False
@@ -46,21 +48,30 @@ def wake_main_thread() -> bool:
         return False
     with _installed:
         if not _waking:
-            try:
-                sink = open(os.devnull, "w")  # noqa: SIM115 (faulthandler writes to it for good)
-                # chain=True: without it, faulthandler asks for SA_RESTART, and the kernel then
-                # resumes the main thread's wait instead of ending it (EINTR).
-                faulthandler.register(_WAKE_SIGNAL, file=sink, all_threads=False, chain=True)
-            except (OSError, RuntimeError, ValueError) as exc:
-                log.warning("The main thread is not woken for its signals (%s)", exc)
-                return False
             main = threading.main_thread().ident
             assert main is not None  # the main thread has started
             ended = threading.Event()
-            atexit.register(ended.set)  # no wake while the process ends
-            threading.Thread(
-                target=_wake, args=(main, _WAKE_SIGNAL, ended, sink), name="main-waker", daemon=True
-            ).start()
+            try:
+                sink = open(os.devnull, "w")  # noqa: SIM115 (faulthandler writes to it for good)
+            except OSError as exc:
+                log.warning("The main thread is not woken for its signals (%s)", exc)
+                return False
+            try:
+                # chain=True: without it, faulthandler asks for SA_RESTART, and the kernel then
+                # resumes the main thread's wait instead of ending it (EINTR).
+                faulthandler.register(_WAKE_SIGNAL, file=sink, all_threads=False, chain=True)
+                threading.Thread(  # a daemon: the interpreter's end waits for it otherwise
+                    target=_wake,
+                    args=(main, _WAKE_SIGNAL, ended, sink),
+                    name="main-waker",
+                    daemon=True,
+                ).start()
+            except (OSError, RuntimeError, ValueError) as exc:
+                faulthandler.unregister(_WAKE_SIGNAL)
+                sink.close()
+                log.warning("The main thread is not woken for its signals (%s)", exc)
+                return False
+            atexit.register(ended.set)  # no new wake once `atexit` runs (one may be under way)
             _waking = True
     return True
 

@@ -35,8 +35,8 @@ def engine_address(argv: list[str]) -> tuple[str, int] | None:
 
 
 def exit_with_engine(interval: float = 1.0, misses: int = 3) -> None:
-    """Relay the engine's interrupt to the main thread and start the watchdog, once per process
-    (a no-op outside a provider process)."""
+    """Start waking the main thread (`interrupts.py`) and the watchdog, once per process (a no-op
+    outside a provider process)."""
     address = engine_address(sys.argv)
     if address is None or _started.is_set():
         return
