@@ -180,6 +180,9 @@ def _apply_fault(fault: Fault) -> Response | None:
     if fault.kind == "slow-answer":
         g.answer_delay = fault.delay_ms / 1000  # served (a write is applied), answered late
         return None
+    if fault.kind in ("stale-answer", "ignored-write"):
+        g.write_answer = fault.kind  # read by `routes.answer_to_write`
+        return None
     if fault.kind == "echo":
         said = request.query_string.decode(errors="replace") + " " + request.get_data(as_text=True)
         raise StatusError(fault.status, f"Cannot process the request: {said}")

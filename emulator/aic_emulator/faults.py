@@ -3,7 +3,8 @@
 A fault spec (JSON of `POST /__emulator/faults`)::
 
     {"method": "PUT" | "*", "path": "<regex searched in the request path>",
-     "kind": "status" | "latency" | "drop" | "drop-after" | "slow-answer" | "slow" | "echo",
+     "kind": "status" | "latency" | "drop" | "drop-after" | "slow-answer" | "slow" | "echo"
+             | "stale-answer" | "ignored-write",
      "status": 429 | 500 | 502 | 503, "count": N, "retryAfter": s, "delayMs": ms}
 
 - status: answer `status` with an AM-shaped body (429 also carries `Retry-After`).
@@ -14,6 +15,11 @@ A fault spec (JSON of `POST /__emulator/faults`)::
 - slow-answer: serve the request (a write is applied), then wait `delayMs` before answering:
   a window in which the server has the write and the client does not know it yet.
 - slow: sleep `delayMs` before answering (normally; meant to exceed a client's timeout).
+- stale-answer: apply a PUT of a realm's configuration, but answer with the document as it was
+  before the write (the real OpenAM 16 once answered a Session-service PUT so): the answer does
+  not show a write the server has.
+- ignored-write: answer a PUT of a realm's configuration with success and the document as it
+  is, without applying it (a server that accepts a write and keeps its values).
 - echo: answer `status` with an AM-shaped body whose message quotes the request's query string
   and body, as a careless server or proxy does (tests that the client never repeats them).
 Each matching request uses up one of `count` (default 1); faults are checked in order.
@@ -28,7 +34,17 @@ from typing import Any
 
 from aic_emulator.errors import BadRequest
 
-KINDS = ("status", "latency", "drop", "drop-after", "slow-answer", "slow", "echo")
+KINDS = (
+    "status",
+    "latency",
+    "drop",
+    "drop-after",
+    "slow-answer",
+    "slow",
+    "echo",
+    "stale-answer",
+    "ignored-write",
+)
 
 
 @dataclass

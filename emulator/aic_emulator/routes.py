@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from flask import Blueprint, Response, request
+from flask import Blueprint, Response, g, request
 
 from aic_emulator import auth_routes, defaults, static_config
 from aic_emulator.documents import etag_of
@@ -121,6 +121,20 @@ def _require_action(expected: str) -> None:
         raise BadRequest(f"Action '{action}' not supported")
 
 
+def answer_to_write(
+    read: Callable[[], dict[str, Any]], write: Callable[[], dict[str, Any]]
+) -> dict[str, Any]:
+    """The document a PUT answers: the one written, or, under a `stale-answer` fault, the one
+    before the write (applied), or, under `ignored-write`, the one before (not applied)."""
+    fault = g.get("write_answer")
+    if fault is None:
+        return write()
+    before = read()
+    if fault == "stale-answer":
+        write()
+    return before
+
+
 def realm_authentication(realm: str) -> Response:
     require_admin()
     parsed, version = api_version(CONFIG_VERSIONS)
@@ -129,7 +143,11 @@ def realm_authentication(realm: str) -> Response:
         _require_action("schema")
         return json_response(store.realm_authentication_schema(realm), version=version)
     if request.method == "PUT":
-        doc = store.put_realm_authentication(realm, json_body(require_json=True))
+        body = json_body(require_json=True)
+        doc = answer_to_write(
+            lambda: store.get_realm_authentication(realm),
+            lambda: store.put_realm_authentication(realm, body),
+        )
     else:
         doc = store.get_realm_authentication(realm)
     return document_response(doc, parsed, version)
@@ -156,7 +174,11 @@ def session_service(realm: str) -> Response:
         return json_response({"_rev": "0", "success": True}, version=version)
     if request.method == "PUT":
         if_match = request.headers.get("If-Match") is not None
-        doc = store.put_session_service(realm, json_body(require_json=True), if_match)
+        body = json_body(require_json=True)
+        doc = answer_to_write(
+            lambda: store.get_session_service(realm),
+            lambda: store.put_session_service(realm, body, if_match),
+        )
     else:
         doc = store.get_session_service(realm)
     return document_response(doc, parsed, version)

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import json
 import logging
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any
@@ -107,13 +107,15 @@ class AdminClient:
     # Realm authentication settings -----------------------------------------------------------
 
     def read_authentication_settings(self, realm: str) -> AuthenticationSettings:
-        def load() -> _Document:
-            call = self._authn_call("Reading authentication settings", "GET", realm)
-            response = self.transport.send(call)
-            return _Document.of(response.json(), response.headers.get("ETag"))
-
-        document = self.reads.fetch(self._key(realm, "authentication"), load)
+        document = self.reads.fetch(
+            self._key(realm, "authentication"), lambda: self._load_authentication(realm)
+        )
         return AuthenticationSettings.from_api(document.body(), document.etag)
+
+    def _load_authentication(self, realm: str) -> _Document:
+        call = self._authn_call("Reading authentication settings", "GET", realm)
+        response = self.transport.send(call)
+        return _Document.of(response.json(), response.headers.get("ETag"))
 
     def update_authentication_settings(
         self, realm: str, patch: AuthenticationSettingsPatch
@@ -131,11 +133,11 @@ class AdminClient:
         key = self._key(realm, "authentication")
         with self._written(key):
             response = self.transport.send(call)
-            body = response.json()
+            answer = _Document.of(response.json(), response.headers.get("ETag"))
             skip = WRITE_ONLY if patch.shared_secret is not None else frozenset()
-            _confirm(call, sent, body, skip)
-        self.reads.store(key, _Document.of(body, response.headers.get("ETag")))
-        return AuthenticationSettings.from_api(body, response.headers.get("ETag"))
+            document = _confirm(call, sent, answer, lambda: self._load_authentication(realm), skip)
+        self.reads.store(key, document)
+        return AuthenticationSettings.from_api(document.body(), document.etag)
 
     def authentication_settings_schema(self, realm: str) -> dict[str, Any]:
         call = self._authn_call(
@@ -162,17 +164,19 @@ class AdminClient:
     def read_session_service(self, realm: str) -> SessionServiceSettings | None:
         """The realm's Session service, or None where the realm has not added it (AM: 404)."""
 
-        def load() -> _Document | None:
-            call = self._session_service_call("Reading the Session service", "GET", realm)
-            try:
-                return _Document.of(self.transport.json(call))
-            except NotFoundError as exc:
-                if not _service_missing(exc):
-                    raise
-                return None
-
-        document = self.reads.fetch(self._key(realm, "session-service"), load)
+        document = self.reads.fetch(
+            self._key(realm, "session-service"), lambda: self._load_session_service(realm)
+        )
         return None if document is None else SessionServiceSettings.from_api(document.body())
+
+    def _load_session_service(self, realm: str) -> _Document | None:
+        call = self._session_service_call("Reading the Session service", "GET", realm)
+        try:
+            return _Document.of(self.transport.json(call))
+        except NotFoundError as exc:
+            if not _service_missing(exc):
+                raise
+            return None
 
     def update_session_service(
         self, realm: str, patch: SessionServicePatch
@@ -203,10 +207,10 @@ class AdminClient:
     ) -> SessionServiceSettings:
         key = self._key(realm, "session-service")
         with self._written(key):
-            body = self.transport.json(call)
-            _confirm(call, sent, body)
-        self.reads.store(key, _Document.of(body))
-        return SessionServiceSettings.from_api(body)
+            answer = _Document.of(self.transport.json(call))
+            document = _confirm(call, sent, answer, lambda: self._load_session_service(realm))
+        self.reads.store(key, document)
+        return SessionServiceSettings.from_api(document.body())
 
     def remove_session_service(self, realm: str) -> bool:
         """Remove the realm's Session service (back to the global values), confirmed by a read:
@@ -470,16 +474,27 @@ class _Document:
 
 
 def _confirm(
-    call: Call, sent: dict[str, Any], returned: Any, skip: frozenset[str] = frozenset()
-) -> None:
-    """A write counts only where the document the server returned shows the values sent."""
-    missing = unconfirmed(sent, returned, skip)
-    if missing:
-        raise WriteNotAppliedError(
-            call.context(),
-            f"The server answered success but its document does not show {', '.join(missing)} "
-            "as sent.",
-        )
+    call: Call,
+    sent: dict[str, Any],
+    answer: _Document,
+    read_again: Callable[[], _Document | None],
+    skip: frozenset[str] = frozenset(),
+) -> _Document:
+    """The document that shows a write: the server's answer, or, where the answer still shows
+    other values, one fresh read (the real OpenAM 16 once answered a PUT with the document as it
+    was before; observed). A write neither shows is not counted: WriteNotAppliedError."""
+    if not unconfirmed(sent, answer.body(), skip):
+        return answer
+    fresh = read_again()
+    missing = unconfirmed(sent, fresh.body() if fresh is not None else {}, skip)
+    if fresh is not None and not missing:
+        log.info("%s: the answer showed other values; a fresh read shows the write", call.operation)
+        return fresh
+    raise WriteNotAppliedError(
+        call.context(),
+        "The server answered success but neither its answer nor a fresh read shows "
+        f"{', '.join(missing)} as sent.",
+    )
 
 
 def _service_missing(exc: NotFoundError) -> bool:
