@@ -35,3 +35,21 @@ def test_a_sound_configuration_is_checked_once_and_a_changed_one_again(
         with pytest.raises(RunError, match="aic-sessions:adminPassword"):
             base.require_sound_config()
     assert len(calls) == 1  # the wrapper appends only after a check that passed
+
+
+def test_a_value_set_in_the_running_configuration_is_checked_again(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """A change made in place (the SDK's `set_config`, as test mocks do) is seen too."""
+    from contextvars import ContextVar
+
+    from pulumi.runtime import config as runtime_config
+
+    monkeypatch.setattr(base, "_SOUND_CONFIGS", set())
+    monkeypatch.setenv("PULUMI_CONFIG", json.dumps({"aic-sessions:environment": "dev"}))
+    monkeypatch.setenv("PULUMI_CONFIG_SECRET_KEYS", "[]")
+    monkeypatch.setattr(runtime_config, "CONFIG", ContextVar("config", default={}))
+    base.require_sound_config()
+    runtime_config.set_config("aic-sessions:adminPassword", "x")
+    with pytest.raises(RunError, match="aic-sessions:adminPassword"):
+        base.require_sound_config()

@@ -4,10 +4,13 @@
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 _CAMEL_BOUNDARY = re.compile(r"(?<=[a-z0-9])([A-Z])")
 
 
+# Memoized: a few dozen names, converted for every resource a stack declares and checks.
+@lru_cache(maxsize=1024)
 def to_snake(name: str) -> str:
     """`maxDurationMinutes` -> `max_duration_minutes`."""
     if name.startswith("__"):
@@ -15,6 +18,7 @@ def to_snake(name: str) -> str:
     return _CAMEL_BOUNDARY.sub(lambda m: "_" + m.group(1).lower(), name)
 
 
+@lru_cache(maxsize=1024)
 def to_camel(name: str) -> str:
     """`max_duration_minutes` -> `maxDurationMinutes`."""
     if name.startswith("__") or "_" not in name:
