@@ -48,7 +48,9 @@ def test_a_value_set_in_the_running_configuration_is_checked_again(
     monkeypatch.setattr(base, "_SOUND_CONFIGS", set())
     monkeypatch.setenv("PULUMI_CONFIG", json.dumps({"aic-sessions:environment": "dev"}))
     monkeypatch.setenv("PULUMI_CONFIG_SECRET_KEYS", "[]")
-    monkeypatch.setattr(runtime_config, "CONFIG", ContextVar("config", default={}))
+    running: ContextVar[dict[str, object]] = ContextVar("config")
+    running.set({})
+    monkeypatch.setattr(runtime_config, "CONFIG", running)
     base.require_sound_config()
     runtime_config.set_config("aic-sessions:adminPassword", "x")
     with pytest.raises(RunError, match="aic-sessions:adminPassword"):
