@@ -30,7 +30,13 @@ def in_fresh_sdk(program: Callable[[], Coroutine[Any, Any, T]]) -> T:
 
     def isolated() -> T:
         settings.configure(settings.Settings(project="p", stack="s"))
-        return asyncio.run(program())
+        # Not `asyncio.run`: it leaves the thread without an event loop, which the SDK's mocks
+        # of a later test in the same process (`test_python_surface.py`) then fail to get.
+        loop = asyncio.new_event_loop()
+        try:
+            return loop.run_until_complete(program())
+        finally:
+            loop.close()
 
     return contextvars.copy_context().run(isolated)
 

@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, Any, ClassVar, Literal
 
 from aic_sessions.domain.names import to_camel, to_snake
 
+from .sdk_errors import quiet_cancellations
 from .sdk_wait import track_as_one
 
 StateManagementName = Literal["CTS", "JWT", "IN_MEMORY"]
@@ -66,13 +67,15 @@ class SnakeCaseProperties:
 
     def after_registering(self, registered: Registration) -> None:
         """What follows the SDK's `__init__`: move the output the SDK set under each wire name
-        to its Python name, remember the inputs left unset, and have the SDK wait for the
-        outputs as one (`sdk_wait`)."""
+        to its Python name, remember the inputs left unset, have the SDK wait for the
+        outputs as one (`sdk_wait`), and report a cancelled registration quietly
+        (`sdk_errors`)."""
         for key in registered.wire:
             if (python := to_snake(key)) != key and key in self.__dict__:
                 self.__dict__[python] = self.__dict__.pop(key)
         self.__dict__[_UNSET] = registered.unset
         track_as_one(self)
+        quiet_cancellations()
 
     if not TYPE_CHECKING:  # type checkers keep refusing unknown attribute names
 
