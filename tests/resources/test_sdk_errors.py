@@ -7,14 +7,14 @@ RegisterResource with `handle_grpc_error`. When an SDK upgrade changes that path
 
 from __future__ import annotations
 
-import grpc
+import grpc  # type: ignore[import-untyped]
 import pytest
 from aic_sessions.resources import sdk_errors
 from pulumi.errors import RunError
 from pulumi.runtime import resource, settings
 
 
-class FailedCall(grpc.RpcError):
+class FailedCall(grpc.RpcError):  # type: ignore[misc]
     """What a unary call raises: an RpcError that is also a call, with its status."""
 
     def __init__(self, code: grpc.StatusCode, details: str) -> None:
@@ -38,7 +38,7 @@ def sdk_translation(monkeypatch: pytest.MonkeyPatch) -> None:
 
 def raised(call: FailedCall) -> BaseException:
     with pytest.raises(Exception) as caught:
-        resource.handle_grpc_error(call)
+        resource.handle_grpc_error(call)  # type: ignore[attr-defined]
     return caught.value
 
 

@@ -16,7 +16,6 @@ from __future__ import annotations
 
 from typing import Any
 
-import grpc
 from pulumi.errors import RunError
 from pulumi.runtime import settings
 
@@ -30,9 +29,9 @@ def quiet_cancellations() -> None:
     if translate is None or hasattr(translate, SDK_TRANSLATION):
         return
 
-    def grpc_error_to_exception(exn: grpc.RpcError) -> Exception:
-        code = getattr(exn, "code", None)
-        if callable(code) and code() == grpc.StatusCode.CANCELLED:
+    def grpc_error_to_exception(exn: Any) -> Exception:
+        code = getattr(exn, "code", None)  # a `grpc.StatusCode`, read by name (grpc is untyped)
+        if callable(code) and getattr(code(), "name", None) == "CANCELLED":
             return RunError(STOPPING)
         result: Exception = translate(exn)
         return result
