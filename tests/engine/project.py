@@ -26,6 +26,15 @@ def copy_project(directory: Path) -> Path:
     return directory
 
 
+def rename_project(directory: Path, name: str) -> None:
+    """The project copy under another name, as a user's own `Pulumi.yaml` has it: without this
+    repository's `config:` declarations, which type the keys of the project's own namespace
+    (the program's keys are `aic-sessions:<key>` whatever the project is called)."""
+    pulumi_yaml = directory / "Pulumi.yaml"
+    text = pulumi_yaml.read_text().replace("name: aic-sessions", f"name: {name}")
+    pulumi_yaml.write_text(text.split("\nconfig:\n", 1)[0] + "\n")
+
+
 def write_stack(directory: Path, stack: str, config: dict[str, Any]) -> None:
     values = {config_key(k): v for k, v in config.items()}
     (directory / "stacks" / f"Pulumi.{stack}.yaml").write_text(yaml.safe_dump({"config": values}))

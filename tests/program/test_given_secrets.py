@@ -39,7 +39,7 @@ def test_a_given_realm_without_a_value_is_named_with_the_command_that_sets_it(
         check_given_secrets(stack("given"), values)
     message = str(raised.value)
     assert "aic-sessions:signingSecrets.r0: realm 'r0' has signingSecret.source 'given'" in message
-    assert "pulumi config set --secret --path 'signingSecrets.r0' <base64>" in message
+    assert "pulumi config set --secret --path 'aic-sessions:signingSecrets.r0' <base64>" in message
     assert "Nothing was deployed." in message
 
 

@@ -14,7 +14,7 @@ import pytest
 import yaml
 from aic_emulator.testing import EmulatorServer
 
-from tests.engine.project import copy_project, emulator_cli, new_stack, realm
+from tests.engine.project import copy_project, emulator_cli, new_stack, realm, rename_project
 from tests.engine_cli import PulumiCLI
 
 pytestmark = pytest.mark.engine
@@ -25,14 +25,14 @@ OTHER = "acme-identity"
 def other_project(
     directory: Path, env: dict[str, str], emulator: EmulatorServer, base_url: str
 ) -> PulumiCLI:
-    """This program under another project name (its own config namespace), stack `b`."""
+    """This program under another project name, stack `b` (its keys, as every project's, in
+    the `aic-sessions:` namespace)."""
     project = copy_project(directory)
-    pulumi_yaml = project / "Pulumi.yaml"
-    pulumi_yaml.write_text(pulumi_yaml.read_text().replace("name: aic-sessions", f"name: {OTHER}"))
+    rename_project(project, OTHER)
     config = {
-        f"{OTHER}:environment": "dev",
-        f"{OTHER}:baseUrl": base_url,
-        f"{OTHER}:realms": [realm("alpha", journey={"maxDurationMinutes": 20})],
+        "aic-sessions:environment": "dev",
+        "aic-sessions:baseUrl": base_url,
+        "aic-sessions:realms": [realm("alpha", journey={"maxDurationMinutes": 20})],
     }
     (project / "stacks" / "Pulumi.b.yaml").write_text(yaml.safe_dump({"config": config}))
     cli = emulator_cli(project, env, emulator)

@@ -15,9 +15,9 @@ from typing import TYPE_CHECKING, Any, cast
 import pulumi
 from pulumi.runtime.config import get_config
 
-from aic_sessions.domain.namespace import config_key
+from aic_sessions.domain.namespace import NAMESPACE, config_key
 from aic_sessions.program.chain import LowerStack, declare_promotion, export_static, realm_static
-from aic_sessions.program.config_keys import require_known_keys
+from aic_sessions.program.config_keys import PROGRAM_KEYS, require_known_keys
 from aic_sessions.program.esvs import declare_esv_secrets, declare_restart, esv_options, value_of
 from aic_sessions.program.stack_config import (
     RealmConfig,
@@ -34,12 +34,17 @@ if TYPE_CHECKING:
 CHAIN_KEYS = ("platform", "stage", "promotesFrom")
 
 
+def package_config() -> pulumi.Config:
+    """The stack's keys, `aic-sessions:<key>` whatever the project running this is called."""
+    return pulumi.Config(NAMESPACE)
+
+
 def run() -> None:
     """Declares the stack's resources and exports their outputs."""
     # A misspelt key (`promotesfrom`) is named with the nearest valid one before anything else.
     require_known_keys()
     stack = load_checked_stack()
-    given_secrets = pulumi.Config().get_secret_object("signingSecrets") or pulumi.Output.secret({})
+    given_secrets = package_config().get_secret_object("signingSecrets") or pulumi.Output.secret({})
     if stack.platform == "aic":  # the stack's place, for the policy pack's chain rules
         from aic_sessions.resources import StackEnvironment
 
@@ -74,8 +79,9 @@ def run() -> None:
 
 def load_checked_stack() -> StackConfig:
     """The typed stack configuration, or a `RunError` listing every key to fix."""
-    config = pulumi.Config()
+    config = package_config()
     try:
+        require_package_namespace(config)
         # The engine turns `5.0` into 5 before this program sees it: the file shows what was
         # written.
         root = Path(pulumi.get_root_directory() or Path.cwd())
@@ -97,6 +103,25 @@ def load_checked_stack() -> StackConfig:
     except StackConfigError as exc:
         raise pulumi.RunError(str(exc)) from None  # the keys and fixes, without a traceback
     return stack
+
+
+def require_package_namespace(config: pulumi.Config) -> None:
+    """Stop with the fix when the stack's keys are under the project's name (`my-proj:realms`)
+    instead of `aic-sessions:realms`: a bare `pulumi config set realms` writes them there."""
+    project = pulumi.get_project()
+    if project == NAMESPACE or config.get("environment") is not None:
+        return
+    own = pulumi.Config()
+    misplaced = [f"{project}:{k}" for k in PROGRAM_KEYS if own.get(k) is not None]
+    if misplaced:
+        raise StackConfigError(
+            "Invalid stack configuration: this program reads aic-sessions:<key> whatever the "
+            f"project is called, and the stack sets {', '.join(misplaced)}. Move them to "
+            "aic-sessions:<key> (in Pulumi.<stack>.yaml, rename the "
+            f"`{project}:` prefix to `aic-sessions:`; with the CLI, give the full "
+            "key: pulumi config set [--secret] [--path] aic-sessions:<key> ...). Nothing was "
+            "deployed."
+        )
 
 
 def declare_written_realm(

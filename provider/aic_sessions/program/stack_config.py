@@ -283,7 +283,7 @@ def load_stack_config(values: dict[str, Any]) -> StackConfig:
         raise StackConfigError(
             "Invalid stack configuration:\n"
             + "\n".join(lines)
-            + "\nFix stacks/Pulumi.<stack>.yaml."
+            + "\nFix the stack's file (Pulumi.<stack>.yaml, in the project's stackConfigDir)."
         ) from None
 
 
@@ -294,7 +294,8 @@ def check_given_secrets(stack: StackConfig, realms_with_values: Any) -> None:
     if not isinstance(realms_with_values, dict):
         raise StackConfigError(
             "Invalid stack configuration:\n  aic-sessions:signingSecrets: must map realm names "
-            "to base64 secrets (pulumi config set --secret --path 'signingSecrets.<realm>' ...)."
+            "to base64 secrets (pulumi config set --secret --path "
+            "'aic-sessions:signingSecrets.<realm>' ...)."
             "\nNothing was deployed."
         )
     sources = {realm.name: realm.signingSecret for realm in stack.realms}
@@ -304,20 +305,23 @@ def check_given_secrets(stack: StackConfig, realms_with_values: Any) -> None:
         if secret is None:
             lines.append(
                 f"  aic-sessions:signingSecrets.{name}: no realm {name!r} in aic-sessions:realms; "
-                f"remove it (pulumi config rm --path 'signingSecrets.{name}') or add the realm"
+                f"remove it (pulumi config rm --path 'aic-sessions:signingSecrets.{name}') or add "
+                "the realm"
             )
         elif not secret.given:
             lines.append(
                 f"  aic-sessions:signingSecrets.{name}: realm {name!r} has signingSecret.source "
                 f"{secret.source!r}, which takes no value; remove the value (pulumi config rm "
-                f"--path 'signingSecrets.{name}') or set source to 'given' or 'esv-given'"
+                f"--path 'aic-sessions:signingSecrets.{name}') or set source to 'given' or "
+                "'esv-given'"
             )
     for realm in stack.realms:
         if realm.signingSecret.given and not realms_with_values.get(realm.name):
             lines.append(
                 f"  aic-sessions:signingSecrets.{realm.name}: realm {realm.name!r} has "
                 f"signingSecret.source {realm.signingSecret.source!r} but no value; run: "
-                f"pulumi config set --secret --path 'signingSecrets.{realm.name}' <base64>"
+                "pulumi config set --secret --path "
+                f"'aic-sessions:signingSecrets.{realm.name}' <base64>"
             )
     if lines:
         raise StackConfigError(

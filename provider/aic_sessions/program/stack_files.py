@@ -40,7 +40,7 @@ def fix_command(stack: str, key: str) -> str:
     if bare == "signingSecrets":  # realm -> value: one secret per realm
         return (
             f"pulumi config rm --stack {stack} {key}; then per realm: pulumi config set "
-            f"--secret --stack {stack} --path 'signingSecrets.<realm>' < secret.b64"
+            f"--secret --stack {stack} --path 'aic-sessions:signingSecrets.<realm>' < secret.b64"
         )
     return f"pulumi config set --secret --stack {stack} {key} < {_SOURCES.get(bare, 'value.txt')}"
 
