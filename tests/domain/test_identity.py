@@ -162,21 +162,33 @@ def test_one_tenant_identity_for_every_loopback_spelling() -> None:
     assert tenant_identity("https://Tenant.example.com:443/am") == "https://tenant.example.com/am"
 
 
-def test_claims_are_read_from_other_stacks_baselines() -> None:
-    from aic_sessions.resources.ownership import baseline_claims
+def test_claims_are_read_from_every_resource_of_another_stack_that_writes_a_realm() -> None:
+    """A baseline claims its realm, and so does a settings resource declared on its own; one
+    that only asserts (an upper AIC stage) does not, nor does any other type."""
+    from aic_sessions.resources.ownership import realm_claims
+
+    url = "http://127.0.0.1:9/am"
+
+    def resource(kind: str, realm: str, **inputs: object) -> dict[str, object]:
+        return {
+            "type": f"pulumi-python:dynamic/aic:{kind}",
+            "inputs": {"baseUrl": url, "realm": realm, **inputs},
+        }
 
     state = {
         "deployment": {
             "resources": [
-                {
-                    "type": "pulumi-python:dynamic/aic:RealmBaseline",
-                    "inputs": {"baseUrl": "http://127.0.0.1:9/am", "realm": "/alpha"},
-                },
-                {
-                    "type": "pulumi-python:dynamic/aic:JourneySessionSettings",
-                    "inputs": {"baseUrl": "http://127.0.0.1:9/am", "realm": "bravo"},
-                },
+                resource("RealmBaseline", "/alpha"),
+                resource("JourneySessionSettings", "bravo"),
+                resource("AuthenticatedSessionSettings", "charlie"),
+                resource("SigningSecret", "delta"),
+                resource("SigningSecret", "echo", assertOnly=True),
+                resource("EsvSecret", "foxtrot"),
+                {"type": "pulumi:pulumi:Stack", "inputs": {}},
             ]
         }
     }
-    assert baseline_claims("org/p/s", state) == {("http://loopback:9/am", "alpha"): "org/p/s"}
+    loopback = "http://loopback:9/am"
+    assert realm_claims("org/p/s", state) == {
+        (loopback, realm): "org/p/s" for realm in ("alpha", "bravo", "charlie", "delta")
+    }

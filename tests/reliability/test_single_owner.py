@@ -1,9 +1,10 @@
 """One owner per realm across every project on the backend, at a plain `preview` and `up`.
 
-The realm's `RealmBaseline` checks, at every preview and up, the other stacks' states for a
-baseline of the same tenant (however its loopback host is written: `localhost` and `127.0.0.1`
-are one) and realm. Otherwise a second project's baseline would record the first one's values
-as the originals, and after both were destroyed the realm would not be as it was.
+The realm's `RealmBaseline`, or a settings resource declared on its own, checks at every preview
+and up that would adopt the realm the other stacks' states for a resource that writes the same
+tenant (however its loopback host is written: `localhost` and `127.0.0.1` are one) and realm.
+Otherwise a second project would record the first one's values as the originals, and after both
+were destroyed the realm would not be as it was.
 """
 
 from __future__ import annotations
@@ -14,7 +15,14 @@ import pytest
 import yaml
 from aic_emulator.testing import EmulatorServer
 
-from tests.engine.project import copy_project, emulator_cli, new_stack, realm, rename_project
+from tests.engine.project import (
+    copy_project,
+    emulator_cli,
+    library_project,
+    new_stack,
+    realm,
+    rename_project,
+)
 from tests.engine_cli import PulumiCLI
 
 pytestmark = pytest.mark.engine
@@ -65,3 +73,38 @@ def test_second_project_on_a_realm_is_refused_at_plain_preview_and_up(
     # And now the first stack is the one refused.
     refused = first.run("preview", check=False)
     assert f"is already managed by stack organization/{OTHER}/b" in refused.stdout
+
+
+DIRECT = "acme-direct"
+# A user's own program declaring the realm's three resources on their own (no component, so no
+# baseline): each claims the realm.
+DIRECT_PROGRAM = """\
+import pulumi
+from aic_sessions import AuthenticatedSessionSettings, JourneySessionSettings, SigningSecret
+
+url = pulumi.Config().require("tenant")
+JourneySessionSettings("journey", base_url=url, realm="alpha", max_duration_minutes=7)
+AuthenticatedSessionSettings("authenticated", base_url=url, realm="alpha")
+SigningSecret("secret", base_url=url, realm="alpha", rotation_trigger="1")
+"""
+
+
+def test_resources_declared_on_their_own_claim_the_realm_both_ways(
+    tmp_path: Path, engine_env: dict[str, str], aic_emulator: EmulatorServer
+) -> None:
+    component = new_stack(tmp_path / "a", engine_env, aic_emulator, [realm("alpha")], stack="a")
+    component.run("up", "--yes", "--skip-preview")
+    direct = library_project(tmp_path / "d", DIRECT, DIRECT_PROGRAM, engine_env, aic_emulator)
+
+    aic_emulator.clear_requests()
+    refused = direct.run("up", "--yes", "--skip-preview", check=False)
+    assert refused.returncode != 0
+    assert "is already managed by stack organization/aic-sessions/a" in refused.stdout
+    assert aic_emulator.request_counts()["writes"] == 0, "the second owner wrote"
+
+    component.run("destroy", "--yes", "--skip-preview")
+    direct.run("up", "--yes", "--skip-preview")
+    direct.run("preview", "--expect-no-changes")  # its own claim is not another's
+    refused = component.run("preview", check=False)
+    assert refused.returncode != 0
+    assert f"is already managed by stack organization/{DIRECT}/dev" in refused.stdout

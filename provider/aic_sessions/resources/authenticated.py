@@ -22,6 +22,7 @@ from aic_sessions.domain.attributes import (
 
 from .base import BASELINE, RealmInputs
 from .naming import OnDelete, SnakeCaseProperties, declared, registration
+from .ownership import direct_claim
 from .settings_provider import RealmSettingsProvider
 
 AuthenticatedInputs = input_model("AuthenticatedInputs", RealmInputs, AUTHENTICATED)
@@ -92,6 +93,7 @@ class AuthenticatedSessionSettings(
             **keyword_values("AuthenticatedSessionSettings", AUTHENTICATED, settings),
         }
         props[BASELINE] = props.pop("baseline")  # engine-internal: kept out of diffs
+        props |= direct_claim(props, BASELINE)  # declared on its own: one owner per realm
         registered = registration(props, self.OUTPUTS)
         super().__init__(
             AuthenticatedSessionSettingsProvider(), resource_name, registered.wire, opts

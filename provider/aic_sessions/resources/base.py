@@ -36,7 +36,7 @@ from aic_sessions.domain.identity import (
     same_identity,
 )
 
-from . import connection, credentials, lifetime, plain_errors
+from . import connection, credentials, lifetime, ownership, plain_errors
 from .wire import UNKNOWN, is_secret
 
 if TYPE_CHECKING:
@@ -100,6 +100,12 @@ class RealmInputs(BaseModel):
     def _realm(cls, value: str) -> str:
         explicit_realm(value)  # "" or "/" never silently means the root realm
         return canonical_realm(value)
+
+
+def adopted(olds: dict[str, Any], news: dict[str, Any]) -> bool:
+    """Whether the stack's state holds this resource on this very tenant and realm already
+    (its ownership was checked then)."""
+    return bool(olds) and all(same_identity(k, olds.get(k), news.get(k)) for k in REPLACE_ON)
 
 
 def is_unknown(value: Any) -> bool:
@@ -221,14 +227,20 @@ class SessionProvider(ResourceProvider, Generic[M]):
 
     # check ---------------------------------------------------------------------------------
 
-    def check(self, _olds: dict[str, Any], news: dict[str, Any]) -> CheckResult:
+    def check(self, olds: dict[str, Any], news: dict[str, Any]) -> CheckResult:
         """Validate what the user wrote (`""` must not pass as the root realm), then store the
-        tenant and realm in their one spelling."""
+        tenant and realm in their one spelling; a resource declared without a baseline that
+        is about to adopt its realm also checks that no other stack owns it (`ownership`)."""
         known = {k: v for k, v in news.items() if not k.startswith("__") and not is_unknown(v)}
         failures = self.validate(known, partial=len(known) < len(self.public(news)))
         failures += [CheckFailure(k, reason) for k, reason in connection.config_problems()]
         failures += insecure_http(known.get("baseUrl"))
-        return CheckResult(canonical_identity(news), failures)
+        news = canonical_identity(news)
+        claimant = news.get(ownership.CLAIMANT)
+        identity = all(isinstance(news.get(k), str) for k in REPLACE_ON)
+        if not failures and isinstance(claimant, str) and identity and not adopted(olds, news):
+            failures += ownership.owner_failures(news["baseUrl"], news["realm"], claimant)
+        return CheckResult(news, failures)
 
     def validate(self, inputs: dict[str, Any], partial: bool) -> list[CheckFailure]:
         """Strict types: a quoted number or boolean is an error, never converted."""

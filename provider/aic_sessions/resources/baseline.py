@@ -30,7 +30,7 @@ from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any, Literal
 
 import pulumi
-from pulumi.dynamic import CheckFailure, CheckResult, CreateResult, ReadResult, UpdateResult
+from pulumi.dynamic import CheckResult, CreateResult, ReadResult, UpdateResult
 
 from aic_sessions.client.errors import NotFoundError
 from aic_sessions.client.values import SecretForm
@@ -44,10 +44,10 @@ from aic_sessions.domain.attributes import (
     shown,
     uses_session_service,
 )
-from aic_sessions.domain.identity import canonical_realm, same_identity, tenant_identity
+from aic_sessions.domain.identity import canonical_realm, tenant_identity
 
 from . import connection, ownership
-from .base import REPLACE_ON, RealmInputs, SessionProvider
+from .base import RealmInputs, SessionProvider, adopted
 from .naming import OnDelete, SnakeCaseProperties, registration
 from .settings_provider import restore_settings
 
@@ -117,9 +117,11 @@ class RealmBaselineProvider(SessionProvider[BaselineInputs]):
         result = super().check(olds, news)
         news = result.inputs
         known = all(isinstance(news.get(k), str) for k in ("baseUrl", "realm", "claimant"))
-        if result.failures or not known or _adopted(olds, news):
+        if result.failures or not known or adopted(olds, news):
             return result
-        return CheckResult(news, _owner_failures(news))
+        return CheckResult(
+            news, ownership.owner_failures(news["baseUrl"], news["realm"], news["claimant"])
+        )
 
     def create(self, props: dict[str, Any]) -> CreateResult:
         inputs = self.parse(props)
@@ -155,45 +157,6 @@ class RealmBaselineProvider(SessionProvider[BaselineInputs]):
         with self.realm(props) as client:
             for table in (JOURNEY, AUTHENTICATED):
                 _restore_differing(client, props["realm"], table, names, observed)
-
-
-def _adopted(olds: dict[str, Any], news: dict[str, Any]) -> bool:
-    """Whether the stack's state holds this very realm's baseline already (checked then)."""
-    return bool(olds) and all(same_identity(k, olds.get(k), news.get(k)) for k in REPLACE_ON)
-
-
-def _owner_failures(props: dict[str, Any]) -> list[CheckFailure]:
-    """A failure when another stack of the backend holds this realm's baseline in its state."""
-    if ownership.skipped():
-        pulumi.log.warn(
-            f"{props['realm']}: {ownership.SKIP_VARIABLE}=off: not checked whether another "
-            "stack of the backend manages this realm."
-        )
-        return []
-    try:
-        other = ownership.other_owner(props["baseUrl"], props["realm"], props["claimant"])
-    except ownership.OwnerCheckError as exc:
-        return [
-            CheckFailure(
-                "realm",
-                f"could not check that no other stack of the backend manages realm "
-                f"{props['realm']}: {exc}. Make the backend's stacks readable to this run (the "
-                f"same backend login), or set {ownership.SKIP_VARIABLE}=off to skip the check.",
-            )
-        ]
-    if other is None:
-        return []
-    return [
-        CheckFailure(
-            "realm",
-            f"realm {props['realm']} of {props['baseUrl']} is already managed by stack {other} "
-            "(its RealmBaseline is in that stack's state; the tenant is compared however its "
-            "host is written). A second owner would record that stack's values as the "
-            "originals, and destroy would restore neither. Give the realm one owner: destroy "
-            "its resources in that stack with onDelete restore (or remove the realm from that "
-            "stack and run up there), then deploy it here.",
-        )
-    ]
 
 
 def _restore_differing(
@@ -281,18 +244,13 @@ class RealmBaseline(
             "realm": realm,
             "manages": list(manages),
             "on_delete": on_delete,
-            "claimant": _claimant(),
+            "claimant": ownership.stack_claimant(),
         }
         if requires_journey_settings:
             props["requires_journey_settings"] = True
         registered = registration(props, self.OUTPUTS)
         super().__init__(RealmBaselineProvider(), resource_name, registered.wire, opts)
         self.after_registering(registered)
-
-
-def _claimant() -> str:
-    """This program's stack as the backend lists it: organization/project/stack."""
-    return f"{pulumi.get_organization()}/{pulumi.get_project()}/{pulumi.get_stack()}"
 
 
 def claim(base_url: Any, realm: Any, owner: str) -> None:

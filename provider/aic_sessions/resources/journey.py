@@ -25,6 +25,7 @@ from aic_sessions.domain.attributes import (
 
 from .base import BASELINE, ProviderError, RealmInputs
 from .naming import OnDelete, SnakeCaseProperties, StateManagementName, declared, registration
+from .ownership import direct_claim
 from .settings_provider import RealmSettingsProvider
 
 if TYPE_CHECKING:
@@ -116,6 +117,7 @@ class JourneySessionSettings(
             **keyword_values("JourneySessionSettings", JOURNEY, settings),
         }
         props[BASELINE] = props.pop("baseline")  # engine-internal: kept out of diffs
+        props |= direct_claim(props, BASELINE)  # declared on its own: one owner per realm
         registered = registration(props, self.OUTPUTS)
         super().__init__(JourneySessionSettingsProvider(), resource_name, registered.wire, opts)
         self.after_registering(registered)

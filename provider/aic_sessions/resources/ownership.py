@@ -1,8 +1,11 @@
 """One owner per realm across every stack of the backend: the claims of the other stacks.
 
-A stack's claim on a realm is its `RealmBaseline` in state: the tenant and realm it recorded
-before its first write, kept until `destroy`. The `check` of a baseline not yet in state (every
-`preview` and `up` that would adopt a realm, `--skip-preview` included) asks the engine's own
+A stack's claim on a realm is any resource of it in state that writes the realm: the
+`RealmBaseline` of a `RealmSessionSettings`, or a `JourneySessionSettings`,
+`AuthenticatedSessionSettings` or `SigningSecret` declared on its own (never one that only
+asserts), with its tenant and realm, kept until `destroy`. The `check` of a baseline, or of such
+a resource declared without one, not yet in state (every `preview` and `up` that would adopt a
+realm, `--skip-preview` included) asks the engine's own
 CLI for the backend's stacks (`pulumi stack ls --all --json`) and reads the state of each other
 stack that holds resources (`pulumi stack export`: nothing is decrypted, so no passphrase is
 needed), once per deployment, whatever the stacks' projects are called. Tenants are compared by
@@ -28,13 +31,36 @@ from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
 
+import pulumi
+from pulumi.dynamic import CheckFailure
+
 from aic_sessions.domain.identity import canonical_realm, tenant_identity
 
 from . import connection
 
-BASELINE_TYPE = ":RealmBaseline"
+# The resource types that write a realm: a stack holding one of them in state owns the realm.
+CLAIMING_TYPES = (
+    ":RealmBaseline",
+    ":JourneySessionSettings",
+    ":AuthenticatedSessionSettings",
+    ":SigningSecret",
+)
+CLAIMANT = "__claimant"  # engine-internal input of a settings resource declared without baseline
 SKIP_VARIABLE = "AIC_OWNER_CHECK"
 Claims = dict[tuple[str, str], str]  # (tenant identity, realm) -> the owning stack
+
+
+def stack_claimant() -> str:
+    """The running program's stack as the backend lists it: organization/project/stack."""
+    return f"{pulumi.get_organization()}/{pulumi.get_project()}/{pulumi.get_stack()}"
+
+
+def direct_claim(props: dict[str, Any], baseline_key: str) -> dict[str, str]:
+    """The claimant input of a settings resource declared without a baseline that may write
+    (a `RealmSessionSettings` claims through its baseline; an asserting one writes nothing)."""
+    if props.get(baseline_key) is not None or props.get("assert_only") is True:
+        return {}
+    return {CLAIMANT: stack_claimant()}
 
 
 class OwnerCheckError(RuntimeError):
@@ -102,14 +128,16 @@ def _json_once(*args: str) -> Any:
         raise OwnerCheckError(f"`pulumi {' '.join(args)}` did not print JSON") from None
 
 
-def baseline_claims(stack: str, state: Any) -> Claims:
-    """The realms a stack's exported state holds a `RealmBaseline` of."""
+def realm_claims(stack: str, state: Any) -> Claims:
+    """The realms a stack's exported state holds a resource that writes them of."""
     resources = ((state or {}).get("deployment") or {}).get("resources") or []
     found: Claims = {}
     for resource in resources:
-        if not str(resource.get("type", "")).endswith(BASELINE_TYPE):
+        if not str(resource.get("type", "")).endswith(CLAIMING_TYPES):
             continue
         props = {**(resource.get("inputs") or {}), **(resource.get("outputs") or {})}
+        if props.get("assertOnly") is True:
+            continue
         try:
             key = (tenant_identity(str(props["baseUrl"])), canonical_realm(str(props["realm"])))
         except (KeyError, ValueError):
@@ -130,12 +158,46 @@ def read_claims(own_stack: str) -> Claims:
         states = list(pool.map(lambda n: _json("stack", "export", "--stack", n), others))
     claims: Claims = {}
     for name, state in zip(others, states, strict=True):
-        claims.update(baseline_claims(name, state))
+        claims.update(realm_claims(name, state))
     return claims
 
 
 def other_owner(base_url: str, realm: str, own_stack: str) -> str | None:
-    """The other stack whose state holds this realm's baseline, if any (read once per
-    deployment)."""
+    """The other stack whose state holds a resource that writes this realm, if any (read once
+    per deployment)."""
     claims = connection.current().other_claims(own_stack, read_claims)
     return claims.get((tenant_identity(base_url), canonical_realm(realm)))
+
+
+def owner_failures(base_url: str, realm: str, own_stack: str) -> list[CheckFailure]:
+    """A failure when another stack of the backend holds a resource that writes this realm."""
+    if skipped():
+        pulumi.log.warn(
+            f"{realm}: {SKIP_VARIABLE}=off: not checked whether another stack of the backend "
+            "manages this realm."
+        )
+        return []
+    try:
+        other = other_owner(base_url, realm, own_stack)
+    except OwnerCheckError as exc:
+        return [
+            CheckFailure(
+                "realm",
+                f"could not check that no other stack of the backend manages realm {realm}: "
+                f"{exc}. Make the backend's stacks readable to this run (the same backend "
+                f"login), or set {SKIP_VARIABLE}=off to skip the check.",
+            )
+        ]
+    if other is None:
+        return []
+    return [
+        CheckFailure(
+            "realm",
+            f"realm {realm} of {base_url} is already managed by stack {other} (that stack's "
+            "state holds resources that write it; the tenant is compared however its host is "
+            "written). A second owner would record that stack's values as the originals, and "
+            "destroy would restore neither. Give the realm one owner: destroy its resources in "
+            "that stack with onDelete restore (or remove the realm from that stack and run up "
+            "there), then deploy it here.",
+        )
+    ]

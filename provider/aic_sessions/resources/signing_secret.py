@@ -47,6 +47,7 @@ from .base import (
     is_unknown,
 )
 from .naming import OnDelete, SnakeCaseProperties, ValueSource, registration
+from .ownership import direct_claim
 from .wire import as_secret, plain
 
 if TYPE_CHECKING:
@@ -462,6 +463,7 @@ class SigningSecret(
             "assert_only": assert_only,
             "promotes_from": promotes_from,
         }
+        props |= direct_claim(props, BASELINE)  # declared on its own: one owner per realm
         opts = pulumi.ResourceOptions.merge(
             opts, pulumi.ResourceOptions(additional_secret_outputs=["value", "fingerprintBasis"])
         )
