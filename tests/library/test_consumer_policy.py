@@ -12,6 +12,7 @@ README's commands, never `scripts/`.
 from __future__ import annotations
 
 import base64
+import json
 import os
 import subprocess
 from pathlib import Path
@@ -120,3 +121,29 @@ def test_recording_nothing_fails(
     assert done.returncode == 1
     assert "recorded nothing" in done.stderr
     assert "Traceback" not in done.stderr
+
+
+def test_a_deployed_stack_whose_preview_changes_nothing_is_recorded(
+    tmp_path: Path,
+    consumer_cli_venv: Path,
+    engine_env: dict[str, str],
+    aic_emulator: EmulatorServer,
+) -> None:
+    """The pack added to a stack deployed before it: the preview has nothing to change, and
+    `--record` still finds the given secret (the preview's unchanged resources count too)."""
+    user = consumer(tmp_path, PROJECT, PROGRAM, consumer_cli_venv, engine_env)
+    cli = user.cli
+    cli.run("stack", "init", "dev")
+    cli.run("config", "set", "tenant", aic_emulator.base_url)
+    sa_id, jwk = aic_emulator.service_account
+    cli.run("config", "set", "aic-sessions:saId", sa_id)
+    cli.run("config", "set", "--secret", "aic-sessions:saJwk", json.dumps(jwk))
+    cli.run("config", "set", "--secret", "alphaSigningSecret", new_secret())
+    cli.run("up", "--yes", "--skip-preview")
+    cli.run("preview", "--expect-no-changes")
+
+    done = user.policy_config("--stack", "dev", "--record")
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert "recorded 1 fingerprint(s) in stack dev: alpha" in done.stdout
+    result = checked_preview(user, user.pack(), "dev", tmp_path)
+    assert result.returncode == 0, result.stdout + result.stderr

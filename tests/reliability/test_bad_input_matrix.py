@@ -330,6 +330,9 @@ def test_bad_input_fails_at_preview_named_with_no_write(
     for name in case.names:
         assert name in output, f"{name!r} not named:\n{output[-3000:]}"
     assert "Traceback" not in output, output[-3000:]
+    # A stack setting is no resource property: the engine would print the resource's absent
+    # value of that name ("value {<nil>}") beside the reason.
+    assert "<nil>" not in output, output[-3000:]
     assert int(aic_emulator.request_counts()["writes"]) == 0
     for value in [*case.hidden, *case.given.values()]:
         value = placeholder(value, aic_emulator).strip()

@@ -103,8 +103,9 @@ def stack_names(project_dir: Path) -> list[str]:
 
 def previewed_inputs(project_dir: Path, stack: str) -> list[tuple[str, dict[str, Any]]]:
     """(type, inputs) of every resource the stack's program declares, as `pulumi preview`
-    checks them (needs the passphrase; sends nothing to a tenant for resources to create)."""
-    proc = run(project_dir, "preview", "--json", "--stack", stack)
+    checks them (needs the passphrase; sends nothing to a tenant for resources to create).
+    `--show-sames`: a deployed resource the preview would not change is a step too."""
+    proc = run(project_dir, "preview", "--json", "--show-sames", "--stack", stack)
     try:
         digest = json.loads(proc.stdout) if proc.stdout.strip() else {}
     except json.JSONDecodeError:

@@ -233,7 +233,9 @@ class SessionProvider(ResourceProvider, Generic[M]):
         is about to adopt its realm also checks that no other stack owns it (`ownership`)."""
         known = {k: v for k, v in news.items() if not k.startswith("__") and not is_unknown(v)}
         failures = self.validate(known, partial=len(known) < len(self.public(news)))
-        failures += [CheckFailure(k, reason) for k, reason in connection.config_problems()]
+        # The stack's settings are no property of the resource: named in the reason, so the
+        # engine does not print the resource's (absent) value of that name beside it.
+        failures += [CheckFailure("", f"{k} {why}") for k, why in connection.config_problems()]
         failures += insecure_http(known.get("baseUrl"))
         news = canonical_identity(news)
         claimant = news.get(ownership.CLAIMANT)
@@ -341,7 +343,8 @@ def insecure_http(base_url: Any) -> list[CheckFailure]:
     allowed = connection.stack_setting(ALLOW_HTTP)
     if allowed not in (None, "true", "false"):
         fix = f"run: pulumi config set {connection.config_key(ALLOW_HTTP)} true (or false)"
-        return [CheckFailure(connection.config_key(ALLOW_HTTP), f"must be true or false; {fix}.")]
+        key = connection.config_key(ALLOW_HTTP)
+        return [CheckFailure("", f"{key} must be true or false; {fix}.")]
     if is_loopback_url(url) or allowed == "true":
         return []
     return [
