@@ -84,6 +84,34 @@ def test_refresh_observes_drift_in_assert_mode(emulator: EmulatorServer) -> None
     assert writes(emulator) == 0
 
 
+@pytest.mark.parametrize(
+    "provider",
+    [JourneySessionSettingsProvider(), AuthenticatedSessionSettingsProvider()],
+    ids=["journey", "authenticated"],
+)
+def test_a_refresh_keeps_the_assert_keys_as_inputs(
+    emulator: EmulatorServer, provider: JourneySessionSettingsProvider
+) -> None:
+    """The inputs a read hands the next diff keep `assertOnly` and `promotesFrom`: without them,
+    every preview after a refresh showed `-assertOnly,promotesFrom` and the next up an update."""
+    set_journey(emulator, 5)  # CTS, 5 minutes: what the journey resource asserts
+    with sa_client(emulator) as client:
+        general = present(client.read_authentication_settings("alpha").general)
+    emulator.clear_requests()
+    inputs = props(emulator)
+    if isinstance(provider, JourneySessionSettingsProvider):
+        inputs |= {"stateManagement": "CTS", "maxDurationMinutes": 5}
+    else:
+        inputs |= {"clientSideSessions": general.stateless_sessions}
+    outs = present(provider.create(inputs).outs)
+    with connection.deployment():
+        read = provider.read("id", {**inputs, **outs})
+    refreshed = present(read.inputs)
+    assert refreshed["assertOnly"] is True and refreshed["promotesFrom"] == "dev"
+    assert not provider.diff("id", {**read.outs, **refreshed}, inputs).changes
+    assert writes(emulator) == 0
+
+
 def test_switching_a_written_resource_to_assert_mode_sends_nothing(
     emulator: EmulatorServer,
 ) -> None:

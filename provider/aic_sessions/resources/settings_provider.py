@@ -93,7 +93,9 @@ class RealmSettingsProvider(SessionProvider[BaseModel]):
         outs = {**props, **values}
         # The observed values as the inputs of the next diff, so a preview after refresh shows
         # the drifted property (`~ clientSideSessions: true => false`), not a bare `~ update`.
-        names = set(self.inputs_model.model_fields)  # the baseline is no output: not here
+        # The baseline is no output: not here. The assert keys are inputs the model leaves to
+        # `asserted`: without them the next diff would show `+assertOnly,promotesFrom`.
+        names = {*self.inputs_model.model_fields, *ASSERT_KEYS}
         return ReadResult(
             id_, outs, {k: v for k, v in outs.items() if k in names and v is not None}
         )
