@@ -181,6 +181,20 @@ def test_pending_mode_says_so_and_keeps_old_versions(emulator: EmulatorServer) -
     assert done["restarted"] and not done["pendingRestart"] and posts(emulator) == 1
 
 
+def test_pending_mode_reports_the_version_the_tenant_still_runs(emulator: EmulatorServer) -> None:
+    """A rotation left for a later restart: the older version is what the tenant runs, and
+    `loadedVersions` says so beside `lagging` (it showed nothing for that ESV)."""
+    provider, restart = EsvSecretProvider(), TenantRestartProvider()
+    inputs = checked(emulator)
+    created = present(provider.create(inputs).outs)
+    present(restart.create(restart_inputs(emulator, created)).outs)  # loads version 1
+    rotated_in = checked(emulator, {**inputs}, rotationTrigger="2026-11")
+    rotated = present(provider.update("id", created, rotated_in).outs)
+    pending = present(restart.create(restart_inputs(emulator, rotated, mode="pending")).outs)
+    assert pending["lagging"] == ["esv-alpha-signing"] and pending["pendingRestart"]
+    assert pending["loadedVersions"] == {"esv-alpha-signing": "1"}
+
+
 def test_restart_timeout_is_a_clear_error_and_the_next_run_does_not_restart_again(
     emulator: EmulatorServer,
 ) -> None:

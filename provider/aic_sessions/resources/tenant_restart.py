@@ -140,8 +140,9 @@ class TenantRestartProvider(SessionProvider[TenantRestartInputs]):
 
 
 def _loaded_versions(base_url: str, inputs: TenantRestartInputs) -> dict[str, str | None]:
-    """What the tenant runs now, per ESV of this deployment (None when the ESV is gone or
-    nothing is loaded: not observed, never a made-up version)."""
+    """What the tenant runs now, per ESV of this deployment: its `loadedVersion` as the tenant
+    shows it, also while a newer version waits for a restart (None when the ESV is gone or the
+    tenant shows none loaded: not observed, never a made-up version)."""
     from aic_sessions.client.errors import EsvNotFoundError
 
     client = esv_client(base_url)
@@ -152,7 +153,7 @@ def _loaded_versions(base_url: str, inputs: TenantRestartInputs) -> dict[str, st
         except EsvNotFoundError:
             loaded[name] = None
             continue
-        loaded[name] = secret.loaded_version if secret.loaded and secret.loaded_version else None
+        loaded[name] = secret.loaded_version or None
     return loaded
 
 
