@@ -104,7 +104,9 @@ def promotion_chain_sequential(args: StackValidationArgs, report: Report) -> Non
     if len(promotions) != 1:
         report(
             f"the {stage} stage needs exactly one Promotion (from {below}); it has "
-            f"{len(promotions)}. Set aic-sessions:promotesFrom to the stack below."
+            f"{len(promotions)}. Declare one Promotion from the stack below in your program "
+            "(docs/environments.md); with this project's stack program, set "
+            "aic-sessions:promotesFrom to that stack."
         )
         return
     lower = promotions[0].props.get("lowerStage")

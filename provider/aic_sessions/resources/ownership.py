@@ -194,10 +194,10 @@ def owner_failures(base_url: str, realm: str, own_stack: str) -> list[CheckFailu
         CheckFailure(
             "realm",
             f"realm {realm} of {base_url} is already managed by stack {other} (that stack's "
-            "state holds resources that write it; the tenant is compared however its host is "
-            "written). A second owner would record that stack's values as the originals, and "
-            "destroy would restore neither. Give the realm one owner: destroy its resources in "
-            "that stack with onDelete restore (or remove the realm from that stack and run up "
-            "there), then deploy it here.",
+            "state holds its resources; the tenant is compared however its host is written). "
+            "A second owner would record that stack's values as the originals, and destroy "
+            "would restore neither. Give the realm one owner: change it through that stack, or "
+            "remove the realm from that stack (destroy its resources there, or remove the realm "
+            "from its program and run up there), then deploy it here.",
         )
     ]
