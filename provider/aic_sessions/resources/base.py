@@ -228,21 +228,27 @@ class SessionProvider(ResourceProvider, Generic[M]):
     # check ---------------------------------------------------------------------------------
 
     def check(self, olds: dict[str, Any], news: dict[str, Any]) -> CheckResult:
+        """The inputs' checks (`check_inputs`); then a resource declared without a baseline
+        that is about to adopt its realm, its inputs sound, checks that no other stack owns
+        the realm (`ownership`: it asks the engine's CLI, so it comes last)."""
+        result = self.check_inputs(olds, news)
+        news, failures = result.inputs, list(result.failures)
+        claimant = news.get(ownership.CLAIMANT)
+        identity = all(isinstance(news.get(k), str) for k in REPLACE_ON)
+        if not failures and isinstance(claimant, str) and identity and not adopted(olds, news):
+            failures += ownership.owner_failures(news["baseUrl"], news["realm"], claimant)
+        return CheckResult(news, failures)
+
+    def check_inputs(self, _olds: dict[str, Any], news: dict[str, Any]) -> CheckResult:
         """Validate what the user wrote (`""` must not pass as the root realm), then store the
-        tenant and realm in their one spelling; a resource declared without a baseline that
-        is about to adopt its realm also checks that no other stack owns it (`ownership`)."""
+        tenant and realm in their one spelling."""
         known = {k: v for k, v in news.items() if not k.startswith("__") and not is_unknown(v)}
         failures = self.validate(known, partial=len(known) < len(self.public(news)))
         # The stack's settings are no property of the resource: named in the reason, so the
         # engine does not print the resource's (absent) value of that name beside it.
         failures += [CheckFailure("", f"{k} {why}") for k, why in connection.config_problems()]
         failures += insecure_http(known.get("baseUrl"))
-        news = canonical_identity(news)
-        claimant = news.get(ownership.CLAIMANT)
-        identity = all(isinstance(news.get(k), str) for k in REPLACE_ON)
-        if not failures and isinstance(claimant, str) and identity and not adopted(olds, news):
-            failures += ownership.owner_failures(news["baseUrl"], news["realm"], claimant)
-        return CheckResult(news, failures)
+        return CheckResult(canonical_identity(news), failures)
 
     def validate(self, inputs: dict[str, Any], partial: bool) -> list[CheckFailure]:
         """Strict types: a quoted number or boolean is an error, never converted."""

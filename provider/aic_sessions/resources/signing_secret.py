@@ -99,8 +99,8 @@ class SigningSecretProvider(SessionProvider[SecretInputs]):
         "onDelete": "Use 'retain' (leave the secret) or 'restore' (AIC: back to the prior form).",
     }
 
-    def check(self, olds: dict[str, Any], news: dict[str, Any]) -> CheckResult:
-        result = super().check(olds, news)
+    def check_inputs(self, olds: dict[str, Any], news: dict[str, Any]) -> CheckResult:
+        result = super().check_inputs(olds, news)
         news = result.inputs  # baseUrl and realm in their one spelling
         if result.failures or is_unknown(news.get("value")):
             return result
