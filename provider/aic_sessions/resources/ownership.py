@@ -90,6 +90,16 @@ def engine_cli() -> str:
 
 
 READ_ATTEMPTS = 3
+CLI_SECONDS = 60
+# Pulumi's PostgreSQL backend opens at most 2 x GOMAXPROCS connections and, listing the stacks,
+# waits for one while holding them all: on 2 cores `pulumi stack ls` hangs from about 4 stacks
+# (observed with the engine 3.274.1; GOMAXPROCS=8 listed 40). The CLI this module runs gets at
+# least this many; it costs the file backend nothing.
+CLI_GOMAXPROCS = 16
+
+
+class OwnerCheckTimeout(OwnerCheckError):
+    """The CLI did not answer in time (tried once: a hang does not end by itself)."""
 
 
 def _json(*args: str) -> Any:
@@ -98,11 +108,25 @@ def _json(*args: str) -> Any:
     for attempt in range(READ_ATTEMPTS):
         try:
             return _json_once(*args)
+        except OwnerCheckTimeout:
+            raise
         except OwnerCheckError:
             if attempt == READ_ATTEMPTS - 1:
                 raise
             time.sleep(0.5)
     raise AssertionError("unreachable")
+
+
+def cli_environment() -> dict[str, str]:
+    """This process's environment, with the engine's Go runtime given enough threads (and so
+    the PostgreSQL backend enough connections) to list the stacks."""
+    env = dict(os.environ)
+    try:
+        current = int(env.get("GOMAXPROCS", "0"))
+    except ValueError:
+        current = 0
+    env["GOMAXPROCS"] = str(max(current, CLI_GOMAXPROCS, os.cpu_count() or 1))
+    return env
 
 
 def _json_once(*args: str) -> Any:
@@ -112,12 +136,19 @@ def _json_once(*args: str) -> Any:
             # Outside any project, so every stack is listed and named organization/project/stack.
             command,
             cwd="/",
+            env=cli_environment(),
             capture_output=True,
             text=True,
-            timeout=120,
+            timeout=CLI_SECONDS,
             check=False,
         )
-    except (OSError, subprocess.TimeoutExpired) as exc:
+    except subprocess.TimeoutExpired:
+        raise OwnerCheckTimeout(
+            f"`pulumi {' '.join(args)}` did not answer in {CLI_SECONDS} s (the backend hangs: "
+            "Pulumi's PostgreSQL backend does so listing stacks with too few connections; "
+            "`GOMAXPROCS=16 pulumi stack ls --all` shows whether more help)"
+        ) from None
+    except OSError as exc:
         raise OwnerCheckError(f"`pulumi {' '.join(args)}` could not run: {exc}") from None
     if proc.returncode != 0:
         message = proc.stderr.strip().splitlines()[-1:] or ["no message"]
@@ -180,12 +211,16 @@ def owner_failures(base_url: str, realm: str, own_stack: str) -> list[CheckFailu
     try:
         other = other_owner(base_url, realm, own_stack)
     except OwnerCheckError as exc:
+        fix = (
+            "Make the backend answer"
+            if isinstance(exc, OwnerCheckTimeout)
+            else "Make the backend's stacks readable to this run (the same backend login)"
+        )
         return [
             CheckFailure(
                 "realm",
                 f"could not check that no other stack of the backend manages realm {realm}: "
-                f"{exc}. Make the backend's stacks readable to this run (the same backend "
-                f"login), or set {SKIP_VARIABLE}=off to skip the check.",
+                f"{exc}. {fix}, or set {SKIP_VARIABLE}=off to skip the check.",
             )
         ]
     if other is None:
