@@ -392,23 +392,27 @@ def check_refusal(case: Case, emulator: EmulatorServer, monkeypatch: pytest.Monk
     return "\n".join(f"{f.property}: {f.reason}" for f in result.failures)
 
 
-def test_whole_number_hand_written_as_5_0_fails_at_preview(
-    tmp_path: Path, engine_env: dict[str, str], aic_emulator: EmulatorServer
+@pytest.mark.engine
+@pytest.mark.parametrize("written", ["5.0", "5e0"])
+def test_whole_number_hand_written_as_a_decimal_fails_at_preview(
+    written: str, tmp_path: Path, engine_env: dict[str, str], aic_emulator: EmulatorServer
 ) -> None:
-    """`maxDurationMinutes: 5.0` typed into the stack file: the engine hands the program and the
-    provider every number as a double (5.0 arrives as 5, and `pulumi config set` rewrites the
-    file as 5), so the program reads the file as written and refuses it, naming the key."""
+    """`maxDurationMinutes: 5.0` (or `5e0`) typed into the stack file: the engine hands the
+    program and the provider every number as a double (it arrives as 5, and `pulumi config set`
+    rewrites the file as 5), so the program reads the file as written and refuses it, naming
+    the key."""
     case = Case("stack", (), alpha())
     cli = project(case, tmp_path, engine_env, aic_emulator)
     stack_file = cli.cwd / "stacks" / f"Pulumi.{STACK}.yaml"
     document = yaml.safe_load(stack_file.read_text())
     document["config"]["aic-sessions:realms"] = alpha(journey={"maxDurationMinutes": 5.0})
-    stack_file.write_text(yaml.safe_dump(document))
-    assert "maxDurationMinutes: 5.0" in stack_file.read_text()
+    text = yaml.safe_dump(document)
+    stack_file.write_text(text.replace("Minutes: 5.0", f"Minutes: {written}"))
+    assert f"maxDurationMinutes: {written}" in stack_file.read_text()
     aic_emulator.clear_requests()
     result = cli.run("preview", check=False)
     assert result.returncode != 0
-    assert "aic-sessions:realms[0].journey.maxDurationMinutes is written with a decimal" in (
+    assert "aic-sessions:realms[0].journey.maxDurationMinutes is written as a decimal" in (
         result.stdout
     )
     assert int(aic_emulator.request_counts()["writes"]) == 0

@@ -17,6 +17,7 @@ and up. Messages never quote a value.
 
 from __future__ import annotations
 
+import re
 import sys
 from collections.abc import Iterable, Mapping
 from pathlib import Path
@@ -60,9 +61,21 @@ def plaintext_credentials(config: Mapping[str, Any]) -> list[str]:
     return [k for k in keys if k in config and not _is_secure(config[k])]
 
 
+# A number with a fraction or an exponent (`5.0`, `30.`, `5e0`, `12E+1`): the engine's YAML
+# reads each as a float and hands programs the whole number; PyYAML (YAML 1.1) reads the
+# exponent forms without a point as strings, so the text is matched too.
+_FLOAT_TEXT = re.compile(r"[-+]?(\.\d+|\d+\.\d*|\d+(\.\d*)?[eE][-+]?\d+)")
+
+
+def _written_as_float(value: Any) -> bool:
+    return isinstance(value, float) or (
+        isinstance(value, str) and _FLOAT_TEXT.fullmatch(value) is not None
+    )
+
+
 def decimal_whole_numbers(config: Mapping[str, Any]) -> list[str]:
     """`<project>:realms[i].<section>.<attribute>` paths of whole-number settings written as
-    floats (`5.0`), for any project's namespace."""
+    floats (`5.0`, `5e0`), for any project's namespace."""
     found = []
     for key, realms in config.items():
         if not key.endswith(":realms") or not isinstance(realms, list):
@@ -75,7 +88,7 @@ def decimal_whole_numbers(config: Mapping[str, Any]) -> list[str]:
                 found += [
                     f"{key}[{i}].{section}.{a.name}"
                     for a in table
-                    if a.kind is int and isinstance(values.get(a.name), float)
+                    if a.kind is int and _written_as_float(values.get(a.name))
                 ]
     return found
 
@@ -108,8 +121,8 @@ def problems(path: Path) -> list[str]:
         for key in plaintext_credentials(config)
     ]
     lines += [
-        f"{where} is written with a decimal point; write a whole number (values are never "
-        "converted, and the engine would silently drop the fraction's '.0')."
+        f"{where} is written as a decimal number (a point or an exponent); write a whole "
+        "number (values are never converted, and the engine would silently make it whole)."
         for where in decimal_whole_numbers(config)
     ]
     return lines
@@ -138,7 +151,7 @@ def running_stack_problems(stack: str, project_dir: Path | None = None) -> list[
     if path is None:
         return []
     return [
-        f"{where} is written with a decimal point in {path.name}; write a whole number "
+        f"{where} is written as a decimal number in {path.name}; write a whole number "
         "(values are never converted)."
         for where in _decimals(path)
     ]
