@@ -40,9 +40,9 @@ def test_https_to_an_http_server_says_so(tenant: Tenant) -> None:
 
 @pytest.mark.parametrize("tenant", ["aic"], indirect=True)
 def test_an_unknown_host_names_the_host_and_dns(tenant: Tenant) -> None:
-    detail = detail_of(tenant, "http://no-such-tenant.invalid/am")
+    detail = detail_of(tenant, "https://no-such-tenant.invalid/am")
     assert "The host name no-such-tenant.invalid could not be resolved (DNS)" in detail
-    assert "tried http://no-such-tenant.invalid/am/" in detail
+    assert "tried https://no-such-tenant.invalid/am/" in detail
 
 
 @pytest.mark.parametrize("tenant", ["aic"], indirect=True)

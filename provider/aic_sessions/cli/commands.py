@@ -18,6 +18,7 @@ import click
 from pydantic import SecretStr
 
 from aic_sessions._version import __version__
+from aic_sessions.cli.cleartext import refuse_cleartext
 from aic_sessions.client import AdminClient, ConfigurationError, ConnectionSettings, RetryBudget
 from aic_sessions.program.stack_config import StackConfigError
 from aic_sessions.verify import (
@@ -162,9 +163,11 @@ def _settings(target: Target, max_attempts: int | None) -> ConnectionSettings:
     if max_attempts is not None:
         overrides["retries"] = RetryBudget(max_attempts=max_attempts)
     try:
-        return ConnectionSettings.from_env(**overrides)
+        settings = ConnectionSettings.from_env(**overrides)
     except ConfigurationError as exc:
         raise ConfigProblem(str(exc)) from None
+    refuse_cleartext(settings.base_url)
+    return settings
 
 
 def _password() -> SecretStr:
