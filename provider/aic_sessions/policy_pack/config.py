@@ -34,6 +34,7 @@ import yaml
 from aic_sessions.domain.identity import realm_name
 from aic_sessions.domain.nearest import one_typo_from
 from aic_sessions.policy_pack import SHIPPED_LEVELS
+from aic_sessions.policy_pack.levels import LevelsError, check_levels
 from aic_sessions.program import stack_reader
 from aic_sessions.program.stack_reader import StackReadError
 from aic_sessions.resources.exports import type_token
@@ -130,6 +131,13 @@ def environment_levels(levels: Path, environment: str) -> dict[str, Any]:
         settings = yaml.safe_load(levels.read_text()) or {}
     except (OSError, yaml.YAMLError) as exc:
         raise PolicyConfigError(f"cannot read the levels file {levels}: {exc}") from None
+    try:
+        check_levels(settings)
+    except LevelsError as exc:
+        problems = str(exc).replace("\n", "\n  ")
+        raise PolicyConfigError(
+            f"the levels file {levels} has problems (nothing was written):\n  {problems}"
+        ) from None
     typo = one_typo_from(environment, [str(e) for e in settings.get("environments") or {}])
     if typo:
         raise PolicyConfigError(

@@ -137,7 +137,7 @@ def journey_max_duration_bounds(args: ResourceValidationArgs, report: Report) ->
             f"{where(args.name, args.props)}: journey max duration is {int(minutes)} minutes, "
             f"outside this environment's bounds of {low} to {high}. Set "
             f"{setting('maxDurationMinutes')} within them or change the bounds "
-            "(policy_config --levels)."
+            "(python -m aic_sessions.policy_pack.config --levels FILE)."
         )
 
 
