@@ -220,3 +220,35 @@ def test_check_stack_files_refuses_plaintext_credentials_for_ci_and_pre_commit(
     assert str(good) not in refused.stderr
     passed = subprocess.run([*entry, str(good)], capture_output=True, text=True, check=False)
     assert passed.returncode == 0, passed.stderr
+
+
+def test_the_project_file_and_a_project_folder_are_checked_too(tmp_path: Path) -> None:
+    """A credential given a value in `Pulumi.yaml` (never encrypted, read by every stack) is
+    refused, a typed declaration is not; a folder stands for its project and stack files, and
+    the hook's pattern matches the project file too."""
+    import re
+
+    from tests.engine_cli import REPO_ROOT, VENV
+
+    hooks = yaml.safe_load((REPO_ROOT / ".pre-commit-hooks.yaml").read_text())
+    (hook,) = [h for h in hooks if h["id"] == "aic-sessions-check-stack-files"]
+    pattern = re.compile(hook["files"])
+    assert all(pattern.search(p) for p in ("Pulumi.yaml", "infra/Pulumi.dev.yml"))
+    assert not any(pattern.search(p) for p in ("Pulumi.yaml.bak", "NotPulumi.yaml"))
+
+    project = tmp_path / "project"
+    (project / "stacks").mkdir(parents=True)
+    (project / "Pulumi.yaml").write_text(
+        "name: p\nruntime: python\nstackConfigDir: stacks\nconfig:\n"
+        "  aic-sessions:adminPassword:\n    value: hunter2-project\n"
+        "  aic-sessions:saJwk:\n    type: string\n"
+    )
+    (project / "stacks" / "Pulumi.dev.yaml").write_text("config:\n  aic-sessions:saId: x\n")
+    command = [str(VENV / "bin" / "aic-sessions"), "check-stack-files", str(project)]
+    refused = subprocess.run(command, capture_output=True, text=True, timeout=60, check=False)
+    assert refused.returncode == 1, refused.stderr
+    assert "aic-sessions:adminPassword is in plaintext in the project file" in refused.stderr
+    assert "saJwk" not in refused.stderr and "hunter2-project" not in refused.stderr
+    (project / "Pulumi.yaml").write_text("name: p\nruntime: python\nstackConfigDir: stacks\n")
+    passed = subprocess.run(command, capture_output=True, text=True, timeout=60, check=False)
+    assert passed.returncode == 0, passed.stderr

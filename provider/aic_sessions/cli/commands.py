@@ -51,12 +51,13 @@ def main() -> None:
 
 
 @main.command("check-stack-files")
-@click.argument("files", nargs=-1, required=True, type=click.Path(dir_okay=False, path_type=Path))
+@click.argument("files", nargs=-1, required=True, type=click.Path(path_type=Path))
 def check_stack_files(files: tuple[Path, ...]) -> None:
-    """Refuse plaintext credentials and decimal whole numbers in stack files (CI, pre-commit)."""
-    from aic_sessions.program.stack_files import report
+    """Refuse plaintext credentials and decimal whole numbers in stack files and the project
+    file (CI, pre-commit). A project folder stands for its Pulumi.yaml and every stack file."""
+    from aic_sessions.program.stack_files import files_to_check, report
 
-    lines = report(files)
+    lines = report(files_to_check(str(f) for f in files))
     for line in lines:
         click.echo(line, err=True)
     if lines:

@@ -113,6 +113,8 @@ def problems(path: Path) -> list[str]:
     config = document.get("config") if isinstance(document, Mapping) else None
     if not isinstance(config, Mapping):
         return []
+    if path.name in PROJECT_FILES:
+        return project_file_problems(config)
     stack = path.name.removeprefix("Pulumi.").removesuffix(".yaml").removesuffix(".yml")
     lines = [
         f"{key} is in plaintext: Pulumi would store it unencrypted in the backend's history "
@@ -182,6 +184,47 @@ def project_stack_files(project_dir: Path, stack: str | None = None) -> list[Pat
     return found or sorted(p for p in folder.glob("Pulumi.*.y*ml") if p.is_file())
 
 
+PROJECT_FILES = ("Pulumi.yaml", "Pulumi.yml")
+
+
+def project_file_problems(config: Mapping[str, Any]) -> list[str]:
+    """A credential given a value in the project file (`Pulumi.yaml`'s `config:`, read by every
+    stack): that file holds no secret at all, so any value is plaintext. A declaration (`type`,
+    `description`, no value) is not one."""
+    found = []
+    for key in (config_key(k) for k in CREDENTIAL_KEYS):
+        entry = config.get(key)
+        given = entry is not None and not (
+            isinstance(entry, Mapping) and "value" not in entry and "default" not in entry
+        )
+        if given:
+            found.append(
+                f"{key} is in plaintext in the project file (every stack reads it, and it is "
+                "never encrypted). Remove it there and set it per stack as a secret: "
+                f"{fix_command('<stack>', key)} — and rotate the credential if the plaintext was "
+                "ever committed or deployed."
+            )
+    return found
+
+
+def project_files(project_dir: Path) -> list[Path]:
+    """The project file of the folder (`Pulumi.yaml`), if any."""
+    return [project_dir / name for name in PROJECT_FILES if (project_dir / name).is_file()]
+
+
+def files_to_check(args: Iterable[str]) -> list[Path]:
+    """The files named, a project folder standing for its `Pulumi.yaml` and every stack file
+    of its `stackConfigDir`."""
+    paths: list[Path] = []
+    for arg in args:
+        path = Path(arg)
+        if path.is_dir():
+            paths += project_files(path) + project_stack_files(path)
+        else:
+            paths.append(path)
+    return paths
+
+
 def plaintext_credential_problems(paths: Iterable[Path]) -> list[str]:
     """`<file>: <key> is in plaintext ...` for the credentials of the given stack files."""
     return [line for line in report(paths) if " is in plaintext" in line]
@@ -196,9 +239,9 @@ def main(argv: list[str] | None = None) -> int:
     """Exit 1 when a stack file holds a plaintext credential or a decimal whole number."""
     args = sys.argv[1:] if argv is None else argv
     if not args:
-        print("usage: aic-sessions check-stack-files STACK_FILE...", file=sys.stderr)
+        print("usage: aic-sessions check-stack-files FILE_OR_PROJECT_DIR...", file=sys.stderr)
         return 2
-    lines = report(Path(a) for a in args)
+    lines = report(files_to_check(args))
     for line in lines:
         print(line, file=sys.stderr)
     return 1 if lines else 0

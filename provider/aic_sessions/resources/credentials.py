@@ -26,6 +26,7 @@ from aic_sessions.program.stack_files import (
     CREDENTIAL_KEYS,
     fix_command,
     plaintext_credential_problems,
+    project_files,
     project_stack_files,
 )
 
@@ -65,10 +66,11 @@ class PlaintextCredentialError(PlainError):
 
 
 def refuse_plaintext_stack_files(project_dir: Path | None = None) -> None:
-    """In the provider (every command): fail when the running stack's file, or any stack file
-    of the project when the stack is unknown, holds a plaintext credential."""
-    stack = running_stack_name()
-    lines = plaintext_credential_problems(project_stack_files(project_dir or Path.cwd(), stack))
+    """In the provider (every command): fail when the project file, the running stack's file,
+    or any stack file of the project when the stack is unknown, holds a plaintext credential."""
+    stack, folder = running_stack_name(), project_dir or Path.cwd()
+    files = [*project_files(folder), *project_stack_files(folder, stack)]
+    lines = plaintext_credential_problems(files)
     if lines:
         raise PlaintextCredentialError(
             "\n".join(lines) + "\nNothing was changed by this provider. Pulumi had already "
