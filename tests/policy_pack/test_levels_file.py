@@ -44,8 +44,20 @@ def test_the_shipped_levels_pass() -> None:
             f"environments.qa.{BOUNDS}: minMinutes 30 is above maxMinutes 10",
         ),
         ({"environment": {}}, "environment: unknown section (did you mean environments?)"),
+        (
+            {"environments": {"dev": {BOUNDS: "mandatory"}}},
+            f"environments.dev.{BOUNDS}: must map settings to values",
+        ),
+        (
+            {"environments": {"dev": [BOUNDS]}},
+            "environments.dev: must map policy names to their settings",
+        ),
+        (
+            {"defaults": {BOUNDS: {"minMinutes": 30, "maxMinutes": 10}}},
+            f"defaults.{BOUNDS}: minMinutes 30 is above maxMinutes 10",
+        ),
     ],
-    ids=["policy", "setting", "level", "bounds", "section"],
+    ids=["policy", "setting", "level", "bounds", "section", "not-a-map", "a-list", "defaults"],
 )
 def test_a_mistake_is_named_with_the_fix(settings: object, said: str) -> None:
     with pytest.raises(LevelsError) as raised:

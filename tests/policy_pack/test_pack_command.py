@@ -1,5 +1,6 @@
-"""`python -m aic_sessions.policy_pack`: `--path` prints the folder; `--help` or another `--`
-option prints the usage and returns, instead of a policy server waiting for an engine."""
+"""`python -m aic_sessions.policy_pack`: `--path` prints the folder; exactly `--help` or `-h`
+prints the usage and returns, instead of a policy server waiting for an engine (any other
+arguments are the engine's: its address and its logging and tracing flags)."""
 
 from __future__ import annotations
 
@@ -14,11 +15,11 @@ def pack(*args: str) -> subprocess.CompletedProcess[str]:
     return subprocess.run(command, capture_output=True, text=True, timeout=30, check=False)
 
 
-@pytest.mark.parametrize(("args", "code"), [(["--help"], 0), (["-h"], 0), (["--bogus"], 2)])
-def test_an_option_prints_the_usage_and_returns(args: list[str], code: int) -> None:
+@pytest.mark.parametrize("args", [["--help"], ["-h"]])
+def test_help_prints_the_usage_and_returns(args: list[str]) -> None:
     done = pack(*args)
-    assert done.returncode == code
-    assert "usage: python -m aic_sessions.policy_pack --path" in done.stdout + done.stderr
+    assert done.returncode == 0
+    assert "usage: python -m aic_sessions.policy_pack --path" in done.stdout
 
 
 def test_path_prints_the_packs_folder() -> None:

@@ -252,3 +252,17 @@ def test_the_project_file_and_a_project_folder_are_checked_too(tmp_path: Path) -
     (project / "Pulumi.yaml").write_text("name: p\nruntime: python\nstackConfigDir: stacks\n")
     passed = subprocess.run(command, capture_output=True, text=True, timeout=60, check=False)
     assert passed.returncode == 0, passed.stderr
+
+    # In a project named aic-sessions, a bare key is that namespace's.
+    (project / "Pulumi.yaml").write_text(
+        "name: aic-sessions\nruntime: python\nconfig:\n  saJwk:\n    default: a-jwk-in-plaintext\n"
+    )
+    bare = subprocess.run(command, capture_output=True, text=True, timeout=60, check=False)
+    assert bare.returncode == 1 and "aic-sessions:saJwk is in plaintext" in bare.stderr
+
+    # A folder that is no project proves nothing: it is an error, not a pass.
+    empty = tmp_path / "empty"
+    empty.mkdir()
+    command[-1] = str(empty)
+    nothing = subprocess.run(command, capture_output=True, text=True, timeout=60, check=False)
+    assert nothing.returncode == 2 and "holds no Pulumi.yaml" in nothing.stderr

@@ -14,7 +14,7 @@ ALLOW_VARIABLE = "AIC_ALLOW_INSECURE_HTTP"
 
 
 class CleartextRefused(click.ClickException):
-    """Exits 2, like the commands' other configuration errors, before anything is sent."""
+    """Exits 2 (a usage-like error: nothing was sent), in verify and rollback alike."""
 
     exit_code = 2
 

@@ -55,9 +55,12 @@ def main() -> None:
 def check_stack_files(files: tuple[Path, ...]) -> None:
     """Refuse plaintext credentials and decimal whole numbers in stack files and the project
     file (CI, pre-commit). A project folder stands for its Pulumi.yaml and every stack file."""
-    from aic_sessions.program.stack_files import files_to_check, report
+    from aic_sessions.program.stack_files import NotAProject, files_to_check, report
 
-    lines = report(files_to_check(str(f) for f in files))
+    try:
+        lines = report(files_to_check(str(f) for f in files))
+    except NotAProject as exc:
+        raise ConfigProblem(str(exc)) from None
     for line in lines:
         click.echo(line, err=True)
     if lines:

@@ -1,7 +1,7 @@
-"""Runs the pack (the engine starts `python <this folder> <engine address>`), or with `--path`
-prints the folder to give to `pulumi preview --policy-pack`. `--help`, or any other `--` option
-(the engine passes none), prints the usage instead of starting a policy server that waits for an
-engine."""
+"""Runs the pack (the engine starts it with its address and its own logging and tracing
+flags), or with `--path` prints the folder to give to `pulumi preview --policy-pack`. Exactly
+`--help` or `-h` prints the usage instead of starting a policy server that waits for an engine;
+any other arguments are the engine's."""
 
 import sys
 from pathlib import Path
@@ -13,14 +13,10 @@ USAGE = (
     "  (the engine runs the pack itself; its config: python -m aic_sessions.policy_pack.config "
     "--help)"
 )
-options = [a for a in sys.argv[1:] if a.startswith("--") or a == "-h"]
-
 if sys.argv[1:] == ["--path"]:
     print(Path(__file__).resolve().parent)
-elif options:
-    asked = set(options) & {"-h", "--help"}
-    print(USAGE, file=sys.stdout if asked else sys.stderr)
-    sys.exit(0 if asked else 2)
+elif sys.argv[1:] in (["--help"], ["-h"]):
+    print(USAGE)
 else:
     from aic_sessions.policy_pack.pack import serve
 

@@ -49,6 +49,7 @@ def _problems(settings: Any) -> Iterator[str]:
     if not isinstance(environments, Mapping):
         yield "environments: must map environment names to policies"
         return
+    yield from _bounds("defaults", {}, defaults)
     for name, policies in environments.items():
         yield from _section(f"environments.{name}", policies or {}, known)
         yield from _bounds(f"environments.{name}", defaults, policies or {})
@@ -79,11 +80,16 @@ def _section(where: str, policies: Any, known: dict[str, tuple[str, ...]]) -> It
                 yield f"{where}.{policy}.{key}: not a setting of {policy}{hint}"
 
 
-def _bounds(where: str, defaults: Any, policies: Mapping[str, Any]) -> Iterator[str]:
-    """`minX` above `maxX` of one policy, the environment's values over the defaults."""
+def _bounds(where: str, defaults: Any, policies: Any) -> Iterator[str]:
+    """`minX` above `maxX` of one policy, the section's values over the defaults (what
+    `_section` reports as malformed is skipped here)."""
+    if not isinstance(policies, Mapping):
+        return
     for policy, values in policies.items():
         base = defaults.get(policy) if isinstance(defaults, Mapping) else None
-        merged = {**(base if isinstance(base, Mapping) else {}), **(values or {})}
+        if not isinstance(values, Mapping):
+            continue
+        merged = {**(base if isinstance(base, Mapping) else {}), **values}
         for key, low in merged.items():
             high = merged.get("max" + str(key)[3:]) if str(key).startswith("min") else None
             if isinstance(low, int | float) and isinstance(high, int | float) and low > high:

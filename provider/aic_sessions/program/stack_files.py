@@ -1,6 +1,6 @@
 """Stack files as written: what the engine stores or changes before any of our code runs.
 
-Two checks read `Pulumi.<stack>.yaml` itself:
+Two checks read `Pulumi.<stack>.yaml` itself (the first the project file, `Pulumi.yaml`, too):
 - a credential (`aic-sessions:saJwk`, `adminPassword`, `accessToken`, `fingerprintKey`,
   `signingSecrets`) in plaintext: every engine command (`up --skip-preview`, `refresh`,
   `destroy` too) copies the stack's configuration into the backend's history before the program
@@ -10,9 +10,9 @@ Two checks read `Pulumi.<stack>.yaml` itself:
   hands programs and providers every number as a double, so `5.0` arrives as `5` and only the
   file shows what was written.
 
-`aic-sessions check-stack-files FILE...` (also `python -m aic_sessions.program.stack_files`) runs
-both for CI and the pre-commit hook; the program runs them on its own stack file at every preview
-and up. Messages never quote a value.
+`aic-sessions check-stack-files FILE_OR_PROJECT_DIR...` (also `python -m
+aic_sessions.program.stack_files`) runs both for CI and the pre-commit hook; the program runs
+them on its own stack file at every preview and up. Messages never quote a value.
 """
 
 from __future__ import annotations
@@ -24,7 +24,7 @@ from pathlib import Path
 from typing import Any
 
 from aic_sessions.domain.attributes import STATIC_SECTIONS
-from aic_sessions.domain.namespace import config_key
+from aic_sessions.domain.namespace import NAMESPACE, config_key
 
 CREDENTIAL_KEYS = ("saJwk", "adminPassword", "accessToken", "fingerprintKey", "signingSecrets")
 _SOURCES = {
@@ -114,7 +114,7 @@ def problems(path: Path) -> list[str]:
     if not isinstance(config, Mapping):
         return []
     if path.name in PROJECT_FILES:
-        return project_file_problems(config)
+        return project_file_problems(config, document.get("name"))
     stack = path.name.removeprefix("Pulumi.").removesuffix(".yaml").removesuffix(".yml")
     lines = [
         f"{key} is in plaintext: Pulumi would store it unencrypted in the backend's history "
@@ -187,13 +187,14 @@ def project_stack_files(project_dir: Path, stack: str | None = None) -> list[Pat
 PROJECT_FILES = ("Pulumi.yaml", "Pulumi.yml")
 
 
-def project_file_problems(config: Mapping[str, Any]) -> list[str]:
+def project_file_problems(config: Mapping[str, Any], project: Any = None) -> list[str]:
     """A credential given a value in the project file (`Pulumi.yaml`'s `config:`, read by every
     stack): that file holds no secret at all, so any value is plaintext. A declaration (`type`,
-    `description`, no value) is not one."""
+    `description`, no value) is not one. In a project named `aic-sessions` a bare key is one."""
     found = []
     for key in (config_key(k) for k in CREDENTIAL_KEYS):
-        entry = config.get(key)
+        bare = key.split(":", 1)[1]
+        entry = config.get(key, config.get(bare) if project == NAMESPACE else None)
         given = entry is not None and not (
             isinstance(entry, Mapping) and "value" not in entry and "default" not in entry
         )
@@ -205,6 +206,10 @@ def project_file_problems(config: Mapping[str, Any]) -> list[str]:
                 "ever committed or deployed."
             )
     return found
+
+
+class NotAProject(ValueError):
+    """A folder given to check that is no Pulumi project (exit 2: nothing was checked)."""
 
 
 def project_files(project_dir: Path) -> list[Path]:
@@ -219,7 +224,10 @@ def files_to_check(args: Iterable[str]) -> list[Path]:
     for arg in args:
         path = Path(arg)
         if path.is_dir():
-            paths += project_files(path) + project_stack_files(path)
+            project = project_files(path)
+            if not project:
+                raise NotAProject(f"{path} holds no Pulumi.yaml: name a project folder or files")
+            paths += project + project_stack_files(path)
         else:
             paths.append(path)
     return paths
@@ -241,7 +249,11 @@ def main(argv: list[str] | None = None) -> int:
     if not args:
         print("usage: aic-sessions check-stack-files FILE_OR_PROJECT_DIR...", file=sys.stderr)
         return 2
-    lines = report(files_to_check(args))
+    try:
+        lines = report(files_to_check(args))
+    except NotAProject as exc:
+        print(exc, file=sys.stderr)
+        return 2
     for line in lines:
         print(line, file=sys.stderr)
     return 1 if lines else 0

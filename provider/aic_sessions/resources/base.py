@@ -235,7 +235,10 @@ class SessionProvider(ResourceProvider, Generic[M]):
         news, failures = result.inputs, list(result.failures)
         claimant = news.get(ownership.CLAIMANT)
         identity = all(isinstance(news.get(k), str) for k in REPLACE_ON)
-        if not failures and isinstance(claimant, str) and identity and not adopted(olds, news):
+        writes = news.get("assertOnly") is not True
+        # An old state that only asserted was never checked: it becomes a claim now.
+        checked = adopted(olds, news) and olds.get("assertOnly") is not True
+        if not failures and writes and isinstance(claimant, str) and identity and not checked:
             failures += ownership.owner_failures(news["baseUrl"], news["realm"], claimant)
         return CheckResult(news, failures)
 

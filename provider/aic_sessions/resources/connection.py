@@ -65,7 +65,7 @@ class Deployment:
         self._esv_clients: dict[int, tuple[AdminClient, EsvClient]] = {}
         self._locks: dict[tuple[str, ...], threading.Lock] = {}
         self._claims: dict[RealmKey, str] = {}
-        self._other_claims: dict[str, dict[RealmKey, str]] = {}
+        self._other_claims: dict[str, dict[RealmKey, str] | Exception] = {}
         self._beside: ThreadPoolExecutor | None = None
         self._closing = threading.Lock()  # a second `close` waits for the first to end
         self._closed = False  # then no new client or thread (nothing would end them)
@@ -134,11 +134,18 @@ class Deployment:
     def other_claims(
         self, own_stack: str, read: Callable[[str], dict[RealmKey, str]]
     ) -> dict[RealmKey, str]:
-        """Other stacks' claims on the backend, read once per deployment."""
+        """Other stacks' claims on the backend, read once per deployment; a read that failed
+        fails every later call at once (a hung backend is waited for once)."""
         with self._lock:
             if own_stack not in self._other_claims:
-                self._other_claims[own_stack] = read(own_stack)
-            return self._other_claims[own_stack]
+                try:
+                    self._other_claims[own_stack] = read(own_stack)
+                except Exception as exc:
+                    self._other_claims[own_stack] = exc
+            found = self._other_claims[own_stack]
+            if isinstance(found, Exception):
+                raise found
+            return found
 
     def beside(self, fn: Callable[P, T], *args: P.args, **kwargs: P.kwargs) -> Future[T]:
         """Run `fn` on this deployment's own threads, beside the provider's (whose few threads

@@ -38,16 +38,25 @@ from aic_sessions.domain.identity import canonical_realm, tenant_identity
 
 from . import connection
 
-# The resource types that write a realm: a stack holding one of them in state owns the realm.
-CLAIMING_TYPES = (
-    ":RealmBaseline",
-    ":JourneySessionSettings",
-    ":AuthenticatedSessionSettings",
-    ":SigningSecret",
+# The resources that write a realm: a stack holding one of them in state owns the realm.
+CLAIMING = (
+    "RealmBaseline",
+    "JourneySessionSettings",
+    "AuthenticatedSessionSettings",
+    "SigningSecret",
 )
 CLAIMANT = "__claimant"  # engine-internal input of a settings resource declared without baseline
 SKIP_VARIABLE = "AIC_OWNER_CHECK"
 Claims = dict[tuple[str, str], str]  # (tenant identity, realm) -> the owning stack
+
+
+def _claiming_types() -> frozenset[str]:
+    from .exports import type_token
+
+    return frozenset(type_token(name) for name in CLAIMING)
+
+
+CLAIMING_TYPES = _claiming_types()
 
 
 def stack_claimant() -> str:
@@ -144,9 +153,9 @@ def _json_once(*args: str) -> Any:
         )
     except subprocess.TimeoutExpired:
         raise OwnerCheckTimeout(
-            f"`pulumi {' '.join(args)}` did not answer in {CLI_SECONDS} s (the backend hangs: "
-            "Pulumi's PostgreSQL backend does so listing stacks with too few connections; "
-            "`GOMAXPROCS=16 pulumi stack ls --all` shows whether more help)"
+            f"`pulumi {' '.join(args)}` did not answer in {CLI_SECONDS} s: the backend hangs "
+            "(Pulumi's PostgreSQL backend does so listing stacks with too few connections, "
+            "which GOMAXPROCS raises: docs/team.md)"
         ) from None
     except OSError as exc:
         raise OwnerCheckError(f"`pulumi {' '.join(args)}` could not run: {exc}") from None
@@ -164,7 +173,7 @@ def realm_claims(stack: str, state: Any) -> Claims:
     resources = ((state or {}).get("deployment") or {}).get("resources") or []
     found: Claims = {}
     for resource in resources:
-        if not str(resource.get("type", "")).endswith(CLAIMING_TYPES):
+        if resource.get("type") not in CLAIMING_TYPES:
             continue
         props = {**(resource.get("inputs") or {}), **(resource.get("outputs") or {})}
         if props.get("assertOnly") is True:

@@ -154,6 +154,8 @@ def _loaded_versions(base_url: str, inputs: TenantRestartInputs) -> dict[str, st
             loaded[name] = None
             continue
         loaded[name] = secret.loaded_version or None
+        if not secret.loaded and loaded[name] == inputs.esvs[name].wantedVersion:
+            loaded[name] = None  # shown, not confirmed loaded: restarted as before
     return loaded
 
 
