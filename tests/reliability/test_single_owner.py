@@ -61,18 +61,28 @@ def test_second_project_on_a_realm_is_refused_at_plain_preview_and_up(
     assert preview.returncode != 0
     assert "is already managed by stack organization/aic-sessions/a" in preview.stdout
 
-    aic_emulator.clear_requests()
-    up = second.run("up", "--yes", "--skip-preview", check=False)
-    assert up.returncode != 0
-    assert "is already managed by stack organization/aic-sessions/a" in up.stdout
-    assert aic_emulator.request_counts()["writes"] == 0, "the second owner wrote"
+    refused_without_writes(second, aic_emulator, "organization/aic-sessions/a")
+    hand_over(first, second, f"organization/{OTHER}/b")
 
-    # Handing the realm over as docs/recovery.md says: destroy it in the first, deploy it here.
-    first.run("destroy", "--yes", "--skip-preview")
-    second.run("up", "--yes", "--skip-preview")
-    # And now the first stack is the one refused.
-    refused = first.run("preview", check=False)
-    assert f"is already managed by stack organization/{OTHER}/b" in refused.stdout
+
+def refused_without_writes(cli: PulumiCLI, emulator: EmulatorServer, owner: str) -> None:
+    """An `up` of `cli`'s stack is refused naming the owning stack, and nothing is written."""
+    emulator.clear_requests()
+    up = cli.run("up", "--yes", "--skip-preview", check=False)
+    assert up.returncode != 0
+    assert f"is already managed by stack {owner}" in up.stdout
+    assert emulator.request_counts()["writes"] == 0, "the second owner wrote"
+
+
+def hand_over(old: PulumiCLI, new: PulumiCLI, new_owner: str) -> None:
+    """As docs/recovery.md says: destroy the realm in the old stack, deploy it in the new one;
+    the old one is then refused, naming the new."""
+    old.run("destroy", "--yes", "--skip-preview")
+    new.run("up", "--yes", "--skip-preview")
+    new.run("preview", "--expect-no-changes")  # its own claim is not another's
+    refused = old.run("preview", check=False)
+    assert refused.returncode != 0
+    assert f"is already managed by stack {new_owner}" in refused.stdout
 
 
 DIRECT = "acme-direct"
@@ -96,15 +106,5 @@ def test_resources_declared_on_their_own_claim_the_realm_both_ways(
     component.run("up", "--yes", "--skip-preview")
     direct = library_project(tmp_path / "d", DIRECT, DIRECT_PROGRAM, engine_env, aic_emulator)
 
-    aic_emulator.clear_requests()
-    refused = direct.run("up", "--yes", "--skip-preview", check=False)
-    assert refused.returncode != 0
-    assert "is already managed by stack organization/aic-sessions/a" in refused.stdout
-    assert aic_emulator.request_counts()["writes"] == 0, "the second owner wrote"
-
-    component.run("destroy", "--yes", "--skip-preview")
-    direct.run("up", "--yes", "--skip-preview")
-    direct.run("preview", "--expect-no-changes")  # its own claim is not another's
-    refused = component.run("preview", check=False)
-    assert refused.returncode != 0
-    assert f"is already managed by stack organization/{DIRECT}/dev" in refused.stdout
+    refused_without_writes(direct, aic_emulator, "organization/aic-sessions/a")
+    hand_over(component, direct, f"organization/{DIRECT}/dev")
