@@ -100,10 +100,12 @@ def engine_cli() -> str:
 
 READ_ATTEMPTS = 3
 CLI_SECONDS = 60
-# Pulumi's PostgreSQL backend opens at most 2 x GOMAXPROCS connections and, listing the stacks,
-# waits for one while holding them all: on 2 cores `pulumi stack ls` hangs from about 4 stacks
-# (observed with the engine 3.274.1; GOMAXPROCS=8 listed 40). The CLI this module runs gets at
-# least this many; it costs the file backend nothing.
+# Pulumi's PostgreSQL backend (engine 3.274.1, backend/diy) opens at most 2 x GOMAXPROCS
+# connections, and lists stacks holding one for the listing while it reads them 10 at a time
+# (PULUMI_DIY_BACKEND_PARALLEL): with fewer than 11 connections (5 cores or fewer) the readers
+# and the listing wait for each other, and `pulumi stack ls` hangs from about 4 stacks (observed
+# on 2 cores; GOMAXPROCS=8 listed 40). The CLI this module runs gets at least this many; it
+# costs the file backend nothing.
 CLI_GOMAXPROCS = 16
 
 
