@@ -8,7 +8,7 @@ import os
 
 import click
 
-from aic_sessions.domain.identity import is_loopback_url
+from aic_sessions.domain.identity import cleartext_off_machine
 
 ALLOW_VARIABLE = "AIC_ALLOW_INSECURE_HTTP"
 
@@ -21,7 +21,7 @@ class CleartextRefused(click.ClickException):
 
 def refuse_cleartext(base_url: str) -> None:
     """Raise unless `base_url` is https, this machine, or allowed by the environment."""
-    if not base_url.lower().startswith("http://") or is_loopback_url(base_url):
+    if not cleartext_off_machine(base_url):
         return
     if os.environ.get(ALLOW_VARIABLE, "").lower() == "true":
         return

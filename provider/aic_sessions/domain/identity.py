@@ -77,6 +77,12 @@ def tenant_identity(url: str) -> str:
     return f"{parts.scheme}://{netloc}{parts.path}"
 
 
+def cleartext_off_machine(url: str) -> bool:
+    """Whether a (canonical) base URL is plain http to a host other than this machine: what
+    the resources and the commands refuse unless allowed (credentials in cleartext)."""
+    return urlsplit(url).scheme == "http" and not is_loopback_url(url)
+
+
 def is_loopback_url(url: str) -> bool:
     """Whether a (canonical) base URL's host is this machine."""
     return _is_loopback(urlsplit(url).hostname or "")

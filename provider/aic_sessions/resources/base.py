@@ -32,7 +32,7 @@ from aic_sessions.domain.identity import (
     canonical,
     canonical_base_url,
     canonical_realm,
-    is_loopback_url,
+    cleartext_off_machine,
     same_identity,
 )
 
@@ -351,10 +351,13 @@ def insecure_http(base_url: Any) -> list[CheckFailure]:
         return []  # the model's own check names a malformed URL
     allowed = connection.stack_setting(ALLOW_HTTP)
     if allowed not in (None, "true", "false"):
-        fix = f"run: pulumi config set {connection.config_key(ALLOW_HTTP)} true (or false)"
         key = connection.config_key(ALLOW_HTTP)
-        return [CheckFailure("", f"{key} must be true or false; {fix}.")]
-    if is_loopback_url(url) or allowed == "true":
+        return [
+            CheckFailure(
+                "", f"{key} must be true or false; run: pulumi config set {key} true (or false)."
+            )
+        ]
+    if not cleartext_off_machine(url) or allowed == "true":
         return []
     return [
         CheckFailure(
