@@ -39,6 +39,7 @@ BASELINE_PROGRAM = '''\
 component, a baseline, and three resources that depend on the baseline and take its output."""
 
 import pulumi
+from aic_sessions.collector import tune_collector
 from aic_sessions.resources.sdk_wait import track_as_one
 from engine_probe import EngineProbe
 
@@ -47,6 +48,8 @@ realms = int(config.require("realms"))
 with_component = config.get_bool("component") is not False
 with_baseline = config.get_bool("baseline") is not False
 as_one = config.get_bool("asOne") is not False
+if config.get_bool("tuned") is not False:
+    tune_collector()  # as our stack program does first (`aic_sessions.collector`)
 KINDS = ("journey", "authenticated", "signing-secret")
 
 
@@ -94,9 +97,11 @@ DATA_PROGRAM = '''\
 resources, from the shapes file) in MirrorProbes with do-nothing providers."""
 
 import pulumi
+from aic_sessions.collector import tune_collector
 from aic_sessions.resources.sdk_wait import track_as_one
 from engine_probe import MirrorProbe, for_realm, shapes
 
+tune_collector()  # as our stack program does first (`aic_sessions.collector`)
 realms = int(pulumi.Config().require("realms"))
 SHAPES = shapes()
 CHILDREN = (
@@ -353,11 +358,12 @@ def baseline_project(
     component: bool = True,
     baseline: bool = True,
     as_one: bool = True,
+    tuned: bool = True,
 ) -> Project:
     """Our resource graph for `realms` realms in EngineProbes, on the same virtualenv; without
-    the component or the baseline when told (what those registrations cost by themselves), and
-    with the SDK waiting for each output apart, as a plain program has it, when `as_one` is
-    False."""
+    the component or the baseline when told (what those registrations cost by themselves), with
+    the SDK waiting for each output apart when `as_one` is False, and the collector at Python's
+    defaults when `tuned` is False (both as a plain program has them)."""
     directory.mkdir(parents=True)
     (directory / "Pulumi.yaml").write_text(
         "name: bench-baseline\nruntime:\n  name: python\n  options:\n"
@@ -372,6 +378,7 @@ def baseline_project(
             "bench-baseline:component": str(component).lower(),
             "bench-baseline:baseline": str(baseline).lower(),
             "bench-baseline:asOne": str(as_one).lower(),
+            "bench-baseline:tuned": str(tuned).lower(),
         }
     )
     return project

@@ -30,6 +30,9 @@ KINDS = (
 )
 PROCESSES = ("program", "provider", "engine")  # the ones the tables show; the rest is "other"
 SPLIT = (*PROCESSES, "other", "unseen")
+# Peak resident memory (MiB, the kernel's high-water mark) of the Python processes, beside the
+# CPU seconds in a split: key by kind of process.
+PEAKS = {"program": "program peak MiB", "provider": "provider peak MiB"}
 
 
 @dataclass
@@ -54,9 +57,12 @@ def tree_cpu() -> Iterator[Cpu]:
 def split_cpu(
     command: list[str], cwd: Path, env: Mapping[str, str], timeout: float
 ) -> dict[str, float]:
-    """Run `command` once, sampling its process tree: CPU seconds per kind of process (`SPLIT`)."""
+    """Run `command` once, sampling its process tree: CPU seconds per kind of process (`SPLIT`),
+    and the peak memory of the program and the provider process (`PEAKS`; the largest of each
+    kind, as last sampled)."""
     last: dict[int, float] = {}
     kinds: dict[int, str] = {}
+    peaks: dict[int, float] = {}
     deadline = time.monotonic() + timeout
     with tree_cpu() as total:
         proc = subprocess.Popen(  # noqa: S603 (our own argument list, no shell)
@@ -73,6 +79,8 @@ def split_cpu(
                     # parent's command line (the engine's). An exiting process shows none: it
                     # keeps the kind it had.
                     kinds[pid] = _kind(pid) or kinds.get(pid, "other")
+                if kinds[pid] in PEAKS and (peak := _peak_mib(pid)) is not None:
+                    peaks[pid] = peak
             time.sleep(INTERVAL)
         _, stderr = proc.communicate()
     if proc.returncode != 0:
@@ -82,7 +90,21 @@ def split_cpu(
         kind = kinds[pid] if kinds[pid] in PROCESSES else "other"
         split[kind] += seconds
     split["unseen"] = max(0.0, total.seconds - sum(split.values()))
+    for kind, key in PEAKS.items():
+        split[key] = max((mib for pid, mib in peaks.items() if kinds[pid] == kind), default=0.0)
     return split
+
+
+def _peak_mib(pid: int) -> float | None:
+    """The high-water mark of `pid`'s resident memory (VmHWM), or None when it is gone."""
+    try:
+        status = Path(f"/proc/{pid}/status").read_text()
+    except OSError:
+        return None
+    for line in status.splitlines():
+        if line.startswith("VmHWM:"):
+            return int(line.split()[1]) / 1024
+    return None
 
 
 def _tree(root: int) -> dict[int, float]:

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from harness import Counts
 from imports import GROUPS, ProcessImports
 from machine import Machine
-from processes import SPLIT
+from processes import PEAKS, SPLIT
 from scenarios import (
     DESTROY,
     GRAPH_OPERATIONS,
@@ -236,7 +236,8 @@ GRAPH_LABELS = {
     "bare": "3 probes",
     "component": "+ component",
     "baseline": "+ baseline",
-    "per-output": "+ both, waited for per output",
+    "untuned": "+ both, collector at its defaults",
+    "per-output": "+ both, as a plain program",
     "floor": "+ both (the floor)",
 }
 
@@ -253,6 +254,36 @@ def graph_times(results: Results) -> list[str]:
         ]
         lines.append(row(size.realms, *cells))
     return lines
+
+
+def collector(results: Results) -> list[str]:
+    """The floor with the collector tuned (as ours) and at Python's defaults: preview time, and
+    the CPU and peak memory of the program process, beside ours."""
+    lines = header(
+        "realms",
+        "preview: floor",
+        "floor, collector at its defaults",
+        "program CPU: ours",
+        "floor",
+        "floor, collector at its defaults",
+        "program peak: ours",
+        "floor",
+        "floor, collector at its defaults",
+    )
+    for size in results.sizes:
+        split = size.processes
+        cells = [
+            seconds(size.floor["preview"].seconds),
+            seconds(graph_series(size, "untuned", "preview").seconds),
+            *(seconds(split[who]["program"]) for who in ("ours", "floor", "untuned")),
+            *(mib(split[who][PEAKS["program"]]) for who in ("ours", "floor", "untuned")),
+        ]
+        lines.append(row(size.realms, *cells))
+    return lines
+
+
+def mib(value: float) -> str:
+    return f"{value:.0f} MiB"
 
 
 def graph_series(size: SizeResult, name: str, operation: str) -> Series:

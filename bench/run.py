@@ -32,6 +32,7 @@ from report import (
     GOAL_RATIO,
     Results,
     cold_start,
+    collector,
     cpu_ratios,
     cpu_split,
     data_ratios,
@@ -183,6 +184,9 @@ def document(results: Results, meta: dict[str, str]) -> str:
         "## What the registrations cost",
         _GRAPH_NOTE,
         "\n".join(graph_times(results)),
+        "## The program's collector",
+        _COLLECTOR_NOTE.format(repeat=min(results.repeat, SPLIT_REPEAT)),
+        "\n".join(collector(results)),
         "## What each process imports (the constant part of the ratio)",
         _IMPORTS_NOTE,
         "\n".join(import_costs(results)),
@@ -285,8 +289,15 @@ _GRAPH_NOTE = (
     "The floor's graph without the component, without the baseline, and without both (3 "
     "probes per realm), measured in the same turns as ours and the floor (medians as above): "
     "what each registration costs by itself, whatever a provider does. Beside them the floor "
-    "as a plain program has it, the SDK waiting for each output apart (`sdk_wait`): what that "
-    "costs a program that does not group them."
+    "with Python's collector at its defaults, and the floor as a plain program has it: the SDK "
+    "waiting for each output apart (`sdk_wait`) and the collector at its defaults."
+)
+_COLLECTOR_NOTE = (
+    "Our stack program raises the thresholds of Python's cyclic garbage collector before it "
+    "declares anything (`aic_sessions/collector.py`); the floor and the data floor do the same. "
+    "Here the floor's preview with the collector at Python's defaults, beside the floor; and "
+    "the program process's CPU and peak resident memory (the kernel's high-water mark, sampled "
+    "with the CPU) of the sampled previews above (medians of {repeat})."
 )
 _INTERRUPT_NOTE = (
     "A process started with SIGINT ignored passes that on to the commands it starts. The engine "

@@ -92,16 +92,19 @@ class Graph:
     component: bool
     baseline: bool
     as_one: bool = True
+    tuned: bool = True  # the collector set as our stack program sets it (`aic_sessions.collector`)
 
 
-# The floor's resource graph without some of our registrations, to show what each one costs,
-# and the floor with the SDK waiting for each output apart, as in a plain program (`sdk_wait`).
-# "floor" itself has both registrations and its outputs waited for as one per resource, as ours.
+# The floor's resource graph without some of our registrations, to show what each one costs; the
+# floor with the collector at Python's defaults; and the floor as a plain program has it (each
+# output waited for apart (`sdk_wait`) and the collector at its defaults). "floor" itself has both
+# registrations, its outputs waited for as one per resource and the collector tuned, as ours.
 GRAPHS = {
     "bare": Graph(component=False, baseline=False),
     "component": Graph(component=True, baseline=False),
     "baseline": Graph(component=False, baseline=True),
-    "per-output": Graph(component=True, baseline=True, as_one=False),
+    "untuned": Graph(component=True, baseline=True, tuned=False),
+    "per-output": Graph(component=True, baseline=True, as_one=False, tuned=False),
 }
 GRAPH_OPERATIONS = ("preview", "noop")
 
@@ -161,7 +164,8 @@ def measure_size(
         turns = {**both, "data": (data, result.data), **graphs}
         for name, args in (("preview", PREVIEW), ("noop", UP_NOOP)):
             _interleaved(emu, turns, name, args, repeat)
-        result.processes = _split(projects, min(repeat, SPLIT_REPEAT))
+        untuned = {"untuned": graphs["untuned"][0]}  # the collector's effect on CPU and memory
+        result.processes = _split({**projects, **untuned}, min(repeat, SPLIT_REPEAT))
         _changes(emu, ours, names, result, repeat)
         _interleaved(emu, both, "refresh", REFRESH, repeat)
         if latency:
@@ -200,6 +204,7 @@ def _graph_projects(
             component=graph.component,
             baseline=graph.baseline,
             as_one=graph.as_one,
+            tuned=graph.tuned,
         )
         project.init()
         projects[name] = (project, result.graphs.setdefault(name, {}))

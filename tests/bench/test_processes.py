@@ -95,3 +95,13 @@ def test_an_ended_engine_not_yet_reaped_keeps_its_kind(tmp_path: Path) -> None:
     split = processes.split_cpu(command, tmp_path, {}, timeout=30)
     assert split["engine"] == pytest.approx(0.3, abs=0.1)
     assert split["other"] < 0.15  # the parent's own start
+
+
+def test_split_reports_the_peak_memory_of_the_program(tmp_path: Path) -> None:
+    # A program (its command line names the Python language host's exec) that holds 200 MiB
+    # for a while: its peak is reported, the provider's is 0 (none ran).
+    hold = "b = bytearray(200 * 2**20); import time; time.sleep(0.3)"
+    program = [sys.executable, "-c", hold, "pulumi-language-python-exec"]
+    split = processes.split_cpu(program, tmp_path, {}, timeout=30)
+    assert 200 <= split[processes.PEAKS["program"]] < 260
+    assert split[processes.PEAKS["provider"]] == 0.0

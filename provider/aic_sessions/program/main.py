@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, Any, cast
 import pulumi
 from pulumi.runtime.config import get_config
 
+from aic_sessions.collector import tune_collector
 from aic_sessions.domain.namespace import NAMESPACE, config_key
 from aic_sessions.program.chain import LowerStack, declare_promotion, export_static, realm_static
 from aic_sessions.program.config_keys import PROGRAM_KEYS, require_known_keys
@@ -41,6 +42,7 @@ def package_config() -> pulumi.Config:
 
 def run() -> None:
     """Declares the stack's resources and exports their outputs."""
+    tune_collector()  # a program of many realms spends a quarter of its CPU in the collector
     # A misspelt key (`promotesfrom`) is named with the nearest valid one before anything else.
     require_known_keys()
     stack = load_checked_stack()
