@@ -21,10 +21,28 @@ MARKER = "aic-sessions rollback:"
 @click.command()
 @click.option("--base-url", required=True, help="The upper tenant's AM URL (e.g. staging's).")
 @click.option("--yes", is_flag=True, help="Roll back (without it: only show what would revert).")
-@click.option("--timeout", type=click.FloatRange(1, 14400), default=1800, show_default=True)
-@click.option("--poll", type=click.FloatRange(0.1, 300), default=10, show_default=True)
+@click.option(
+    "--timeout",
+    type=click.FloatRange(1, 14400),
+    default=1800,
+    show_default=True,
+    help="Seconds to wait for each step (the lock, the rollback, the unlock) before giving up; "
+    "the lock it takes is released whatever the outcome.",
+)
+@click.option(
+    "--poll",
+    type=click.FloatRange(0.1, 300),
+    default=10,
+    show_default=True,
+    help="Seconds between two reads of the lock's or the rollback's state.",
+)
 def rollback(base_url: str, yes: bool, timeout: float, poll: float) -> None:
-    """Undo the last promotion into the environment at --base-url."""
+    """Undo the last promotion into the environment at --base-url.
+
+    Without --yes it only prints what a rollback would revert. The admin identity comes from
+    the environment, as for verify: a service account with the fr:idc:promotion:* scope
+    (AIC_SA_ID + AIC_SA_JWK or AIC_SA_JWK_FILE) or AIC_ACCESS_TOKEN.
+    """
     from aic_sessions.client import AdminClient
     from aic_sessions.client.promotion import PromotionClient
     from aic_sessions.resources import promotion_procedure, promotion_scope
