@@ -136,6 +136,9 @@ def test_manual_mode_names_the_missing_promotion_and_sends_nothing(group: GroupS
     message = str(missing.value)
     assert "The promotion from dev" in message and "is missing" in message
     assert "modified Authentication Settings/alpha" in message
+    # Where to promote: the upper tenant's promotions API, named in full.
+    root = group["staging"].base_url.removesuffix("/am")
+    assert f"{root}/environment/promotion" in message
     assert set(promotion_calls(group)) == {"GET /environment/promotion/report/provisional"}
     PromotionProvider().create(props(group))  # the team promotes (here: automatic mode)
     outs = present(PromotionProvider().create(props(group, mode="manual")).outs)

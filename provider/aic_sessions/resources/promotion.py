@@ -121,7 +121,7 @@ class PromotionProvider(SessionProvider[PromotionInputs]):
         plan = _plan(inputs)
         client = _client(inputs.baseUrl)
         if inputs.mode == "manual":
-            _require_promoted(plan, promotion_procedure.missing(client, plan))
+            _require_promoted(plan, inputs.baseUrl, promotion_procedure.missing(client, plan))
             return {**self.public(news), **kept, "promotedDigest": inputs.lowerDigest}
         outcome = promotion_procedure.run(client, plan, _log)
         connection.current().read_cache.clear()  # what this process read of the realms is now stale
@@ -157,14 +157,20 @@ def _plan(inputs: PromotionInputs) -> promotion_procedure.Plan:
     )
 
 
-def _require_promoted(plan: promotion_procedure.Plan, pending: list[str]) -> None:
+def _require_promoted(plan: promotion_procedure.Plan, base_url: str, pending: list[str]) -> None:
     if pending:
+        from aic_sessions.client.esv import tenant_root
+        from aic_sessions.client.promotion import BASE
+
         shown = "\n  ".join(pending)
+        api = tenant_root(base_url) + BASE
         raise ProviderError(
             f"The promotion from {plan.source} (static configuration {plan.digest[:12]}) is "
             f"missing: a promotion would bring\n  {shown}\nThis stack's promotion mode is "
-            "manual: run the promotion (lock, dry run, promote, unlock), then run pulumi up "
-            "again. Nothing was written."
+            "manual: run the promotion (lock, dry run, promote, unlock) with the tenant's "
+            f"self-service promotions API, {api}, or a tool that calls it (e.g. "
+            "fr-config-manager's promote command), then run pulumi up again. Nothing was "
+            "written."
         )
 
 
