@@ -22,6 +22,7 @@ from tests.engine.project import (
     new_stack,
     realm,
     rename_project,
+    write_stack,
 )
 from tests.engine_cli import PulumiCLI
 
@@ -108,3 +109,31 @@ def test_resources_declared_on_their_own_claim_the_realm_both_ways(
 
     refused_without_writes(direct, aic_emulator, "organization/aic-sessions/a")
     hand_over(component, direct, f"organization/{DIRECT}/dev")
+
+
+def test_a_realm_renamed_in_its_own_stack_is_refused_until_destroyed(
+    tmp_path: Path, engine_env: dict[str, str], aic_emulator: EmulatorServer
+) -> None:
+    """A new aic-sessions:environment renames every resource of the stack program: the new
+    ones would record the stack's own values as the originals, and the old ones' delete would
+    put the originals back over them. Refused at preview and up, with nothing written; another
+    realm added to the same stack is not."""
+    minutes = {"maxDurationMinutes": 20}
+    cli = new_stack(tmp_path / "p", engine_env, aic_emulator, [realm("alpha", journey=minutes)])
+    cli.run("up", "--yes", "--skip-preview")
+    config = {"environment": "develop", "baseUrl": aic_emulator.base_url}
+    write_stack(cli.cwd, "e2e", {**config, "realms": [realm("alpha", journey=minutes)]})
+
+    preview = cli.run("preview", check=False)
+    assert preview.returncode != 0
+    assert "is already managed by this stack as dev-alpha-baseline" in preview.stdout
+    aic_emulator.clear_requests()
+    up = cli.run("up", "--yes", "--skip-preview", check=False)
+    assert up.returncode != 0 and "aic-sessions:environment as it was" in up.stdout
+    assert aic_emulator.request_counts()["writes"] == 0, "the renamed realm was written"
+
+    both = [realm("alpha", journey=minutes), realm("bravo")]
+    write_stack(
+        cli.cwd, "e2e", {"environment": "dev", "baseUrl": aic_emulator.base_url, "realms": both}
+    )
+    cli.run("preview")  # a realm added beside it, the first one's name unchanged

@@ -119,9 +119,10 @@ class RealmBaselineProvider(SessionProvider[BaselineInputs]):
         known = all(isinstance(news.get(k), str) for k in ("baseUrl", "realm", "claimant"))
         if result.failures or not known or adopted(olds, news):
             return result
-        return CheckResult(
-            news, ownership.owner_failures(news["baseUrl"], news["realm"], news["claimant"])
+        failures = ownership.owner_failures(
+            news["baseUrl"], news["realm"], news["claimant"], baseline=True
         )
+        return CheckResult(news, failures)
 
     def create(self, props: dict[str, Any]) -> CreateResult:
         inputs = self.parse(props)

@@ -65,7 +65,7 @@ class Deployment:
         self._esv_clients: dict[int, tuple[AdminClient, EsvClient]] = {}
         self._locks: dict[tuple[str, ...], threading.Lock] = {}
         self._claims: dict[RealmKey, str] = {}
-        self._other_claims: dict[str, dict[RealmKey, str] | Exception] = {}
+        self._other_claims: dict[tuple[str, object], dict[RealmKey, str] | Exception] = {}
         self._beside: ThreadPoolExecutor | None = None
         self._closing = threading.Lock()  # a second `close` waits for the first to end
         self._closed = False  # then no new client or thread (nothing would end them)
@@ -134,15 +134,17 @@ class Deployment:
     def other_claims(
         self, own_stack: str, read: Callable[[str], dict[RealmKey, str]]
     ) -> dict[RealmKey, str]:
-        """Other stacks' claims on the backend, read once per deployment; a read that failed
-        fails every later call at once (a hung backend is waited for once)."""
+        """Claims on the backend as `read(own_stack)` finds them (other stacks', or the own
+        stack's baselines), read once per deployment; a read that failed fails every later call
+        at once (a hung backend is waited for once)."""
+        key = (own_stack, read)
         with self._lock:
-            if own_stack not in self._other_claims:
+            if key not in self._other_claims:
                 try:
-                    self._other_claims[own_stack] = read(own_stack)
+                    self._other_claims[key] = read(own_stack)
                 except Exception as exc:
-                    self._other_claims[own_stack] = exc
-            found = self._other_claims[own_stack]
+                    self._other_claims[key] = exc
+            found = self._other_claims[key]
             if isinstance(found, Exception):
                 raise found
             return found

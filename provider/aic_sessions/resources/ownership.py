@@ -14,6 +14,12 @@ per other non-empty stack, about 0.2 s of CPU each on the file backend (measured
 stacks, 5 to 8 s wall on a loaded 2-core machine), four at a time; a stack whose realms are all
 adopted already pays nothing.
 
+A baseline not yet in state also refuses a realm its own stack's state holds another baseline
+of (one more `pulumi stack export`, of its own stack, per deployment): a second declaration of
+the realm, or the same one renamed (the stack program names a realm's resources after
+`aic-sessions:environment`). The new baseline would record the stack's own values as the
+originals, and the old resources' delete would put the originals back over the new values.
+
 A check that cannot look fails the preview (the message says why); `AIC_OWNER_CHECK=off` in
 the environment skips it with a warning, for runners that cannot reach the backend's other
 stacks. Two first deployments started at the same moment can both pass (neither is in state
@@ -204,6 +210,45 @@ def read_claims(own_stack: str) -> Claims:
     return claims
 
 
+BASELINE_TYPE = "RealmBaseline"
+
+
+def baseline_claims(stack: str, state: Any) -> Claims:
+    """The realms a stack's exported state holds a `RealmBaseline` of: the name of it."""
+    baseline_type = _type_token(BASELINE_TYPE)
+    resources = ((state or {}).get("deployment") or {}).get("resources") or []
+    found: Claims = {}
+    for resource in resources:
+        if resource.get("type") != baseline_type:
+            continue
+        props = {**(resource.get("inputs") or {}), **(resource.get("outputs") or {})}
+        try:
+            key = (tenant_identity(str(props["baseUrl"])), canonical_realm(str(props["realm"])))
+        except (KeyError, ValueError):
+            continue
+        found[key] = str(resource.get("urn", "")).rsplit("::", 1)[-1] or stack
+    return found
+
+
+def read_own_baselines(own_stack: str) -> Claims:
+    """The baselines this stack's own state holds, by realm."""
+    return baseline_claims(own_stack, _json("stack", "export", "--stack", own_stack))
+
+
+def _type_token(name: str) -> str:
+    from .exports import type_token
+
+    return type_token(name)
+
+
+def own_baseline(base_url: str, realm: str, own_stack: str) -> str | None:
+    """The name of another baseline of this realm in this stack's own state, if any (read once
+    per deployment): a baseline not yet in state that finds one is a second declaration of the
+    realm, or the same one renamed."""
+    found = connection.current().other_claims(own_stack, read_own_baselines)
+    return found.get((tenant_identity(base_url), canonical_realm(realm)))
+
+
 def other_owner(base_url: str, realm: str, own_stack: str) -> str | None:
     """The other stack whose state holds a resource that writes this realm, if any (read once
     per deployment)."""
@@ -211,8 +256,11 @@ def other_owner(base_url: str, realm: str, own_stack: str) -> str | None:
     return claims.get((tenant_identity(base_url), canonical_realm(realm)))
 
 
-def owner_failures(base_url: str, realm: str, own_stack: str) -> list[CheckFailure]:
-    """A failure when another stack of the backend holds a resource that writes this realm."""
+def owner_failures(
+    base_url: str, realm: str, own_stack: str, *, baseline: bool = False
+) -> list[CheckFailure]:
+    """A failure when another stack of the backend holds a resource that writes this realm;
+    for a `baseline`, also when this stack's own state holds another baseline of it."""
     if skipped():
         pulumi.log.warn(
             f"{realm}: {SKIP_VARIABLE}=off: not checked whether another stack of the backend "
@@ -221,6 +269,7 @@ def owner_failures(base_url: str, realm: str, own_stack: str) -> list[CheckFailu
         return []
     try:
         other = other_owner(base_url, realm, own_stack)
+        renamed = own_baseline(base_url, realm, own_stack) if baseline else None
     except OwnerCheckError as exc:
         fix = (
             "Make the backend answer"
@@ -232,6 +281,20 @@ def owner_failures(base_url: str, realm: str, own_stack: str) -> list[CheckFailu
                 "realm",
                 f"could not check that no other stack of the backend manages realm {realm}: "
                 f"{exc}. {fix}, or set {SKIP_VARIABLE}=off to skip the check.",
+            )
+        ]
+    if renamed is not None:
+        return [
+            CheckFailure(
+                "realm",
+                f"realm {realm} of {base_url} is already managed by this stack as {renamed} "
+                "(its state holds that baseline). Declared again under another name (the stack "
+                "program names a realm's resources after aic-sessions:environment, so a new "
+                "environment name renames them all), the new resources would record this "
+                "stack's own values as the realm's originals, and deleting the old ones would "
+                "put the originals back over the new values. Keep the name it has (in the stack "
+                "program: aic-sessions:environment as it was); to rename it, run pulumi destroy "
+                "first (it restores the originals), then deploy under the new name.",
             )
         ]
     if other is None:
