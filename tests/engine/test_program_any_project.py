@@ -52,3 +52,12 @@ def test_the_stack_program_reads_aic_sessions_keys_in_any_project(
     assert f"{PROJECT}:environment, {PROJECT}:baseUrl, {PROJECT}:realms" in refused.stdout
     assert "Traceback" not in refused.stdout + refused.stderr
     assert aic_emulator.request_counts()["writes"] == 0
+
+    # One optional key under the project's name beside a sound aic-sessions: set (a stray
+    # `esvRestart` would otherwise be ignored for the default, which restarts the tenant).
+    stray = {**{f"aic-sessions:{k}": v for k, v in config.items()}, f"{PROJECT}:protect": True}
+    (project / "stacks" / "Pulumi.stray.yaml").write_text(yaml.safe_dump({"config": stray}))
+    cli.run("stack", "init", "stray")
+    refused = cli.run("preview", "--stack", "stray", check=False)
+    assert refused.returncode != 0
+    assert f"the stack sets {PROJECT}:protect. Move them" in refused.stdout

@@ -111,7 +111,7 @@ def require_package_namespace(config: pulumi.Config) -> None:
     """Stop with the fix when the stack's keys are under the project's name (`my-proj:realms`)
     instead of `aic-sessions:realms`: a bare `pulumi config set realms` writes them there."""
     project = pulumi.get_project()
-    if project == NAMESPACE or config.get("environment") is not None:
+    if project == NAMESPACE:
         return
     own = pulumi.Config()
     misplaced = [f"{project}:{k}" for k in PROGRAM_KEYS if own.get(k) is not None]

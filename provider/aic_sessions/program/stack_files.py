@@ -49,7 +49,7 @@ def fix_command(stack: str, key: str) -> str:
 def _is_secure(value: Any) -> bool:
     """A value Pulumi stored encrypted: `{secure: ...}`, or an object whose leaves all are."""
     if isinstance(value, Mapping):
-        return "secure" in value or (bool(value) and all(_is_secure(v) for v in value.values()))
+        return "secure" in value or all(_is_secure(v) for v in value.values())  # {}: nothing
     if isinstance(value, list):
         return all(_is_secure(v) for v in value)
     return value is None
