@@ -17,6 +17,7 @@ from aic_sessions.client import AuthenticationSettingsPatch
 
 from tests.chain.chain import (
     PACK,
+    UPPER_REALMS,
     Chain,
     dev_realms,
     lock_state,
@@ -85,6 +86,15 @@ def test_dev_change_reaches_staging_then_prod_only_by_promotion(
         "preview", "--policy-pack", PACK, "--refresh", "--expect-no-changes", "--stack", "staging"
     )
     assert realm_writes(promotion_group["staging"].request_counts()) == {}
+
+    # A realm staging lists that dev does not deploy: both fixes named, without a traceback.
+    bravo = {"name": "bravo", "signingSecret": {"source": "esv-generated"}}
+    chain.configure("staging", realms=[*UPPER_REALMS, bravo])
+    refused = chain.cli["staging"].run("preview", "--stack", "staging", check=False)
+    assert refused.returncode != 0
+    assert "realm 'bravo' is not in the static configuration of stack 'dev'" in refused.stdout
+    assert "remove it from this stack's aic-sessions:realms" in refused.stdout
+    assert "Traceback" not in refused.stdout + refused.stderr
 
 
 def test_missing_staging_esv_stops_at_the_dry_run_and_unlocks(

@@ -47,6 +47,11 @@ def export_static(stack: StackConfig, realms: Mapping[str, pulumi.Output[dict[st
     pulumi.export("staticDigest", static.apply(digest))
 
 
+class ChainError(pulumi.RunError, ValueError):
+    """A chain misconfigured (raised where an output resolves): a `RunError`, so the engine
+    shows the message alone, without a Python traceback."""
+
+
 class LowerStack:
     """The stack below an upper stage, as its last deployment exported it."""
 
@@ -74,7 +79,7 @@ class LowerStack:
                 )
             return UNKNOWN
         if value is None:
-            raise ValueError(
+            raise ChainError(
                 f"stack {self.name!r} (aic-sessions:promotesFrom) has no staticConfiguration "
                 f"output: deploy it first (pulumi up --stack {self.name}); it must be an AIC "
                 "stack (aic-sessions:platform aic)"
@@ -86,10 +91,11 @@ class LowerStack:
 
     def _realm(self, static: Mapping[str, Any], realm: str) -> dict[str, Any]:
         if realm not in static:
-            raise ValueError(
+            raise ChainError(
                 f"realm {realm!r} is not in the static configuration of stack {self.name!r} "
-                f"(it deploys {', '.join(sorted(static)) or 'no realm'}); add it there first: "
-                "static configuration reaches this environment only by promotion"
+                f"(it deploys {', '.join(sorted(static)) or 'no realm'}): add it there first "
+                "(static configuration reaches this environment only by promotion), or remove "
+                "it from this stack's aic-sessions:realms"
             )
         return dict(static[realm])
 
@@ -108,7 +114,7 @@ class LowerStack:
 
     def _same_esv(self, reference: str, own: str | None, realm: str) -> str:
         if own is not None and esv_expression(own) != esv_expression(reference):
-            raise ValueError(
+            raise ChainError(
                 f"realm {realm!r}: this stack sets ESV {own!r}, but the configuration promoted "
                 f"from stack {self.name!r} references {reference!r} (ESV {_esv_id(reference)!r}); "
                 "set signingSecret.esvName (or esvReference) to that ESV, or remove it to use "
@@ -119,7 +125,7 @@ class LowerStack:
     def _esv(self, values: Mapping[str, Any], realm: str) -> str:
         reference = values.get("signingSecretEsv")
         if not reference:
-            raise ValueError(
+            raise ChainError(
                 f"realm {realm!r} of stack {self.name!r} holds a literal signing secret, which a "
                 "promotion would carry unchanged into every environment; in that stack set "
                 "signingSecret.source to esv-generated (or esv-given) so each environment "

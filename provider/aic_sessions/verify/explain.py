@@ -47,12 +47,14 @@ CLIENT_SIDE_ON = Cause(
     "client-side-sessions-on",
     "Client-side sessions are still on: 'Use Client-Side Sessions' "
     "(general.statelessSessionsEnabled) is set, so the token carries the session and nothing "
-    "is stored server-side. Clear it on the General tab (pulumi up puts the stack's value back).",
+    "is stored server-side. Clear it on the General tab, or run pulumi up --refresh (a plain up "
+    "trusts the stack's state and sees no change).",
 )
 JOURNEY_NOT_CTS = Cause(
     "journey-sessions-not-cts",
     "Journey sessions are not on CTS: set 'Authentication session state management scheme' "
-    "(trees.authenticationSessionsStateManagement) to CTS on the Trees tab, or run pulumi up.",
+    "(trees.authenticationSessionsStateManagement) to CTS on the Trees tab, or run pulumi up "
+    "--refresh.",
 )
 DRIFT = Cause(
     "differs-from-stack",
