@@ -14,6 +14,7 @@ from aic_sessions.client import AuthenticationSettingsPatch, SessionServicePatch
 from aic_sessions.resources import wire
 from aic_sessions.resources.authenticated import AuthenticatedSessionSettingsProvider
 from aic_sessions.resources.base import ProviderError
+from aic_sessions.resources.baseline import RealmBaselineProvider
 from aic_sessions.resources.journey import JourneySessionSettingsProvider
 from pulumi.dynamic import ReadResult
 
@@ -129,6 +130,15 @@ def test_check_names_the_property_and_skips_unknowns(emulator: EmulatorServer) -
         provider.check({}, props(emulator, stateManagement=unknown, maxDurationMinutes=5)).failures
         == []
     )
+
+
+def test_a_baseline_refuses_a_misspelt_managed_attribute(emulator: EmulatorServer) -> None:
+    # A name that is no attribute would leave the attribute unobserved, so never restored.
+    managed = ["stateManagement", "maxIdleTime"]
+    failures = RealmBaselineProvider().check({}, props(emulator, manages=managed)).failures
+    assert [f.property for f in failures] == ["manages"]
+    assert failures[0].reason.startswith("names no settings attribute: maxIdleTime (did you mean")
+    assert "maxIdleTimeMinutes?" in failures[0].reason and "Value error" not in failures[0].reason
 
 
 def test_secret_whose_proof_fails_is_rolled_back_to_the_prior_one(

@@ -270,7 +270,7 @@ class SessionProvider(ResourceProvider, Generic[M]):
         prop = str(error["loc"][0]) if error["loc"] else "inputs"
         if partial and error["type"] == "missing" and prop not in inputs:
             return None  # unknown during preview: checked again once known
-        reason = f"{error['msg']}."
+        reason = f"{error['msg'].removeprefix('Value error, ')}."
         given = inputs.get(prop)
         if error["type"] in STRICT_TYPES and isinstance(given, str | bool):
             kind = "a string" if isinstance(given, str) else "a boolean"

@@ -31,6 +31,7 @@ from typing import TYPE_CHECKING, Any, Literal
 
 import pulumi
 from pulumi.dynamic import CheckResult, CreateResult, ReadResult, UpdateResult
+from pydantic import field_validator
 
 from aic_sessions.client.errors import NotFoundError
 from aic_sessions.client.values import SecretForm
@@ -45,6 +46,7 @@ from aic_sessions.domain.attributes import (
     uses_session_service,
 )
 from aic_sessions.domain.identity import canonical_realm, tenant_identity
+from aic_sessions.domain.nearest import did_you_mean
 
 from . import connection, ownership
 from .base import RealmInputs, SessionProvider, adopted
@@ -93,11 +95,27 @@ def _service_unobserved(observed: dict[str, Any], manages: list[str]) -> bool:
     return _names_service(manages) and not seen
 
 
+MANAGEABLE = tuple(a.name for a in (*JOURNEY, *AUTHENTICATED))  # what `manages` may name
+
+
 class BaselineInputs(RealmInputs):
     manages: list[str] = []
     onDelete: Literal["restore", "retain"] = "restore"
     claimant: str | None = None  # organization/project/stack of the declaring program
     requiresJourneySettings: bool = False  # given (True) when the realm declares journeys
+
+    @field_validator("manages")
+    @classmethod
+    def _known_attributes(cls, names: list[str]) -> list[str]:
+        """A misspelt name would leave its attribute unobserved, and so never restored."""
+        unknown = [n for n in names if n not in MANAGEABLE]
+        if unknown:
+            hints = [f"{n}{did_you_mean(n, MANAGEABLE)}" for n in unknown]
+            raise ValueError(
+                f"names no settings attribute: {', '.join(hints)}; list the camelCase "
+                f"attributes the realm's resources set, of: {', '.join(MANAGEABLE)}"
+            )
+        return names
 
 
 def ever_managed(olds: dict[str, Any], inputs: BaselineInputs) -> list[str]:
