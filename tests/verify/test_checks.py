@@ -55,7 +55,14 @@ def statuses(obs: Observation, intent: RealmIntent) -> dict[str, str]:
 def test_client_side_intent_expects_a_jwt_and_no_stored_session() -> None:
     intent = RealmIntent("alpha", client_side_sessions=True)
     obs = observation(TokenKind.CLIENT_SIDE, [], [])
-    assert set(statuses(obs, intent).values()) == {"pass"}
+    # The realm is as the stack intends, but verify proves server-side sessions: never passed.
+    matched = statuses(obs, intent)
+    assert matched.pop("server-side-intent") == "fail"
+    assert set(matched.values()) == {"pass"}
+    (intended,) = [c for c in evaluate(obs, intent) if c.name == "server-side-intent"]
+    assert [c.code for c in intended.causes] == ["client-side-sessions-intended"]
+    server_side = statuses(observation(TokenKind.SERVER_SIDE, [stored("a")], []), RealmIntent("a"))
+    assert "server-side-intent" not in server_side
     drifted = statuses(observation(TokenKind.SERVER_SIDE, [stored("a")], []), intent)
     assert (
         drifted["token"] == drifted["session-stored"] == drifted["client-side-sessions"] == "fail"

@@ -8,6 +8,8 @@ journey-sessions      the setting (trees.authenticationSessionsStateManagement, 
 client-side-sessions  general.statelessSessionsEnabled is the intended flag
 signing-secret        (when the secret is at hand) journeys are signed with it
 cleanup               the test session was logged out and is gone from the session list
+server-side-intent    (only when the intent is client-side sessions) fails: verify proves
+                      server-side sessions, and the realm is meant not to issue them
 
 A value that could not be observed never passes: the check fails as "not observed".
 """
@@ -21,6 +23,7 @@ from aic_sessions.client.tokens import auth_id_claims, auth_id_signed_with
 
 from .explain import (
     CLEANUP_FAILED,
+    CLIENT_SIDE_INTENDED,
     CLIENT_SIDE_ON,
     DRIFT,
     JOURNEY_NOT_CTS,
@@ -52,7 +55,20 @@ def evaluate(obs: Observation, intent: RealmIntent) -> tuple[CheckResult, ...]:
     if intent.signing_secret is not None:
         checks.append(check_signing_secret(obs, intent))
     checks.append(check_cleanup(obs))
+    if intent.client_side_sessions:
+        checks.append(check_server_side_intent(intent))
     return tuple(checks)
+
+
+def check_server_side_intent(intent: RealmIntent) -> CheckResult:
+    """Evaluated for a client-side intent only: a realm that matches it issues no server-side
+    session, so the report fails instead of passing (the other checks compare with the
+    intent, to show whether the realm is as the stack says)."""
+    intended = "client-side" if intent.client_side_sessions else "server-side"
+    status = Status.FAIL if intent.client_side_sessions else Status.PASS
+    causes = (CLIENT_SIDE_INTENDED,) if intent.client_side_sessions else ()
+    observed = f"the stack intends {intended} sessions"
+    return CheckResult("server-side-intent", status, "server-side sessions", observed, causes)
 
 
 def check_login(obs: Observation) -> CheckResult:

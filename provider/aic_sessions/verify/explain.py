@@ -50,6 +50,12 @@ CLIENT_SIDE_ON = Cause(
     "is stored server-side. Clear it on the General tab, or run pulumi up --refresh (a plain up "
     "trusts the stack's state and sees no change).",
 )
+CLIENT_SIDE_INTENDED = Cause(
+    "client-side-sessions-intended",
+    "The stack intends client-side sessions (authenticated.clientSideSessions: true), so the "
+    "realm is meant not to issue server-side ones, which is what verify proves: set it to "
+    "false in the stack (aic-sessions:realms) and run pulumi up.",
+)
 JOURNEY_NOT_CTS = Cause(
     "journey-sessions-not-cts",
     "Journey sessions are not on CTS: set 'Authentication session state management scheme' "
