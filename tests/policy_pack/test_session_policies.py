@@ -100,6 +100,13 @@ def test_distinct_across_realms_and_environments() -> None:
     assert "Use a different secret in each environment" in message
 
 
+def test_a_run_without_the_pack_config_says_what_it_did_not_compare() -> None:
+    [message] = run(sp.policy_config_given, Stack([fingerprinted("alpha", STRONG)]))
+    assert "no --policy-pack-config" in message and "python -m aic_sessions.policy_pack" in message
+    given = Stack([fingerprinted("alpha", STRONG)], {"environment": "dev"})
+    assert run(sp.policy_config_given, given) == []
+
+
 def test_realm_has_signing_secret_and_fully_managed() -> None:
     complete = Stack([journey(), authenticated(), fingerprinted("alpha", STRONG)])
     assert run(sp.realm_has_signing_secret, complete) == []
@@ -118,6 +125,7 @@ def test_every_policy_is_in_the_pack_with_its_level() -> None:
         "authenticated-sessions-server-side": "mandatory",
         "signing-secret-strength": "mandatory",
         "signing-secret-distinct-across-environments": "mandatory",
+        "policy-pack-config-given": "advisory",
         "signing-secret-fingerprint-recorded": "mandatory",
         "realm-single-owner": "mandatory",
         "journey-max-duration-bounds": "advisory",

@@ -41,6 +41,7 @@ from aic_sessions.resources.exports import type_token
 
 NS = stack_reader.NS
 DISTINCT = "signing-secret-distinct-across-environments"
+CONFIG_GIVEN = "policy-pack-config-given"
 SINGLE_OWNER = "realm-single-owner"
 RECORDED = "signing-secret-fingerprint-recorded"
 FINGERPRINTS_KEY = "signingSecretFingerprints"
@@ -176,6 +177,7 @@ def build(root: Path, stack: str, levels: Path = SHIPPED_LEVELS) -> dict[str, An
         "environment": environment,
         "otherEnvironments": others,
     }
+    document[CONFIG_GIVEN] = {**document.get(CONFIG_GIVEN, {}), "environment": environment}
     document[RECORDED] = {**document.get(RECORDED, {}), "recorded": recorded(stack, configs[stack])}
     document[SINGLE_OWNER] = {**document.get(SINGLE_OWNER, {}), "claimedElsewhere": claimed}
     return document

@@ -178,6 +178,20 @@ def signing_secret_distinct(args: StackValidationArgs, report: Report) -> None:
                         )
 
 
+def policy_config_given(args: StackValidationArgs, report: Report) -> None:
+    """Says so when the run has no `--policy-pack-config`: the rules that compare with the other
+    stacks then see this stack only, and the levels are the pack's defaults."""
+    if args.get_config().get("environment"):
+        return
+    report(
+        "This run has no --policy-pack-config: signing secrets were compared within this stack "
+        "only, not with the other environments', no other stack's claims on its realms were "
+        "read, and the levels are the pack's defaults, not this environment's. Write the "
+        "config with: python -m aic_sessions.policy_pack.config --stack <stack> --output "
+        "policy-config.json, then pass --policy-pack-config policy-config.json."
+    )
+
+
 def realm_single_owner(args: StackValidationArgs, report: Report) -> None:
     """A realm has one owner: declared once in this stack, and in no other stack."""
     claimed = {
@@ -305,6 +319,7 @@ BOUNDS_SCHEMA = PolicyConfigSchema(
         "maxMinutes": {"type": "integer", "minimum": 1, "maximum": 1440, "default": 60},
     }
 )
+CONFIG_GIVEN = "policy-pack-config-given"
 DISTINCT_SCHEMA = PolicyConfigSchema(
     properties={
         "environment": {"type": "string"},
@@ -371,6 +386,13 @@ POLICIES = [
         validate=signing_secret_distinct,
         enforcement_level=MANDATORY,
         config_schema=DISTINCT_SCHEMA,
+    ),
+    StackValidationPolicy(
+        name=CONFIG_GIVEN,
+        description="The run has the stack's --policy-pack-config (the other stacks' data).",
+        validate=policy_config_given,
+        enforcement_level=ADVISORY,
+        config_schema=PolicyConfigSchema(properties={"environment": {"type": "string"}}),
     ),
     StackValidationPolicy(
         name="signing-secret-fingerprint-recorded",
