@@ -69,6 +69,20 @@ def test_am_message_and_valid_attributes_are_shown() -> None:
     assert "Fix the value" in str(error)
 
 
+def test_aic_root_realm_refusal_names_the_realms_to_use_not_a_scope() -> None:
+    # The answer aic-api.md records for realm configuration under the root realm.
+    body = {
+        "code": 403,
+        "reason": "Forbidden",
+        "message": "This operation is not available in PingOne Advanced Identity Cloud.",
+    }
+    error = error_from_response(CONTEXT, _response(403, body))
+    assert type(error) is errors.NotAvailableInCloudError
+    assert "Use alpha or bravo" in str(error) and "scope" not in str(error)
+    assert ".." not in str(error)
+    assert type(error_from_response(CONTEXT, _response(403))) is errors.PermissionDeniedError
+
+
 def test_oauth_error_body() -> None:
     body = {"error": "invalid_scope", "error_description": "Unsupported scope for service account"}
     error = error_from_response(CONTEXT, _response(400, body))

@@ -8,6 +8,7 @@
     ├── AuthenticationError       401, or the token endpoint refused the credentials
     │   └── UserLoginRefusedError an end user's login (verify's test user) was refused
     ├── PermissionDeniedError     403 (missing scope, or an operation the tenant forbids)
+    │   ├── NotAvailableInCloudError  403 (AIC: the root realm's configuration)
     │   └── ImmutableEnvironmentError  a static-configuration write refused in an upper environment
     ├── NotFoundError             404 (unknown realm or endpoint)
     │   ├── WrongBasePathError    404 from the web server, not AM: the base URL's path is wrong
@@ -88,7 +89,7 @@ class AdminApiError(Exception):
         parts = [self.detail, self.hint]
         if self.context is not None:
             status = f" -> HTTP {self.status}" if self.status is not None else ""
-            said = f": {self.am_message}" if self.am_message else ""
+            said = f": {self.am_message.rstrip('.')}" if self.am_message else ""
             parts.insert(0, f"{self.context.describe()} failed{status}{said}.")
         return " ".join(part for part in parts if part)
 
@@ -132,6 +133,13 @@ class UserLoginRefusedError(AuthenticationError):
 
 class PermissionDeniedError(AdminApiError):
     hint = "Grant the identity the needed scope (fr:am:* for configuration) or use another realm."
+
+
+class NotAvailableInCloudError(PermissionDeniedError):
+    hint = (
+        "On Advanced Identity Cloud only the alpha and bravo realms' configuration is yours to "
+        "change: the root realm's and the global configuration are refused. Use alpha or bravo."
+    )
 
 
 class ImmutableEnvironmentError(PermissionDeniedError):
@@ -253,6 +261,9 @@ class PromotionTimeoutError(AdminApiError):
     )
 
 
+# AIC's answer to realm configuration under the root realm (docs/ground-truth.md).
+CLOUD_REFUSAL = "not available in pingone advanced identity cloud"
+
 _BY_STATUS: dict[int, type[AdminApiError]] = {
     400: InvalidRequestError,
     401: AuthenticationError,
@@ -308,6 +319,8 @@ def error_from_response(
     elif status == 404 and not body and "html" in response.headers.get("Content-Type", ""):
         cls = WrongBasePathError  # AM answers JSON; an HTML 404 is the web server's
     cls = _environment_refusal(status, body) or cls
+    if status == 403 and CLOUD_REFUSAL in str(body.get("message", "")).lower():
+        cls = NotAvailableInCloudError
     return cls(context, scrub(_detail(body)), status=status, am_message=am_message, body=body)
 
 

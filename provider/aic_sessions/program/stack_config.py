@@ -41,7 +41,7 @@ from aic_sessions.domain.attributes import (
     config_model,
 )
 from aic_sessions.domain.environments import PLATFORMS, STAGES, is_upper, unknown_name
-from aic_sessions.domain.identity import canonical_base_url, canonical_realm
+from aic_sessions.domain.identity import ROOT_REALM, canonical_base_url, canonical_realm
 from aic_sessions.domain.nearest import one_typo_from
 from aic_sessions.domain.signing_secrets import default_esv_name
 from aic_sessions.policy_pack import environment_names
@@ -227,6 +227,15 @@ def _place_problems(stack: StackConfig) -> list[str]:
             f"remove it or set aic-sessions:platform to aic"
             for k in keys
         ]
+    root = [
+        f"aic-sessions:realms[{index}].name: on Advanced Identity Cloud the root realm's "
+        "configuration is not yours to change (its admin API answers 403, 'not available in "
+        "PingOne Advanced Identity Cloud'); manage the alpha and bravo realms instead"
+        for index, realm in enumerate(stack.realms)
+        if realm.name == ROOT_REALM
+    ]
+    if root:
+        return root
     if stack.stage is None:
         return [f"aic-sessions:stage: required with platform 'aic'; one of {', '.join(STAGES)}"]
     if not stack.upper:
@@ -268,6 +277,11 @@ class StackConfigError(ValueError):
     """The stack configuration is invalid; the message names each key and the fix."""
 
 
+def _message(error: Any) -> str:
+    """Pydantic's message without its "Value error, " prefix (ours already say what is wrong)."""
+    return str(error["msg"]).removeprefix("Value error, ")
+
+
 def load_stack_config(values: dict[str, Any]) -> StackConfig:
     """Validate strictly: `"5"`, `"false"` or `yes` where a number or boolean belongs is an
     error naming the key, never converted."""
@@ -275,9 +289,9 @@ def load_stack_config(values: dict[str, Any]) -> StackConfig:
         return StackConfig.model_validate_json(json.dumps(values, default=str), strict=True)
     except ValidationError as exc:
         lines = [
-            f"  aic-sessions:{_path(err['loc'])}: {err['msg']}{_unquote_hint(err)}"
+            f"  aic-sessions:{_path(err['loc'])}: {_message(err)}{_unquote_hint(err)}"
             if err["loc"]
-            else f"  {err['msg'].removeprefix('Value error, ')}"
+            else f"  {_message(err)}"
             for err in exc.errors(include_url=False, include_input=False)
         ]
         raise StackConfigError(
