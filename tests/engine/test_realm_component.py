@@ -9,8 +9,10 @@ from pathlib import Path
 import pytest
 from aic_emulator.testing import EmulatorServer
 
+from tests.client.conftest import sa_client
 from tests.engine.project import library_project
 from tests.engine.test_resources_e2e import writes
+from tests.values import present
 
 pytestmark = pytest.mark.engine
 
@@ -54,3 +56,58 @@ def test_direct_resources_move_under_the_component_unchanged(
     assert writes(aic_emulator) == 0
     assert aic_emulator.secret_digest("alpha") == digest, "the generated secret was kept"
     cli.run("preview", "--expect-no-changes")
+
+
+DIRECT_CHANGING = """\
+import pulumi
+from aic_sessions import AuthenticatedSessionSettings, JourneySessionSettings, SigningSecret
+
+url = pulumi.Config().require("tenant")
+JourneySessionSettings(
+    "mv-journey", base_url=url, realm="alpha", max_duration_minutes=12, on_delete="restore"
+)
+AuthenticatedSessionSettings(
+    "mv-authenticated", base_url=url, realm="alpha", max_session_time_minutes=250,
+    on_delete="restore",
+)
+SigningSecret("mv-signing-secret", base_url=url, realm="alpha")
+"""
+COMPONENT_CHANGING = """\
+import pulumi
+from aic_sessions import AuthenticatedOptions, JourneyOptions, RealmSessionSettings
+
+RealmSessionSettings(
+    "mv",
+    base_url=pulumi.Config().require("tenant"),
+    realm="alpha",
+    on_delete="restore",
+    journey=JourneyOptions(max_duration_minutes=12),
+    authenticated=AuthenticatedOptions(max_session_time_minutes=250),
+)
+"""
+
+
+def test_moved_resources_still_restore_the_realm_s_originals_on_destroy(
+    tmp_path: Path, engine_env: dict[str, str], aic_emulator: EmulatorServer
+) -> None:
+    """The baseline created when resources that already wrote the realm move under the
+    component records their priors, not the stack's own values, as the originals: destroy
+    leaves the realm as it was before the first deployment."""
+    client = sa_client(aic_emulator)
+    before = present(client.read_authentication_settings("alpha").trees)
+    service = client.read_session_service("alpha")
+    project = tmp_path / "project"
+    cli = library_project(project, "moving", DIRECT_CHANGING, engine_env, aic_emulator)
+    cli.run("up", "--yes", "--skip-preview")
+    assert present(client.read_session_service("alpha")).max_session_time == 250
+
+    (project / "__main__.py").write_text(COMPONENT_CHANGING)
+    cli.run("up", "--yes", "--skip-preview")
+    cli.run("preview", "--expect-no-changes")
+    cli.run("destroy", "--yes", "--skip-preview")
+    after = present(client.read_authentication_settings("alpha").trees)
+    assert (after.state_management, after.max_duration) == (
+        before.state_management,
+        before.max_duration,
+    )
+    assert client.read_session_service("alpha") == service

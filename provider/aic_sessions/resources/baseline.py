@@ -118,6 +118,25 @@ class BaselineInputs(RealmInputs):
         return names
 
 
+# Engine-internal input: the priors the stack's standalone settings resources of the realm
+# recorded, found at `check` (`ownership.adopted_priors`).
+ADOPTED_PRIORS = "__adoptedPriors"
+
+
+def with_adopted_priors(observed: dict[str, Any], priors: Any) -> dict[str, Any]:
+    """The realm as observed, its values replaced by the priors the stack's own settings
+    resources recorded before they wrote it (a Session service they found absent: every
+    attribute of it too)."""
+    if not isinstance(priors, dict) or not priors:
+        return observed
+    merged = dict(observed)
+    if priors.get(SESSION_SERVICE) == ABSENT:
+        for attribute in _IN_SERVICE:
+            merged.pop(attribute.name, None)
+    merged.update(priors)
+    return merged
+
+
 def ever_managed(olds: dict[str, Any], inputs: BaselineInputs) -> list[str]:
     """The attributes to restore on delete: those declared now and before (none: retain)."""
     if inputs.onDelete == "retain":
@@ -135,12 +154,20 @@ class RealmBaselineProvider(SessionProvider[BaselineInputs]):
         result = super().check(olds, news)
         news = result.inputs
         known = all(isinstance(news.get(k), str) for k in ("baseUrl", "realm", "claimant"))
+        if adopted(olds, news) and ADOPTED_PRIORS in olds:  # kept, so the inputs stay as they are
+            news = {**news, ADOPTED_PRIORS: olds[ADOPTED_PRIORS]}
+            result = CheckResult(news, result.failures)
         if result.failures or not known or adopted(olds, news):
             return result
         failures = ownership.owner_failures(
             news["baseUrl"], news["realm"], news["claimant"], baseline=True
         )
-        return CheckResult(news, failures)
+        if failures:
+            return CheckResult(news, failures)
+        # Settings resources of this realm declared on their own before (now moving under the
+        # component) wrote it already: their recorded priors are its originals.
+        priors = ownership.adopted_priors(news["baseUrl"], news["realm"], news["claimant"])
+        return CheckResult({**news, ADOPTED_PRIORS: priors} if priors else news, [])
 
     def create(self, props: dict[str, Any]) -> CreateResult:
         inputs = self.parse(props)
@@ -148,6 +175,7 @@ class RealmBaselineProvider(SessionProvider[BaselineInputs]):
             observed = observe_realm(client, inputs.realm, inputs.manages)
             if inputs.requiresJourneySettings:  # before any sibling writes
                 require_journey_settings(client, inputs.realm)
+        observed = with_adopted_priors(observed, props.get(ADOPTED_PRIORS))
         outs = {**self.public(props), "observed": observed, "everManaged": ever_managed({}, inputs)}
         return CreateResult(self.resource_id("baseline", props), outs)
 

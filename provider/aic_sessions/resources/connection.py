@@ -26,7 +26,7 @@ import time
 from collections.abc import Callable, Iterator, Mapping
 from concurrent.futures import Future, ThreadPoolExecutor
 from contextlib import contextmanager
-from typing import TYPE_CHECKING, Any, ParamSpec, TypeVar
+from typing import TYPE_CHECKING, Any, ParamSpec, TypeVar, cast
 
 from aic_sessions.client.clock import SYSTEM_CLOCK, Clock
 from aic_sessions.client.read_cache import DeploymentReadCache
@@ -42,6 +42,7 @@ if TYPE_CHECKING:
 RealmKey = tuple[str, str]  # (tenant, realm) in their one spelling
 P = ParamSpec("P")
 T = TypeVar("T")
+C = TypeVar("C")  # what a read of the backend's claims returns
 BESIDE_WORKERS = 8  # requests sent beside the provider's own threads (refresh's journeys)
 # Seconds for ending every client's admin sessions at the end: the engine gives a provider
 # process 5 s to exit after its interrupt, then kills it.
@@ -65,7 +66,7 @@ class Deployment:
         self._esv_clients: dict[int, tuple[AdminClient, EsvClient]] = {}
         self._locks: dict[tuple[str, ...], threading.Lock] = {}
         self._claims: dict[RealmKey, str] = {}
-        self._other_claims: dict[tuple[str, object], dict[RealmKey, str] | Exception] = {}
+        self._other_claims: dict[tuple[str, object], Any] = {}  # or the read's exception
         self._beside: ThreadPoolExecutor | None = None
         self._closing = threading.Lock()  # a second `close` waits for the first to end
         self._closed = False  # then no new client or thread (nothing would end them)
@@ -131,9 +132,7 @@ class Deployment:
         with self._lock:
             return self._claims.setdefault(key, owner)
 
-    def other_claims(
-        self, own_stack: str, read: Callable[[str], dict[RealmKey, str]]
-    ) -> dict[RealmKey, str]:
+    def other_claims(self, own_stack: str, read: Callable[[str], C]) -> C:
         """Claims on the backend as `read(own_stack)` finds them (other stacks', or the own
         stack's baselines), read once per deployment; a read that failed fails every later call
         at once (a hung backend is waited for once)."""
@@ -147,7 +146,7 @@ class Deployment:
             found = self._other_claims[key]
             if isinstance(found, Exception):
                 raise found
-            return found
+            return cast(C, found)
 
     def beside(self, fn: Callable[P, T], *args: P.args, **kwargs: P.kwargs) -> Future[T]:
         """Run `fn` on this deployment's own threads, beside the provider's (whose few threads

@@ -19,6 +19,9 @@ of (one more `pulumi stack export`, of its own stack, per deployment): a second 
 the realm, or the same one renamed (the stack program names a realm's resources after
 `aic-sessions:environment`). The new baseline would record the stack's own values as the
 originals, and the old resources' delete would put the originals back over the new values.
+The same read gives the priors that settings resources of the realm declared on their own
+recorded (`adopted_priors`): when they move under a `RealmSessionSettings`, its new baseline
+records those as the originals, since the realm now shows the stack's own values.
 
 A check that cannot look fails the preview (the message says why); `AIC_OWNER_CHECK=off` in
 the environment skips it with a warning, for runners that cannot reach the backend's other
@@ -34,6 +37,7 @@ import shutil
 import subprocess
 import time
 from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -51,6 +55,7 @@ CLAIMING = (
     "AuthenticatedSessionSettings",
     "SigningSecret",
 )
+BASELINE_INPUT = "__baseline"  # the settings resources' input from their realm's baseline
 CLAIMANT = "__claimant"  # engine-internal input of a settings resource declared without baseline
 SKIP_VARIABLE = "AIC_OWNER_CHECK"
 Claims = dict[tuple[str, str], str]  # (tenant identity, realm) -> the owning stack
@@ -211,28 +216,52 @@ def read_claims(own_stack: str) -> Claims:
 
 
 BASELINE_TYPE = "RealmBaseline"
+PRIOR_OUTPUTS = ("priorForm", "priorEsvReference")  # a SigningSecret's prior, beside priorSettings
 
 
-def baseline_claims(stack: str, state: Any) -> Claims:
-    """The realms a stack's exported state holds a `RealmBaseline` of: the name of it."""
+@dataclass(frozen=True)
+class OwnState:
+    """What this stack's own state holds of its realms, by realm: the name of each baseline,
+    and the prior values its settings resources declared without a baseline recorded."""
+
+    baselines: Claims
+    priors: dict[tuple[str, str], dict[str, Any]]
+
+
+def own_state(stack: str, state: Any) -> OwnState:
+    """The baselines and the standalone settings resources' priors of an exported state."""
     baseline_type = _type_token(BASELINE_TYPE)
     resources = ((state or {}).get("deployment") or {}).get("resources") or []
-    found: Claims = {}
+    baselines: Claims = {}
+    priors: dict[tuple[str, str], dict[str, Any]] = {}
     for resource in resources:
-        if resource.get("type") != baseline_type:
-            continue
-        props = {**(resource.get("inputs") or {}), **(resource.get("outputs") or {})}
+        kind = resource.get("type")
+        inputs, outputs = resource.get("inputs") or {}, resource.get("outputs") or {}
+        props = {**inputs, **outputs}
         try:
             key = (tenant_identity(str(props["baseUrl"])), canonical_realm(str(props["realm"])))
         except (KeyError, ValueError):
             continue
-        found[key] = str(resource.get("urn", "")).rsplit("::", 1)[-1] or stack
-    return found
+        if kind == baseline_type:
+            baselines[key] = str(resource.get("urn", "")).rsplit("::", 1)[-1] or stack
+        elif kind in CLAIMING_TYPES and _standalone_writer(inputs, props):
+            found = priors.setdefault(key, {})
+            found.update(_plain_dict(outputs.get("priorSettings")))
+            found.update({k: outputs[k] for k in PRIOR_OUTPUTS if outputs.get(k) is not None})
+    return OwnState(baselines, {k: v for k, v in priors.items() if v})
 
 
-def read_own_baselines(own_stack: str) -> Claims:
-    """The baselines this stack's own state holds, by realm."""
-    return baseline_claims(own_stack, _json("stack", "export", "--stack", own_stack))
+def _standalone_writer(inputs: dict[str, Any], props: dict[str, Any]) -> bool:
+    """A settings resource declared without a baseline that writes (its priors are its own)."""
+    return inputs.get(BASELINE_INPUT) is None and props.get("assertOnly") is not True
+
+
+def _plain_dict(value: Any) -> dict[str, Any]:
+    return dict(value) if isinstance(value, dict) else {}
+
+
+def read_own_state(own_stack: str) -> OwnState:
+    return own_state(own_stack, _json("stack", "export", "--stack", own_stack))
 
 
 def _type_token(name: str) -> str:
@@ -245,8 +274,19 @@ def own_baseline(base_url: str, realm: str, own_stack: str) -> str | None:
     """The name of another baseline of this realm in this stack's own state, if any (read once
     per deployment): a baseline not yet in state that finds one is a second declaration of the
     realm, or the same one renamed."""
-    found = connection.current().other_claims(own_stack, read_own_baselines)
-    return found.get((tenant_identity(base_url), canonical_realm(realm)))
+    found = connection.current().other_claims(own_stack, read_own_state)
+    return found.baselines.get((tenant_identity(base_url), canonical_realm(realm)))
+
+
+def adopted_priors(base_url: str, realm: str, own_stack: str) -> dict[str, Any]:
+    """The prior values this stack's settings resources of the realm, declared on their own,
+    recorded (read once per deployment; none when the check is skipped). A baseline that comes
+    after them (they move under a `RealmSessionSettings`) takes these as the realm's originals:
+    the realm now shows the stack's own values."""
+    if skipped():
+        return {}
+    found = connection.current().other_claims(own_stack, read_own_state)
+    return dict(found.priors.get((tenant_identity(base_url), canonical_realm(realm)), {}))
 
 
 def other_owner(base_url: str, realm: str, own_stack: str) -> str | None:

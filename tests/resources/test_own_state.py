@@ -1,0 +1,56 @@
+"""What a stack's own state tells a new baseline (`ownership.own_state`), and how the priors of
+settings resources that wrote the realm before it replace what it observes."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from aic_sessions.domain.attributes import ABSENT, SESSION_SERVICE
+from aic_sessions.resources.baseline import with_adopted_priors
+from aic_sessions.resources.exports import type_token
+from aic_sessions.resources.ownership import own_state
+
+URL = "http://127.0.0.1:8080/am"
+
+
+def resource(
+    kind: str, name: str, inputs: dict[str, Any], outputs: dict[str, Any], realm: str = "alpha"
+) -> Any:
+    base = {"baseUrl": URL, "realm": realm}
+    return {
+        "urn": f"urn:pulumi:dev::p::{type_token(kind)}::{name}",
+        "type": type_token(kind),
+        "inputs": {**base, **inputs},
+        "outputs": {**base, **outputs},
+    }
+
+
+def test_own_state_names_baselines_and_collects_standalone_priors() -> None:
+    journey_prior = {"maxDurationMinutes": 5, "stateManagement": "JWT"}
+    resources = [
+        resource("RealmBaseline", "dev-bravo-baseline", {}, {}, realm="bravo"),
+        resource("JourneySessionSettings", "mv-journey", {}, {"priorSettings": journey_prior}),
+        resource("SigningSecret", "mv-signing-secret", {}, {"priorForm": "hidden"}),
+        # Under a baseline: its priors are the baseline's, not collected again.
+        resource(
+            "AuthenticatedSessionSettings", "x", {"__baseline": {}}, {"priorSettings": {"a": 1}}
+        ),
+        # Assert-only: it never wrote.
+        resource(
+            "AuthenticatedSessionSettings", "y", {"assertOnly": True}, {"priorSettings": {"b": 1}}
+        ),
+    ]
+    found = own_state("dev", {"deployment": {"resources": resources}})
+    assert [(key[1], name) for key, name in found.baselines.items()] == [
+        ("bravo", "dev-bravo-baseline")
+    ]
+    assert [(key[1], prior) for key, prior in found.priors.items()] == [
+        ("alpha", {**journey_prior, "priorForm": "hidden"})
+    ]
+
+
+def test_priors_replace_the_observation_and_an_absent_service_drops_its_attributes() -> None:
+    observed = {"maxDurationMinutes": 12, "stateManagement": "CTS", "maxSessionTimeMinutes": 250}
+    priors = {"maxDurationMinutes": 5, "stateManagement": "JWT", SESSION_SERVICE: ABSENT}
+    assert with_adopted_priors(observed, priors) == {**priors}
+    assert with_adopted_priors(observed, None) == observed
