@@ -102,6 +102,11 @@ def test_unrecognised_token_form() -> None:
         (errors.DeadlineExceeded(CONTEXT, "late"), Phase.LOGIN, "tenant-unreachable"),
         (errors.PermissionDeniedError(CONTEXT, "", status=403), Phase.ADMIN, "admin-lacks-scope"),
         (
+            errors.NotAvailableInCloudError(CONTEXT, "", status=403),
+            Phase.ADMIN,
+            "root-realm-on-aic",
+        ),
+        (
             errors.InvalidRequestError(CONTEXT, "", status=400, body={"error": "invalid_scope"}),
             Phase.ADMIN,
             "admin-lacks-scope",
@@ -151,6 +156,7 @@ def test_no_client_error_class_is_left_out_of_the_mapping_test() -> None:
         "EnvironmentLockedError",
         "EsvNotFoundError",
         "ImmutableEnvironmentError",  # raised by static writes only, never while verifying
+        "NotAvailableInCloudError",
         "InvalidRequestError",
         "NotFoundError",
         "PermissionDeniedError",

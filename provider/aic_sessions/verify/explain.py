@@ -23,6 +23,7 @@ from aic_sessions.client.errors import (
     EnvironmentLockedError,
     EsvNotFoundError,
     InvalidRequestError,
+    NotAvailableInCloudError,
     NotFoundError,
     PermissionDeniedError,
     RateLimitedError,
@@ -104,6 +105,11 @@ USER_CANNOT_LOG_IN = Cause(
     "user is not in this realm or is locked or inactive, or the realm's default journey asks "
     "for more than a username and password.",
 )
+ROOT_REALM_ON_AIC = Cause(
+    "root-realm-on-aic",
+    "Advanced Identity Cloud refuses the root realm's configuration (HTTP 403, 'not available "
+    "in PingOne Advanced Identity Cloud'): verify the alpha or bravo realm.",
+)
 ADMIN_LACKS_SCOPE = Cause(
     "admin-lacks-scope",
     "The admin identity lacks scope (HTTP 403, or invalid_scope from the token endpoint): the "
@@ -164,6 +170,8 @@ def causes_for(error: AdminApiError, phase: Phase) -> tuple[Cause, ...]:
         return (UNREACHABLE,)
     if isinstance(error, RedirectedError):
         return (REDIRECTED,)
+    if isinstance(error, NotAvailableInCloudError):
+        return (ROOT_REALM_ON_AIC,)
     if isinstance(error, PermissionDeniedError) or _invalid_scope(error):
         return (ADMIN_LACKS_SCOPE,)
     if isinstance(error, AuthenticationError):
