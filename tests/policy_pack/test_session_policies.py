@@ -33,6 +33,17 @@ def test_journey_cts() -> None:
     assert run(sp.journey_sessions_use_cts, authenticated()) == []
 
 
+def test_an_asserting_upper_stage_is_told_to_fix_the_stack_below() -> None:
+    upper = authenticated(clientSideSessions=True, assertOnly=True, promotesFrom="dev")
+    [message] = run(sp.authenticated_sessions_server_side, upper)
+    assert "Set clientSideSessions: false in stack dev (this stage receives it only by" in message
+    assert "in Python" not in message
+    [journey_message] = run(
+        sp.journey_sessions_use_cts, journey(stateManagement="JWT", assertOnly=True)
+    )
+    assert "in stack the stack below" not in journey_message and "stack below" in journey_message
+
+
 def test_authenticated_server_side() -> None:
     assert run(sp.authenticated_sessions_server_side, authenticated()) == []
     [message] = run(sp.authenticated_sessions_server_side, authenticated(clientSideSessions=True))

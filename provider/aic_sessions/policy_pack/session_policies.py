@@ -70,6 +70,19 @@ def where(name: str, props: Mapping[str, Any]) -> str:
     return f"{name} (realm {realm_of(props)})"
 
 
+def set_it(props: Mapping[str, Any], wire: str, python_value: str, config_value: str) -> str:
+    """The fix: set the input, or, for a realm an upper AIC stage only asserts, set it in the
+    stack below, where this stage's static configuration comes from."""
+    if props.get("assertOnly") is True:
+        below = props.get("promotesFrom")
+        source = f"stack {below}" if below else "the stack below"
+        return (
+            f"Set {wire}: {config_value} in {source} (this stage receives it only by "
+            "promotion), deploy it there, then run up here to promote it"
+        )
+    return f"Set {setting(wire, python_value, config_value)}"
+
+
 def setting(wire: str, python_value: str = "", config_value: str = "") -> str:
     """An input as each user writes it: the Python name first (a library user's program), then
     the stack config's camelCase name (`state_management='CTS' in Python (stateManagement: CTS
@@ -90,7 +103,7 @@ def journey_sessions_use_cts(args: ResourceValidationArgs, report: Report) -> No
     if scheme != "CTS":
         report(
             f"{where(args.name, args.props)}: journey sessions use {scheme!r}, so journey state "
-            f"is not kept server-side. Set {setting('stateManagement', repr('CTS'), 'CTS')}."
+            f"is not kept server-side. {set_it(args.props, 'stateManagement', repr('CTS'), 'CTS')}."
         )
 
 
@@ -101,8 +114,8 @@ def authenticated_sessions_server_side(args: ResourceValidationArgs, report: Rep
     if args.props.get("clientSideSessions") is not False:
         report(
             f"{where(args.name, args.props)}: client-side sessions are on, so sessions are not "
-            "stored in the CTS and cannot be listed or revoked. Set "
-            f"{setting('clientSideSessions', 'False', 'false')}."
+            "stored in the CTS and cannot be listed or revoked. "
+            f"{set_it(args.props, 'clientSideSessions', 'False', 'false')}."
         )
 
 
