@@ -115,3 +115,15 @@ def test_the_policy_config_refuses_a_misspelt_environment(tmp_path: Path) -> Non
     with pytest.raises(PolicyConfigError, match="unknown environment 'prdo'; did you mean 'prod'"):
         environment_levels(SHIPPED_LEVELS, "prdo")
     assert environment_levels(SHIPPED_LEVELS, "qa") == environment_levels(SHIPPED_LEVELS, "x")
+
+
+def test_a_long_name_or_an_aic_stage_takes_the_levels_of_its_place() -> None:
+    """`production` (the name, or the AIC stage of an environment named otherwise) gets prod's
+    mandatory levels, not the lax defaults."""
+    prod = environment_levels(SHIPPED_LEVELS, "prod")
+    assert prod["journey-max-duration-bounds"]["enforcementLevel"] == "mandatory"
+    assert environment_levels(SHIPPED_LEVELS, "production") == prod
+    assert environment_levels(SHIPPED_LEVELS, "live", "production") == prod
+    staging = environment_levels(SHIPPED_LEVELS, "staging")
+    assert environment_levels(SHIPPED_LEVELS, "prod", "staging") == prod, "its own entry first"
+    assert environment_levels(SHIPPED_LEVELS, "preprod", "staging") == staging

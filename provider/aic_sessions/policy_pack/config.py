@@ -126,8 +126,14 @@ def claims(label: str, config: Mapping[str, Any]) -> list[dict[str, str]]:
     ]
 
 
-def environment_levels(levels: Path, environment: str) -> dict[str, Any]:
-    """The policies' settings for `environment`: the file's defaults, then its entry."""
+# An environment without an entry of its own takes the entry of the same place by its long
+# name, or by its AIC stage: `production` (or stage production) is `prod`.
+SAME_PLACE = {"production": "prod", "development": "dev", "staging": "staging", "uat": "uat"}
+
+
+def environment_levels(levels: Path, environment: str, stage: str | None = None) -> dict[str, Any]:
+    """The policies' settings for `environment`: the file's defaults, then its entry (or the
+    entry of the same place, `SAME_PLACE`, by its name or its AIC `stage`)."""
     try:
         settings = yaml.safe_load(levels.read_text()) or {}
     except (OSError, yaml.YAMLError) as exc:
@@ -146,8 +152,12 @@ def environment_levels(levels: Path, environment: str) -> dict[str, Any]:
             f"of its own in {levels.name}. Fix aic-sessions:environment (or the stack's name); "
             "a new environment of that name needs its own entry there (--levels FILE)."
         )
+    entries = settings.get("environments") or {}
+    if environment not in entries:
+        places = [SAME_PLACE.get(environment), SAME_PLACE.get(stage or "")]
+        environment = next((p for p in places if p is not None and p in entries), environment)
     merged: dict[str, Any] = {k: dict(v) for k, v in (settings.get("defaults") or {}).items()}
-    for policy, values in ((settings.get("environments") or {}).get(environment) or {}).items():
+    for policy, values in (entries.get(environment) or {}).items():
         merged.setdefault(policy, {}).update(values)
     return merged
 
@@ -171,7 +181,8 @@ def build(root: Path, stack: str, levels: Path = SHIPPED_LEVELS) -> dict[str, An
             for index, fingerprint in enumerate(prints):
                 key = realm if index == 0 else f"{realm}#{index}"
                 others.setdefault(label, {})[key] = fingerprint
-    document = environment_levels(levels, environment)
+    stage = configs[stack].get("stage")
+    document = environment_levels(levels, environment, str(stage) if stage else None)
     document[DISTINCT] = {
         **document.get(DISTINCT, {}),
         "environment": environment,
