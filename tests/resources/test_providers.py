@@ -6,6 +6,7 @@ tests/engine cover the same resources end to end.
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 import pytest
@@ -130,6 +131,25 @@ def test_check_names_the_property_and_skips_unknowns(emulator: EmulatorServer) -
         provider.check({}, props(emulator, stateManagement=unknown, maxDurationMinutes=5)).failures
         == []
     )
+
+
+def test_in_memory_is_refused_where_the_deployment_signs_in_with_a_service_account(
+    emulator: EmulatorServer, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # The AIC emulator on 127.0.0.1: no AIC host name, but an AIC service account.
+    for variable in ("AM_ADMIN_USERNAME", "AM_ADMIN_PASSWORD", "AIC_ACCESS_TOKEN"):
+        monkeypatch.delenv(variable, raising=False)
+    sa_id, jwk = emulator.service_account
+    monkeypatch.setenv("AIC_SA_ID", sa_id)
+    monkeypatch.setenv("AIC_SA_JWK", json.dumps(jwk))
+    in_memory = props(emulator, stateManagement="IN_MEMORY", maxDurationMinutes=5)
+    failures = JourneySessionSettingsProvider().check({}, in_memory).failures
+    assert [f.property for f in failures] == ["stateManagement"]
+    assert "not available on Advanced Identity Cloud" in failures[0].reason
+    monkeypatch.delenv("AIC_SA_ID")
+    monkeypatch.setenv("AM_ADMIN_USERNAME", "amadmin")
+    monkeypatch.setenv("AM_ADMIN_PASSWORD", "x")
+    assert JourneySessionSettingsProvider().check({}, in_memory).failures == []
 
 
 def test_a_baseline_refuses_a_misspelt_managed_attribute(emulator: EmulatorServer) -> None:

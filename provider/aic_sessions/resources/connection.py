@@ -279,6 +279,19 @@ def settings_for(base_url: str, cfg: Mapping[str, str]) -> ConnectionSettings:
         raise MissingCredentialsError(None, partial + NO_CREDENTIALS) from None
 
 
+def signs_in_with_service_account(base_url: str) -> bool:
+    """Whether this deployment's credentials for the tenant are a service account (Advanced
+    Identity Cloud's); False when they are incomplete (another check reports that)."""
+    from aic_sessions.client.errors import ConfigurationError
+    from aic_sessions.client.settings import ServiceAccountAuth
+
+    try:
+        settings = settings_for(base_url, current().stack_config())
+    except (ConfigurationError, ValueError):
+        return False
+    return isinstance(settings.auth, ServiceAccountAuth)
+
+
 NO_CREDENTIALS = (
     "No complete credentials in the stack or the environment. In the stack (keys in the "
     "aic-sessions namespace, whatever your project is called): pulumi config set "

@@ -12,6 +12,7 @@ from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any, TypedDict, Unpack
 
 import pulumi
+from pulumi.dynamic import CheckFailure, CheckResult
 from pydantic import field_validator
 
 from aic_sessions.client.values import StateManagement
@@ -23,6 +24,7 @@ from aic_sessions.domain.attributes import (
     keyword_values,
 )
 
+from . import connection
 from .base import BASELINE, ProviderError, RealmInputs
 from .naming import OnDelete, SnakeCaseProperties, StateManagementName, declared, registration
 from .ownership import direct_claim
@@ -31,6 +33,7 @@ from .settings_provider import RealmSettingsProvider
 if TYPE_CHECKING:
     from aic_sessions.client.models import AuthenticationSettings
 
+IN_MEMORY_ON_AIC = "IN_MEMORY is not available on Advanced Identity Cloud tenants"
 AIC_HOST_SUFFIXES = (".forgeblocks.com", ".forgerock.io", ".pingone.com", ".pingidentity.com")
 
 
@@ -40,7 +43,7 @@ class _JourneyRules(RealmInputs):
     def _supported(cls, value: StateManagement, info: Any) -> StateManagement:
         host = str(info.data.get("baseUrl", "")).split("://")[-1].split("/")[0].split(":")[0]
         if value is StateManagement.IN_MEMORY and host.endswith(AIC_HOST_SUFFIXES):
-            raise ValueError("IN_MEMORY is not available on Advanced Identity Cloud tenants")
+            raise ValueError(IN_MEMORY_ON_AIC)
         return value
 
 
@@ -58,6 +61,18 @@ class JourneySessionSettingsProvider(RealmSettingsProvider):
     kind = "journey"
     hints = hints(JOURNEY)
     refuses = True
+
+    def check(self, olds: dict[str, Any], news: dict[str, Any]) -> CheckResult:
+        """The inputs' checks; `IN_MEMORY` also fails on a tenant this deployment signs in to
+        with a service account (Advanced Identity Cloud's), whatever its host is called."""
+        result = super().check(olds, news)
+        url = result.inputs.get("baseUrl")
+        if result.failures or result.inputs.get("stateManagement") != "IN_MEMORY":
+            return result
+        if isinstance(url, str) and connection.signs_in_with_service_account(url):
+            reason = f"{IN_MEMORY_ON_AIC} (this deployment signs in with a service account)"
+            return CheckResult(result.inputs, [CheckFailure("stateManagement", reason)])
+        return result
 
     def refuse(self, realm: str, settings: AuthenticationSettings | None) -> None:
         if settings is None or not settings.has_journey_settings:
