@@ -45,7 +45,7 @@ from aic_sessions.domain.attributes import (
     shown,
     uses_session_service,
 )
-from aic_sessions.domain.identity import canonical_realm, tenant_identity
+from aic_sessions.domain.identity import canonical_base_url, canonical_realm, tenant_identity
 from aic_sessions.domain.nearest import did_you_mean
 
 from . import connection, ownership
@@ -310,8 +310,12 @@ def claim(base_url: Any, realm: Any, owner: str) -> None:
         return  # the resource's own check names a malformed value
     first = connection.current().claim(key, owner)
     if first != owner:
-        raise ValueError(
-            f"realm {key[1]} of {key[0]} is managed twice in this stack ({first!r} and "
-            f"{owner!r}); declare each realm once (alpha, /alpha and root/alpha are the same "
-            "realm)."
+        raise RealmDeclaredTwice(
+            f"realm {key[1]} of {canonical_base_url(base_url)} is managed twice in this stack "
+            f"({first!r} and {owner!r}); declare each realm once (alpha, /alpha and root/alpha "
+            "are the same realm, and so are localhost and 127.0.0.1)."
         )
+
+
+class RealmDeclaredTwice(pulumi.RunError, ValueError):
+    """A `RunError`: the engine shows the message alone, without the program's traceback."""
