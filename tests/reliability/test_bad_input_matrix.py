@@ -223,6 +223,9 @@ CASES: dict[str, Case] = {
     "stack-verify-tls-yes": Case(
         "stack", ("aic-sessions:verifyTls", "true or false"), alpha(), config={"verifyTls": "yes"}
     ),
+    "stack-sa-id-without-its-key": Case(
+        "stack", ("aic-sessions:saId", "without aic-sessions:saJwk"), alpha(), config={"saId": "sa"}
+    ),
     "stack-ca-bundle-missing": Case(
         "stack",
         ("aic-sessions:caBundle", "does not exist"),
@@ -298,6 +301,7 @@ THROUGH_ENGINE = {
     "stack-realm-slash",
     "stack-value-for-unlisted-realm",
     "stack-verify-tls-yes",
+    "stack-sa-id-without-its-key",
     "stack-ca-bundle-missing",
     "stack-ca-bundle-directory",
     "stack-ca-bundle-not-pem",

@@ -323,6 +323,7 @@ def config_problems() -> list[tuple[str, str]]:
                 "pulumi config set aic-sessions:verifyTls true",
             )
         )
+    problems += _half_credentials(cfg)
     bundle = cfg.get("caBundle")
     if bundle is not None and len(bundle) <= MAX_CONFIG_CHARS:
         reason = _unreadable(bundle)
@@ -332,6 +333,30 @@ def config_problems() -> list[tuple[str, str]]:
                     config_key("caBundle"),
                     f"{reason}; give the path of a readable PEM file of CA certificates "
                     "(pulumi config set aic-sessions:caBundle /path/to/ca.pem), or remove it.",
+                )
+            )
+    return problems
+
+
+# The stack's credentials that only work together (stack credentials replace the
+# environment's, so the other half is never taken from there).
+CREDENTIAL_PAIRS = (("saId", "saJwk"), ("adminUsername", "adminPassword"))
+
+
+def _half_credentials(cfg: Mapping[str, str]) -> list[tuple[str, str]]:
+    """A credential the stack sets without its other half: `up` could not sign in."""
+    problems = []
+    for pair in CREDENTIAL_PAIRS:
+        given = [k for k in pair if k in cfg]
+        if len(given) == 1:
+            (have,) = given
+            (missing,) = [k for k in pair if k != have]
+            problems.append(
+                (
+                    config_key(have),
+                    f"is set without {config_key(missing)}, and the stack's credentials replace "
+                    f"the environment's; run: pulumi config set --secret {config_key(missing)} "
+                    f"..., or remove {config_key(have)}.",
                 )
             )
     return problems
