@@ -19,6 +19,7 @@ from pydantic import SecretStr
 
 from aic_sessions._version import __version__
 from aic_sessions.cli.cleartext import refuse_cleartext
+from aic_sessions.cli.problems import ConfigProblem
 from aic_sessions.client import AdminClient, ConfigurationError, ConnectionSettings, RetryBudget
 from aic_sessions.program.stack_config import StackConfigError
 from aic_sessions.verify import (
@@ -36,12 +37,6 @@ from aic_sessions.verify.intent import Source
 PASSWORD_ENV = "AIC_TEST_PASSWORD"  # noqa: S105 (the variable's name, not a password)
 SIGNING_SECRET_ENV = "AIC_SIGNING_SECRET"  # noqa: S105 (the variable's name)
 EXIT_FAILED = 1
-
-
-class ConfigProblem(click.ClickException):
-    """A configuration error: exits 2 like a usage error, without the usage text."""
-
-    exit_code = 2
 
 
 @click.group()

@@ -13,6 +13,7 @@ import json
 import click
 
 from aic_sessions.cli.cleartext import refuse_cleartext
+from aic_sessions.cli.problems import ConfigProblem
 from aic_sessions.client import AdminApiError, ConfigurationError, ConnectionSettings
 
 MARKER = "aic-sessions rollback:"
@@ -51,7 +52,7 @@ def rollback(base_url: str, yes: bool, timeout: float, poll: float) -> None:
     try:
         settings = ConnectionSettings.from_env(base_url=base_url)
     except ConfigurationError as exc:
-        raise click.ClickException(str(exc)) from None
+        raise ConfigProblem(str(exc)) from None  # exit 2, as verify: nothing was sent
     refuse_cleartext(settings.base_url)
     with AdminClient(settings) as admin:
         client = PromotionClient(admin.transport)
