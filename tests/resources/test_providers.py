@@ -152,6 +152,17 @@ def test_in_memory_is_refused_where_the_deployment_signs_in_with_a_service_accou
     assert JourneySessionSettingsProvider().check({}, in_memory).failures == []
 
 
+def test_a_boolean_for_a_number_is_named_as_a_boolean(emulator: EmulatorServer) -> None:
+    provider = JourneySessionSettingsProvider()
+    given = props(emulator, stateManagement="CTS", maxDurationMinutes=True)
+    [failure] = provider.check({}, given).failures
+    assert "It is a boolean (True or False)" in failure.reason
+    assert "unquoted" not in failure.reason
+    quoted_given = props(emulator, stateManagement="CTS", maxDurationMinutes="5")
+    [quoted] = provider.check({}, quoted_given).failures
+    assert "It is a string, and values are never converted (write it unquoted)" in quoted.reason
+
+
 def test_a_baseline_refuses_a_misspelt_managed_attribute(emulator: EmulatorServer) -> None:
     # A name that is no attribute would leave the attribute unobserved, so never restored.
     managed = ["stateManagement", "maxIdleTime"]

@@ -272,9 +272,10 @@ class SessionProvider(ResourceProvider, Generic[M]):
             return None  # unknown during preview: checked again once known
         reason = f"{error['msg'].removeprefix('Value error, ')}."
         given = inputs.get(prop)
-        if error["type"] in STRICT_TYPES and isinstance(given, str | bool):
-            kind = "a string" if isinstance(given, str) else "a boolean"
-            reason += f" It is {kind}, and values are never converted (write it unquoted)."
+        if error["type"] in STRICT_TYPES and isinstance(given, str):
+            reason += " It is a string, and values are never converted (write it unquoted)."
+        elif error["type"] in STRICT_TYPES and isinstance(given, bool):
+            reason += " It is a boolean (True or False), and values are never converted."
         hint = self.hints.get(prop) or COMMON_HINTS.get(prop)
         return CheckFailure(prop, f"{reason} {hint}" if hint else reason)
 
