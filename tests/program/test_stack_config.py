@@ -19,3 +19,18 @@ def test_the_root_realm_on_aic_is_refused_naming_the_key(name: str) -> None:
     with pytest.raises(StackConfigError, match=r"aic-sessions:realms\[1\]\.name: on Advanced"):
         load_stack_config(config)
     load_stack_config({**config, "platform": "am", "stage": None} | {"realms": [{"name": name}]})
+
+
+def test_a_misspelt_nested_key_is_named_with_the_nearest_one() -> None:
+    config = {
+        "environment": "dev",
+        "baseUrl": "https://tenant.example.com/am",
+        "realms": [{"name": "alpha", "journey": {"maxDurationMinute": 5}}],
+    }
+    with pytest.raises(StackConfigError) as refused:
+        load_stack_config(config)
+    assert (
+        "aic-sessions:realms[0].journey.maxDurationMinute: unknown key (did you mean "
+        "maxDurationMinutes?)" in str(refused.value)
+    )
+    assert "Value error" not in str(refused.value)

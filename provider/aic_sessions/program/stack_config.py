@@ -29,7 +29,7 @@ generated secret). Secret values live in the secret object `aic-sessions:signing
 from __future__ import annotations
 
 import json
-from typing import TYPE_CHECKING, Any, Literal
+from typing import TYPE_CHECKING, Any, Literal, get_args
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
@@ -42,7 +42,7 @@ from aic_sessions.domain.attributes import (
 )
 from aic_sessions.domain.environments import PLATFORMS, STAGES, is_upper, unknown_name
 from aic_sessions.domain.identity import ROOT_REALM, canonical_base_url, canonical_realm
-from aic_sessions.domain.nearest import one_typo_from
+from aic_sessions.domain.nearest import did_you_mean, one_typo_from
 from aic_sessions.domain.signing_secrets import default_esv_name
 from aic_sessions.policy_pack import environment_names
 
@@ -278,8 +278,33 @@ class StackConfigError(ValueError):
 
 
 def _message(error: Any) -> str:
-    """Pydantic's message without its "Value error, " prefix (ours already say what is wrong)."""
-    return str(error["msg"]).removeprefix("Value error, ")
+    """Pydantic's message without its "Value error, " prefix (ours already say what is wrong);
+    an unknown key gets the nearest one its section has."""
+    message = str(error["msg"]).removeprefix("Value error, ")
+    if error["type"] == "extra_forbidden" and error["loc"]:
+        keys = _section_keys(StackConfig, error["loc"][:-1])
+        return f"unknown key{did_you_mean(str(error['loc'][-1]), keys)}; valid: {', '.join(keys)}"
+    return message
+
+
+def _section_keys(model: type[BaseModel], loc: tuple[Any, ...]) -> list[str]:
+    """The keys of the section at `loc` (list indexes skipped), [] when it is no model."""
+    current: Any = model
+    for part in loc:
+        if isinstance(part, int):
+            continue
+        field = getattr(current, "model_fields", {}).get(part)
+        current = _model_in(field.annotation) if field is not None else None
+        if current is None:
+            return []
+    return list(getattr(current, "model_fields", {}))
+
+
+def _model_in(annotation: Any) -> type[BaseModel] | None:
+    """The model an annotation holds: itself, a list's item, an optional's value."""
+    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+        return annotation
+    return next((m for a in get_args(annotation) if (m := _model_in(a)) is not None), None)
 
 
 def load_stack_config(values: dict[str, Any]) -> StackConfig:
