@@ -1,8 +1,12 @@
-"""`load_stack_config`: what the platform refuses, named by its key before anything is sent."""
+"""The stack's keys as the program checks them: what is refused, named by its key, before anything
+is sent."""
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
+from aic_sessions.program.main import require_known_lower_stack
 from aic_sessions.program.stack_config import StackConfigError, load_stack_config
 
 
@@ -34,3 +38,14 @@ def test_a_misspelt_nested_key_is_named_with_the_nearest_one() -> None:
         "maxDurationMinutes?)" in str(refused.value)
     )
     assert "Value error" not in str(refused.value)
+
+
+def test_a_misspelt_lower_stack_is_named_with_the_project_s_stack(tmp_path: Path) -> None:
+    (tmp_path / "Pulumi.yaml").write_text("name: p\nruntime: python\nstackConfigDir: stacks\n")
+    (tmp_path / "stacks").mkdir()
+    for stack in ("dev", "staging", "production"):
+        (tmp_path / "stacks" / f"Pulumi.{stack}.yaml").write_text("config: {}\n")
+    with pytest.raises(StackConfigError, match=r"promotesFrom: no stack 'stagng'.*'staging'"):
+        require_known_lower_stack("stagng", tmp_path)
+    for fine in ("staging", "qa", "organization/other/staging", None):
+        require_known_lower_stack(fine, tmp_path)  # known, no near name, or the engine's

@@ -13,10 +13,12 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, cast
 
 import pulumi
+import yaml
 from pulumi.runtime.config import get_config
 
 from aic_sessions.collector import tune_collector
 from aic_sessions.domain.namespace import NAMESPACE, config_key
+from aic_sessions.domain.nearest import one_typo_from
 from aic_sessions.program.chain import LowerStack, declare_promotion, export_static, realm_static
 from aic_sessions.program.config_keys import PROGRAM_KEYS, require_known_keys
 from aic_sessions.program.esvs import declare_esv_secrets, declare_restart, esv_options, value_of
@@ -28,6 +30,7 @@ from aic_sessions.program.stack_config import (
     load_stack_config,
 )
 from aic_sessions.program.stack_files import running_stack_problems
+from aic_sessions.program.stack_reader import stack_names
 
 if TYPE_CHECKING:
     from aic_sessions.resources import EsvSecret, Promotion, RealmSessionSettings, TenantRestart
@@ -102,9 +105,28 @@ def load_checked_stack() -> StackConfig:
         )
         # Only the realm names of the given secrets are read here (no value leaves the config).
         check_given_secrets(stack, json.loads(get_config(config_key("signingSecrets")) or "{}"))
+        require_known_lower_stack(stack.promotesFrom, root)
     except StackConfigError as exc:
         raise pulumi.RunError(str(exc)) from None  # the keys and fixes, without a traceback
     return stack
+
+
+def require_known_lower_stack(name: str | None, root: Path) -> None:
+    """A `promotesFrom` one typo away from a stack of this project (`stagng`) is named with it,
+    before the engine's own "unknown stack" (which names no key); other names are the engine's
+    to resolve (another project's, or a stack without a file)."""
+    if not name or "/" in name:
+        return
+    try:
+        names = stack_names(root)
+    except (OSError, ValueError, yaml.YAMLError):
+        return
+    typo = one_typo_from(name, names) if name not in names else None
+    if typo:
+        raise StackConfigError(
+            f"Invalid stack configuration:\n  aic-sessions:promotesFrom: no stack {name!r} in "
+            f"this project; did you mean {typo!r}? (its stacks: {', '.join(names)})"
+        )
 
 
 def require_package_namespace(config: pulumi.Config) -> None:
