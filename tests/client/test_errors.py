@@ -70,7 +70,7 @@ def test_am_message_and_valid_attributes_are_shown() -> None:
 
 
 def test_aic_root_realm_refusal_names_the_realms_to_use_not_a_scope() -> None:
-    # The answer aic-api.md records for realm configuration under the root realm.
+    # AIC's answer to realm configuration under the root realm (docs/ground-truth.md).
     body = {
         "code": 403,
         "reason": "Forbidden",

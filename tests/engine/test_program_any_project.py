@@ -61,3 +61,8 @@ def test_the_stack_program_reads_aic_sessions_keys_in_any_project(
     refused = cli.run("preview", "--stack", "stray", check=False)
     assert refused.returncode != 0
     assert f"the stack sets {PROJECT}:protect. Move them" in refused.stdout
+    # The same key set under both names: the project's may be the user's own, so a warning.
+    both = {**stray, "aic-sessions:protect": True}
+    (project / "stacks" / "Pulumi.stray.yaml").write_text(yaml.safe_dump({"config": both}))
+    warned = cli.run("preview", "--stack", "stray", check=False)
+    assert f"{PROJECT}:protect: not read by this program" in warned.stdout

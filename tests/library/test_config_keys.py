@@ -91,7 +91,8 @@ def test_a_missing_sa_id_names_the_key_the_stack_lacks(
     result = cli.run("up", "--yes", "--skip-preview", check=False)
     output = result.stdout + result.stderr
     assert result.returncode != 0
-    assert "The stack sets only aic-sessions:saJwk" in output
+    # Stopped at check, before anything is sent (the other half never comes from the env).
+    assert "aic-sessions:saJwk is set without aic-sessions:saId" in output
     assert "pulumi config set aic-sessions:saId" in output
     assert "Traceback" not in output
 
@@ -127,3 +128,5 @@ def test_a_long_name_or_an_aic_stage_takes_the_levels_of_its_place() -> None:
     staging = environment_levels(SHIPPED_LEVELS, "staging")
     assert environment_levels(SHIPPED_LEVELS, "prod", "staging") == prod, "its own entry first"
     assert environment_levels(SHIPPED_LEVELS, "preprod", "staging") == staging
+    # The stage says where the stack is: it wins over a long name of another place.
+    assert environment_levels(SHIPPED_LEVELS, "development", "production") == prod

@@ -37,7 +37,13 @@ def test_a_misspelt_nested_key_is_named_with_the_nearest_one() -> None:
         "aic-sessions:realms[0].journey.maxDurationMinute: unknown key (did you mean "
         "maxDurationMinutes?)" in str(refused.value)
     )
-    assert "Value error" not in str(refused.value)
+    # Our own validators' messages carry no "Value error," prefix either.
+    with pytest.raises(StackConfigError) as unknown_stage:
+        load_stack_config(
+            {**config, "realms": [{"name": "alpha"}], "platform": "aic", "stage": "dev"}
+        )
+    assert "aic-sessions:stage: unknown stage 'dev'" in str(unknown_stage.value)
+    assert "Value error" not in str(unknown_stage.value)
 
 
 def test_a_misspelt_lower_stack_is_named_with_the_project_s_stack(tmp_path: Path) -> None:

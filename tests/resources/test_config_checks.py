@@ -11,7 +11,7 @@ from __future__ import annotations
 import json
 
 import pytest
-from aic_sessions.resources import base, credentials
+from aic_sessions.resources import base, connection, credentials
 from pulumi import RunError
 
 
@@ -55,3 +55,14 @@ def test_a_value_set_in_the_running_configuration_is_checked_again(
     runtime_config.set_config("aic-sessions:adminPassword", "x")
     with pytest.raises(RunError, match="aic-sessions:adminPassword"):
         base.require_sound_config()
+
+
+def test_half_a_credential_pair_is_a_problem_only_without_complete_credentials() -> None:
+    [(key, reason)] = connection._half_credentials({"saId": "sa"})
+    assert key == "aic-sessions:saId" and "pulumi config set --secret aic-sessions:saJwk" in reason
+    [(_, id_missing)] = connection._half_credentials({"adminPassword": "p"})
+    assert "pulumi config set aic-sessions:adminUsername" in id_missing  # an id: no --secret
+    # Another complete credential signs in: the stray half is not fatal.
+    admin = {"saId": "sa", "adminUsername": "amadmin", "adminPassword": "p"}
+    assert connection._half_credentials(admin) == []
+    assert connection._half_credentials({"saJwk": "{}", "accessToken": "t"}) == []

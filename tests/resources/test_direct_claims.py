@@ -68,5 +68,5 @@ def test_a_failed_look_is_waited_for_once_per_deployment() -> None:
     with connection.deployment() as deployment:
         for _ in range(3):
             with pytest.raises(ownership.OwnerCheckTimeout):
-                deployment.other_claims(CLAIMANT, read)
+                deployment.read_once(CLAIMANT, read)
     assert calls == [CLAIMANT]

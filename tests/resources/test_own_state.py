@@ -5,10 +5,15 @@ from __future__ import annotations
 
 from typing import Any
 
+import pulumi
+import pytest
 from aic_sessions.domain.attributes import ABSENT, SESSION_SERVICE
+from aic_sessions.resources import connection
+from aic_sessions.resources import own_state as own_state_module
 from aic_sessions.resources.baseline import with_adopted_priors
 from aic_sessions.resources.exports import type_token
-from aic_sessions.resources.ownership import own_state
+from aic_sessions.resources.own_state import OwnState, adopted_priors, own_state, rename_failures
+from aic_sessions.resources.ownership import SKIP_VARIABLE, OwnerCheckError
 
 URL = "http://127.0.0.1:8080/am"
 
@@ -40,7 +45,7 @@ def test_own_state_names_baselines_and_collects_standalone_priors() -> None:
             "AuthenticatedSessionSettings", "y", {"assertOnly": True}, {"priorSettings": {"b": 1}}
         ),
     ]
-    found = own_state("dev", {"deployment": {"resources": resources}})
+    found = own_state({"deployment": {"resources": resources}})
     assert [(key[1], name) for key, name in found.baselines.items()] == [
         ("bravo", "dev-bravo-baseline")
     ]
@@ -54,3 +59,35 @@ def test_priors_replace_the_observation_and_an_absent_service_drops_its_attribut
     priors = {"maxDurationMinutes": 5, "stateManagement": "JWT", SESSION_SERVICE: ABSENT}
     assert with_adopted_priors(observed, priors) == {**priors}
     assert with_adopted_priors(observed, None) == observed
+
+
+def test_a_restoring_baseline_refuses_a_realm_its_own_stack_holds_another_baseline_of(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    held = OwnState({own_state_module._key(URL, "alpha"): "dev-alpha-baseline"}, {})
+    monkeypatch.setattr(own_state_module, "read_own_state", lambda _stack: held)
+    with connection.deployment():
+        [refused] = rename_failures(URL, "alpha", "o/p/s", restores=True)
+        assert "already managed by this stack as dev-alpha-baseline" in refused.reason
+        assert rename_failures(URL, "bravo", "o/p/s", restores=True) == []
+        # A retaining baseline (an asserting upper stage) puts nothing back: no hazard.
+        assert rename_failures(URL, "alpha", "o/p/s", restores=False) == []
+
+
+def test_under_the_switch_an_unreadable_own_state_warns_and_passes(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    def unreadable(_stack: str) -> OwnState:
+        raise OwnerCheckError("`pulumi stack export` failed: no backend")
+
+    monkeypatch.setattr(own_state_module, "read_own_state", unreadable)
+    warnings: list[str] = []
+    monkeypatch.setattr(pulumi.log, "warn", warnings.append)
+    with connection.deployment():
+        [failure] = rename_failures(URL, "alpha", "o/p/s", restores=True)
+        assert "could not read this stack's own state" in failure.reason
+    monkeypatch.setenv(SKIP_VARIABLE, "off")
+    with connection.deployment():
+        assert rename_failures(URL, "alpha", "o/p/s", restores=True) == []
+        assert adopted_priors(URL, "alpha", "o/p/s") == {}
+    assert warnings and "is not checked" in warnings[0]

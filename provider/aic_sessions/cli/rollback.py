@@ -28,7 +28,7 @@ MARKER = "aic-sessions rollback:"
     default=1800,
     show_default=True,
     help="Seconds to wait for each step (the lock, the rollback, the unlock) before giving up; "
-    "the lock it takes is released whatever the outcome.",
+    "a failed rollback still releases the lock it took (or says why it could not).",
 )
 @click.option(
     "--poll",

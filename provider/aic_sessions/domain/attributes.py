@@ -87,7 +87,9 @@ JOURNEY: tuple[Attribute, ...] = (
         "Where journey sessions live: `CTS` (server-side), `JWT` (client-side) or `IN_MEMORY` "
         "(self-managed AM only)",
         default=StateManagement.CTS,
-        note="`CTS` (server-side), `JWT` (client-side), `IN_MEMORY` (self-managed AM only)",
+        note="`CTS` (server-side), `JWT` (client-side), `IN_MEMORY` (self-managed AM only: "
+        "refused at `preview` for an AIC host name, or where the deployment signs in with a "
+        "service account)",
         hint="Use 'CTS' (server-side, required by policy), 'JWT' or 'IN_MEMORY'.",
     ),
     Attribute(

@@ -126,8 +126,8 @@ def claims(label: str, config: Mapping[str, Any]) -> list[dict[str, str]]:
     ]
 
 
-# An environment without an entry of its own takes the entry of the same place by its long
-# name, or by its AIC stage: `production` (or stage production) is `prod`.
+# An environment without an entry of its own takes the entry of its place: by its AIC stage
+# first, then by its long name (`production`, or stage production, is `prod`).
 SAME_PLACE = {"production": "prod", "development": "dev", "staging": "staging", "uat": "uat"}
 
 
@@ -154,7 +154,7 @@ def environment_levels(levels: Path, environment: str, stage: str | None = None)
         )
     entries = settings.get("environments") or {}
     if environment not in entries:
-        places = [SAME_PLACE.get(environment), SAME_PLACE.get(stage or "")]
+        places = [SAME_PLACE.get(stage or ""), SAME_PLACE.get(environment)]  # the stage first
         environment = next((p for p in places if p is not None and p in entries), environment)
     merged: dict[str, Any] = {k: dict(v) for k, v in (settings.get("defaults") or {}).items()}
     for policy, values in (entries.get(environment) or {}).items():

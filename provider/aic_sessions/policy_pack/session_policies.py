@@ -78,7 +78,8 @@ def set_it(props: Mapping[str, Any], wire: str, python_value: str, config_value:
         source = f"stack {below}" if below else "the stack below"
         return (
             f"Set {wire}: {config_value} in {source} (this stage receives it only by "
-            "promotion), deploy it there, then run up here to promote it"
+            "promotion), deploy it there, then promote it here (pulumi up, or by hand in "
+            "promotion mode manual)"
         )
     return f"Set {setting(wire, python_value, config_value)}"
 

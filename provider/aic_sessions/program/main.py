@@ -125,7 +125,8 @@ def require_known_lower_stack(name: str | None, root: Path) -> None:
     if typo:
         raise StackConfigError(
             f"Invalid stack configuration:\n  aic-sessions:promotesFrom: no stack {name!r} in "
-            f"this project; did you mean {typo!r}? (its stacks: {', '.join(names)})"
+            f"this project; did you mean {typo!r}? (its stacks: {', '.join(names)}; a stack "
+            "without a file here is named in full: organization/<project>/<stack>)"
         )
 
 
@@ -136,7 +137,15 @@ def require_package_namespace(config: pulumi.Config) -> None:
     if project == NAMESPACE:
         return
     own = pulumi.Config()
-    misplaced = [f"{project}:{k}" for k in PROGRAM_KEYS if own.get(k) is not None]
+    under_project = [k for k in PROGRAM_KEYS if own.get(k) is not None]
+    # A key this program would miss; one it has under aic-sessions: too may be the user's own.
+    misplaced = [f"{project}:{k}" for k in under_project if config.get(k) is None]
+    beside = [f"{project}:{k}" for k in under_project if config.get(k) is not None]
+    if beside:
+        pulumi.log.warn(
+            f"{', '.join(beside)}: not read by this program, which reads the aic-sessions: key "
+            "of the same name (set too); remove it if it was meant for this program."
+        )
     if misplaced:
         raise StackConfigError(
             "Invalid stack configuration: this program reads aic-sessions:<key> whatever the "

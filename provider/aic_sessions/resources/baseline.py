@@ -48,7 +48,7 @@ from aic_sessions.domain.attributes import (
 from aic_sessions.domain.identity import canonical_base_url, canonical_realm, tenant_identity
 from aic_sessions.domain.nearest import did_you_mean
 
-from . import connection, ownership
+from . import connection, own_state, ownership
 from .base import RealmInputs, SessionProvider, adopted
 from .naming import OnDelete, SnakeCaseProperties, registration
 from .settings_provider import restore_settings
@@ -119,7 +119,7 @@ class BaselineInputs(RealmInputs):
 
 
 # Engine-internal input: the priors the stack's standalone settings resources of the realm
-# recorded, found at `check` (`ownership.adopted_priors`).
+# recorded, found at `check` (`own_state.adopted_priors`).
 ADOPTED_PRIORS = "__adoptedPriors"
 
 
@@ -154,19 +154,17 @@ class RealmBaselineProvider(SessionProvider[BaselineInputs]):
         result = super().check(olds, news)
         news = result.inputs
         known = all(isinstance(news.get(k), str) for k in ("baseUrl", "realm", "claimant"))
-        if adopted(olds, news) and ADOPTED_PRIORS in olds:  # kept, so the inputs stay as they are
-            news = {**news, ADOPTED_PRIORS: olds[ADOPTED_PRIORS]}
-            result = CheckResult(news, result.failures)
         if result.failures or not known or adopted(olds, news):
             return result
-        failures = ownership.owner_failures(
-            news["baseUrl"], news["realm"], news["claimant"], baseline=True
-        )
+        url, realm, stack = news["baseUrl"], news["realm"], news["claimant"]
+        restores = news.get("onDelete") != "retain" and bool(news.get("manages"))
+        failures = ownership.owner_failures(url, realm, stack)
+        failures = failures or own_state.rename_failures(url, realm, stack, restores=restores)
         if failures:
             return CheckResult(news, failures)
         # Settings resources of this realm declared on their own before (now moving under the
         # component) wrote it already: their recorded priors are its originals.
-        priors = ownership.adopted_priors(news["baseUrl"], news["realm"], news["claimant"])
+        priors = own_state.adopted_priors(url, realm, stack)
         return CheckResult({**news, ADOPTED_PRIORS: priors} if priors else news, [])
 
     def create(self, props: dict[str, Any]) -> CreateResult:

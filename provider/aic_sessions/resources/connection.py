@@ -42,7 +42,8 @@ if TYPE_CHECKING:
 RealmKey = tuple[str, str]  # (tenant, realm) in their one spelling
 P = ParamSpec("P")
 T = TypeVar("T")
-C = TypeVar("C")  # what a read of the backend's claims returns
+C = TypeVar("C")  # what a read of the backend returns
+_UNREAD = object()  # a backend read not made yet
 BESIDE_WORKERS = 8  # requests sent beside the provider's own threads (refresh's journeys)
 # Seconds for ending every client's admin sessions at the end: the engine gives a provider
 # process 5 s to exit after its interrupt, then kills it.
@@ -66,7 +67,7 @@ class Deployment:
         self._esv_clients: dict[int, tuple[AdminClient, EsvClient]] = {}
         self._locks: dict[tuple[str, ...], threading.Lock] = {}
         self._claims: dict[RealmKey, str] = {}
-        self._other_claims: dict[tuple[str, object], Any] = {}  # or the read's exception
+        self._backend_reads: dict[tuple[str, object], Any] = {}  # or the read's exception
         self._beside: ThreadPoolExecutor | None = None
         self._closing = threading.Lock()  # a second `close` waits for the first to end
         self._closed = False  # then no new client or thread (nothing would end them)
@@ -132,21 +133,24 @@ class Deployment:
         with self._lock:
             return self._claims.setdefault(key, owner)
 
-    def other_claims(self, own_stack: str, read: Callable[[str], C]) -> C:
-        """Claims on the backend as `read(own_stack)` finds them (other stacks', or the own
-        stack's baselines), read once per deployment; a read that failed fails every later call
-        at once (a hung backend is waited for once)."""
+    def read_once(self, own_stack: str, read: Callable[[str], C]) -> C:
+        """What `read(own_stack)` finds on the backend (the other stacks' claims, the stack's
+        own state), read once per deployment; a read that failed fails every later call at
+        once (a hung backend is waited for once). Only callers of the same read wait for it."""
         key = (own_stack, read)
-        with self._lock:
-            if key not in self._other_claims:
+        with self._named_lock("backend read", own_stack, read.__qualname__):
+            with self._lock:
+                found = self._backend_reads.get(key, _UNREAD)
+            if found is _UNREAD:
                 try:
-                    self._other_claims[key] = read(own_stack)
+                    found = read(own_stack)
                 except Exception as exc:
-                    self._other_claims[key] = exc
-            found = self._other_claims[key]
-            if isinstance(found, Exception):
-                raise found
-            return cast(C, found)
+                    found = exc
+                with self._lock:
+                    self._backend_reads[key] = found
+        if isinstance(found, Exception):
+            raise found
+        return cast(C, found)
 
     def beside(self, fn: Callable[P, T], *args: P.args, **kwargs: P.kwargs) -> Future[T]:
         """Run `fn` on this deployment's own threads, beside the provider's (whose few threads
@@ -341,21 +345,27 @@ def config_problems() -> list[tuple[str, str]]:
 # The stack's credentials that only work together (stack credentials replace the
 # environment's, so the other half is never taken from there).
 CREDENTIAL_PAIRS = (("saId", "saJwk"), ("adminUsername", "adminPassword"))
+SECRET_HALVES = ("saJwk", "adminPassword")  # set with --secret; the ids are no secrets
 
 
 def _half_credentials(cfg: Mapping[str, str]) -> list[tuple[str, str]]:
-    """A credential the stack sets without its other half: `up` could not sign in."""
+    """A credential the stack sets without its other half, where the stack sets no complete
+    credentials either: `up` could not sign in."""
+    complete = "accessToken" in cfg or any(all(k in cfg for k in p) for p in CREDENTIAL_PAIRS)
+    if complete:
+        return []
     problems = []
     for pair in CREDENTIAL_PAIRS:
         given = [k for k in pair if k in cfg]
         if len(given) == 1:
             (have,) = given
             (missing,) = [k for k in pair if k != have]
+            secret = " --secret" if missing in SECRET_HALVES else ""
             problems.append(
                 (
                     config_key(have),
                     f"is set without {config_key(missing)}, and the stack's credentials replace "
-                    f"the environment's; run: pulumi config set --secret {config_key(missing)} "
+                    f"the environment's; run: pulumi config set{secret} {config_key(missing)} "
                     f"..., or remove {config_key(have)}.",
                 )
             )

@@ -14,14 +14,7 @@ per other non-empty stack, about 0.2 s of CPU each on the file backend (measured
 stacks, 5 to 8 s wall on a loaded 2-core machine), four at a time; a stack whose realms are all
 adopted already pays nothing.
 
-A baseline not yet in state also refuses a realm its own stack's state holds another baseline
-of (one more `pulumi stack export`, of its own stack, per deployment): a second declaration of
-the realm, or the same one renamed (the stack program names a realm's resources after
-`aic-sessions:environment`). The new baseline would record the stack's own values as the
-originals, and the old resources' delete would put the originals back over the new values.
-The same read gives the priors that settings resources of the realm declared on their own
-recorded (`adopted_priors`): when they move under a `RealmSessionSettings`, its new baseline
-records those as the originals, since the realm now shows the stack's own values.
+What the stack's own state tells a new baseline (a rename, priors to adopt) is `own_state`'s.
 
 A check that cannot look fails the preview (the message says why); `AIC_OWNER_CHECK=off` in
 the environment skips it with a warning, for runners that cannot reach the backend's other
@@ -37,7 +30,6 @@ import shutil
 import subprocess
 import time
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -55,7 +47,6 @@ CLAIMING = (
     "AuthenticatedSessionSettings",
     "SigningSecret",
 )
-BASELINE_INPUT = "__baseline"  # the settings resources' input from their realm's baseline
 CLAIMANT = "__claimant"  # engine-internal input of a settings resource declared without baseline
 SKIP_VARIABLE = "AIC_OWNER_CHECK"
 Claims = dict[tuple[str, str], str]  # (tenant identity, realm) -> the owning stack
@@ -199,6 +190,11 @@ def realm_claims(stack: str, state: Any) -> Claims:
     return found
 
 
+def export_state(stack: str) -> Any:
+    """A stack's state as `pulumi stack export` prints it (no secret decrypted)."""
+    return _json("stack", "export", "--stack", stack)
+
+
 def read_claims(own_stack: str) -> Claims:
     """Every other stack's claims on the backend."""
     listed = _json("stack", "ls", "--all", "--json") or []
@@ -208,99 +204,22 @@ def read_claims(own_stack: str) -> Claims:
         if s.get("name") != own_stack and (s.get("resourceCount") or 0) > 0
     ]
     with ThreadPoolExecutor(max_workers=4) as pool:
-        states = list(pool.map(lambda n: _json("stack", "export", "--stack", n), others))
+        states = list(pool.map(export_state, others))
     claims: Claims = {}
     for name, state in zip(others, states, strict=True):
         claims.update(realm_claims(name, state))
     return claims
 
 
-BASELINE_TYPE = "RealmBaseline"
-PRIOR_OUTPUTS = ("priorForm", "priorEsvReference")  # a SigningSecret's prior, beside priorSettings
-
-
-@dataclass(frozen=True)
-class OwnState:
-    """What this stack's own state holds of its realms, by realm: the name of each baseline,
-    and the prior values its settings resources declared without a baseline recorded."""
-
-    baselines: Claims
-    priors: dict[tuple[str, str], dict[str, Any]]
-
-
-def own_state(stack: str, state: Any) -> OwnState:
-    """The baselines and the standalone settings resources' priors of an exported state."""
-    baseline_type = _type_token(BASELINE_TYPE)
-    resources = ((state or {}).get("deployment") or {}).get("resources") or []
-    baselines: Claims = {}
-    priors: dict[tuple[str, str], dict[str, Any]] = {}
-    for resource in resources:
-        kind = resource.get("type")
-        inputs, outputs = resource.get("inputs") or {}, resource.get("outputs") or {}
-        props = {**inputs, **outputs}
-        try:
-            key = (tenant_identity(str(props["baseUrl"])), canonical_realm(str(props["realm"])))
-        except (KeyError, ValueError):
-            continue
-        if kind == baseline_type:
-            baselines[key] = str(resource.get("urn", "")).rsplit("::", 1)[-1] or stack
-        elif kind in CLAIMING_TYPES and _standalone_writer(inputs, props):
-            found = priors.setdefault(key, {})
-            found.update(_plain_dict(outputs.get("priorSettings")))
-            found.update({k: outputs[k] for k in PRIOR_OUTPUTS if outputs.get(k) is not None})
-    return OwnState(baselines, {k: v for k, v in priors.items() if v})
-
-
-def _standalone_writer(inputs: dict[str, Any], props: dict[str, Any]) -> bool:
-    """A settings resource declared without a baseline that writes (its priors are its own)."""
-    return inputs.get(BASELINE_INPUT) is None and props.get("assertOnly") is not True
-
-
-def _plain_dict(value: Any) -> dict[str, Any]:
-    return dict(value) if isinstance(value, dict) else {}
-
-
-def read_own_state(own_stack: str) -> OwnState:
-    return own_state(own_stack, _json("stack", "export", "--stack", own_stack))
-
-
-def _type_token(name: str) -> str:
-    from .exports import type_token
-
-    return type_token(name)
-
-
-def own_baseline(base_url: str, realm: str, own_stack: str) -> str | None:
-    """The name of another baseline of this realm in this stack's own state, if any (read once
-    per deployment): a baseline not yet in state that finds one is a second declaration of the
-    realm, or the same one renamed."""
-    found = connection.current().other_claims(own_stack, read_own_state)
-    return found.baselines.get((tenant_identity(base_url), canonical_realm(realm)))
-
-
-def adopted_priors(base_url: str, realm: str, own_stack: str) -> dict[str, Any]:
-    """The prior values this stack's settings resources of the realm, declared on their own,
-    recorded (read once per deployment; none when the check is skipped). A baseline that comes
-    after them (they move under a `RealmSessionSettings`) takes these as the realm's originals:
-    the realm now shows the stack's own values."""
-    if skipped():
-        return {}
-    found = connection.current().other_claims(own_stack, read_own_state)
-    return dict(found.priors.get((tenant_identity(base_url), canonical_realm(realm)), {}))
-
-
 def other_owner(base_url: str, realm: str, own_stack: str) -> str | None:
     """The other stack whose state holds a resource that writes this realm, if any (read once
     per deployment)."""
-    claims = connection.current().other_claims(own_stack, read_claims)
+    claims = connection.current().read_once(own_stack, read_claims)
     return claims.get((tenant_identity(base_url), canonical_realm(realm)))
 
 
-def owner_failures(
-    base_url: str, realm: str, own_stack: str, *, baseline: bool = False
-) -> list[CheckFailure]:
-    """A failure when another stack of the backend holds a resource that writes this realm;
-    for a `baseline`, also when this stack's own state holds another baseline of it."""
+def owner_failures(base_url: str, realm: str, own_stack: str) -> list[CheckFailure]:
+    """A failure when another stack of the backend holds a resource that writes this realm."""
     if skipped():
         pulumi.log.warn(
             f"{realm}: {SKIP_VARIABLE}=off: not checked whether another stack of the backend "
@@ -309,7 +228,6 @@ def owner_failures(
         return []
     try:
         other = other_owner(base_url, realm, own_stack)
-        renamed = own_baseline(base_url, realm, own_stack) if baseline else None
     except OwnerCheckError as exc:
         fix = (
             "Make the backend answer"
@@ -321,20 +239,6 @@ def owner_failures(
                 "realm",
                 f"could not check that no other stack of the backend manages realm {realm}: "
                 f"{exc}. {fix}, or set {SKIP_VARIABLE}=off to skip the check.",
-            )
-        ]
-    if renamed is not None:
-        return [
-            CheckFailure(
-                "realm",
-                f"realm {realm} of {base_url} is already managed by this stack as {renamed} "
-                "(its state holds that baseline). Declared again under another name (the stack "
-                "program names a realm's resources after aic-sessions:environment, so a new "
-                "environment name renames them all), the new resources would record this "
-                "stack's own values as the realm's originals, and deleting the old ones would "
-                "put the originals back over the new values. Keep the name it has (in the stack "
-                "program: aic-sessions:environment as it was); to rename it, run pulumi destroy "
-                "first (it restores the originals), then deploy under the new name.",
             )
         ]
     if other is None:

@@ -61,14 +61,17 @@ def evaluate(obs: Observation, intent: RealmIntent) -> tuple[CheckResult, ...]:
 
 
 def check_server_side_intent(intent: RealmIntent) -> CheckResult:
-    """Evaluated for a client-side intent only: a realm that matches it issues no server-side
-    session, so the report fails instead of passing (the other checks compare with the
-    intent, to show whether the realm is as the stack says)."""
-    intended = "client-side" if intent.client_side_sessions else "server-side"
-    status = Status.FAIL if intent.client_side_sessions else Status.PASS
-    causes = (CLIENT_SIDE_INTENDED,) if intent.client_side_sessions else ()
-    observed = f"the stack intends {intended} sessions"
-    return CheckResult("server-side-intent", status, "server-side sessions", observed, causes)
+    """Evaluated for a client-side intent only (`evaluate`): a realm that matches it issues no
+    server-side session, so the report fails instead of passing (the other checks compare with
+    the intent, to show whether the realm is as the stack says)."""
+    observed = f"the stack intends client-side sessions (realm {intent.realm})"
+    return CheckResult(
+        "server-side-intent",
+        Status.FAIL,
+        "server-side sessions",
+        observed,
+        (CLIENT_SIDE_INTENDED,),
+    )
 
 
 def check_login(obs: Observation) -> CheckResult:
