@@ -124,9 +124,13 @@ def rename_failures(
 
 def adopted_priors(base_url: str, realm: str, own_stack: str) -> dict[str, Any]:
     """The prior values this stack's settings resources of the realm, declared on their own,
-    recorded (read once per deployment; none when the state could not be read under the
-    switch)."""
-    found = _read(own_stack)
+    recorded (read once per deployment). None when the state could not be read: a restoring
+    baseline has been refused for that already (`rename_failures`), and a retaining one
+    restores nothing, so its priors change nothing."""
+    try:
+        found = _read(own_stack)
+    except OwnerCheckError:
+        return {}
     return dict(found.priors.get(_key(base_url, realm), {})) if found else {}
 
 
