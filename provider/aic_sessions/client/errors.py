@@ -43,6 +43,8 @@ from datetime import UTC, datetime
 from email.utils import parsedate_to_datetime
 from typing import TYPE_CHECKING, Any
 
+from aic_sessions.domain.environments import AIC_ROOT_REALM, AIC_ROOT_REFUSAL
+
 from . import inferred
 
 if TYPE_CHECKING:
@@ -137,8 +139,7 @@ class PermissionDeniedError(AdminApiError):
 
 class NotAvailableInCloudError(PermissionDeniedError):
     hint = (
-        "On Advanced Identity Cloud only the alpha and bravo realms' configuration is yours to "
-        "change: the root realm's and the global configuration are refused. Use alpha or bravo."
+        f"{AIC_ROOT_REALM[0].upper()}{AIC_ROOT_REALM[1:]}, nor the global one. Use alpha or bravo."
     )
 
 
@@ -261,8 +262,7 @@ class PromotionTimeoutError(AdminApiError):
     )
 
 
-# AIC's answer to realm configuration under the root realm (docs/ground-truth.md).
-CLOUD_REFUSAL = "not available in pingone advanced identity cloud"
+CLOUD_REFUSAL = AIC_ROOT_REFUSAL.lower()  # AIC's 403 for the root realm (docs/ground-truth.md)
 
 _BY_STATUS: dict[int, type[AdminApiError]] = {
     400: InvalidRequestError,

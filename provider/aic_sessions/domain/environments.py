@@ -21,6 +21,14 @@ Stage = Literal["development", "uat", "staging", "production"]
 PLATFORMS: Final[tuple[Platform, ...]] = ("am", "aic")
 STAGES: Final[tuple[Stage, ...]] = ("development", "uat", "staging", "production")
 MUTABLE_STAGES: Final[tuple[Stage, ...]] = ("development",)
+# Advanced Identity Cloud refuses realm configuration under its root realm (aic-api reference:
+# 403, "This operation is not available in PingOne Advanced Identity Cloud."): one wording for
+# the stack config's refusal, the client's error and verify's cause.
+AIC_ROOT_REFUSAL: Final = "not available in PingOne Advanced Identity Cloud"
+AIC_ROOT_REALM: Final = (
+    "on Advanced Identity Cloud the root realm's configuration is not yours to change (its "
+    f"admin API answers 403, '{AIC_ROOT_REFUSAL}')"
+)
 # The stage below each upper stage: a promotion never skips an environment.
 PROMOTES_FROM: Final[dict[Stage, tuple[Stage, ...]]] = {
     "uat": ("development", "uat"),

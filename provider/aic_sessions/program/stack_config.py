@@ -40,7 +40,13 @@ from aic_sessions.domain.attributes import (
     STATIC_SECTIONS,
     config_model,
 )
-from aic_sessions.domain.environments import PLATFORMS, STAGES, is_upper, unknown_name
+from aic_sessions.domain.environments import (
+    AIC_ROOT_REALM,
+    PLATFORMS,
+    STAGES,
+    is_upper,
+    unknown_name,
+)
 from aic_sessions.domain.identity import ROOT_REALM, canonical_base_url, canonical_realm
 from aic_sessions.domain.nearest import did_you_mean, one_typo_from
 from aic_sessions.domain.signing_secrets import default_esv_name
@@ -228,9 +234,8 @@ def _place_problems(stack: StackConfig) -> list[str]:
             for k in keys
         ]
     root = [
-        f"aic-sessions:realms[{index}].name: on Advanced Identity Cloud the root realm's "
-        "configuration is not yours to change (its admin API answers 403, 'not available in "
-        "PingOne Advanced Identity Cloud'); manage the alpha and bravo realms instead"
+        f"aic-sessions:realms[{index}].name: {AIC_ROOT_REALM}; manage the alpha and bravo "
+        "realms instead"
         for index, realm in enumerate(stack.realms)
         if realm.name == ROOT_REALM
     ]

@@ -28,9 +28,9 @@ from aic_sessions.domain.identity import canonical_realm, tenant_identity
 
 from . import connection
 from .base import BASELINE
+from .connection import RealmKey
 from .ownership import CLAIMING_TYPES, SKIP_VARIABLE, OwnerCheckError, export_state, skipped
 
-RealmKey = tuple[str, str]  # (tenant identity, realm)
 PRIOR_OUTPUTS = ("priorForm", "priorEsvReference")  # a SigningSecret's prior, beside priorSettings
 
 

@@ -33,6 +33,7 @@ from aic_sessions.client.errors import (
     UnsupportedApiVersion,
     WrongBasePathError,
 )
+from aic_sessions.domain.environments import AIC_ROOT_REALM
 
 from .results import Cause
 
@@ -107,8 +108,7 @@ USER_CANNOT_LOG_IN = Cause(
 )
 ROOT_REALM_ON_AIC = Cause(
     "root-realm-on-aic",
-    "Advanced Identity Cloud refuses the root realm's configuration (HTTP 403, 'not available "
-    "in PingOne Advanced Identity Cloud'): verify the alpha or bravo realm.",
+    f"{AIC_ROOT_REALM[0].upper()}{AIC_ROOT_REALM[1:]}: verify the alpha or bravo realm.",
 )
 ADMIN_LACKS_SCOPE = Cause(
     "admin-lacks-scope",
