@@ -43,6 +43,7 @@ def test_rollback_shows_then_restores(promotion_group: GroupServer) -> None:
 
     shown = rollback(promotion_group)
     assert 'A rollback would revert: {"Authentication Settings": {"modified": 1}}' in shown
+    assert "\n  modified Authentication Settings/alpha/" in shown  # each item, not only counts
     assert "Nothing was changed" in shown
     assert max_duration(promotion_group, "staging") == 33
 

@@ -61,6 +61,8 @@ def rollback(base_url: str, yes: bool, timeout: float, poll: float) -> None:
             click.echo(
                 "A rollback would revert: " + json.dumps(promotion_scope.summary(provisional))
             )
+            for line in promotion_scope.listed(provisional):
+                click.echo(f"  {line}")
             if not yes:
                 click.echo("Nothing was changed; run again with --yes to roll back.")
                 return

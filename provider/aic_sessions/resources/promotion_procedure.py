@@ -79,7 +79,7 @@ def run(client: PromotionClient, plan: Plan, log: Log) -> Outcome:
 
 def missing(client: PromotionClient, plan: Plan) -> list[str]:
     """Manual mode: the changes a promotion from below would bring now (none: up to date)."""
-    return [f"{c.kind} {promotion_scope.label(c)}" for c in client.provisional_report().changes()]
+    return promotion_scope.listed(client.provisional_report())
 
 
 def pending_in_chain(client: PromotionClient, plan: Plan) -> list[str]:

@@ -63,6 +63,11 @@ def within_chain(report: PromotionReport, realms: Iterable[str]) -> list[str]:
     ]
 
 
+def listed(report: PromotionReport) -> list[str]:
+    """Every change of the report, one line each, as `<kind> <label>` in the report's order."""
+    return [f"{change.kind} {label(change)}" for change in report.changes()]
+
+
 def summary(report: PromotionReport) -> dict[str, dict[str, int]]:
     """Per config item, how many items were added, modified and deleted."""
     counts: dict[str, dict[str, int]] = {}
