@@ -9,7 +9,9 @@ import pytest
 from aic_emulator.testing import EmulatorServer
 from aic_sessions.client import (
     AdminClient,
+    AuthenticationError,
     AuthenticationSettingsPatch,
+    ConnectionSettings,
     DeadlineExceeded,
     ServerError,
     TransportError,
@@ -203,3 +205,22 @@ def test_login_retries_stay_within_the_calls_deadline(am_emulator: EmulatorServe
     with client, pytest.raises((DeadlineExceeded, ServerError, TransportError)):
         client.read_authentication_settings("alpha")
     assert time.monotonic() - started < 3.0
+
+
+def test_a_refusal_names_the_tenant_it_came_from(am_emulator: EmulatorServer) -> None:
+    """With several tenants in one run, a 401 says which one refused: the URL, never userinfo."""
+    username, _ = am_emulator.admin
+    host = am_emulator.base_url.split("://", 1)[1]
+    env = {
+        "AIC_BASE_URL": f"http://someone:pass-in-url@{host}",
+        "AM_ADMIN_USERNAME": username,
+        "AM_ADMIN_PASSWORD": "not-the-password",
+    }
+    with (
+        AdminClient(ConnectionSettings.from_env(env)) as client,
+        pytest.raises(AuthenticationError) as refused,
+    ):
+        client.read_authentication_settings("alpha")
+    message = str(refused.value)
+    assert f"(POST {am_emulator.base_url}/json/realms/root/authenticate) failed" in message
+    assert "pass-in-url" not in message and "someone" not in message

@@ -121,8 +121,8 @@ def emulator_platform(aic_emulator: EmulatorServer) -> Platform:
         verify_env={"AIC_SA_ID": sa_id, "AIC_SA_JWK": json.dumps(jwk)},
         test_user=USER,
         observe=lambda: emulated_realms(aic_emulator, ("alpha", "bravo")),
-        refusal="Obtaining an access token for the service account (POST /oauth2/access_token) "
-        "failed -> HTTP 400: invalid_grant",
+        refusal="Obtaining an access token for the service account "
+        f"(POST {aic_emulator.base_url}/oauth2/access_token) failed -> HTTP 400: invalid_grant",
         journey_state=lambda realm: emulated_journey_state(aic_emulator, realm),
     )
 
@@ -142,8 +142,8 @@ def openam_platform(openam: OpenAM) -> Iterator[Platform]:
         verify_env={"AM_ADMIN_USERNAME": openam.admin_username, "AM_ADMIN_PASSWORD": password},
         test_user=(openam.test_username, openam.test_password.get_secret_value()),
         observe=lambda: [without_rev(openam.get_authentication(realm)) for realm in realms],
-        refusal="Logging in as administrator 'amadmin' (POST /json/realms/root/authenticate) "
-        "failed -> HTTP 401",
+        refusal="Logging in as administrator 'amadmin' "
+        f"(POST {openam.base_url}/json/realms/root/authenticate) failed -> HTTP 401",
         journey_state=lambda realm: None,  # OpenAM 16 has no journey-session settings
     )
     for realm in realms:

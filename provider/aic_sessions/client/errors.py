@@ -59,10 +59,19 @@ class RequestContext:
     method: str
     path: str
     realm: str | None = None
+    tenant: str | None = None  # the base URL the request went to (no userinfo)
 
     def describe(self) -> str:
         realm = f" in realm {self.realm!r}" if self.realm else ""
-        return f"{self.operation}{realm} ({self.method} {self.path})"
+        return f"{self.operation}{realm} ({self.method} {self.tenant or ''}{self.path})"
+
+
+def shown_url(url: str) -> str:
+    """`url` as messages show it: without any `user:password@` part."""
+    from urllib.parse import urlsplit
+
+    parts = urlsplit(url)
+    return f"{parts.scheme}://{parts.netloc.rpartition('@')[2]}{parts.path}"
 
 
 class AdminApiError(Exception):
@@ -442,7 +451,7 @@ def describe_transport(exc: Exception, url: str) -> str:
 
     parts = urlsplit(url)
     origin = f"{parts.scheme}://{parts.hostname}" + (f":{parts.port}" if parts.port else "")
-    tried = f"{parts.scheme}://{parts.netloc.rpartition('@')[2]}{parts.path}"
+    tried = shown_url(url)
     text = str(exc)
     for markers, problem in _TRANSPORT_PROBLEMS:
         if any(marker in text for marker in markers):

@@ -17,7 +17,7 @@ import threading
 import time
 from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any, Protocol
 
 import requests
@@ -33,6 +33,7 @@ from .errors import (
     describe_transport,
     error_from_response,
     sent_values,
+    shown_url,
 )
 from .redaction import redact_headers
 from .settings import ConnectionSettings, RetryBudget
@@ -216,7 +217,8 @@ class Transport:
         if response.status_code < 300:
             return response
         sent = sent_values(call.json, data, call.params, headers, auth_headers)
-        error = error_from_response(call.context(), response, sent)
+        answered = replace(call.context(), tenant=shown_url(self.settings.base_url))
+        error = error_from_response(answered, response, sent)
         if response.status_code == 401 and auth_headers and self.authenticator:
             self.authenticator.invalidate(auth_headers)
             error.stale_credentials = True  # type: ignore[attr-defined]
