@@ -16,6 +16,7 @@ pre-commit hook) refuses the file before it is committed or deployed.
 from __future__ import annotations
 
 import os
+import threading
 from pathlib import Path
 
 import pulumi
@@ -71,13 +72,28 @@ def refuse_plaintext_stack_files(project_dir: Path | None = None) -> None:
     stack, folder = running_stack_name(), project_dir or Path.cwd()
     files = [*project_files(folder), *project_stack_files(folder, stack)]
     lines = plaintext_credential_problems(files)
-    if lines:
+    if not lines:
+        return
+    with _REFUSED_LOCK:
+        first = not _REFUSED
+        _REFUSED.append(lines)
+    if not first:  # the engine starts the provider for each resource: the fix is said once
         raise PlaintextCredentialError(
-            "\n".join(lines) + "\nNothing was changed by this provider. Pulumi had already "
-            "copied the stack's configuration into this update's history in the backend before "
-            "any code of ours ran: rotate the credential, and run `aic-sessions "
-            "check-stack-files` (or the pre-commit hook) so it cannot be committed again."
+            f"{len(lines)} plaintext credential(s) in the stack files; nothing was changed by "
+            "this provider. Another resource's error in this run names the files, the keys and "
+            "the fix."
         )
+    raise PlaintextCredentialError(
+        "\n".join(lines) + "\nNothing was changed by this provider. Pulumi had already "
+        "copied the stack's configuration into this update's history in the backend before "
+        "any code of ours ran: rotate the credential, and run `aic-sessions "
+        "check-stack-files` (or the pre-commit hook) so it cannot be committed again."
+    )
+
+
+# The refusals of this provider process (one engine command): the first carries the message.
+_REFUSED: list[list[str]] = []
+_REFUSED_LOCK = threading.Lock()
 
 
 def running_stack_name() -> str | None:
