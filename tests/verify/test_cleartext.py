@@ -9,6 +9,7 @@ from collections.abc import Iterator
 
 import pytest
 from aic_sessions.cli.commands import main
+from aic_sessions.program import stack_reader
 from click.testing import CliRunner
 
 from tests.verify.util import CREDENTIAL_VARIABLES
@@ -53,3 +54,27 @@ def test_the_variable_allows_it(connections: list[object], monkeypatch: pytest.M
     result = CliRunner().invoke(main, [*VERIFY, "--max-attempts", "1"])
     assert "is plain http to another machine" not in result.output
     assert connections, "allowed, the command connects"
+
+
+@pytest.mark.parametrize("switch", ["true", "false"])
+def test_with_stack_the_stacks_own_switch_decides(
+    connections: list[object], monkeypatch: pytest.MonkeyPatch, switch: str
+) -> None:
+    """`verify --stack` honours the stack's `aic-sessions:allowInsecureHttp`, as its resources
+    do; without it, the refusal names both switches."""
+    config = {
+        "environment": "dev",
+        "baseUrl": REMOTE,
+        "allowInsecureHttp": switch,
+        "realms": [{"name": "alpha"}],
+    }
+    monkeypatch.setattr(stack_reader, "public_config", lambda _dir, _stack: dict(config))
+    args = ["verify", "--stack", "dev", "--username", "u", "--json", "--max-attempts", "1"]
+    result = CliRunner().invoke(main, args)
+    if switch == "true":
+        assert "is plain http to another machine" not in result.output
+        assert connections, "allowed by the stack, the command connects"
+    else:
+        assert result.exit_code == 2, result.output
+        assert "aic-sessions:allowInsecureHttp true" in result.output
+        assert connections == []

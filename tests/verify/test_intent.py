@@ -64,3 +64,23 @@ def test_a_stack_without_realms_in_its_config_is_read_from_its_resources(
     target = intent.from_stack(Path("/nowhere"), "lib")
     assert reads == ["config lib", "resources lib"]
     assert [realm_display(r.realm) for r in target.realms] == ["/beta"]
+
+
+@pytest.mark.parametrize(("switch", "allowed"), [("true", True), ("false", False), (None, False)])
+def test_the_stacks_own_insecure_http_switch_is_read_for_a_remote_http_tenant(
+    monkeypatch: pytest.MonkeyPatch, switch: str | None, allowed: bool
+) -> None:
+    config: dict[str, Any] = {**CONFIG, "baseUrl": "http://192.0.2.10/am"}
+    if switch is not None:
+        config["allowInsecureHttp"] = switch
+    counted_reads(monkeypatch, config)
+    assert intent.from_stack(Path("/nowhere"), "dev").allows_insecure_http is allowed
+
+
+def test_a_remote_http_tenant_read_from_resources_reads_the_config_for_the_switch(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    reads = counted_reads(monkeypatch, {"allowInsecureHttp": "true"})
+    monkeypatch.setitem(CONFIG, "baseUrl", "http://192.0.2.10/am")  # what the resources hold
+    target = intent.from_stack(Path("/nowhere"), "lib", source="resources")
+    assert reads == ["resources lib", "config lib"] and target.allows_insecure_http

@@ -165,7 +165,7 @@ def _settings(target: Target, max_attempts: int | None) -> ConnectionSettings:
         settings = ConnectionSettings.from_env(**overrides)
     except ConfigurationError as exc:
         raise ConfigProblem(str(exc)) from None
-    refuse_cleartext(settings.base_url)
+    refuse_cleartext(settings.base_url, target.allows_insecure_http)
     return settings
 
 

@@ -77,6 +77,10 @@ def tenant_identity(url: str) -> str:
     return f"{parts.scheme}://{netloc}{parts.path}"
 
 
+ALLOW_INSECURE_HTTP = "allowInsecureHttp"
+"""The stack's config key (`aic-sessions:`) that allows what `cleartext_off_machine` names."""
+
+
 def cleartext_off_machine(url: str) -> bool:
     """Whether a (canonical) base URL is plain http to a host other than this machine: what
     the resources and the commands refuse unless allowed (credentials in cleartext)."""

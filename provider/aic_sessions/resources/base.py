@@ -29,6 +29,7 @@ from aic_sessions.client.errors import (
 )
 from aic_sessions.client.realms import explicit_realm
 from aic_sessions.domain.identity import (
+    ALLOW_INSECURE_HTTP,
     canonical,
     canonical_base_url,
     canonical_realm,
@@ -338,7 +339,7 @@ class SessionProvider(ResourceProvider, Generic[M]):
         return f"{kind}:{props['realm']}@{props['baseUrl']}"
 
 
-ALLOW_HTTP = "allowInsecureHttp"
+ALLOW_HTTP = ALLOW_INSECURE_HTTP
 
 
 def insecure_http(base_url: Any) -> list[CheckFailure]:

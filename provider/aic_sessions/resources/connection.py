@@ -31,6 +31,7 @@ from typing import TYPE_CHECKING, Any, ParamSpec, TypeVar, cast
 from aic_sessions.client.clock import SYSTEM_CLOCK, Clock
 from aic_sessions.client.read_cache import DeploymentReadCache
 from aic_sessions.client.realms import realm_display
+from aic_sessions.domain.identity import ALLOW_INSECURE_HTTP
 from aic_sessions.domain.namespace import config_key as config_key  # re-exported
 
 if TYPE_CHECKING:
@@ -238,7 +239,7 @@ CONFIG_KEYS = (
     "verifyTls",
     "caBundle",
     "fingerprintKey",
-    "allowInsecureHttp",
+    ALLOW_INSECURE_HTTP,
 )
 
 

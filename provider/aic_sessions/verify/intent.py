@@ -22,6 +22,7 @@ from pydantic import SecretStr
 
 from aic_sessions.client.realms import realm_display
 from aic_sessions.client.values import StateManagement
+from aic_sessions.domain.identity import ALLOW_INSECURE_HTTP, cleartext_off_machine
 from aic_sessions.program import stack_reader
 from aic_sessions.program.stack_config import load_stack_config
 from aic_sessions.program.stack_reader import StackReadError
@@ -54,6 +55,7 @@ class Target:
     base_url: str | None
     realms: tuple[RealmIntent, ...]
     stack: str | None = None
+    allows_insecure_http: bool = False  # the stack's own `aic-sessions:allowInsecureHttp`
 
 
 def from_flags(
@@ -89,7 +91,10 @@ def from_stack(
             f"Realm(s) {', '.join(unknown)} are not in stack {stack!r} "
             f"(it lists {', '.join(intents)})."
         )
-    return Target(base_url, tuple(intents[name] for name in wanted), stack)
+    if cleartext_off_machine(base_url):  # the stack's switch counts here as for its resources
+        config = config or _read(stack_reader.public_config, project_dir, stack)
+    allows_http = str(config.get(ALLOW_INSECURE_HTTP, "")).lower() == "true"
+    return Target(base_url, tuple(intents[name] for name in wanted), stack, allows_http)
 
 
 def _from_config(values: dict[str, Any]) -> tuple[str, dict[str, RealmIntent]]:
