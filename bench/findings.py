@@ -400,9 +400,10 @@ def _create_refresh_destroy(results: Results) -> list[str]:
             f"- Refresh ({n} realms): {refresh.reads / n:g} read(s) per realm, against a minimum "
             f"of 1, plus {refresh.journeys / n:g} journey(s) per realm (`secretInEffect`). "
             "Linear in realms.",
-            f"- Destroy ({n} realms): {destroy.writes / n:g} write(s) per realm: the journey and "
-            "authenticated settings put their prior values back; the signing secret is retained "
-            "(its default `onDelete`).",
+            f"- Destroy ({n} realms): {destroy.reads / n:g} read(s) and {destroy.writes / n:g} "
+            "write(s) per realm: the realm's baseline puts back what differs from its prior "
+            "values (the journey and authenticated settings are deleted with it, with no call "
+            "of their own); the signing secret is retained (its default `onDelete`).",
         ]
     return lines
 

@@ -54,6 +54,15 @@ def test_own_state_names_baselines_and_collects_standalone_priors() -> None:
     ]
 
 
+def test_a_baseline_pending_replacement_holds_its_realm_no_more() -> None:
+    """A delete-before-replace whose new baseline failed left the old one in state, already
+    deleted (its originals put back): the realm's next baseline is not refused for it."""
+    deleted = {**resource("RealmBaseline", "main-baseline", {}, {}), "pendingReplacement": True}
+    kept = resource("RealmBaseline", "other-baseline", {}, {}, realm="bravo")
+    found = own_state({"deployment": {"resources": [deleted, kept]}})
+    assert [key[1] for key in found.baselines] == ["bravo"]
+
+
 def test_priors_replace_the_observation_and_an_absent_service_drops_its_attributes() -> None:
     observed = {"maxDurationMinutes": 12, "stateManagement": "CTS", "maxSessionTimeMinutes": 250}
     priors = {"maxDurationMinutes": 5, "stateManagement": "JWT", SESSION_SERVICE: ABSENT}

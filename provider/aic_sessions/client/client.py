@@ -112,6 +112,11 @@ class AdminClient:
         )
         return AuthenticationSettings.from_api(document.body(), document.etag)
 
+    def read_authentication_settings_fresh(self, realm: str) -> AuthenticationSettings:
+        """From the server, past the deployment's read cache and without filling it."""
+        document = self._load_authentication(realm)
+        return AuthenticationSettings.from_api(document.body(), document.etag)
+
     def _load_authentication(self, realm: str) -> _Document:
         call = self._authn_call("Reading authentication settings", "GET", realm)
         response = self.transport.send(call)

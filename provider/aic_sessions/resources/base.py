@@ -37,7 +37,7 @@ from aic_sessions.domain.identity import (
     same_identity,
 )
 
-from . import connection, credentials, lifetime, ownership, plain_errors
+from . import connection, credentials, lifetime, moving, ownership, plain_errors
 from .wire import UNKNOWN, is_secret
 
 if TYPE_CHECKING:
@@ -241,7 +241,16 @@ class SessionProvider(ResourceProvider, Generic[M]):
         checked = adopted(olds, news) and olds.get("assertOnly") is not True
         if not failures and writes and isinstance(claimant, str) and identity and not checked:
             failures += ownership.owner_failures(news["baseUrl"], news["realm"], claimant)
+        # Under a baseline, the baseline's delete writes for the realm (`moving`).
+        own_delete_writes = news.get(BASELINE) is None and self.restores_on_delete(news)
+        if not failures and writes and identity and own_delete_writes and moving.moves(olds, news):
+            failures += moving.unreachable_failures(olds, news)
         return CheckResult(news, failures)
+
+    def restores_on_delete(self, news: dict[str, Any]) -> bool:
+        """Whether `delete` writes to the tenant (`onDelete` other than `retain`)."""
+        field = self.inputs_model.model_fields.get("onDelete")
+        return field is not None and (news.get("onDelete") or field.default) != "retain"
 
     def check_inputs(self, _olds: dict[str, Any], news: dict[str, Any]) -> CheckResult:
         """Validate what the user wrote (`""` must not pass as the root realm), then store the

@@ -16,7 +16,8 @@ would put the wrong values back. The baseline prevents that by ordering, not by 
 - it keeps `everManaged`, every attribute the program has declared on the realm with
   `onDelete="restore"` (its `manages` input, accumulated). Being updated before the settings
   resources that depend on it, it knows of an attribute before any write of it, so `delete`
-  (after the settings resources' own restores) puts back from `observed` whatever such
+  (after the settings resources' own restores, or instead of them when they are deleted with
+  it, as `RealmSessionSettings` declares them) puts back from `observed` whatever such
   attribute still differs: an update killed while adding one, then the recovery and `destroy`
   (or a reverted config, `up` and `destroy`), still leaves the realm's originals.
 
@@ -157,7 +158,7 @@ class RealmBaselineProvider(SessionProvider[BaselineInputs]):
         if result.failures or not known or adopted(olds, news):
             return result
         url, realm, stack = news["baseUrl"], news["realm"], news["claimant"]
-        restores = news.get("onDelete") != "retain" and bool(news.get("manages"))
+        restores = self.restores_on_delete(news)
         failures = ownership.owner_failures(url, realm, stack)
         failures = failures or own_state.rename_failures(url, realm, stack, restores=restores)
         if failures:
@@ -166,6 +167,10 @@ class RealmBaselineProvider(SessionProvider[BaselineInputs]):
         # component) wrote it already: their recorded priors are its originals.
         priors = own_state.adopted_priors(url, realm, stack)
         return CheckResult({**news, ADOPTED_PRIORS: priors} if priors else news, [])
+
+    def restores_on_delete(self, news: dict[str, Any]) -> bool:
+        """A baseline that manages nothing puts nothing back."""
+        return super().restores_on_delete(news) and bool(news.get("manages"))
 
     def create(self, props: dict[str, Any]) -> CreateResult:
         inputs = self.parse(props)
@@ -194,7 +199,8 @@ class RealmBaselineProvider(SessionProvider[BaselineInputs]):
 
     def delete(self, _id: str, props: dict[str, Any]) -> None:
         """Put back every attribute ever managed that still differs from the observation
-        (the settings resources, deleted first, restored the ones their state knew)."""
+        (settings resources deleted before it restored theirs; those deleted with it made no
+        call)."""
         names = set(props.get("everManaged") or [])
         observed = props.get("observed") or {}
         if not names or not isinstance(observed, dict):

@@ -167,8 +167,14 @@ class RealmSessionSettings(pulumi.ComponentResource):
             depends_on=[self.baseline, *after],
         )
         prior = self.baseline.observed
+        # Deleted with the baseline: its delete puts back every attribute they wrote, and when
+        # a new tenant or realm replaces it, the engine then deletes them first, so none stays
+        # in state claiming values on a realm the baseline's delete put back.
         settings = pulumi.ResourceOptions.merge(
-            child, pulumi.ResourceOptions(retain_on_delete=True if retain else None)
+            child,
+            pulumi.ResourceOptions(
+                retain_on_delete=True if retain else None, deleted_with=self.baseline
+            ),
         )
         asserted: dict[str, Any] = (
             {"assert_only": True, "promotes_from": promotes_from} if assert_only else {}
