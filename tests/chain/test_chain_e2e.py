@@ -220,3 +220,35 @@ def test_drift_in_staging_is_shown_never_written_and_healed_by_promotion(
     assert max_duration(promotion_group, "staging") == 10
     assert realm_writes(staging.request_counts()) == {}
     assert lock_state(promotion_group, "staging")["result"] == "unlocked"
+
+
+def test_a_promotion_carrying_a_change_made_by_hand_below_fails_the_run(
+    tmp_path: Path, engine_env: dict[str, str], promotion_group: GroupServer
+) -> None:
+    """dev's tenant switched to client-side sessions by hand, then an unrelated change deployed
+    to dev: staging's promotion carries both. Each new promotion asserts staging's realms
+    again, so staging's `up` fails naming the difference and both ways to the fix, instead of
+    passing with the promoted client-side sessions in place."""
+    chain = Chain(tmp_path / "project", engine_env, promotion_group)
+    chain.up("dev")
+    chain.up("staging")
+    with sa_client(promotion_group["dev"]) as client:
+        client.update_authentication_settings(
+            "alpha", AuthenticationSettingsPatch(stateless_sessions=True)
+        )
+    chain.configure("dev", realms=dev_realms(15))
+    chain.up("dev")  # a plain `up` compares with the state: dev's drift stays
+
+    preview = chain.cli["staging"].run("preview", "--stack", "staging")
+    assert "dynamic/aic:AuthenticatedSessionSettings staging-alpha-authenticated update" in (
+        preview.stdout
+    ), preview.stdout  # asserted again after the promotion
+    failed = chain.cli["staging"].run(
+        "up", "--yes", "--skip-preview", "--stack", "staging", check=False
+    )
+    output = failed.stdout + failed.stderr
+    assert failed.returncode != 0, output
+    assert "clientSideSessions is True (wanted False)" in output, output
+    assert "a change made there by hand" in output and "pulumi up --refresh" in output
+    assert realm_writes(promotion_group["staging"].request_counts()) == {}
+    assert lock_state(promotion_group, "staging")["result"] == "unlocked"

@@ -384,6 +384,8 @@ def constructor_doc(summary: str, table: Table) -> str:
             an AIC staging tenant): create and update fail, naming the missing promotion, when
             the realm differs from these values; destroy writes nothing back.
         :param promotes_from: The stack of the environment below, named in those failures.
+        :param promotion_id: The promotion that brought the values (`Promotion.promotion_id`):
+            when it changes, the realm is read and asserted again.
         :param opts: Pulumi resource options.
         """
 

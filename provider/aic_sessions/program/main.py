@@ -225,6 +225,9 @@ def declare_asserted_realm(
         ),
         assert_only=True,
         promotes_from=lower.name,
+        # Each new promotion asserts the realm again: it may carry what the tenant below holds
+        # beside its stack's values (a change made there by hand).
+        promotion_id=promotion.promotion_id if promotion is not None else None,
         after=[promotion] if promotion is not None else [],
         opts=pulumi.ResourceOptions(protect=stack.protect),
     )

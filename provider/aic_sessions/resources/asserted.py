@@ -15,7 +15,8 @@ from typing import Any
 
 from .base import ProviderError
 
-ASSERT_KEYS = ("assertOnly", "promotesFrom")
+ASSERT_KEYS = ("assertOnly", "promotesFrom", "promotionId")
+"""`promotionId`: the promotion that brought the values; a new one asserts the realm again."""
 
 
 def assert_only(props: Mapping[str, Any]) -> bool:
@@ -44,7 +45,9 @@ def refuse_drift(realm: str, props: Mapping[str, Any], found: Mapping[str, Any])
     source = props.get("promotesFrom") or "the environment below"
     raise ProviderError(
         f"{realm}: {shown}. This environment refuses writes of static configuration, so "
-        f"nothing was sent: the promotion from {source} that carries these values is missing. "
-        f"Deploy {source} first, then promote it here (pulumi up of this stack with "
+        f"nothing was sent: the promotion from {source} that carries these values is missing, "
+        f"or a promotion carried what {source}'s tenant holds beside its stack's values (a "
+        f"change made there by hand). Deploy {source} first (pulumi up --refresh of it puts "
+        "its tenant back to its stack), then promote it here (pulumi up of this stack with "
         "promotion mode automatic, or a promotion run by your team), and run again."
     )

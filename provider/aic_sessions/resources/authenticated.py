@@ -85,6 +85,7 @@ class AuthenticatedSessionSettings(
         on_delete: pulumi.Input[OnDelete] = "restore",
         assert_only: pulumi.Input[bool] | None = None,
         promotes_from: pulumi.Input[str] | None = None,
+        promotion_id: pulumi.Input[str | None] | None = None,
         opts: pulumi.ResourceOptions | None = None,
         **settings: Unpack[AuthenticatedOptions],
     ) -> None:

@@ -124,6 +124,7 @@ class JourneySessionSettings(
         on_delete: pulumi.Input[OnDelete] = "restore",
         assert_only: pulumi.Input[bool] | None = None,
         promotes_from: pulumi.Input[str] | None = None,
+        promotion_id: pulumi.Input[str | None] | None = None,
         opts: pulumi.ResourceOptions | None = None,
         **settings: Unpack[JourneyOptions],
     ) -> None:

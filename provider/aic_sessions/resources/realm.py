@@ -114,6 +114,7 @@ class RealmSessionSettings(pulumi.ComponentResource):
         on_delete: pulumi.Input[OnDelete] = "restore",
         assert_only: bool = False,
         promotes_from: pulumi.Input[str] | None = None,
+        promotion_id: pulumi.Input[str | None] | None = None,
         after: Sequence[pulumi.Resource] = (),
         opts: pulumi.ResourceOptions | None = None,
     ) -> None:
@@ -139,6 +140,9 @@ class RealmSessionSettings(pulumi.ComponentResource):
             `esv_reference`.
         :param promotes_from: The stack of the environment below, named when an assertion
             fails (the promotion that is missing).
+        :param promotion_id: With `assert_only`: the promotion that brings the values (the
+            `Promotion`'s `promotion_id`); each new promotion reads and asserts the realm
+            again, so a promotion that carried something else fails the run.
         :param after: Resources every child waits for (the `Promotion` that brings the values).
         :param opts: Pulumi resource options of the component (children inherit its provider
             and `protect`, as Pulumi does for any component, and here also its
@@ -177,7 +181,9 @@ class RealmSessionSettings(pulumi.ComponentResource):
             ),
         )
         asserted: dict[str, Any] = (
-            {"assert_only": True, "promotes_from": promotes_from} if assert_only else {}
+            {"assert_only": True, "promotes_from": promotes_from, "promotion_id": promotion_id}
+            if assert_only
+            else {}
         )
         self.journey = (
             None

@@ -427,6 +427,7 @@ class SigningSecret(
         baseline: pulumi.Input[dict[str, Any]] | None = None,
         assert_only: pulumi.Input[bool] | None = None,
         promotes_from: pulumi.Input[str] | None = None,
+        promotion_id: pulumi.Input[str | None] | None = None,
         opts: pulumi.ResourceOptions | None = None,
     ) -> None:
         """Declare the signing secret of one realm.
@@ -450,6 +451,8 @@ class SigningSecret(
             and update fail, naming the missing promotion, unless the realm already references
             `esv_reference`; destroy writes nothing back.
         :param promotes_from: The stack of the environment below, named in those failures.
+        :param promotion_id: The promotion that brought the values (`Promotion.promotion_id`):
+            when it changes, the realm is read and asserted again.
         :param opts: Pulumi resource options.
         """
         props = {
@@ -462,6 +465,7 @@ class SigningSecret(
             BASELINE: baseline,
             "assert_only": assert_only,
             "promotes_from": promotes_from,
+            "promotion_id": promotion_id,
         }
         props |= direct_claim(props, BASELINE)  # declared on its own: one owner per realm
         opts = pulumi.ResourceOptions.merge(
