@@ -81,7 +81,7 @@ def test_library_user_records_given_secrets_and_the_pack_compares_stacks(
 
     bare = cli.run("preview", "--stack", "dev", "--policy-pack", pack, check=False)
     assert bare.returncode != 0, "without its policy config the record cannot be checked"
-    assert "policy_pack.config --stack <this stack> --record" in bare.stdout
+    assert "policy_pack.config --stack dev --record" in bare.stdout
     assert "scripts/" not in bare.stdout
 
     for stack in ("dev", "prod"):
@@ -104,6 +104,21 @@ def test_library_user_records_given_secrets_and_the_pack_compares_stacks(
     assert caught.returncode != 0, "the same secret in both stacks"
     assert "the signing secret is the same as prod (stack prod)'s (realm alpha)" in caught.stdout
     assert "Traceback" not in caught.stdout + caught.stderr
+
+    # dev's policy config (just written) passed to prod's preview: refused by name, once.
+    wrong = cli.run(
+        "preview",
+        "--stack",
+        "prod",
+        "--policy-pack",
+        pack,
+        "--policy-pack-config",
+        str(tmp_path / "dev-policy.json"),
+        check=False,
+    )
+    assert wrong.returncode != 0, wrong.stdout
+    assert wrong.stdout.count("was written for stack dev, not for this stack (prod)") == 1
+    assert "the same as" not in wrong.stdout, "no comparison with the wrong stacks"
 
 
 def test_recording_nothing_fails(

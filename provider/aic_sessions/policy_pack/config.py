@@ -191,6 +191,8 @@ def build(root: Path, stack: str, levels: Path = SHIPPED_LEVELS) -> dict[str, An
     document[CONFIG_GIVEN] = {**document.get(CONFIG_GIVEN, {}), "environment": environment}
     document[RECORDED] = {**document.get(RECORDED, {}), "recorded": recorded(stack, configs[stack])}
     document[SINGLE_OWNER] = {**document.get(SINGLE_OWNER, {}), "claimedElsewhere": claimed}
+    for policy in (DISTINCT, CONFIG_GIVEN, RECORDED, SINGLE_OWNER):  # the pack refuses it elsewhere
+        document[policy]["stack"] = stack
     return document
 
 
@@ -276,7 +278,12 @@ def main(argv: list[str] | None = None) -> int:
     args.output.write_text(json.dumps(document, indent=2) + "\n")
     others = document[DISTINCT]["otherEnvironments"]
     count = sum(len(v) for v in others.values())
-    print(f"policy config for {args.stack}: {count} fingerprint(s) of {len(others)} other stack(s)")
+    claims_ = document[SINGLE_OWNER]["claimedElsewhere"]
+    stacks = {c["stack"] for c in claims_} | set(others)
+    print(
+        f"policy config for {args.stack}: {len(claims_)} realm(s) and {count} signing-secret "
+        f"fingerprint(s) of {len(stacks)} other stack(s)"
+    )
     return 0
 
 

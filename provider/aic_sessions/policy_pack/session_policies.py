@@ -162,8 +162,38 @@ def _session_resources(args: StackValidationArgs) -> list[Any]:
     return [r for r in args.resources if r.resource_type in SESSION_TYPES]
 
 
+def running_stack(args: StackValidationArgs) -> str:
+    """The stack this run previews, from its resources' URNs (`urn:pulumi:<stack>::...`)."""
+    for resource in args.resources:
+        head = str(resource.urn).split("::", 1)[0]
+        if head.startswith("urn:pulumi:"):
+            return head.removeprefix("urn:pulumi:")
+    return "<stack>"
+
+
+def written_for_another_stack(args: StackValidationArgs) -> str | None:
+    """The problem when the run's policy config was written for another stack: it compares
+    this stack with the wrong ones (itself among them)."""
+    written, running = args.get_config().get("stack"), running_stack(args)
+    if not isinstance(written, str) or written.rsplit("/", 1)[-1] == running:
+        return None
+    return (
+        f"this run's --policy-pack-config was written for stack {written}, not for this stack "
+        f"({running}), so its comparisons with the other stacks would be with the wrong ones. "
+        f"Write it for this stack: {config_command(running)}, then pass "
+        "--policy-pack-config policy-config.json."
+    )
+
+
+def config_command(stack: str, action: str = "--output policy-config.json") -> str:
+    return f"python -m aic_sessions.policy_pack.config --stack {stack} {action}"
+
+
 def signing_secret_distinct(args: StackValidationArgs, report: Report) -> None:
     """No two realms share a secret, and no other environment uses this stack's secret."""
+    if problem := written_for_another_stack(args):
+        report(problem)  # once, here: the other stack-wide rules skip such a config
+        return
     config = args.get_config()
     others: Mapping[str, Mapping[str, str]] = config.get("otherEnvironments", {})
     owners: dict[str, list[Any]] = defaultdict(list)
@@ -201,13 +231,15 @@ def policy_config_given(args: StackValidationArgs, report: Report) -> None:
         "This run has no --policy-pack-config: signing secrets were compared within this stack "
         "only, not with the other environments', no other stack's claims on its realms were "
         "read, and the levels are the pack's defaults, not this environment's. Write the "
-        "config with: python -m aic_sessions.policy_pack.config --stack <stack> --output "
-        "policy-config.json, then pass --policy-pack-config policy-config.json."
+        f"config with: {config_command(running_stack(args))}, then pass --policy-pack-config "
+        "policy-config.json."
     )
 
 
 def realm_single_owner(args: StackValidationArgs, report: Report) -> None:
     """A realm has one owner: declared once in this stack, and in no other stack."""
+    if written_for_another_stack(args):
+        return  # its claims are the wrong stacks'; `signing_secret_distinct` says so
     claimed = {
         (tenant_of(c.get("baseUrl")), realm_of(c)): str(c.get("stack"))
         for c in args.get_config().get("claimedElsewhere", [])
@@ -266,7 +298,9 @@ def signing_secret_fingerprint_recorded(args: StackValidationArgs, report: Repor
     Other stacks' policy checks read the record instead of this stack's secrets (they do not
     have its passphrase), so a missing or stale record would hide a shared secret from them.
     """
-    config = args.get_config()
+    if written_for_another_stack(args):
+        return  # another stack's records; `signing_secret_distinct` says so
+    config, stack = args.get_config(), running_stack(args)
     given: dict[str, Any] = {}
     for resource in _session_resources(args):
         source = resource.props.get("valueSource")
@@ -277,15 +311,17 @@ def signing_secret_fingerprint_recorded(args: StackValidationArgs, report: Repor
             report(
                 f"{where(resource.name, resource.props)}: this run has no policy config with the "
                 "stack's recorded fingerprints, so the record cannot be checked. Record them "
-                "(python -m aic_sessions.policy_pack.config --stack <this stack> --record), write "
-                "the "
-                "config (python -m aic_sessions.policy_pack.config --stack <this stack> --output "
-                "policy-config.json) and pass --policy-pack-config policy-config.json.",
+                f"({config_command(stack, '--record')}), write the config "
+                f"({config_command(stack)}) and pass --policy-pack-config policy-config.json.",
                 resource.urn,
             )
         return
     records = {realm_name(realm): fp for realm, fp in config["recorded"].items()}
-    how = "run: python -m aic_sessions.policy_pack.config --stack <this stack> --record"
+    # The run reads the record from the policy config, written from the stack's config: both.
+    how = (
+        f"run: {config_command(stack, '--record')}, then write the policy config again "
+        f"({config_command(stack)}) and pass it with --policy-pack-config"
+    )
     for realm, resource in sorted(given.items()):
         fingerprint = resource.props.get("fingerprint")
         if not isinstance(fingerprint, str):
@@ -336,6 +372,7 @@ BOUNDS_SCHEMA = PolicyConfigSchema(
 CONFIG_GIVEN = "policy-pack-config-given"
 DISTINCT_SCHEMA = PolicyConfigSchema(
     properties={
+        "stack": {"type": "string"},  # the stack it was written for
         "environment": {"type": "string"},
         "otherEnvironments": {
             "type": "object",
@@ -350,6 +387,7 @@ DISTINCT_SCHEMA = PolicyConfigSchema(
 
 OWNER_SCHEMA = PolicyConfigSchema(
     properties={
+        "stack": {"type": "string"},  # the stack it was written for
         "claimedElsewhere": {
             "type": "array",
             "items": {
@@ -368,6 +406,7 @@ OWNER_SCHEMA = PolicyConfigSchema(
 
 RECORDED_SCHEMA = PolicyConfigSchema(
     properties={
+        "stack": {"type": "string"},  # the stack it was written for
         "recorded": {
             "type": "object",
             "additionalProperties": {"type": "string", "pattern": "^scrypt:[0-9a-f]{32}$"},
@@ -406,7 +445,9 @@ POLICIES = [
         description="The run has the stack's --policy-pack-config (the other stacks' data).",
         validate=policy_config_given,
         enforcement_level=ADVISORY,
-        config_schema=PolicyConfigSchema(properties={"environment": {"type": "string"}}),
+        config_schema=PolicyConfigSchema(
+            properties={"environment": {"type": "string"}, "stack": {"type": "string"}}
+        ),
     ),
     StackValidationPolicy(
         name="signing-secret-fingerprint-recorded",
