@@ -44,6 +44,11 @@ def test_rollback_shows_then_restores(promotion_group: GroupServer) -> None:
     shown = rollback(promotion_group)
     assert 'A rollback would revert: {"Authentication Settings": {"modified": 1}}' in shown
     assert "\n  modified Authentication Settings/alpha/" in shown  # each item, not only counts
+    with sa_client(promotion_group["staging"]) as admin:
+        reports = PromotionClient(admin.transport).reports()
+    promoted = [r for r in reports if r.type == "promotion" and r.dry_run is False][-1]
+    undone = f"undoes the last promotion into this environment: {promoted.promotion_id} of "
+    assert undone + f"{promoted.created_date} (report {promoted.report_id})." in shown, shown
     assert "Nothing was changed" in shown
     assert max_duration(promotion_group, "staging") == 33
 

@@ -9,12 +9,16 @@ with the `fr:idc:promotion:*` scope).
 from __future__ import annotations
 
 import json
+from typing import TYPE_CHECKING
 
 import click
 
 from aic_sessions.cli.cleartext import refuse_cleartext
 from aic_sessions.cli.problems import ConfigProblem
 from aic_sessions.client import AdminApiError, ConfigurationError, ConnectionSettings
+
+if TYPE_CHECKING:
+    from aic_sessions.client.promotion import PromotionClient
 
 MARKER = "aic-sessions rollback:"
 
@@ -58,6 +62,7 @@ def rollback(base_url: str, yes: bool, timeout: float, poll: float) -> None:
         client = PromotionClient(admin.transport)
         try:
             provisional = client.provisional_rollback_report()
+            click.echo(_undone(client))
             click.echo(
                 "A rollback would revert: " + json.dumps(promotion_scope.summary(provisional))
             )
@@ -73,3 +78,23 @@ def rollback(base_url: str, yes: bool, timeout: float, poll: float) -> None:
         except (AdminApiError, ProviderError) as exc:
             raise click.ClickException(str(exc)) from None
         click.echo(f"Rolled back (report {outcome.report_id}): {json.dumps(outcome.summary)}")
+        click.echo(
+            "Check the environment (aic-sessions verify), and set the stack below back to the "
+            "previous values, or its next promotion brings them again."
+        )
+
+
+def _undone(client: PromotionClient) -> str:
+    """Which promotion a rollback undoes: the last one the tenant reports (not a dry run)."""
+    try:
+        done = [r for r in client.reports() if r.type == "promotion" and r.dry_run is False]
+    except AdminApiError as exc:
+        return f"Which promotion a rollback undoes could not be read: {exc}"
+    if not done:
+        return "The tenant reports no promotion (not a dry run) to undo."
+    last = max(done, key=lambda r: r.created_date or "")
+    return (
+        f"A rollback undoes the last promotion into this environment: "
+        f"{last.promotion_id or '(no id)'} of {last.created_date or '(no date)'} "
+        f"(report {last.report_id or '(no id)'})."
+    )
