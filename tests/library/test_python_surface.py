@@ -148,9 +148,14 @@ def test_settings_resources_register_only_their_table_and_fixed_properties(
 @engine_mocked
 def test_a_left_out_attribute_takes_the_tables_default(recorder: Recorder) -> Any:
     journey = JourneySessionSettings("j", base_url="https://t/am", realm="alpha")
-    with pytest.raises(TypeError, match="unexpected keyword argument 'max_duration'"):
+    unknown = "unknown keyword argument 'max_duration' (did you mean max_duration_minutes?)"
+    with pytest.raises(TypeError, match=re.escape(f"JourneySessionSettings('k') got an {unknown}")):
         wrong: dict[str, Any] = {"max_duration": 5}
         JourneySessionSettings("k", base_url="https://t/am", realm="alpha", **wrong)
+    options = "RealmSessionSettings('r'): AuthenticatedOptions got an unknown keyword argument"
+    with pytest.raises(pulumi.RunError, match=re.escape(f"{options} 'max_sesion_time_minutes'")):
+        typo: Any = {"max_sesion_time_minutes": 5}  # a TypedDict takes any key at run time
+        RealmSessionSettings("r", base_url="https://t/am", realm="bravo", authenticated=typo)
 
     def check(values: list[Any]) -> None:
         assert values == ["CTS", 5, None]

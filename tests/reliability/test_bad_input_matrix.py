@@ -266,6 +266,14 @@ CASES: dict[str, Case] = {
         ("baseUrl", "cleartext", "aic-sessions:allowInsecureHttp true"),
         base_url="http://tenant.example.test/am",
     ),
+    "library-options-misspelt": Case(
+        "library",
+        ("AuthenticatedOptions", "'max_sesion_time_minutes'", "max_session_time_minutes?"),
+        resource={
+            "type": "RealmSessionSettings",
+            "args": {"realm": "alpha", "authenticated": {"max_sesion_time_minutes": 5}},
+        },
+    ),
     "stack-realms-a/b-and-a-b": Case(
         "stack",
         ("aic-sessions:realms", "a/b and a-b", "same resource names"),
@@ -312,6 +320,7 @@ THROUGH_ENGINE = {
     "library-secret-10-mb",
     "library-minutes-quoted-5",
     "library-realm-empty",
+    "library-options-misspelt",
 }
 ENGINE = [name for name in CASES if name in THROUGH_ENGINE]  # in the table's order
 IN_PROCESS = [name for name in CASES if name not in THROUGH_ENGINE]

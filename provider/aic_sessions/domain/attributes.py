@@ -235,13 +235,22 @@ def config_model(name: str, table: Table) -> type[ConfigSection]:
     return model
 
 
+class UnknownKeyword(TypeError):
+    """A keyword no attribute of the table has (a TypeError, as Python's own keyword checks)."""
+
+
 def keyword_values(owner: str, table: Table, given: Mapping[str, Any]) -> dict[str, Any]:
     """A resource's attribute keywords (snake_case), the table's defaults where not given; an
-    unknown keyword fails as Python's own keyword checks do."""
-    names = {a.python_name for a in table}
+    unknown keyword fails naming the nearest valid one (`owner`: who was given it)."""
+    from aic_sessions.domain.nearest import did_you_mean
+
+    names = [a.python_name for a in table]
     for name in given:
         if name not in names:
-            raise TypeError(f"{owner}() got an unexpected keyword argument '{name}'")
+            raise UnknownKeyword(
+                f"{owner} got an unknown keyword argument '{name}'{did_you_mean(name, names)}; "
+                f"the valid ones: {', '.join(names)}"
+            )
     return {a.python_name: given.get(a.python_name, _plain(a.default)) for a in table}
 
 

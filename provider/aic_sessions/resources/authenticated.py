@@ -17,11 +17,10 @@ from aic_sessions.domain.attributes import (
     constructor_doc,
     hints,
     input_model,
-    keyword_values,
 )
 
 from .base import BASELINE, RealmInputs
-from .naming import OnDelete, SnakeCaseProperties, declared, registration
+from .naming import OnDelete, SnakeCaseProperties, attribute_keywords, declared, registration
 from .ownership import direct_claim
 from .settings_provider import RealmSettingsProvider
 
@@ -91,7 +90,9 @@ class AuthenticatedSessionSettings(
     ) -> None:
         props = {
             **declared(locals()),  # before any local of its own: each is a property
-            **keyword_values("AuthenticatedSessionSettings", AUTHENTICATED, settings),
+            **attribute_keywords(
+                f"AuthenticatedSessionSettings({resource_name!r})", AUTHENTICATED, settings
+            ),
         }
         props[BASELINE] = props.pop("baseline")  # engine-internal: kept out of diffs
         props |= direct_claim(props, BASELINE)  # declared on its own: one owner per realm

@@ -21,12 +21,18 @@ from aic_sessions.domain.attributes import (
     constructor_doc,
     hints,
     input_model,
-    keyword_values,
 )
 
 from . import connection
 from .base import BASELINE, ProviderError, RealmInputs
-from .naming import OnDelete, SnakeCaseProperties, StateManagementName, declared, registration
+from .naming import (
+    OnDelete,
+    SnakeCaseProperties,
+    StateManagementName,
+    attribute_keywords,
+    declared,
+    registration,
+)
 from .ownership import direct_claim
 from .settings_provider import RealmSettingsProvider
 
@@ -130,7 +136,7 @@ class JourneySessionSettings(
     ) -> None:
         props = {
             **declared(locals()),  # before any local of its own: each is a property
-            **keyword_values("JourneySessionSettings", JOURNEY, settings),
+            **attribute_keywords(f"JourneySessionSettings({resource_name!r})", JOURNEY, settings),
         }
         props[BASELINE] = props.pop("baseline")  # engine-internal: kept out of diffs
         props |= direct_claim(props, BASELINE)  # declared on its own: one owner per realm

@@ -9,10 +9,13 @@ the property names change: keys inside dict values stay as on the wire, in Pytho
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, ClassVar, Literal
 
+from pulumi import RunError
+
+from aic_sessions.domain.attributes import Table, UnknownKeyword, keyword_values
 from aic_sessions.domain.names import to_camel, to_snake
 
 from .sdk_errors import quiet_cancellations
@@ -91,6 +94,19 @@ class SnakeCaseProperties:
 
         def __dir__(self) -> list[str]:
             return [*super().__dir__(), *self.__dict__.get(_UNSET, ())]
+
+
+class UnknownOptionError(RunError, TypeError):
+    """A misspelt settings keyword: a `RunError`, so the engine shows the message alone."""
+
+
+def attribute_keywords(owner: str, table: Table, given: Mapping[str, Any]) -> dict[str, Any]:
+    """`keyword_values` in a program: an unknown keyword stops it with the nearest valid one,
+    without a traceback."""
+    try:
+        return keyword_values(owner, table, given)
+    except UnknownKeyword as exc:
+        raise UnknownOptionError(str(exc)) from None
 
 
 def declared(arguments: dict[str, Any]) -> dict[str, Any]:

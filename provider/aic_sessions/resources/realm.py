@@ -24,13 +24,13 @@ from typing import TYPE_CHECKING, Any, Literal
 
 import pulumi
 
-from aic_sessions.domain.attributes import AUTHENTICATED, JOURNEY, keyword_values
+from aic_sessions.domain.attributes import AUTHENTICATED, JOURNEY
 
 from .authenticated import AuthenticatedOptions, AuthenticatedSessionSettings
 from .baseline import RealmBaseline
 from .esv_secret import EsvOnDelete, EsvSecret
 from .journey import JourneyOptions, JourneySessionSettings
-from .naming import OnDelete
+from .naming import OnDelete, attribute_keywords
 from .signing_secret import SigningSecret
 
 if TYPE_CHECKING:
@@ -158,7 +158,7 @@ class RealmSessionSettings(pulumi.ComponentResource):
             base_url=base_url,
             realm=realm,
             # An asserted realm is never written, so its baseline restores nothing either.
-            manages=[] if assert_only else _managed(journey, authenticated),
+            manages=[] if assert_only else _managed(resource_name, journey, authenticated),
             on_delete="retain" if retain or assert_only else on_delete,
             requires_journey_settings=journey is not False,
             opts=pulumi.ResourceOptions(parent=self, depends_on=list(after)),
@@ -323,11 +323,12 @@ def _esv_secret(
 
 
 def _managed(
-    journey: JourneyOptions | Literal[False] | None, authenticated: AuthenticatedOptions
+    name: str, journey: JourneyOptions | Literal[False] | None, authenticated: AuthenticatedOptions
 ) -> list[str]:
     """The settings attributes the realm manages: each keyword's value as its resource gets it
     (`keyword_values`: the table's default where none is given) and not None."""
-    given = keyword_values("AuthenticatedSessionSettings", AUTHENTICATED, authenticated)
+    owner = f"RealmSessionSettings({name!r}): "
+    given = attribute_keywords(owner + "AuthenticatedOptions", AUTHENTICATED, authenticated)
     if journey is not False:
-        given |= keyword_values("JourneySessionSettings", JOURNEY, journey or {})
+        given |= attribute_keywords(owner + "JourneyOptions", JOURNEY, journey or {})
     return [a.name for a in (*JOURNEY, *AUTHENTICATED) if given.get(a.python_name) is not None]
