@@ -117,6 +117,11 @@ def test_unrecognised_token_form() -> None:
             Phase.ADMIN,
             "admin-credentials-refused",
         ),
+        (  # a token endpoint refusing the key: 400 invalid_grant, not 401; the text says both
+            errors.AuthenticationError(CONTEXT, "", status=400, body={"error": "invalid_grant"}),
+            Phase.ADMIN,
+            "admin-credentials-refused",
+        ),
         (errors.RateLimitedError(CONTEXT, "", status=429), Phase.ADMIN, "tenant-failing"),
         (errors.ServerError(CONTEXT, "", status=503), Phase.ADMIN, "tenant-failing"),
         (errors.InvalidRequestError(CONTEXT, "", status=400), Phase.ADMIN, "unexpected-answer"),
@@ -194,3 +199,9 @@ def test_cleanup_is_not_a_pass_when_no_test_session_was_created() -> None:
     (cleanup,) = [c for c in evaluate(obs, RealmIntent("alpha")) if c.name == "cleanup"]
     assert cleanup.status.value == "skip"
     assert cleanup.observed == "not applicable: no test session was created"
+
+
+def test_refused_admin_credentials_name_the_token_endpoints_answer_too() -> None:
+    error = errors.AuthenticationError(CONTEXT, "", status=400, body={"error": "invalid_grant"})
+    [cause] = causes_for(error, Phase.ADMIN)
+    assert "HTTP 401, or invalid_grant/invalid_client from the token endpoint" in cause.text

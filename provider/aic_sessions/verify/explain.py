@@ -118,7 +118,8 @@ ADMIN_LACKS_SCOPE = Cause(
 )
 ADMIN_REFUSED = Cause(
     "admin-credentials-refused",
-    "The admin identity's credentials were refused (HTTP 401): check AIC_SA_ID with "
+    "The admin identity's credentials were refused (HTTP 401, or invalid_grant/invalid_client "
+    "from the token endpoint): check AIC_SA_ID with "
     "AIC_SA_JWK/AIC_SA_JWK_FILE (or AM_ADMIN_USERNAME/AM_ADMIN_PASSWORD, AIC_ACCESS_TOKEN) "
     "and that they belong to this tenant.",
 )
