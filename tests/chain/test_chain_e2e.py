@@ -60,7 +60,8 @@ def test_dev_change_reaches_staging_then_prod_only_by_promotion(
     assert chain.outputs("prod")["promotion"]["result"] == "promoted"  # the first one, kept
 
     promotion_group["staging"].clear_requests()
-    chain.up("staging")
+    promoted = chain.up("staging")
+    assert "dry run passed: Authentication Settings: 1 modified" in promoted.stdout, promoted.stdout
     counts = promotion_group["staging"].request_counts()
     print("staging promotion requests:", json.dumps(counts["counts"], sort_keys=True))
     assert max_duration(promotion_group, "staging") == 15

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from . import promotion_scope
 from .base import ProviderError
@@ -186,8 +186,14 @@ def _busy(state: LockState) -> str:
     )
 
 
-def _counts(report: PromotionReport) -> dict[str, Any]:
-    return promotion_scope.summary(report)
+def _counts(report: PromotionReport) -> str:
+    """`Authentication Settings: 1 modified; Session Service: 1 added`, or `no changes`."""
+    counts = promotion_scope.summary(report)
+    shown = [
+        f"{item}: {', '.join(f'{n} {kind}' for kind, n in kinds.items())}"
+        for item, kinds in counts.items()
+    ]
+    return "; ".join(shown) or "no changes"
 
 
 def rollback(client: PromotionClient, plan: Plan, log: Log) -> Outcome:
