@@ -85,6 +85,14 @@ def test_duration_bounds_from_config() -> None:
     assert run(sp.journey_max_duration_bounds, bounded) == []
 
 
+def test_an_upper_stage_is_told_to_fix_the_duration_in_the_stack_below() -> None:
+    upper = journey(maxDurationMinutes=20.0, assertOnly=True, promotesFrom="dev")
+    upper.config = {"maxMinutes": 15}
+    [message] = run(sp.journey_max_duration_bounds, upper)
+    assert "Set maxDurationMinutes: a value within 1 to 15 in stack dev" in message
+    assert "receives it only by promotion" in message and "in Python" not in message
+
+
 def fingerprinted(realm: str, value: str) -> Resource:
     return secret(realm, value=value, fingerprint=signing_secrets.fingerprint(value))
 

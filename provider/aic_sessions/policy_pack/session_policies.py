@@ -147,10 +147,15 @@ def journey_max_duration_bounds(args: ResourceValidationArgs, report: Report) ->
     low, high = int(config.get("minMinutes", 1)), int(config.get("maxMinutes", 60))
     minutes = args.props.get("maxDurationMinutes")
     if isinstance(minutes, int | float) and not low <= minutes <= high:
+        within = f"{low} to {high}"
+        fix = (
+            set_it(args.props, "maxDurationMinutes", "", f"a value within {within}")
+            if args.props.get("assertOnly") is True
+            else f"Set {setting('maxDurationMinutes')} within them"
+        )
         report(
             f"{where(args.name, args.props)}: journey max duration is {int(minutes)} minutes, "
-            f"outside this environment's bounds of {low} to {high}. Set "
-            f"{setting('maxDurationMinutes')} within them or change the bounds "
+            f"outside this environment's bounds of {within}. {fix}; or change the bounds "
             "(python -m aic_sessions.policy_pack.config --levels FILE)."
         )
 
