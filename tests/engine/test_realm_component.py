@@ -111,3 +111,43 @@ def test_moved_resources_still_restore_the_realm_s_originals_on_destroy(
         before.max_duration,
     )
     assert client.read_session_service("alpha") == service
+
+
+RENAMED = """\
+import pulumi
+from aic_sessions import RealmSessionSettings
+
+RealmSessionSettings(
+    "dev-alpha-main",
+    base_url=pulumi.Config().require("tenant"),
+    realm="alpha",
+    opts=pulumi.ResourceOptions(aliases=[pulumi.Alias(name="dev-alpha")]),
+)
+"""
+
+
+def test_a_component_renamed_with_an_alias_moves_with_no_write(
+    tmp_path: Path, engine_env: dict[str, str], aic_emulator: EmulatorServer
+) -> None:
+    """The fix the rename refusal names for a program of your own: the old name as an alias.
+    The children follow (their names start with the component's), nothing is written, and
+    destroy still restores the realm's originals."""
+    client = sa_client(aic_emulator)
+    before = present(client.read_authentication_settings("alpha").trees)
+    project = tmp_path / "project"
+    cli = library_project(project, "renaming", COMPONENT, engine_env, aic_emulator)
+    cli.run("up", "--yes", "--skip-preview")
+
+    (project / "__main__.py").write_text(RENAMED)
+    aic_emulator.clear_requests()
+    preview = json.loads(cli.run("preview", "--json").stdout)
+    assert set(preview["changeSummary"]) <= {"same"}, preview["changeSummary"]
+    cli.run("up", "--yes", "--skip-preview")
+    assert writes(aic_emulator) == 0
+    cli.run("preview", "--expect-no-changes")
+    cli.run("destroy", "--yes", "--skip-preview")
+    after = present(client.read_authentication_settings("alpha").trees)
+    assert (after.state_management, after.max_duration) == (
+        before.state_management,
+        before.max_duration,
+    )

@@ -118,8 +118,11 @@ def rename_failures(
             "name renames them all), the new resources would record this stack's own values as "
             "the realm's originals, and deleting the old ones would put the originals back "
             "over the new values. Keep the name and the URL it has (in the stack program: "
-            "aic-sessions:environment as it was); to rename it, run pulumi destroy first (with "
-            "onDelete restore it puts the originals back), then deploy under the new name.",
+            "aic-sessions:environment as it was). To rename it in a program of your own, give "
+            "the new component the old name as an alias (opts=pulumi.ResourceOptions(aliases="
+            f"[pulumi.Alias(name='{other.removesuffix('-baseline')}')])): the engine then moves "
+            "its resources without a write. Otherwise run pulumi destroy first (with onDelete "
+            "restore it puts the originals back), then deploy under the new name.",
         )
     ]
 
