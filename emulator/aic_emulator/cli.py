@@ -44,7 +44,9 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
         help="aic: Advanced Identity Cloud (service accounts, ESVs); am: self-managed AM",
     )
     parser.add_argument(
-        "--realms", default="alpha", help="comma-separated sub-realms (am only; aic has its own)"
+        "--realms",
+        help="comma-separated sub-realms (am only, default alpha; an aic tenant has alpha and "
+        "bravo, as Advanced Identity Cloud's do)",
     )
     parser.add_argument(
         "--state-file", type=Path, help="JSON file: loaded at start if it exists, saved on writes"
@@ -76,6 +78,12 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
         "--promotion-seconds", type=float, help="how long a promotion or rollback takes"
     )
     args = parser.parse_args(argv)
+    if args.realms is not None and (args.flavour == "aic" or args.group is not None):
+        parser.error(
+            "--realms is for --flavour am only: an aic tenant (and each tenant of a --group) has "
+            "the realms alpha and bravo, as Advanced Identity Cloud's do; leave it out"
+        )
+    args.realms = args.realms or "alpha"
     if args.group is not None:
         try:
             args.members = parse_group(args.group)

@@ -13,7 +13,7 @@ from typing import Any
 
 import pytest
 import requests
-from aic_emulator.cli import parse_group
+from aic_emulator.cli import parse_args, parse_group
 from aic_emulator.group import check_order
 from aic_emulator.testing import EmulatorServer, GroupServer, start_group
 from aic_sessions.client import inferred
@@ -409,3 +409,19 @@ def test_a_group_is_ordered_development_first() -> None:
     ]
     with pytest.raises(ValueError, match="give the role of 'live'"):
         parse_group("dev=1,live=2")
+
+
+@pytest.mark.parametrize(
+    "argv",
+    [["--realms", "alpha,charlie"], ["--group", "dev=1,prod=2", "--realms", "charlie"]],
+    ids=["aic", "group"],
+)
+def test_realms_for_an_aic_tenant_are_refused_not_ignored(
+    argv: list[str], capsys: pytest.CaptureFixture[str]
+) -> None:
+    with pytest.raises(SystemExit) as stopped:
+        parse_args(argv)
+    assert stopped.value.code == 2
+    assert "--realms is for --flavour am only" in capsys.readouterr().err
+    assert parse_args(["--flavour", "am", "--realms", "alpha,charlie"]).realms == "alpha,charlie"
+    assert parse_args(["--flavour", "am"]).realms == "alpha"
