@@ -12,6 +12,7 @@ import time
 from pathlib import Path
 
 import pytest
+import yaml
 from aic_emulator.testing import GroupServer
 from aic_sessions.client import AuthenticationSettingsPatch
 
@@ -253,3 +254,39 @@ def test_a_promotion_carrying_a_change_made_by_hand_below_fails_the_run(
     assert "a change made there by hand" in output and "pulumi up --refresh" in output
     assert realm_writes(promotion_group["staging"].request_counts()) == {}
     assert lock_state(promotion_group, "staging")["result"] == "unlocked"
+
+
+def test_an_upper_stack_relabelled_development_and_set_back_keeps_its_esvs(
+    tmp_path: Path, engine_env: dict[str, str], promotion_group: GroupServer
+) -> None:
+    """staging's file says `stage: development` by mistake: its `up` fails at the tenant, which
+    refuses the writes. Set back, the stack finds its ESVs under their old names (aliases both
+    ways): no ESV is created again or deleted, so no secret is rotated nobody asked for."""
+    chain = Chain(tmp_path / "project", engine_env, promotion_group)
+    chain.up("dev")
+    chain.up("staging")
+    before = chain.outputs("staging")["realms"]["alpha"]
+
+    path = chain.project / "stacks" / "Pulumi.staging.yaml"
+    kept = path.read_text()
+    document = yaml.safe_load(kept)
+    config = document["config"]
+    for key in ("promotesFrom", "promotion"):
+        config.pop(f"aic-sessions:{key}")
+    config["aic-sessions:stage"] = "development"
+    config["aic-sessions:realms"] = dev_realms(20)  # a write the tenant refuses
+    path.write_text(yaml.safe_dump(document))
+    failed = chain.up("staging", check=False)
+    assert failed.returncode != 0, "the staging tenant refuses static writes"
+
+    path.write_text(kept)
+    preview = json.loads(chain.cli["staging"].run("preview", "--json", "--stack", "staging").stdout)
+    esv_steps = [
+        (step["op"], step["urn"].rsplit("::", 1)[1])
+        for step in preview["steps"]
+        if step["urn"].split("::")[2].endswith("EsvSecret")
+    ]
+    assert all(op not in ("create", "delete", "replace") for op, _ in esv_steps), esv_steps
+    chain.up("staging")
+    after = chain.outputs("staging")["realms"]["alpha"]
+    assert after["esvActiveVersion"] == before["esvActiveVersion"], (before, after)

@@ -53,7 +53,9 @@ def declare_esv_secrets(stack: StackConfig, given: pulumi.Output[Any]) -> dict[s
                 name=str(realm.esv_name),
                 value=_given(realm, given),
                 rotation_trigger=realm.signingSecret.rotationTrigger,
-                opts=pulumi.ResourceOptions(protect=stack.protect),
+                opts=pulumi.ResourceOptions(
+                    protect=stack.protect, aliases=[_as_child_before(stack, realm)]
+                ),
             )
     return secrets
 
@@ -80,6 +82,21 @@ def declare_restart(
 
 def top_level_name(stack: StackConfig, esv_name: str) -> str:
     return f"{stack.environment}-{esv_name}"
+
+
+def realm_component_name(stack: StackConfig, realm: RealmConfig) -> str:
+    """The name of a realm's `RealmSessionSettings` (its children's names start with it)."""
+    return f"{stack.environment}-{realm.slug}"
+
+
+def _as_child_before(stack: StackConfig, realm: RealmConfig) -> pulumi.Alias:
+    """The name an upper stage's ESV had as the `-esv` child of the realm's component: where a
+    written stage declares it (a stack relabelled, then set back, keeps its ESVs)."""
+    from aic_sessions.resources.realm import COMPONENT_TYPE
+
+    component = realm_component_name(stack, realm)
+    parent = pulumi.create_urn(component, COMPONENT_TYPE)
+    return pulumi.Alias(name=f"{component}-esv", parent=parent)
 
 
 def _given(realm: RealmConfig, given: pulumi.Output[Any]) -> pulumi.Output[Any] | None:

@@ -21,7 +21,13 @@ from aic_sessions.domain.namespace import NAMESPACE, config_key
 from aic_sessions.domain.nearest import one_typo_from
 from aic_sessions.program.chain import LowerStack, declare_promotion, export_static, realm_static
 from aic_sessions.program.config_keys import PROGRAM_KEYS, require_known_keys
-from aic_sessions.program.esvs import declare_esv_secrets, declare_restart, esv_options, value_of
+from aic_sessions.program.esvs import (
+    declare_esv_secrets,
+    declare_restart,
+    esv_options,
+    realm_component_name,
+    value_of,
+)
 from aic_sessions.program.stack_config import (
     RealmConfig,
     StackConfig,
@@ -181,7 +187,7 @@ def declare_written_realm(
             rotation_trigger=secret.rotationTrigger,
         )
     return RealmSessionSettings(
-        f"{stack.environment}-{realm.slug}",
+        realm_component_name(stack, realm),
         base_url=stack.baseUrl,
         realm=realm.name,
         on_delete=realm.onDelete,
@@ -210,7 +216,7 @@ def declare_asserted_realm(
     )
 
     return RealmSessionSettings(
-        f"{stack.environment}-{realm.slug}",
+        realm_component_name(stack, realm),
         base_url=stack.baseUrl,
         realm=realm.name,
         on_delete=realm.onDelete,

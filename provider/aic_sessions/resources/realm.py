@@ -88,6 +88,9 @@ class SigningSecretOptions:
             )
 
 
+COMPONENT_TYPE = "aic-sessions:index:RealmSessionSettings"
+
+
 class RealmSessionSettings(pulumi.ComponentResource):
     """Journey sessions, authenticated sessions and the signing secret of one realm."""
 
@@ -148,7 +151,7 @@ class RealmSessionSettings(pulumi.ComponentResource):
             and `protect`, as Pulumi does for any component, and here also its
             `retain_on_delete`, which Pulumi does not pass on).
         """
-        super().__init__("aic-sessions:index:RealmSessionSettings", resource_name, None, opts)
+        super().__init__(COMPONENT_TYPE, resource_name, None, opts)
         authenticated = authenticated or AuthenticatedOptions()
         secret = signing_secret or SigningSecretOptions()
         # `retain` is Pulumi's own retain_on_delete: the engine never calls Delete.
