@@ -89,9 +89,9 @@ def alpha(**sections: Any) -> list[dict[str, Any]]:
 
 
 def given_alpha(value: str) -> Case:
-    return Case(
-        "stack", ("value",), alpha(signingSecret={"source": "given"}), {"alpha": value}, hidden=()
-    )
+    """A given secret the program refuses by its key, before any resource is declared."""
+    names = ("aic-sessions:signingSecrets.alpha: the signing secret", "openssl rand -base64 32")
+    return Case("stack", names, alpha(signingSecret={"source": "given"}), {"alpha": value})
 
 
 def library(kind: str, names: tuple[str, ...], hidden: tuple[str, ...] = (), **args: Any) -> Case:

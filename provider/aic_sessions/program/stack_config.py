@@ -34,6 +34,7 @@ from typing import TYPE_CHECKING, Any, Literal, get_args
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
 from aic_sessions.client.realms import explicit_realm
+from aic_sessions.domain import signing_secrets
 from aic_sessions.domain.attributes import (
     AUTHENTICATED,
     JOURNEY,
@@ -360,13 +361,23 @@ def check_given_secrets(stack: StackConfig, realms_with_values: Any) -> None:
                 "'esv-given'"
             )
     for realm in stack.realms:
-        if realm.signingSecret.given and not realms_with_values.get(realm.name):
+        value = realms_with_values.get(realm.name)
+        if realm.signingSecret.given and not value:
             lines.append(
                 f"  aic-sessions:signingSecrets.{realm.name}: realm {realm.name!r} has "
                 f"signingSecret.source {realm.signingSecret.source!r} but no value; run: "
                 "pulumi config set --secret --path "
                 f"'aic-sessions:signingSecrets.{realm.name}' <base64>"
             )
+        elif realm.signingSecret.given:
+            # What the secret's `check` refuses, named by the key it comes from (never quoted).
+            found = signing_secrets.problems(value) if isinstance(value, str) else ["is no string"]
+            lines += [
+                f"  aic-sessions:signingSecrets.{realm.name}: the signing secret {problem}; set "
+                "another: pulumi config set --secret --path "
+                f"'aic-sessions:signingSecrets.{realm.name}' \"$(openssl rand -base64 32)\""
+                for problem in found
+            ]
     if lines:
         raise StackConfigError(
             "Invalid stack configuration:\n" + "\n".join(lines) + "\nNothing was deployed."
