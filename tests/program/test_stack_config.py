@@ -55,3 +55,20 @@ def test_a_misspelt_lower_stack_is_named_with_the_project_s_stack(tmp_path: Path
         require_known_lower_stack("stagng", tmp_path)
     for fine in ("staging", "qa", "organization/other/staging", None):
         require_known_lower_stack(fine, tmp_path)  # known, no near name, or the engine's
+
+
+def test_messages_name_the_stack_whose_file_to_fix_and_the_stack_below() -> None:
+    staging = {
+        "environment": "staging",
+        "baseUrl": "https://tenant.example.com/am",
+        "platform": "aic",
+        "stage": "staging",
+        "promotesFrom": "dev",
+        "realms": [{"name": "alpha", "journey": {"maxDurationMinutes": 5}}],
+    }
+    with pytest.raises(StackConfigError) as refused:
+        load_stack_config(staging, "staging")
+    message = str(refused.value)
+    assert "aic-sessions:realms[0].journey: the staging stage receives static" in message
+    assert "remove it and set the value in stack dev" in message
+    assert "Fix the stack's file (Pulumi.staging.yaml" in message

@@ -107,7 +107,8 @@ def load_checked_stack() -> StackConfig:
                 **{key: config.get_object(key) for key in optional_objects if config.get(key)},
                 **({"protect": config.get_bool("protect")} if config.get("protect") else {}),
                 **{key: config.get(key) for key in CHAIN_KEYS if config.get(key)},
-            }
+            },
+            pulumi.get_stack(),
         )
         # Only the realm names of the given secrets are read here (no value leaves the config).
         check_given_secrets(stack, json.loads(get_config(config_key("signingSecrets")) or "{}"))
@@ -156,7 +157,7 @@ def require_package_namespace(config: pulumi.Config) -> None:
         raise StackConfigError(
             "Invalid stack configuration: this program reads aic-sessions:<key> whatever the "
             f"project is called, and the stack sets {', '.join(misplaced)}. Move them to "
-            "aic-sessions:<key> (in Pulumi.<stack>.yaml, rename the "
+            f"aic-sessions:<key> (in Pulumi.{pulumi.get_stack()}.yaml, rename the "
             f"`{project}:` prefix to `aic-sessions:`; with the CLI, give the full "
             "key: pulumi config set [--secret] [--path] aic-sessions:<key> ...). Nothing was "
             "deployed."

@@ -257,16 +257,16 @@ def _place_problems(stack: StackConfig) -> list[str]:
             f"aic-sessions:promotesFrom: required in the {stack.stage} stage: the stack of the "
             "environment below (e.g. dev or organization/<project>/dev)"
         )
+    below = f"stack {stack.promotesFrom}" if stack.promotesFrom else "the stack below"
     for index, realm in enumerate(stack.realms):
-        problems += _upper_realm_problems(stack.stage, index, realm)
+        problems += _upper_realm_problems(stack.stage, index, realm, below)
     return problems
 
 
-def _upper_realm_problems(stage: str, index: int, realm: RealmConfig) -> list[str]:
+def _upper_realm_problems(stage: str, index: int, realm: RealmConfig, below: str) -> list[str]:
     problems = [
         f"aic-sessions:realms[{index}].{section}: the {stage} stage receives static "
-        "configuration by promotion, never by a write; remove it and set the value in the "
-        "stack below"
+        f"configuration by promotion, never by a write; remove it and set the value in {below}"
         for section in STATIC_SECTIONS
         if section in realm.model_fields_set
     ]
@@ -313,9 +313,9 @@ def _model_in(annotation: Any) -> type[BaseModel] | None:
     return next((m for a in get_args(annotation) if (m := _model_in(a)) is not None), None)
 
 
-def load_stack_config(values: dict[str, Any]) -> StackConfig:
+def load_stack_config(values: dict[str, Any], stack: str = "<stack>") -> StackConfig:
     """Validate strictly: `"5"`, `"false"` or `yes` where a number or boolean belongs is an
-    error naming the key, never converted."""
+    error naming the key, never converted (`stack`: whose file to fix, when known)."""
     try:
         return StackConfig.model_validate_json(json.dumps(values, default=str), strict=True)
     except ValidationError as exc:
@@ -328,7 +328,7 @@ def load_stack_config(values: dict[str, Any]) -> StackConfig:
         raise StackConfigError(
             "Invalid stack configuration:\n"
             + "\n".join(lines)
-            + "\nFix the stack's file (Pulumi.<stack>.yaml, in the project's stackConfigDir)."
+            + f"\nFix the stack's file (Pulumi.{stack}.yaml, in the project's stackConfigDir)."
         ) from None
 
 
