@@ -133,6 +133,19 @@ def test_check_names_the_property_and_skips_unknowns(emulator: EmulatorServer) -
     )
 
 
+def test_none_for_an_attribute_with_a_default_says_to_leave_it_out(
+    emulator: EmulatorServer,
+) -> None:
+    """`max_duration_minutes=None` reaches `check` as a missing input (the SDK drops None):
+    not "Field required", but that None is not the default, and the default."""
+    [failure] = (
+        JourneySessionSettingsProvider().check({}, props(emulator, stateManagement="CTS")).failures
+    )
+    assert failure.property == "maxDurationMinutes"
+    assert failure.reason.startswith("It was given as None, which does not mean its default")
+    assert "(the default is 5)" in failure.reason
+
+
 def test_in_memory_is_refused_where_the_deployment_signs_in_with_a_service_account(
     emulator: EmulatorServer, monkeypatch: pytest.MonkeyPatch
 ) -> None:

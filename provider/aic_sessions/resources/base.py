@@ -281,6 +281,10 @@ class SessionProvider(ResourceProvider, Generic[M]):
         if partial and error["type"] == "missing" and prop not in inputs:
             return None  # unknown during preview: checked again once known
         reason = f"{error['msg'].removeprefix('Value error, ')}."
+        defaults = {a.name: a.default for a in getattr(self, "table", ())}
+        if error["type"] == "missing" and defaults.get(prop) is not None:
+            # The constructors give a left-out keyword its default: this one was given None.
+            reason = "It was given as None, which does not mean its default; leave it out."
         given = inputs.get(prop)
         if error["type"] in STRICT_TYPES and isinstance(given, str):
             reason += " It is a string, and values are never converted (write it unquoted)."
