@@ -44,6 +44,17 @@ def test_an_asserting_upper_stage_is_told_to_fix_the_stack_below() -> None:
     assert "in stack the stack below" not in journey_message and "stack below" in journey_message
 
 
+def test_an_invalid_value_is_not_described_as_another_scheme() -> None:
+    """A lowercase 'cts' or a 1 is no scheme and no boolean: the rules still fail (they cannot
+    confirm server-side sessions) without saying something the value does not mean."""
+    [scheme] = run(sp.journey_sessions_use_cts, journey(stateManagement="cts"))
+    assert "must use 'CTS', and 'cts' is not a valid scheme" in scheme
+    assert "not kept server-side" not in scheme
+    [flag] = run(sp.authenticated_sessions_server_side, authenticated(clientSideSessions=1))
+    assert "must be off (false), and 1 is not a boolean" in flag
+    assert "are on" not in flag
+
+
 def test_authenticated_server_side() -> None:
     assert run(sp.authenticated_sessions_server_side, authenticated()) == []
     [message] = run(sp.authenticated_sessions_server_side, authenticated(clientSideSessions=True))

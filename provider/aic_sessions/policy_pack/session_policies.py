@@ -102,22 +102,30 @@ def journey_sessions_use_cts(args: ResourceValidationArgs, report: Report) -> No
         return
     scheme = args.props.get("stateManagement")
     if scheme != "CTS":
-        report(
-            f"{where(args.name, args.props)}: journey sessions use {scheme!r}, so journey state "
-            f"is not kept server-side. {set_it(args.props, 'stateManagement', repr('CTS'), 'CTS')}."
+        # Only a valid other scheme is described; anything else is no value of this setting.
+        what = (
+            f"journey sessions use {scheme!r}, so journey state is not kept server-side"
+            if scheme in ("JWT", "IN_MEMORY")
+            else f"journey sessions must use 'CTS', and {scheme!r} is not a valid scheme"
         )
+        fix = set_it(args.props, "stateManagement", repr("CTS"), "CTS")
+        report(f"{where(args.name, args.props)}: {what}. {fix}.")
 
 
 def authenticated_sessions_server_side(args: ResourceValidationArgs, report: Report) -> None:
     """Authenticated sessions must be server-side ("Use Client-Side Sessions" cleared)."""
     if args.resource_type != AUTHENTICATED:
         return
-    if args.props.get("clientSideSessions") is not False:
-        report(
-            f"{where(args.name, args.props)}: client-side sessions are on, so sessions are not "
-            "stored in the CTS and cannot be listed or revoked. "
-            f"{set_it(args.props, 'clientSideSessions', 'False', 'false')}."
+    value = args.props.get("clientSideSessions")
+    if value is not False:
+        what = (
+            "client-side sessions are on, so sessions are not stored in the CTS and cannot be "
+            "listed or revoked"
+            if value is True
+            else f"client-side sessions must be off (false), and {value!r} is not a boolean"
         )
+        fix = set_it(args.props, "clientSideSessions", "False", "false")
+        report(f"{where(args.name, args.props)}: {what}. {fix}.")
 
 
 def signing_secret_strength(args: ResourceValidationArgs, report: Report) -> None:
