@@ -223,4 +223,5 @@ def test_a_refusal_names_the_tenant_it_came_from(am_emulator: EmulatorServer) ->
         client.read_authentication_settings("alpha")
     message = str(refused.value)
     assert f"(POST {am_emulator.base_url}/json/realms/root/authenticate) failed" in message
+    assert "The credentials came from AM_ADMIN_USERNAME and AM_ADMIN_PASSWORD." in message
     assert "pass-in-url" not in message and "someone" not in message

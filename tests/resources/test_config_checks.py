@@ -66,3 +66,21 @@ def test_half_a_credential_pair_is_a_problem_only_without_complete_credentials()
     admin = {"saId": "sa", "adminUsername": "amadmin", "adminPassword": "p"}
     assert connection._half_credentials(admin) == []
     assert connection._half_credentials({"saJwk": "{}", "accessToken": "t"}) == []
+
+
+def test_the_settings_name_where_their_credentials_were_read(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """A refusal of the credentials names their place (names, never values): the stack's keys
+    replace the environment's, and the environment's variables are named otherwise."""
+    monkeypatch.setenv("AM_ADMIN_USERNAME", "env-admin")
+    monkeypatch.setenv("AM_ADMIN_PASSWORD", "env-password-1")
+    url = "https://tenant.example.com/am"
+    from_env = connection.settings_for(url, {})
+    assert from_env.credentials_from == "AM_ADMIN_USERNAME and AM_ADMIN_PASSWORD"
+    stack = {"adminUsername": "stack-admin", "adminPassword": "stack-password-1"}
+    from_stack = connection.settings_for(url, stack)
+    assert from_stack.credentials_from == (
+        "the stack's aic-sessions:adminUsername and aic-sessions:adminPassword"
+    )
+    assert "password-1" not in repr(from_stack) + repr(from_env)

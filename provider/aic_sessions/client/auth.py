@@ -76,6 +76,7 @@ class ServiceAccountAuthenticator:
                 "scope": self._auth.scope,
             },
             authenticated=False,
+            presents_credentials=True,
         )
         body = self._transport.json(call)
         token = body.get("access_token") if isinstance(body, dict) else None
@@ -169,6 +170,7 @@ class AdminAuthenticator:
             # retried like every idempotent call, within the same budget and deadline.
             idempotent=True,
             authenticated=False,
+            presents_credentials=True,
         )
         body = self._transport.json(call)
         token = body.get("tokenId") if isinstance(body, dict) else None

@@ -290,12 +290,16 @@ OAUTH_REFUSED_CREDENTIALS = ("invalid_grant", "invalid_client", "unauthorized_cl
 
 
 def error_from_response(
-    context: RequestContext, response: requests.Response, sent: Iterable[str] = ()
+    context: RequestContext,
+    response: requests.Response,
+    sent: Iterable[str] = (),
+    credentials_from: str | None = None,
 ) -> AdminApiError:
     """Map a non-2xx response to its typed error (the only place where this happens).
 
     `sent` are the values the request carried (body, query, headers): none of them is quoted
-    back, whatever the server echoes.
+    back, whatever the server echoes. `credentials_from` names where the credentials the
+    request presented were read, for a refusal of them.
     """
     scrub = Scrubber(sent)
     body = _json_body(response)
@@ -308,9 +312,14 @@ def error_from_response(
         return PermissionDeniedError(
             context, scrub(_detail(body)), status=status, am_message=am_message, body=body
         )
+    came_from = f" The credentials came from {credentials_from}." if credentials_from else ""
     if body.get("error") in OAUTH_REFUSED_CREDENTIALS:  # OAuth2 400/401 (RFC 6749, 7523)
         return AuthenticationError(
-            context, scrub(_detail(body)), status=status, am_message=am_message, body=body
+            context,
+            scrub(_detail(body)) + came_from,
+            status=status,
+            am_message=am_message,
+            body=body,
         )
     if status == 429:
         return RateLimitedError(
@@ -330,7 +339,8 @@ def error_from_response(
     cls = _environment_refusal(status, body) or cls
     if status == 403 and CLOUD_REFUSAL in str(body.get("message", "")).lower():
         cls = NotAvailableInCloudError
-    return cls(context, scrub(_detail(body)), status=status, am_message=am_message, body=body)
+    detail = scrub(_detail(body)) + (came_from if issubclass(cls, AuthenticationError) else "")
+    return cls(context, detail, status=status, am_message=am_message, body=body)
 
 
 def _environment_refusal(status: int, body: dict[str, Any]) -> type[AdminApiError] | None:

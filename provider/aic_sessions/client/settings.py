@@ -100,6 +100,8 @@ class ConnectionSettings(_Frozen):
     timeouts: Timeouts = Timeouts()
     retries: RetryBudget = RetryBudget()
     max_requests_per_second: float | None = Field(None, gt=0)
+    # Where the credentials were read (names, never values): a refusal names the place to fix.
+    credentials_from: str | None = None
 
     @field_validator("base_url")
     @classmethod
@@ -128,7 +130,10 @@ class ConnectionSettings(_Frozen):
             "base_url": overrides.pop("base_url", None)
             or _first(env, "AIC_BASE_URL", "FRODO_HOST"),
         }
-        auth = overrides.pop("auth", None) or _auth_from_env(env)
+        auth = overrides.pop("auth", None)
+        if auth is None:
+            auth = _auth_from_env(env)
+            values["credentials_from"] = _credentials_from(env, auth["method"])
         values["auth"] = auth
         if env.get("AIC_READ_TIMEOUT"):  # seconds per attempt; the default suits real tenants
             values["timeouts"] = {"read": _seconds(env, "AIC_READ_TIMEOUT", above=0)}
@@ -194,6 +199,17 @@ def _auth_from_env(env: Mapping[str, str]) -> dict[str, Any]:
         "No credentials: set AIC_SA_ID with AIC_SA_JWK or AIC_SA_JWK_FILE (or FRODO_SA_ID/"
         "FRODO_SA_JWK), or AM_ADMIN_USERNAME with AM_ADMIN_PASSWORD, or AIC_ACCESS_TOKEN.",
     )
+
+
+def _credentials_from(env: Mapping[str, str], method: str) -> str:
+    """The variables `_auth_from_env` took the credentials from (their names)."""
+    if method == "service_account":
+        account = "AIC_SA_ID" if env.get("AIC_SA_ID") else "FRODO_SA_ID"
+        key = next(n for n in ("AIC_SA_JWK", "AIC_SA_JWK_FILE", "FRODO_SA_JWK") if env.get(n))
+        return f"{account} and {key}"
+    if method == "admin":
+        return "AM_ADMIN_USERNAME and AM_ADMIN_PASSWORD"
+    return "AIC_ACCESS_TOKEN"
 
 
 def _read_jwk_file(path: Path) -> str:

@@ -70,6 +70,7 @@ class Call:
     headers: Mapping[str, str] = field(default_factory=dict, repr=False)
     idempotent: bool = True
     authenticated: bool = True
+    presents_credentials: bool = False  # a login or token request: it sends the credentials
 
     def context(self) -> RequestContext:
         return RequestContext(self.operation, self.method, self.path, self.realm)
@@ -218,7 +219,9 @@ class Transport:
             return response
         sent = sent_values(call.json, data, call.params, headers, auth_headers)
         answered = replace(call.context(), tenant=shown_url(self.settings.base_url))
-        error = error_from_response(answered, response, sent)
+        presented = bool(auth_headers) or call.presents_credentials
+        source = self.settings.credentials_from if presented else None
+        error = error_from_response(answered, response, sent, credentials_from=source)
         if response.status_code == 401 and auth_headers and self.authenticator:
             self.authenticator.invalidate(auth_headers)
             error.stale_credentials = True  # type: ignore[attr-defined]

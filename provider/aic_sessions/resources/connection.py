@@ -277,11 +277,15 @@ def settings_for(base_url: str, cfg: Mapping[str, str]) -> ConnectionSettings:
     if "caBundle" in cfg:
         overrides["ca_bundle"] = cfg["caBundle"]
     try:
-        return ConnectionSettings.from_env(env, **overrides)
+        settings = ConnectionSettings.from_env(env, **overrides)
     except MissingCredentialsError:
         given = [config_key(k) for k in mapping if k in cfg]
         partial = f"The stack sets only {', '.join(given)}. " if given else ""
         raise MissingCredentialsError(None, partial + NO_CREDENTIALS) from None
+    if any(key in cfg for key in mapping):
+        keys = " and ".join(config_key(k) for k in mapping if k in cfg)
+        settings = settings.model_copy(update={"credentials_from": f"the stack's {keys}"})
+    return settings
 
 
 def signs_in_with_service_account(base_url: str) -> bool:
