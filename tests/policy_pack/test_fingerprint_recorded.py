@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import base64
 import os
+from typing import Any
 
 from aic_sessions.domain import signing_secrets
 from aic_sessions.policy_pack import session_policies as sp
@@ -55,7 +56,7 @@ def test_a_stale_record_is_reported() -> None:
 def test_a_policy_config_written_for_another_stack_is_refused_once_by_name() -> None:
     """The dev stack's config passed to this stack's preview would compare it with the wrong
     stacks (itself among them): one violation, naming both stacks and the command."""
-    config = {"stack": "dev", "environment": "dev", "recorded": {"alpha": PRINT}}
+    config: dict[str, Any] = {"stack": "dev", "environment": "dev", "recorded": {"alpha": PRINT}}
     config["otherEnvironments"] = {"staging (stack test)": {"alpha": PRINT}}
     config["claimedElsewhere"] = [{"stack": "test", "baseUrl": "https://t/am", "realm": "alpha"}]
     stack = Stack([secret("alpha", fingerprint=PRINT)], config)
