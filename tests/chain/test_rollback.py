@@ -42,7 +42,7 @@ def test_rollback_shows_then_restores(promotion_group: GroupServer) -> None:
     assert max_duration(promotion_group, "staging") == 33
 
     shown = rollback(promotion_group)
-    assert 'A rollback would revert: {"Authentication Settings": {"modified": 1}}' in shown
+    assert "A rollback would revert: Authentication Settings: 1 modified" in shown
     assert "\n  modified Authentication Settings/alpha/" in shown  # each item, not only counts
     with sa_client(promotion_group["staging"]) as admin:
         reports = PromotionClient(admin.transport).reports()

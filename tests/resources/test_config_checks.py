@@ -73,6 +73,8 @@ def test_the_settings_name_where_their_credentials_were_read(
 ) -> None:
     """A refusal of the credentials names their place (names, never values): the stack's keys
     replace the environment's, and the environment's variables are named otherwise."""
+    for variable in ("AIC_SA_ID", "AIC_SA_JWK", "AIC_SA_JWK_FILE", "FRODO_SA_ID", "FRODO_SA_JWK"):
+        monkeypatch.delenv(variable, raising=False)  # the admin pair is the one signed in with
     monkeypatch.setenv("AM_ADMIN_USERNAME", "env-admin")
     monkeypatch.setenv("AM_ADMIN_PASSWORD", "env-password-1")
     url = "https://tenant.example.com/am"
@@ -83,4 +85,6 @@ def test_the_settings_name_where_their_credentials_were_read(
     assert from_stack.credentials_from == (
         "the stack's aic-sessions:adminUsername and aic-sessions:adminPassword"
     )
+    both = {**stack, "accessToken": "a-pre-issued-token-01"}  # the admin pair is used first
+    assert connection.settings_for(url, both).credentials_from == from_stack.credentials_from
     assert "password-1" not in repr(from_stack) + repr(from_env)

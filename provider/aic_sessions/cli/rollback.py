@@ -8,7 +8,6 @@ with the `fr:idc:promotion:*` scope).
 
 from __future__ import annotations
 
-import json
 from typing import TYPE_CHECKING
 
 import click
@@ -63,9 +62,8 @@ def rollback(base_url: str, yes: bool, timeout: float, poll: float) -> None:
         try:
             provisional = client.provisional_rollback_report()
             click.echo(_undone(client))
-            click.echo(
-                "A rollback would revert: " + json.dumps(promotion_scope.summary(provisional))
-            )
+            counts = promotion_scope.counts_text(promotion_scope.summary(provisional))
+            click.echo(f"A rollback would revert: {counts}")
             for line in promotion_scope.listed(provisional):
                 click.echo(f"  {line}")
             if not yes:
@@ -77,7 +75,8 @@ def rollback(base_url: str, yes: bool, timeout: float, poll: float) -> None:
             outcome = promotion_procedure.rollback(client, plan, click.echo)
         except (AdminApiError, ProviderError) as exc:
             raise click.ClickException(str(exc)) from None
-        click.echo(f"Rolled back (report {outcome.report_id}): {json.dumps(outcome.summary)}")
+        done = promotion_scope.counts_text(outcome.summary)
+        click.echo(f"Rolled back (report {outcome.report_id}): {done}")
         click.echo(
             "Check the environment (aic-sessions verify), and set the stack below back to the "
             "previous values, or its next promotion brings them again."

@@ -175,20 +175,20 @@ def _session_resources(args: StackValidationArgs) -> list[Any]:
     return [r for r in args.resources if r.resource_type in SESSION_TYPES]
 
 
-def running_stack(args: StackValidationArgs) -> str:
+def running_stack(args: StackValidationArgs) -> str | None:
     """The stack this run previews, from its resources' URNs (`urn:pulumi:<stack>::...`)."""
     for resource in args.resources:
         head = str(resource.urn).split("::", 1)[0]
         if head.startswith("urn:pulumi:"):
             return head.removeprefix("urn:pulumi:")
-    return "<stack>"
+    return None
 
 
 def written_for_another_stack(args: StackValidationArgs) -> str | None:
     """The problem when the run's policy config was written for another stack: it compares
     this stack with the wrong ones (itself among them)."""
     written, running = args.get_config().get("stack"), running_stack(args)
-    if not isinstance(written, str) or written.rsplit("/", 1)[-1] == running:
+    if not isinstance(written, str) or running is None or written.rsplit("/", 1)[-1] == running:
         return None
     return (
         f"this run's --policy-pack-config was written for stack {written}, not for this stack "
@@ -244,7 +244,8 @@ def policy_config_given(args: StackValidationArgs, report: Report) -> None:
         "This run has no --policy-pack-config: signing secrets were compared within this stack "
         "only, not with the other environments', no other stack's claims on its realms were "
         "read, and the levels are the pack's defaults, not this environment's. Write the "
-        f"config with: {config_command(running_stack(args))}, then pass --policy-pack-config "
+        f"config with: {config_command(running_stack(args) or '<stack>')}, then pass "
+        "--policy-pack-config "
         "policy-config.json."
     )
 
@@ -313,7 +314,7 @@ def signing_secret_fingerprint_recorded(args: StackValidationArgs, report: Repor
     """
     if written_for_another_stack(args):
         return  # another stack's records; `signing_secret_distinct` says so
-    config, stack = args.get_config(), running_stack(args)
+    config, stack = args.get_config(), running_stack(args) or "<stack>"
     given: dict[str, Any] = {}
     for resource in _session_resources(args):
         source = resource.props.get("valueSource")

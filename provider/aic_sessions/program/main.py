@@ -110,7 +110,8 @@ def load_checked_stack() -> StackConfig:
             },
             pulumi.get_stack(),
         )
-        # Only the realm names of the given secrets are read here (no value leaves the config).
+        # The given secrets' realm names, and what their SigningSecret would refuse (no value
+        # reaches a message).
         check_given_secrets(stack, json.loads(get_config(config_key("signingSecrets")) or "{}"))
         require_known_lower_stack(stack.promotesFrom, root)
     except StackConfigError as exc:

@@ -241,9 +241,9 @@ class SessionProvider(ResourceProvider, Generic[M]):
         checked = adopted(olds, news) and olds.get("assertOnly") is not True
         if not failures and writes and isinstance(claimant, str) and identity and not checked:
             failures += ownership.owner_failures(news["baseUrl"], news["realm"], claimant)
-        # Under a baseline, the baseline's delete writes for the realm (`moving`).
-        own_delete_writes = news.get(BASELINE) is None and self.restores_on_delete(news)
-        if not failures and writes and identity and own_delete_writes and moving.moves(olds, news):
+        # The old resource's delete, which runs first, is the state's (`olds`) as much as ours.
+        delete_writes = self.restores_on_delete(olds) or self.restores_on_delete(news)
+        if not failures and writes and identity and delete_writes and moving.moves(olds, news):
             failures += moving.unreachable_failures(olds, news)
         return CheckResult(news, failures)
 

@@ -282,10 +282,18 @@ def settings_for(base_url: str, cfg: Mapping[str, str]) -> ConnectionSettings:
         given = [config_key(k) for k in mapping if k in cfg]
         partial = f"The stack sets only {', '.join(given)}. " if given else ""
         raise MissingCredentialsError(None, partial + NO_CREDENTIALS) from None
-    if any(key in cfg for key in mapping):
-        keys = " and ".join(config_key(k) for k in mapping if k in cfg)
+    if any(key in cfg for key in mapping):  # the stack's keys of the identity signed in with
+        keys = " and ".join(config_key(k) for k in STACK_CREDENTIALS[settings.auth.method])
         settings = settings.model_copy(update={"credentials_from": f"the stack's {keys}"})
     return settings
+
+
+# The stack's keys of each way to sign in (`settings_for` maps them to the variables).
+STACK_CREDENTIALS = {
+    "service_account": ("saId", "saJwk"),
+    "admin": ("adminUsername", "adminPassword"),
+    "bearer": ("accessToken",),
+}
 
 
 def signs_in_with_service_account(base_url: str) -> bool:

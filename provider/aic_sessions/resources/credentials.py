@@ -74,9 +74,9 @@ def refuse_plaintext_stack_files(project_dir: Path | None = None) -> None:
     lines = plaintext_credential_problems(files)
     if not lines:
         return
+    global _refused
     with _REFUSED_LOCK:
-        first = not _REFUSED
-        _REFUSED.append(lines)
+        first, _refused = not _refused, True
     if not first:  # the engine starts the provider for each resource: the fix is said once
         raise PlaintextCredentialError(
             f"{len(lines)} plaintext credential(s) in the stack files; nothing was changed by "
@@ -91,8 +91,8 @@ def refuse_plaintext_stack_files(project_dir: Path | None = None) -> None:
     )
 
 
-# The refusals of this provider process (one engine command): the first carries the message.
-_REFUSED: list[list[str]] = []
+# Whether this provider process (one engine command) refused already: the first says it all.
+_refused = False
 _REFUSED_LOCK = threading.Lock()
 
 

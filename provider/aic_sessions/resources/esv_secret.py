@@ -87,6 +87,11 @@ class EsvSecretProvider(SessionProvider[EsvSecretInputs]):
         news = {k: v for k, v in news.items() if k not in SECRET_KEYS}
         return CheckResult({**news, "valueSource": "generated"}, [])
 
+    def restores_on_delete(self, news: dict[str, Any]) -> bool:
+        """Never before a replacement's create: an ESV is replaced create-first (`diff`), so a
+        move is not read ahead (`moving`)."""
+        return False
+
     def diff(self, _id: str, olds: dict[str, Any], news: dict[str, Any]) -> DiffResult:
         """Owned inputs; a generated value's fingerprint is not an input (a new trigger means a
         new value); a version someone else made active is written again."""

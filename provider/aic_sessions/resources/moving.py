@@ -49,8 +49,8 @@ def unreachable_failures(olds: dict[str, Any], news: dict[str, Any]) -> list[Che
                 f"this change moves the resource from realm {olds['realm']} of "
                 f"{olds['baseUrl']} to realm {realm} of {url}. Pulumi deletes the old resource "
                 "first, which puts the old realm's original values back, so the new realm was "
-                f"read first, and that failed: {exc} Nothing was changed. Fix {prop}, or set it "
-                f"back to {was}.",
+                f"read first, and that failed: {exc} Nothing was changed. If {prop} is wrong, fix "
+                f"it or set it back to {was}; otherwise run again once the tenant answers.",
             )
         ]
     return []

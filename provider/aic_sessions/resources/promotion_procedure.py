@@ -187,13 +187,7 @@ def _busy(state: LockState) -> str:
 
 
 def _counts(report: PromotionReport) -> str:
-    """`Authentication Settings: 1 modified; Session Service: 1 added`, or `no changes`."""
-    counts = promotion_scope.summary(report)
-    shown = [
-        f"{item}: {', '.join(f'{n} {kind}' for kind, n in kinds.items())}"
-        for item, kinds in counts.items()
-    ]
-    return "; ".join(shown) or "no changes"
+    return promotion_scope.counts_text(promotion_scope.summary(report))
 
 
 def rollback(client: PromotionClient, plan: Plan, log: Log) -> Outcome:

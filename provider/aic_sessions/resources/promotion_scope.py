@@ -68,6 +68,16 @@ def listed(report: PromotionReport) -> list[str]:
     return [f"{change.kind} {label(change)}" for change in report.changes()]
 
 
+def counts_text(counts: dict[str, dict[str, int]]) -> str:
+    """A `summary` as words: `Authentication Settings: 1 modified; Session Service: 1 added`,
+    or `no changes`."""
+    shown = [
+        f"{item}: {', '.join(f'{n} {kind}' for kind, n in kinds.items())}"
+        for item, kinds in counts.items()
+    ]
+    return "; ".join(shown) or "no changes"
+
+
 def summary(report: PromotionReport) -> dict[str, dict[str, int]]:
     """Per config item, how many items were added, modified and deleted."""
     counts: dict[str, dict[str, int]] = {}

@@ -93,7 +93,7 @@ def from_stack(
         )
     if cleartext_off_machine(base_url):  # the stack's switch counts here as for its resources
         config = config or _read(stack_reader.public_config, project_dir, stack)
-    allows_http = str(config.get(ALLOW_INSECURE_HTTP, "")).lower() == "true"
+    allows_http = config.get(ALLOW_INSECURE_HTTP) == "true"  # what the resources accept
     return Target(base_url, tuple(intents[name] for name in wanted), stack, allows_http)
 
 
