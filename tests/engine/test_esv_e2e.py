@@ -162,8 +162,8 @@ def test_weak_or_duplicated_esv_value_is_rejected_at_preview_with_zero_writes(
     aic_emulator.clear_requests()
     result = cli.run("up", "--yes", "--policy-pack", PACK, check=False)
     assert result.returncode != 0
-    expected = {
-        "weak": "the signing secret stored in the ESV repeats a 4-byte pattern",
+    expected = {  # the program names the weak value's key; the pack compares the two
+        "weak": "aic-sessions:signingSecrets.alpha: the signing secret repeats a 4-byte pattern",
         "duplicated": "use the same signing secret",
     }[problem]
     assert expected in result.stdout

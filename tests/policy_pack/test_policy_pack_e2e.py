@@ -84,9 +84,10 @@ def test_weak_and_short_secrets(
     weak = base64.b64encode(bytes(32)).decode()
     cli.run("config", "set", "--secret", "--path", "signingSecrets.alpha", weak, "--stack", "dev")
     result = preview(cli, "dev")
-    assert result.returncode != 0
-    assert "signing-secret-strength" in result.stdout
-    assert "the signing secret is the byte 0x00 repeated; use random bytes" in result.stdout
+    assert result.returncode != 0  # the program names the key before any resource (and rule)
+    assert "aic-sessions:signingSecrets.alpha: the signing secret is the byte 0x00" in (
+        result.stdout
+    )
     assert weak not in result.stdout + result.stderr
 
     short = base64.b64encode(os.urandom(8)).decode()
