@@ -5,9 +5,11 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
+from typing import Any
 
 import pytest
 from aic_emulator.testing import EmulatorServer
+from aic_sessions.client import AdminClient
 
 from tests.client.conftest import sa_client
 from tests.engine.project import library_project
@@ -58,6 +60,15 @@ def test_direct_resources_move_under_the_component_unchanged(
     cli.run("preview", "--expect-no-changes")
 
 
+def assert_journey_as(client: AdminClient, before: Any) -> None:
+    """alpha's journey settings are as `before` (the realm's, before the first deployment)."""
+    after = present(client.read_authentication_settings("alpha").trees)
+    assert (after.state_management, after.max_duration) == (
+        before.state_management,
+        before.max_duration,
+    )
+
+
 DIRECT_CHANGING = """\
 import pulumi
 from aic_sessions import AuthenticatedSessionSettings, JourneySessionSettings, SigningSecret
@@ -105,11 +116,7 @@ def test_moved_resources_still_restore_the_realm_s_originals_on_destroy(
     cli.run("up", "--yes", "--skip-preview")
     cli.run("preview", "--expect-no-changes")
     cli.run("destroy", "--yes", "--skip-preview")
-    after = present(client.read_authentication_settings("alpha").trees)
-    assert (after.state_management, after.max_duration) == (
-        before.state_management,
-        before.max_duration,
-    )
+    assert_journey_as(client, before)
     assert client.read_session_service("alpha") == service
 
 
@@ -146,8 +153,4 @@ def test_a_component_renamed_with_an_alias_moves_with_no_write(
     assert writes(aic_emulator) == 0
     cli.run("preview", "--expect-no-changes")
     cli.run("destroy", "--yes", "--skip-preview")
-    after = present(client.read_authentication_settings("alpha").trees)
-    assert (after.state_management, after.max_duration) == (
-        before.state_management,
-        before.max_duration,
-    )
+    assert_journey_as(client, before)
