@@ -128,6 +128,14 @@ def test_distinct_across_realms_and_environments() -> None:
     [message] = run(sp.signing_secret_distinct, shared)
     assert "same as prod (stack prod)'s (realm alpha)" in message
     assert "Use a different secret in each environment" in message
+    # The way to another secret, by its source, with the running stack's name.
+    assert "--path 'aic-sessions:signingSecrets.alpha'" in message and "--stack test" in message
+    assert "--stack test --record and python -m aic_sessions.policy_pack.config" in message
+    drawn = secret(
+        "alpha", valueSource="generated", fingerprint=signing_secrets.fingerprint(STRONG)
+    )
+    [generated] = run(sp.signing_secret_distinct, Stack([drawn], shared.config))
+    assert "change the secret's rotation trigger" in generated
 
 
 def test_a_run_without_the_pack_config_says_what_it_did_not_compare() -> None:

@@ -88,3 +88,24 @@ def test_the_settings_name_where_their_credentials_were_read(
     both = {**stack, "accessToken": "a-pre-issued-token-01"}  # the admin pair is used first
     assert connection.settings_for(url, both).credentials_from == from_stack.credentials_from
     assert "password-1" not in repr(from_stack) + repr(from_env)
+
+
+def test_half_a_credential_pair_in_the_environment_is_named(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from aic_sessions.client.errors import MissingCredentialsError
+
+    for variable in (
+        "AIC_SA_ID",
+        "AIC_SA_JWK",
+        "AIC_SA_JWK_FILE",
+        "FRODO_SA_ID",
+        "FRODO_SA_JWK",
+        "AM_ADMIN_PASSWORD",
+        "AIC_ACCESS_TOKEN",
+    ):
+        monkeypatch.delenv(variable, raising=False)
+    monkeypatch.setenv("AM_ADMIN_USERNAME", "amadmin")
+    with pytest.raises(MissingCredentialsError) as refused:
+        connection.settings_for("https://tenant.example.com/am", {})
+    assert "AM_ADMIN_USERNAME is set without AM_ADMIN_PASSWORD." in str(refused.value)

@@ -312,11 +312,11 @@ def error_from_response(
         return PermissionDeniedError(
             context, scrub(_detail(body)), status=status, am_message=am_message, body=body
         )
-    came_from = f" The credentials came from {credentials_from}." if credentials_from else ""
+    came_from = f"The credentials came from {credentials_from}." if credentials_from else ""
     if body.get("error") in OAUTH_REFUSED_CREDENTIALS:  # OAuth2 400/401 (RFC 6749, 7523)
         return AuthenticationError(
             context,
-            scrub(_detail(body)) + came_from,
+            _joined(scrub(_detail(body)), came_from),
             status=status,
             am_message=am_message,
             body=body,
@@ -339,8 +339,14 @@ def error_from_response(
     cls = _environment_refusal(status, body) or cls
     if status == 403 and CLOUD_REFUSAL in str(body.get("message", "")).lower():
         cls = NotAvailableInCloudError
-    detail = scrub(_detail(body)) + (came_from if issubclass(cls, AuthenticationError) else "")
+    detail = _joined(
+        scrub(_detail(body)), came_from if issubclass(cls, AuthenticationError) else ""
+    )
     return cls(context, detail, status=status, am_message=am_message, body=body)
+
+
+def _joined(*parts: str) -> str:
+    return " ".join(part.strip() for part in parts if part.strip())
 
 
 def _environment_refusal(status: int, body: dict[str, Any]) -> type[AdminApiError] | None:

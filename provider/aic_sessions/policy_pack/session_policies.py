@@ -230,9 +230,26 @@ def signing_secret_distinct(args: StackValidationArgs, report: Report) -> None:
                             f"{where(resource.name, resource.props)}: the signing secret is the "
                             f"same as {environment}'s (realm {realm}); journeys signed in one "
                             "environment would be valid in the other. Use a different secret "
-                            "in each environment.",
+                            f"in each environment: {new_secret(args, resource.props)}.",
                             resource.urn,
                         )
+
+
+def new_secret(args: StackValidationArgs, props: Mapping[str, Any]) -> str:
+    """How this stack gets another secret for the realm: by its source."""
+    stack = running_stack(args) or "<stack>"
+    if props.get("valueSource") == "generated":
+        return (
+            "change the secret's rotation trigger (rotation_trigger in Python, "
+            "signingSecret.rotationTrigger in stack config) to draw a new one"
+        )
+    realm = realm_name(realm_of(props))
+    return (
+        "set another value where the program reads it (the stack program: pulumi config set "
+        f"--secret --path 'aic-sessions:signingSecrets.{realm}' \"$(openssl rand -base64 32)\" "
+        f"--stack {stack}), then {config_command(stack, '--record')} and "
+        f"{config_command(stack)}"
+    )
 
 
 def policy_config_given(args: StackValidationArgs, report: Report) -> None:

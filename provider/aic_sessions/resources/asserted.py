@@ -48,6 +48,7 @@ def refuse_drift(realm: str, props: Mapping[str, Any], found: Mapping[str, Any])
         f"nothing was sent: the promotion from {source} that carries these values is missing, "
         f"or a promotion carried what {source}'s tenant holds beside its stack's values (a "
         f"change made there by hand). Deploy {source} first (pulumi up --refresh of it puts "
-        "its tenant back to its stack), then promote it here (pulumi up of this stack with "
-        "promotion mode automatic, or a promotion run by your team), and run again."
+        "its tenant back to its stack), then run pulumi up --refresh of this stack: the "
+        "refresh finds what a promotion would change, and the up promotes it (promotion mode "
+        "automatic; in mode manual, have your team promote it first)."
     )

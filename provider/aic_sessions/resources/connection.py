@@ -281,6 +281,8 @@ def settings_for(base_url: str, cfg: Mapping[str, str]) -> ConnectionSettings:
     except MissingCredentialsError:
         given = [config_key(k) for k in mapping if k in cfg]
         partial = f"The stack sets only {', '.join(given)}. " if given else ""
+        halves = [] if given else _half_pairs_in(env)
+        partial += "".join(f"{have} is set without {missing}. " for have, missing in halves)
         raise MissingCredentialsError(None, partial + NO_CREDENTIALS) from None
     if any(key in cfg for key in mapping):  # the stack's keys of the identity signed in with
         keys = " and ".join(config_key(k) for k in STACK_CREDENTIALS[settings.auth.method])
@@ -359,6 +361,21 @@ def config_problems() -> list[tuple[str, str]]:
 # environment's, so the other half is never taken from there).
 CREDENTIAL_PAIRS = (("saId", "saJwk"), ("adminUsername", "adminPassword"))
 SECRET_HALVES = ("saJwk", "adminPassword")  # set with --secret; the ids are no secrets
+
+
+ENVIRONMENT_PAIRS = (("AIC_SA_ID", "AIC_SA_JWK"), ("AM_ADMIN_USERNAME", "AM_ADMIN_PASSWORD"))
+
+
+def _half_pairs_in(env: Mapping[str, str]) -> list[tuple[str, str]]:
+    """(set, missing) variable names of the environment's half credential pairs (names only)."""
+    found = []
+    for first, second in ENVIRONMENT_PAIRS:
+        has = {name: bool(env.get(name)) for name in (first, second)}
+        if first == "AIC_SA_ID":  # the key may come from a file instead
+            has[second] = has[second] or bool(env.get("AIC_SA_JWK_FILE"))
+        if has[first] != has[second]:
+            found.append((first, second) if has[first] else (second, first))
+    return found
 
 
 def _half_credentials(cfg: Mapping[str, str]) -> list[tuple[str, str]]:
