@@ -260,13 +260,7 @@ def settings_for(base_url: str, cfg: Mapping[str, str]) -> ConnectionSettings:
     from aic_sessions.client.settings import ConnectionSettings  # not needed by check / diff
 
     env = dict(os.environ)
-    mapping = {
-        "saId": "AIC_SA_ID",
-        "saJwk": "AIC_SA_JWK",
-        "adminUsername": "AM_ADMIN_USERNAME",
-        "adminPassword": "AM_ADMIN_PASSWORD",
-        "accessToken": "AIC_ACCESS_TOKEN",
-    }
+    mapping = STACK_CREDENTIAL_VARIABLES
     if any(key in cfg for key in mapping):  # stack credentials replace environment ones
         for variable in (*mapping.values(), "AIC_SA_JWK_FILE", "FRODO_SA_ID", "FRODO_SA_JWK"):
             env.pop(variable, None)
@@ -290,12 +284,16 @@ def settings_for(base_url: str, cfg: Mapping[str, str]) -> ConnectionSettings:
     return settings
 
 
-# The stack's keys of each way to sign in (`settings_for` maps them to the variables).
-STACK_CREDENTIALS = {
-    "service_account": ("saId", "saJwk"),
-    "admin": ("adminUsername", "adminPassword"),
-    "bearer": ("accessToken",),
+# The one table of the stack's credentials: by way of signing in, each key and the variable
+# `settings_for` hands it to the client as (the stack's credentials replace the environment's).
+STACK_CREDENTIALS: dict[str, dict[str, str]] = {
+    "service_account": {"saId": "AIC_SA_ID", "saJwk": "AIC_SA_JWK"},
+    "admin": {"adminUsername": "AM_ADMIN_USERNAME", "adminPassword": "AM_ADMIN_PASSWORD"},
+    "bearer": {"accessToken": "AIC_ACCESS_TOKEN"},
 }
+STACK_CREDENTIAL_VARIABLES = {k: v for keys in STACK_CREDENTIALS.values() for k, v in keys.items()}
+# The credentials that only work together (the other half is never taken from elsewhere).
+CREDENTIAL_PAIRS = tuple(tuple(keys) for keys in STACK_CREDENTIALS.values() if len(keys) == 2)
 
 
 def signs_in_with_service_account(base_url: str) -> bool:
@@ -357,19 +355,14 @@ def config_problems() -> list[tuple[str, str]]:
     return problems
 
 
-# The stack's credentials that only work together (stack credentials replace the
-# environment's, so the other half is never taken from there).
-CREDENTIAL_PAIRS = (("saId", "saJwk"), ("adminUsername", "adminPassword"))
 SECRET_HALVES = ("saJwk", "adminPassword")  # set with --secret; the ids are no secrets
-
-
-ENVIRONMENT_PAIRS = (("AIC_SA_ID", "AIC_SA_JWK"), ("AM_ADMIN_USERNAME", "AM_ADMIN_PASSWORD"))
 
 
 def _half_pairs_in(env: Mapping[str, str]) -> list[tuple[str, str]]:
     """(set, missing) variable names of the environment's half credential pairs (names only)."""
     found = []
-    for first, second in ENVIRONMENT_PAIRS:
+    for pair in CREDENTIAL_PAIRS:
+        first, second = (STACK_CREDENTIAL_VARIABLES[key] for key in pair)
         has = {name: bool(env.get(name)) for name in (first, second)}
         if first == "AIC_SA_ID":  # the key may come from a file instead
             has[second] = has[second] or bool(env.get("AIC_SA_JWK_FILE"))
