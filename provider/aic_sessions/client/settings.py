@@ -132,8 +132,7 @@ class ConnectionSettings(_Frozen):
         }
         auth = overrides.pop("auth", None)
         if auth is None:
-            auth = _auth_from_env(env)
-            values["credentials_from"] = _credentials_from(env, auth["method"])
+            auth, values["credentials_from"] = _auth_from_env(env)
         values["auth"] = auth
         if env.get("AIC_READ_TIMEOUT"):  # seconds per attempt; the default suits real tenants
             values["timeouts"] = {"read": _seconds(env, "AIC_READ_TIMEOUT", above=0)}
@@ -181,35 +180,29 @@ def _first(env: Mapping[str, str], *names: str) -> str | None:
     return next((env[n] for n in names if env.get(n)), None)
 
 
-def _auth_from_env(env: Mapping[str, str]) -> dict[str, Any]:
+def _auth_from_env(env: Mapping[str, str]) -> tuple[dict[str, Any], str]:
+    """The credentials, and the names of the variables they were read from (never values)."""
     sa_id = _first(env, "AIC_SA_ID", "FRODO_SA_ID")
-    jwk = _first(env, "AIC_SA_JWK")
+    jwk, jwk_from = _first(env, "AIC_SA_JWK"), "AIC_SA_JWK"
     if not jwk and env.get("AIC_SA_JWK_FILE"):
-        jwk = _read_jwk_file(Path(env["AIC_SA_JWK_FILE"]))
-    jwk = jwk or _first(env, "FRODO_SA_JWK")
+        jwk, jwk_from = _read_jwk_file(Path(env["AIC_SA_JWK_FILE"])), "AIC_SA_JWK_FILE"
+    if not jwk:
+        jwk, jwk_from = _first(env, "FRODO_SA_JWK"), "FRODO_SA_JWK"
     if sa_id and jwk:
-        return {"method": "service_account", "account_id": sa_id, "private_jwk": jwk}
+        id_from = "AIC_SA_ID" if env.get("AIC_SA_ID") else "FRODO_SA_ID"
+        auth = {"method": "service_account", "account_id": sa_id, "private_jwk": jwk}
+        return auth, f"{id_from} and {jwk_from}"
     user, password = env.get("AM_ADMIN_USERNAME"), env.get("AM_ADMIN_PASSWORD")
     if user and password:
-        return {"method": "admin", "username": user, "password": password}
+        auth = {"method": "admin", "username": user, "password": password}
+        return auth, "AM_ADMIN_USERNAME and AM_ADMIN_PASSWORD"
     if env.get("AIC_ACCESS_TOKEN"):
-        return {"method": "bearer", "access_token": env["AIC_ACCESS_TOKEN"]}
+        return {"method": "bearer", "access_token": env["AIC_ACCESS_TOKEN"]}, "AIC_ACCESS_TOKEN"
     raise MissingCredentialsError(
         None,
         "No credentials: set AIC_SA_ID with AIC_SA_JWK or AIC_SA_JWK_FILE (or FRODO_SA_ID/"
         "FRODO_SA_JWK), or AM_ADMIN_USERNAME with AM_ADMIN_PASSWORD, or AIC_ACCESS_TOKEN.",
     )
-
-
-def _credentials_from(env: Mapping[str, str], method: str) -> str:
-    """The variables `_auth_from_env` took the credentials from (their names)."""
-    if method == "service_account":
-        account = "AIC_SA_ID" if env.get("AIC_SA_ID") else "FRODO_SA_ID"
-        key = next(n for n in ("AIC_SA_JWK", "AIC_SA_JWK_FILE", "FRODO_SA_JWK") if env.get(n))
-        return f"{account} and {key}"
-    if method == "admin":
-        return "AM_ADMIN_USERNAME and AM_ADMIN_PASSWORD"
-    return "AIC_ACCESS_TOKEN"
 
 
 def _read_jwk_file(path: Path) -> str:
