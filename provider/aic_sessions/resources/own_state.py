@@ -58,10 +58,11 @@ def own_state(state: Any) -> OwnState:
             key = (tenant_identity(str(props["baseUrl"])), canonical_realm(str(props["realm"])))
         except (KeyError, ValueError):
             continue
-        if resource.get("type") == baseline_type and not resource.get("pendingReplacement"):
+        if resource.get("type") == baseline_type:
             # One pending replacement was deleted (its originals put back) by a delete-before-
             # replace whose new resource failed: it holds the realm no more.
-            baselines[key] = str(resource.get("urn", "")).rsplit("::", 1)[-1]
+            if not resource.get("pendingReplacement"):
+                baselines[key] = str(resource.get("urn", "")).rsplit("::", 1)[-1]
         elif resource.get("type") in CLAIMING_TYPES and _standalone_writer(inputs, props):
             found = priors.setdefault(key, {})
             recorded = outputs.get("priorSettings")
