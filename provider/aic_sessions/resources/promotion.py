@@ -169,7 +169,7 @@ def _require_promoted(plan: promotion_procedure.Plan, base_url: str, pending: li
             f"missing: a promotion would bring\n  {shown}\nThis stack's promotion mode is "
             "manual: run the promotion (lock, dry run, promote, unlock) with the tenant's "
             f"self-service promotions API, {api}, or a tool that calls it (e.g. "
-            "fr-config-manager's promote command), then run pulumi up again. Nothing was "
+            "fr-config-manager's fr-config-promote), then run pulumi up again. Nothing was "
             "written."
         )
 
