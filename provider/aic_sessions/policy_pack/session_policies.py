@@ -262,8 +262,7 @@ def policy_config_given(args: StackValidationArgs, report: Report) -> None:
         "only, not with the other environments', no other stack's claims on its realms were "
         "read, and the levels are the pack's defaults, not this environment's. Write the "
         f"config with: {config_command(running_stack(args) or '<stack>')}, then pass "
-        "--policy-pack-config "
-        "policy-config.json."
+        "--policy-pack-config policy-config.json."
     )
 
 
@@ -401,9 +400,10 @@ BOUNDS_SCHEMA = PolicyConfigSchema(
     }
 )
 CONFIG_GIVEN = "policy-pack-config-given"
+WRITTEN_FOR = {"stack": {"type": "string"}}  # the stack the config was written for
 DISTINCT_SCHEMA = PolicyConfigSchema(
     properties={
-        "stack": {"type": "string"},  # the stack it was written for
+        **WRITTEN_FOR,
         "environment": {"type": "string"},
         "otherEnvironments": {
             "type": "object",
@@ -418,7 +418,7 @@ DISTINCT_SCHEMA = PolicyConfigSchema(
 
 OWNER_SCHEMA = PolicyConfigSchema(
     properties={
-        "stack": {"type": "string"},  # the stack it was written for
+        **WRITTEN_FOR,
         "claimedElsewhere": {
             "type": "array",
             "items": {
@@ -437,7 +437,7 @@ OWNER_SCHEMA = PolicyConfigSchema(
 
 RECORDED_SCHEMA = PolicyConfigSchema(
     properties={
-        "stack": {"type": "string"},  # the stack it was written for
+        **WRITTEN_FOR,
         "recorded": {
             "type": "object",
             "additionalProperties": {"type": "string", "pattern": "^scrypt:[0-9a-f]{32}$"},
@@ -477,7 +477,7 @@ POLICIES = [
         validate=policy_config_given,
         enforcement_level=ADVISORY,
         config_schema=PolicyConfigSchema(
-            properties={"environment": {"type": "string"}, "stack": {"type": "string"}}
+            properties={"environment": {"type": "string"}, **WRITTEN_FOR}
         ),
     ),
     StackValidationPolicy(
