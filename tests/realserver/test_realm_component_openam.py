@@ -11,6 +11,7 @@ import base64
 import json
 import secrets
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -103,3 +104,44 @@ def test_the_component_without_journeys_runs_its_whole_life(
     after = without_rev(openam.get_authentication(realm))
     assert after is not None and before is not None
     assert after["general"] == before["general"]
+
+
+def assert_as_before(openam: OpenAM, realm: str, authentication: Any) -> None:
+    """The realm's authentication settings as before the stack, and no Session service of the
+    stack's values: OpenAM 16 keeps a deleted service with a new realm's values (the template),
+    as `test_a_session_service_the_realm_lacked_is_said_to_stay` shows."""
+    assert without_rev(openam.get_authentication(realm)) == authentication
+    service = openam.get_session_service(realm)
+    assert service is None or service["dynamic"] == openam.session_service_template(realm)
+
+
+def test_a_realm_typo_is_refused_and_a_move_restores_the_old_realm(
+    tmp_path: Path, openam: OpenAM, realm: str
+) -> None:
+    """On the real server: a mistyped realm is read at preview and refused with nothing
+    written; a move to another realm puts the old realm's originals back (the settings child
+    is deleted with the baseline) and adopts the new one; destroy restores that too."""
+    other = openam.create_realm()
+    try:
+        assert openam.get_session_service(realm) is openam.get_session_service(other) is None
+        before = {r: without_rev(openam.get_authentication(r)) for r in (realm, other)}
+        cli = project(tmp_path, openam, realm)
+        cli.run("up", "--yes", "--skip-preview")
+        written = without_rev(openam.get_authentication(realm))
+
+        cli.run("config", "set", "realm", f"{realm}-typo")
+        refused = cli.run("preview", check=False)
+        output = refused.stdout + refused.stderr
+        assert refused.returncode != 0, output
+        assert "this change moves the resource from realm" in output and "property realm" in output
+        assert without_rev(openam.get_authentication(realm)) == written, "nothing was written"
+        assert present(openam.get_session_service(realm))["dynamic"]["maxSessionTime"] == 90
+
+        cli.run("config", "set", "realm", other)
+        cli.run("up", "--yes", "--skip-preview")
+        assert_as_before(openam, realm, before[realm])
+        assert present(openam.get_session_service(other))["dynamic"]["maxSessionTime"] == 90
+        cli.run("destroy", "--yes", "--skip-preview")
+        assert_as_before(openam, other, before[other])
+    finally:
+        openam.delete_realm(other)
