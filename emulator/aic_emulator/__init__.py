@@ -28,6 +28,9 @@ schemas; `defaults.py` holds the recorded default documents.
 Control API (JSON, no auth, not counted in the request counts):
 
     POST   /__emulator/reset                  back to the seeded state; clears faults, counts
+    POST   /__emulator/snapshots              {"name"}: keep a copy of the whole state (in
+                                               memory; secrets never leave the process)
+    POST   /__emulator/snapshots/<name>/restore   the state as saved; clears faults, counts
     POST   /__emulator/users                  {"realm","username","password"}
     POST   /__emulator/service-accounts       {"id"?,"scopes"?,"publicJwk"?} -> {"id","privateJwk"?}
     GET    /__emulator/requests               {"total","counts":{"METHOD /path":n},"writes"}

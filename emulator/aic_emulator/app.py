@@ -8,6 +8,7 @@ the WSGI app around it.
 from __future__ import annotations
 
 import contextlib
+import copy
 import logging
 import socket
 import threading
@@ -95,6 +96,7 @@ class Emulator:
         self.requests = RequestCounter()
         self.group: Any = None  # the PromotionGroup this tenant belongs to, if any
         self.tenant: Any = None  # its member record (name, role) in that group
+        self.snapshots: dict[str, dict[str, Any]] = {}  # name -> a copy of the state tree
 
     @property
     def seeded_service_account(self) -> tuple[str, dict[str, Any]]:
@@ -111,6 +113,22 @@ class Emulator:
             fresh.state["serviceAccounts"] = {sa_id: old["serviceAccounts"][sa_id]}
             fresh.state["seededServiceAccount"] = old["seededServiceAccount"]
             self.store.replace_state(fresh)
+        self.faults.clear()
+        self.requests.clear()
+        self.persist()
+
+    def save_snapshot(self, name: str) -> None:
+        """Keep a copy of the whole state under `name` (in memory; `reset` keeps it)."""
+        with self.store.lock:
+            self.snapshots[name] = copy.deepcopy(self.store.state)
+
+    def restore_snapshot(self, name: str) -> None:
+        """The state as `save_snapshot(name)` kept it; clears faults and request counts."""
+        kept = self.snapshots.get(name)
+        if kept is None:
+            raise KeyError(name)
+        with self.store.lock:
+            self.store.state = copy.deepcopy(kept)
         self.faults.clear()
         self.requests.clear()
         self.persist()

@@ -39,6 +39,24 @@ def reset() -> Response:
     return json_response({"reset": True})
 
 
+@bp.post("/snapshots")
+def snapshot_save() -> Response:
+    name = _object_body().get("name")
+    if not isinstance(name, str) or not name:
+        raise BadRequest("name must be a non-empty string")
+    emulator().save_snapshot(name)
+    return json_response({"saved": name}, 201)
+
+
+@bp.post("/snapshots/<name>/restore")
+def snapshot_restore(name: str) -> Response:
+    try:
+        emulator().restore_snapshot(name)
+    except KeyError:
+        raise BadRequest(f"no snapshot named {name!r}; save one first") from None
+    return json_response({"restored": name})
+
+
 @bp.post("/users")
 def add_user() -> Response:
     body = _object_body()

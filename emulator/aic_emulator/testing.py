@@ -102,6 +102,12 @@ class EmulatorServer:
     def reset(self) -> None:
         self._control("POST", "/reset")
 
+    def save_snapshot(self, name: str) -> None:
+        self._control("POST", "/snapshots", {"name": name})
+
+    def restore_snapshot(self, name: str) -> None:
+        self._control("POST", f"/snapshots/{name}/restore")
+
     def add_user(self, realm: str, username: str, password: str) -> None:
         self._control(
             "POST", "/users", {"realm": realm, "username": username, "password": password}

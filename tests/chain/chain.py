@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+import shutil
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -43,14 +45,20 @@ UPPER_REALMS = [{"name": "alpha", "signingSecret": {"source": "esv-generated"}}]
 class Chain:
     """The project copy and one CLI per stack, each with its own tenant's credentials."""
 
-    def __init__(self, directory: Path, env: dict[str, str], group: GroupServer) -> None:
-        self.project = copy_project(directory)
+    def __init__(
+        self, directory: Path, env: dict[str, str], group: GroupServer, init: bool = True
+    ) -> None:
+        """`init`: copy the project, write and initialise the three stacks (False: `directory`
+        already holds them, e.g. a copy of a deployed chain)."""
+        self.project = copy_project(directory) if init else directory
         self.group = group
         self.cli: dict[str, PulumiCLI] = {}
         for name in PLACES:
-            self.configure(name)
+            if init:
+                self.configure(name)
             self.cli[name] = emulator_cli(self.project, env, group[name])
-            self.cli[name].run("stack", "init", name)
+            if init:
+                self.cli[name].run("stack", "init", name)
 
     def configure(self, name: str, **overrides: Any) -> None:
         """Write the stack's settings, keeping what `pulumi config set` added (salt)."""
@@ -89,6 +97,47 @@ class Chain:
     def outputs(self, name: str) -> dict[str, Any]:
         result = self.cli[name].run("stack", "output", "--json", "--show-secrets", "--stack", name)
         return dict(json.loads(result.stdout))
+
+
+SNAPSHOT = "deployed-chain"  # the emulator snapshot of each tenant after the deployment
+
+
+@dataclass(frozen=True)
+class DeployedChain:
+    """The chain deployed once per test process (dev written, staging and prod promoted): its
+    project folder, its file backend, and each tenant's state kept as snapshot `SNAPSHOT`."""
+
+    project: Path
+    backend: Path
+
+    @classmethod
+    def deploy(cls, directory: Path, env: dict[str, str], group: GroupServer) -> DeployedChain:
+        """Deploy dev, staging and prod in order; no realm write may reach an upper tenant."""
+        backend = directory / "backend"
+        backend.mkdir(parents=True)
+        group.reset()
+        chain = Chain(directory / "project", backend_env(env, backend), group)
+        for name in PLACES:
+            chain.up(name)
+        for name in ("staging", "prod"):
+            assert realm_writes(group[name].request_counts()) == {}, name
+        for name in PLACES:
+            group[name].save_snapshot(SNAPSHOT)
+        return cls(chain.project, backend)
+
+    def copy(self, directory: Path, env: dict[str, str], group: GroupServer) -> Chain:
+        """The deployed chain for one test: the project and the state copied under `directory`
+        (a backend of its own), and each tenant as the deployment left it."""
+        backend = directory / "backend"
+        shutil.copytree(self.backend, backend, dirs_exist_ok=True)
+        project = shutil.copytree(self.project, directory / "project")
+        for name in PLACES:
+            group[name].restore_snapshot(SNAPSHOT)
+        return Chain(project, backend_env(env, backend), group, init=False)
+
+
+def backend_env(env: dict[str, str], backend: Path) -> dict[str, str]:
+    return {**env, "PULUMI_BACKEND_URL": f"file://{backend}"}
 
 
 def realm_writes(counts: dict[str, Any]) -> dict[str, int]:

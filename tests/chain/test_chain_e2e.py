@@ -9,7 +9,6 @@ from __future__ import annotations
 import json
 import signal
 import time
-from pathlib import Path
 
 import pytest
 import yaml
@@ -34,17 +33,10 @@ from tests.engine.registered import assert_every_output_registered
 pytestmark = pytest.mark.engine
 
 
-def deployed_chain(tmp_path: Path, env: dict[str, str], group: GroupServer) -> Chain:
-    chain = Chain(tmp_path / "project", env, group)
-    for name in ("dev", "staging", "prod"):
-        chain.up(name)
-    return chain
-
-
 def test_dev_change_reaches_staging_then_prod_only_by_promotion(
-    tmp_path: Path, engine_env: dict[str, str], promotion_group: GroupServer
+    deployed_chain: Chain, promotion_group: GroupServer
 ) -> None:
-    chain = deployed_chain(tmp_path, engine_env, promotion_group)
+    chain = deployed_chain
     assert [max_duration(promotion_group, n) for n in ("dev", "staging", "prod")] == [10] * 3
     chain.configure("dev", realms=dev_realms(15))
     chain.up("dev")
@@ -100,9 +92,9 @@ def test_dev_change_reaches_staging_then_prod_only_by_promotion(
 
 
 def test_missing_staging_esv_stops_at_the_dry_run_and_unlocks(
-    tmp_path: Path, engine_env: dict[str, str], promotion_group: GroupServer
+    deployed_chain: Chain, promotion_group: GroupServer
 ) -> None:
-    chain = deployed_chain(tmp_path, engine_env, promotion_group)
+    chain = deployed_chain
     realms = dev_realms(20)
     realms[0]["signingSecret"]["esvName"] = "esv-alpha-rotated"
     chain.configure("dev", realms=realms)
@@ -148,9 +140,9 @@ def failed_lock(output: str) -> str:
 
 
 def test_killed_promotion_is_finished_by_the_next_run(
-    tmp_path: Path, engine_env: dict[str, str], promotion_group: GroupServer
+    deployed_chain: Chain, promotion_group: GroupServer
 ) -> None:
-    chain = deployed_chain(tmp_path, engine_env, promotion_group)
+    chain = deployed_chain
     chain.configure("dev", realms=dev_realms(25))
     chain.up("dev")
     staging = promotion_group["staging"]
@@ -188,14 +180,12 @@ def test_killed_promotion_is_finished_by_the_next_run(
 
 
 def test_drift_in_staging_is_shown_never_written_and_healed_by_promotion(
-    tmp_path: Path, engine_env: dict[str, str], promotion_group: GroupServer
+    deployed_chain: Chain, promotion_group: GroupServer
 ) -> None:
     """Someone changed dev by hand and promoted it by hand: staging's refresh shows the drift,
     its `up` fails naming the missing promotion without a write, and once dev is back to its
     stack's values, staging's next `up --refresh` promotes them again."""
-    chain = Chain(tmp_path / "project", engine_env, promotion_group)
-    chain.up("dev")
-    chain.up("staging")
+    chain = deployed_chain
     with sa_client(promotion_group["dev"]) as client:
         client.update_authentication_settings("alpha", AuthenticationSettingsPatch(max_duration=44))
     promote_by_hand(promotion_group)
@@ -225,15 +215,13 @@ def test_drift_in_staging_is_shown_never_written_and_healed_by_promotion(
 
 
 def test_a_promotion_carrying_a_change_made_by_hand_below_fails_the_run(
-    tmp_path: Path, engine_env: dict[str, str], promotion_group: GroupServer
+    deployed_chain: Chain, promotion_group: GroupServer
 ) -> None:
     """dev's tenant switched to client-side sessions by hand, then an unrelated change deployed
     to dev: staging's promotion carries both. Each new promotion asserts staging's realms
     again, so staging's `up` fails naming the difference and both ways to the fix, instead of
     passing with the promoted client-side sessions in place."""
-    chain = Chain(tmp_path / "project", engine_env, promotion_group)
-    chain.up("dev")
-    chain.up("staging")
+    chain = deployed_chain
     with sa_client(promotion_group["dev"]) as client:
         client.update_authentication_settings(
             "alpha", AuthenticationSettingsPatch(stateless_sessions=True)
@@ -257,14 +245,12 @@ def test_a_promotion_carrying_a_change_made_by_hand_below_fails_the_run(
 
 
 def test_an_upper_stack_relabelled_development_and_set_back_keeps_its_esvs(
-    tmp_path: Path, engine_env: dict[str, str], promotion_group: GroupServer
+    deployed_chain: Chain, promotion_group: GroupServer
 ) -> None:
     """staging's file says `stage: development` by mistake: its `up` fails at the tenant, which
     refuses the writes. Set back, the stack finds its ESVs under their old names (aliases both
     ways): no ESV is created again or deleted, so no secret is rotated nobody asked for."""
-    chain = Chain(tmp_path / "project", engine_env, promotion_group)
-    chain.up("dev")
-    chain.up("staging")
+    chain = deployed_chain
     before = chain.outputs("staging")["realms"]["alpha"]
 
     path = chain.project / "stacks" / "Pulumi.staging.yaml"

@@ -79,6 +79,28 @@ def test_reset_restores_the_seeded_state(aic_emulator: EmulatorServer) -> None:
     )
 
 
+def test_a_snapshot_outlives_reset_and_restores_the_state_without_faults_or_counts(
+    aic_emulator: EmulatorServer,
+) -> None:
+    hdrs = headers(aic_emulator)
+    put_settings(aic_emulator, hdrs, {"defaultAuthLevel": 3})
+    aic_emulator.save_snapshot("three")
+    put_settings(aic_emulator, hdrs, {"defaultAuthLevel": 4})
+    aic_emulator.reset()
+    aic_emulator.inject_fault(path="realm-config", kind="drop")
+    requests.get(aic_emulator.base_url + SERVERINFO, timeout=10)
+    assert aic_emulator.request_counts()["total"] == 1
+
+    aic_emulator.restore_snapshot("three")
+    assert aic_emulator.request_counts()["total"] == 0
+    answer = get_settings(aic_emulator, headers(aic_emulator))  # the fault was cleared
+    assert answer.json()["general"]["defaultAuthLevel"] == 3
+    url = f"{aic_emulator.root_url}/__emulator/snapshots"
+    unknown = requests.post(f"{url}/nothing/restore", timeout=10)
+    assert unknown.status_code == 400 and "no snapshot named 'nothing'" in unknown.text
+    assert requests.post(url, json={"name": ""}, timeout=10).status_code == 400
+
+
 def test_bad_control_requests_are_400(aic_emulator: EmulatorServer) -> None:
     url = f"{aic_emulator.root_url}/__emulator/faults"
     assert requests.post(url, json={"kind": "explode"}, timeout=10).status_code == 400
