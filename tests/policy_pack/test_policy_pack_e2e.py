@@ -14,7 +14,7 @@ from aic_emulator.testing import EmulatorServer
 from aic_sessions.domain import signing_secrets
 from aic_sessions.resources import wire
 
-from tests.engine.project import copy_project, emulator_cli, realm, write_stack
+from tests.engine.project import copy_project, emulator_cli, library_project, realm, write_stack
 from tests.engine_cli import REPO_ROOT, PulumiCLI, run_script, write_python_project
 
 pytestmark = pytest.mark.engine
@@ -354,3 +354,36 @@ def test_messages_to_a_library_user_name_the_python_inputs(
     said = " ".join(result.stdout.split())  # the display may wrap long lines
     assert "Set state_management='CTS' in Python (stateManagement: CTS in stack config)" in said
     assert "Set max_duration_minutes in Python (maxDurationMinutes in stack config)" in said
+
+
+JOURNEYS_LEFT_OUT = """
+import pulumi
+from aic_sessions import RealmSessionSettings
+
+RealmSessionSettings("alpha", base_url=pulumi.Config().require("tenant"), realm="alpha",
+                     journey=False)
+"""
+
+
+def test_journeys_left_out_on_a_server_that_has_them_fail_production_at_up(
+    tmp_path: Path, engine_env: dict[str, str], aic_emulator: EmulatorServer
+) -> None:
+    """`journey=False` is for servers without journey-session settings. At the first preview the
+    realm's baseline has observed nothing yet, so `realm-fully-managed` cannot tell; the stack's
+    analysis at `up` runs on the final outputs, the baseline's observation included, and fails
+    production's update; every later preview fails too. (On a server without them, OpenAM 16,
+    the same program passes: tests/realserver/test_realm_component_openam.py.)"""
+    cli = library_project(tmp_path / "project", "acme", JOURNEYS_LEFT_OUT, engine_env, aic_emulator)
+    cli.run("config", "set", "aic-sessions:environment", "prod")
+    config = tmp_path / "policy-config.json"
+    write_policy_config(cli, "dev", config)
+    assert json.loads(config.read_text())["realm-fully-managed"]["enforcementLevel"] == "mandatory"
+    pack = ("--policy-pack", PACK, "--policy-pack-config", str(config))
+
+    first = cli.run("preview", *pack, check=False)
+    assert first.returncode == 0, first.stdout + first.stderr
+    up = cli.run("up", "--yes", "--skip-preview", *pack, check=False)
+    expected = "declared without journeys (journey=False), but its server has journey-session"
+    assert up.returncode != 0 and expected in up.stdout, up.stdout + up.stderr
+    again = cli.run("preview", *pack, check=False)
+    assert again.returncode != 0 and expected in again.stdout, again.stdout

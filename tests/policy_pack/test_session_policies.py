@@ -156,6 +156,41 @@ def test_realm_has_signing_secret_and_fully_managed() -> None:
     assert "AuthenticatedSessionSettings, SigningSecret missing" in missing
 
 
+def baseline(realm: str = "alpha", **props: Any) -> Resource:
+    base = {"baseUrl": "https://t/am", "realm": realm}
+    return Resource(sp.BASELINE, {**base, **props}, f"{realm}-baseline")
+
+
+@pytest.mark.parametrize(
+    ("baseline_props", "asked"),
+    [
+        ({"observed": {"journeySettings": False}}, False),  # OpenAM: the server has none
+        ({}, False),  # declared without journeys, new at preview: `up` looks at the outcome
+        ({"observed": {"journeySettings": True}}, True),  # AIC, declared without journeys
+        ({"requiresJourneySettings": True}, True),  # journeys declared, their resource missing
+        ({"observed": {"clientSideSessions": True}}, True),  # observed before it was recorded
+        (None, True),  # resources declared on their own: no observation
+    ],
+)
+def test_journeys_are_asked_for_only_where_the_server_has_them(
+    baseline_props: dict[str, Any] | None, asked: bool
+) -> None:
+    """On a server without journey-session settings (its baseline observed none) a realm is
+    fully managed by its authenticated settings and signing secret."""
+    resources = [authenticated(), fingerprinted("alpha", STRONG)]
+    if baseline_props is not None:
+        resources.append(baseline(**baseline_props))
+    messages = run(sp.realm_fully_managed, Stack(resources))
+    assert bool(messages) is asked, messages
+    if asked:
+        assert "JourneySessionSettings missing" in messages[0]
+        props = baseline_props or {}
+        told = not props.get("requiresJourneySettings") and props.get("observed", {}).get(
+            "journeySettings"
+        )
+        assert ("declared without journeys (journey=False)" in messages[0]) is bool(told)
+
+
 def test_every_policy_is_in_the_pack_with_its_level() -> None:
     levels = {p.name: present(p.enforcement_level).value for p in sp.POLICIES}
     assert levels == {

@@ -72,3 +72,23 @@ def test_messages_name_the_stack_whose_file_to_fix_and_the_stack_below() -> None
     assert "aic-sessions:realms[0].journey: the staging stage receives static" in message
     assert "remove it and set the value in stack dev" in message
     assert "Fix the stack's file (Pulumi.staging.yaml" in message
+
+
+def test_journey_false_leaves_journeys_unmanaged_on_self_managed_am_only() -> None:
+    """OpenAM and AM before 6.5 have no journey-session settings: a stack-file realm says
+    `journey: false`; an AIC tenant always has them, so there it is refused naming the fix."""
+    am = {
+        "environment": "dev",
+        "baseUrl": "http://localhost:18080/openam",
+        "realms": [{"name": "alpha", "journey": False}],
+    }
+    assert load_stack_config(am).realms[0].journey is False
+    aic = {**am, "platform": "aic", "stage": "development"}
+    with pytest.raises(StackConfigError) as refused:
+        load_stack_config(aic)
+    assert "aic-sessions:realms[0].journey: false is for a self-managed AM" in str(refused.value)
+    assert "give journey its stateManagement (CTS)" in str(refused.value)
+    for other in (True, "false", None):  # only the boolean false: one message, no union noise
+        with pytest.raises(StackConfigError) as wrong:
+            load_stack_config({**am, "realms": [{"name": "alpha", "journey": other}]})
+        assert str(wrong.value).count("aic-sessions:realms[0].journey") == 1, str(wrong.value)

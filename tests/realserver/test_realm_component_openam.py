@@ -10,13 +10,15 @@ from __future__ import annotations
 import base64
 import json
 import secrets
+import subprocess
 from pathlib import Path
 from typing import Any
 
 import pytest
 
+from tests.engine.project import copy_project, write_stack
 from tests.engine.registered import assert_every_output_registered
-from tests.engine_cli import PulumiCLI
+from tests.engine_cli import REPO_ROOT, VENV, PulumiCLI, engine_environment
 from tests.realserver.openam import OpenAM
 from tests.realserver.projects import openam_project, without_rev
 from tests.values import present
@@ -70,11 +72,14 @@ def test_the_component_without_journeys_runs_its_whole_life(
 ) -> None:
     before = without_rev(openam.get_authentication(realm))
     cli = project(tmp_path, openam, realm)
+    pack: tuple[str, ...] = ()
     if given:
         secret = base64.b64encode(secrets.token_bytes(32)).decode()
         cli.run("config", "set", "--secret", "secret", secret)
-    cli.run("preview")
-    up = cli.run("up", "--yes", "--skip-preview")
+    else:  # the pack at production's levels: all three resources, journeys as the server has
+        pack = production_pack(cli, tmp_path)
+    cli.run("preview", *pack)
+    up = cli.run("up", "--yes", "--skip-preview", *pack)
     assert "Traceback" not in up.stdout + up.stderr
     assert "realm-journey" not in up.stdout
     assert present(openam.get_session_service(realm))["dynamic"]["maxSessionTime"] == 90
@@ -104,6 +109,29 @@ def test_the_component_without_journeys_runs_its_whole_life(
     after = without_rev(openam.get_authentication(realm))
     assert after is not None and before is not None
     assert after["general"] == before["general"]
+
+
+POLICY_CONFIG = "aic_sessions.policy_pack.config"
+PYTHON = str(VENV / "bin/python")
+
+
+def production_pack(cli: PulumiCLI, tmp_path: Path) -> tuple[str, ...]:
+    """The pack's arguments with the policy config of environment prod, where
+    `realm-fully-managed` is mandatory (written as docs/policies.md says)."""
+    cli.run("config", "set", "aic-sessions:environment", "prod")
+    config = tmp_path / "policy-config.json"
+    written = subprocess.run(
+        [PYTHON, "-m", POLICY_CONFIG, "--stack", "openam", "--output", str(config)],
+        cwd=cli.cwd,
+        env=cli.env,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert written.returncode == 0, written.stdout + written.stderr
+    levels = json.loads(config.read_text())
+    assert levels["realm-fully-managed"]["enforcementLevel"] == "mandatory", levels
+    return ("--policy-pack", str(REPO_ROOT / "policies"), "--policy-pack-config", str(config))
 
 
 def assert_as_before(openam: OpenAM, realm: str, authentication: Any) -> None:
@@ -145,3 +173,31 @@ def test_a_realm_typo_is_refused_and_a_move_restores_the_old_realm(
         assert_as_before(openam, other, before[other])
     finally:
         openam.delete_realm(other)
+
+
+def test_the_stack_program_manages_a_realm_declared_with_journey_false(
+    tmp_path: Path, openam: OpenAM, realm: str
+) -> None:
+    """The stack program's `journey: false` (docs/configuration.md) on the real server: the
+    realm's authenticated settings and signing secret are deployed, and destroy puts the
+    realm's authentication settings back."""
+    before = without_rev(openam.get_authentication(realm))
+    directory = copy_project(tmp_path / "project")
+    realms = [{"name": realm, "journey": False, "authenticated": {"maxSessionTimeMinutes": 90}}]
+    write_stack(
+        directory, "openam", {"environment": "dev", "baseUrl": openam.base_url, "realms": realms}
+    )
+    env = engine_environment(tmp_path / "backend")
+    env.update(
+        AM_ADMIN_USERNAME=openam.admin_username,
+        AM_ADMIN_PASSWORD=openam.admin_password.get_secret_value(),
+    )
+    cli = PulumiCLI(directory, env)
+    cli.run("stack", "init", "openam")
+    up = cli.run("up", "--yes", "--skip-preview", "--stack", "openam")
+    assert "openam-" + realm + "-journey" not in up.stdout
+    assert present(openam.get_session_service(realm))["dynamic"]["maxSessionTime"] == 90
+    outputs = json.loads(cli.run("stack", "output", "--json", "--stack", "openam").stdout)
+    assert outputs["realms"][realm]["journeyStateManagement"] is None
+    cli.run("destroy", "--yes", "--skip-preview", "--stack", "openam")
+    assert without_rev(openam.get_authentication(realm)) == before

@@ -28,6 +28,7 @@ from aic_sessions.client.realms import realm_display
 from aic_sessions.domain import signing_secrets
 from aic_sessions.domain.identity import realm_name, tenant_identity
 from aic_sessions.domain.names import to_snake
+from aic_sessions.domain.observed import JOURNEY_SETTINGS
 from aic_sessions.resources.exports import type_token
 
 Report = Callable[..., None]
@@ -35,8 +36,9 @@ Report = Callable[..., None]
 JOURNEY = type_token("JourneySessionSettings")
 AUTHENTICATED = type_token("AuthenticatedSessionSettings")
 SIGNING_SECRET = type_token("SigningSecret")
+BASELINE = type_token("RealmBaseline")
 SESSION_TYPES = (JOURNEY, AUTHENTICATED, SIGNING_SECRET)
-OWNED_TYPES = (*SESSION_TYPES, type_token("RealmBaseline"))
+OWNED_TYPES = (*SESSION_TYPES, BASELINE)
 FINGERPRINTED = (SIGNING_SECRET, type_token("EsvSecret"))  # EsvSecret: see esv_policies.py
 KIND = {
     JOURNEY: "JourneySessionSettings",
@@ -311,15 +313,55 @@ def realm_has_signing_secret(args: StackValidationArgs, report: Report) -> None:
 
 
 def realm_fully_managed(args: StackValidationArgs, report: Report) -> None:
-    """Every managed realm has all three resources."""
-    for (_, realm), kinds in sorted(_by_realm(_session_resources(args)).items()):
-        missing = [KIND[t] for t in SESSION_TYPES if t not in kinds]
-        if missing:
-            report(
-                f"realm {realm}: {', '.join(missing)} missing; part of the realm's session "
-                "configuration is left to manual changes. Declare all three resources.",
-                next(iter(kinds.values())).urn,
-            )
+    """Every managed realm has all three resources; journeys only where the server has them
+    (its baseline observed none: OpenAM, AM before 6.5)."""
+    baselines = _by_realm(r for r in args.resources if r.resource_type == BASELINE)
+    for key, kinds in sorted(_by_realm(_session_resources(args)).items()):
+        baseline = baselines.get(key, {}).get(BASELINE)
+        journeys = _journeys_asked(baseline)
+        missing = [KIND[t] for t in SESSION_TYPES if t not in kinds and (t != JOURNEY or journeys)]
+        if not missing:
+            continue
+        declared_without = baseline is not None and _declared_without_journeys(baseline)
+        fix = (
+            "The realm is declared without journeys (journey=False), but its server has "
+            "journey-session settings: declare them (journey=JourneyOptions(...); in a stack "
+            "file, a journey section)."
+            if JOURNEY not in kinds and declared_without and _observed_journeys(baseline)
+            else "Declare all three resources."
+        )
+        report(
+            f"realm {key[1]}: {', '.join(missing)} missing; part of the realm's session "
+            f"configuration is left to manual changes. {fix}",
+            next(iter(kinds.values())).urn,
+        )
+
+
+def _observed_journeys(baseline: Any) -> bool | None:
+    """What the realm's baseline observed of the server's journey-session settings (None: not
+    yet, or before it was recorded)."""
+    observed = baseline.props.get("observed")
+    if isinstance(observed, Mapping) and isinstance(observed.get(JOURNEY_SETTINGS), bool):
+        return bool(observed[JOURNEY_SETTINGS])
+    return None
+
+
+def _declared_without_journeys(baseline: Any) -> bool:
+    return not baseline.props.get("requiresJourneySettings")
+
+
+def _journeys_asked(baseline: Any) -> bool:
+    """Whether the realm must have journey settings, as far as the policy can tell: not when
+    its baseline observed that the server has none, nor when the realm is declared without
+    journeys and its baseline has observed nothing yet (a new realm at preview: at `up` the
+    stack's analysis runs on the final outputs, the observation included)."""
+    if baseline is None:
+        return True  # resources declared on their own: nothing observed the server
+    observed = _observed_journeys(baseline)
+    if observed is not None:
+        return observed
+    new = not isinstance(baseline.props.get("observed"), Mapping)
+    return not (new and _declared_without_journeys(baseline))
 
 
 def signing_secret_fingerprint_recorded(args: StackValidationArgs, report: Report) -> None:
@@ -509,7 +551,10 @@ POLICIES = [
     ),
     StackValidationPolicy(
         name="realm-fully-managed",
-        description="Every managed realm has all three session resources.",
+        description=(
+            "Every managed realm has all three session resources (journeys where the server "
+            "has journey-session settings)."
+        ),
         validate=realm_fully_managed,
         enforcement_level=ADVISORY,
     ),

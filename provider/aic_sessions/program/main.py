@@ -194,7 +194,9 @@ def declare_written_realm(
         realm=realm.name,
         on_delete=realm.onDelete,
         # The sections are the same tables as the options: their keywords are the options.
-        journey=cast("JourneyOptions", realm.journey.options()),
+        journey=False
+        if realm.journey is False
+        else cast("JourneyOptions", realm.journey.options()),
         authenticated=cast("AuthenticatedOptions", realm.authenticated.options()),
         signing_secret=signing_secret,
         # Pulumi's own protection (prod): `pulumi destroy` refuses until it is lifted.

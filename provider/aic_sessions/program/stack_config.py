@@ -31,7 +31,15 @@ from __future__ import annotations
 import json
 from typing import TYPE_CHECKING, Any, Literal, get_args
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    ValidationError,
+    ValidatorFunctionWrapHandler,
+    field_validator,
+    model_validator,
+)
 
 from aic_sessions.client.realms import explicit_realm
 from aic_sessions.domain import signing_secrets
@@ -116,10 +124,17 @@ class RealmConfig(_Strict):
         journey: Any
         authenticated: Any
     else:
-        journey: JourneyConfig = JourneyConfig()
+        journey: JourneyConfig = JourneyConfig()  # or False: `_journey_unmanaged`
         authenticated: AuthenticatedConfig = AuthenticatedConfig()
     signingSecret: SigningSecretConfig = SigningSecretConfig()
     onDelete: Literal["restore", "retain"] = "restore"
+
+    @field_validator("journey", mode="wrap")
+    @classmethod
+    def _journey_unmanaged(cls, value: Any, handler: ValidatorFunctionWrapHandler) -> Any:
+        """`false`: the realm's journey sessions are not managed (a self-managed AM without
+        journey-session settings: OpenAM, AM before 6.5; platform 'am' only)."""
+        return False if value is False else handler(value)
 
     @field_validator("name")
     @classmethod
@@ -234,6 +249,15 @@ def _place_problems(stack: StackConfig) -> list[str]:
             f"remove it or set aic-sessions:platform to aic"
             for k in keys
         ]
+    unmanaged = [
+        f"aic-sessions:realms[{index}].journey: false is for a self-managed AM without "
+        "journey-session settings; an AIC tenant has them: give journey its stateManagement "
+        "(CTS) and maxDurationMinutes"
+        for index, realm in enumerate(stack.realms)
+        if realm.journey is False
+    ]
+    if unmanaged:
+        return unmanaged
     root = [
         f"aic-sessions:realms[{index}].name: {AIC_ROOT_REALM}; manage the alpha and bravo "
         "realms instead"

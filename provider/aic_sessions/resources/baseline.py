@@ -48,6 +48,7 @@ from aic_sessions.domain.attributes import (
 )
 from aic_sessions.domain.identity import canonical_base_url, canonical_realm, tenant_identity
 from aic_sessions.domain.nearest import did_you_mean
+from aic_sessions.domain.observed import JOURNEY_SETTINGS
 
 from . import connection, own_state, ownership
 from .base import RealmInputs, SessionProvider, adopted
@@ -73,6 +74,7 @@ def observe_realm(client: AdminClient, realm: str, manages: list[str]) -> dict[s
     security = settings.security
     form, reference = security.secret_form() if security else (SecretForm.UNKNOWN, None)
     values.update(shown({"priorForm": form.value, "priorEsvReference": reference}))
+    values[JOURNEY_SETTINGS] = settings.has_journey_settings
     return values
 
 
