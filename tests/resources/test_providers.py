@@ -240,3 +240,44 @@ def test_secret_read_starts_its_journey_beside_the_document_read(
     emulator.clear_faults()
     assert read.outs["secretInEffect"] is True
     assert took < 2 * delay / 1000 - 0.3, f"{took:.2f} s: the two requests went one after the other"
+
+
+@pytest.mark.parametrize(
+    ("given", "problem"),
+    [
+        ({"esvReference": "esv-fox-signing"}, "esvReference: ESVs exist only on Advanced Identity"),
+        ({"onDelete": "restore"}, "onDelete: 'restore' puts back the secret the realm showed"),
+    ],
+)
+def test_a_server_that_shows_no_secret_refuses_esvs_and_restore_before_writing(
+    am_emulator: EmulatorServer,
+    monkeypatch: pytest.MonkeyPatch,
+    given: dict[str, Any],
+    problem: str,
+) -> None:
+    """Self-managed AM answers `sharedSecret: null` (OpenAM 16, AM 8 recordings): an ESV
+    reference written there would become its secret, and a restore has nothing to put back.
+    Both are refused at create, and when an update asks for them, with nothing written."""
+    import base64
+    import os
+
+    from aic_sessions.resources import signing_secret
+
+    monkeypatch.setenv("AM_ADMIN_USERNAME", am_emulator.admin[0])
+    monkeypatch.setenv("AM_ADMIN_PASSWORD", am_emulator.admin[1])
+    provider = signing_secret.SigningSecretProvider()
+    value = base64.b64encode(os.urandom(32)).decode()
+    plain = {"baseUrl": am_emulator.base_url, "realm": "alpha", "onDelete": "retain"}
+    asked = {**plain, **({} if "esvReference" in given else {"value": value}), **given}
+    before = am_emulator.secret_digest("alpha")
+    with pytest.raises(ProviderError, match=problem) as refused:
+        provider.create(provider.check({}, asked).inputs)
+    assert "The signing secret was not written." in str(refused.value)
+    assert am_emulator.secret_digest("alpha") == before
+    assert am_emulator.request_counts()["writes"] == 0
+
+    outs = present(provider.create(provider.check({}, {**plain, "value": value}).inputs).outs)
+    written = am_emulator.secret_digest("alpha")
+    with pytest.raises(ProviderError, match=problem):
+        provider.update("id", outs, provider.check(outs, asked).inputs)
+    assert am_emulator.secret_digest("alpha") == written

@@ -167,6 +167,7 @@ class SigningSecretProvider(SessionProvider[SecretInputs]):
             props = {**props, **self._drawn({}, props)}
         with self.realm(props) as client:
             prior_form, prior_ref = _prior_form(client, props)
+            refuse_where_unsupported(props, prior_form)
             undo = _reference_patch(prior_form, prior_ref)
             in_effect = _write_confirmed(client, props, undo)
         outs = {
@@ -198,6 +199,7 @@ class SigningSecretProvider(SessionProvider[SecretInputs]):
             return UpdateResult({**_outputs(news), **self._asserted(news), "priorForm": None})
         if news.get("valueSource") == "generated":
             news = {**news, **self._drawn(olds, news)}
+        refuse_where_unsupported(news, olds.get("priorForm"))
         in_effect = olds.get("secretInEffect")
         rewrite = _replaced(olds) or any(
             olds.get(k) != news.get(k) for k in ("fingerprint", "esvReference", "valueSource")
@@ -230,6 +232,28 @@ class SigningSecretProvider(SessionProvider[SecretInputs]):
         if ref != wanted:
             refuse_drift(props["realm"], props, {"signingSecret": (wanted, ref or form.value)})
         return {"secretForm": form.value, "secretInEffect": None}
+
+
+def refuse_where_unsupported(props: dict[str, Any], prior_form: Any) -> None:
+    """Before any write: a server that shows no signing secret (`sharedSecret` is null, as
+    self-managed AM answers; AIC shows a placeholder) has no ESVs to reference, and never
+    returns a secret that destroy could put back."""
+    if prior_form != SecretForm.HIDDEN.value:
+        return
+    realm, hidden = props["realm"], "this server shows no signing secret (sharedSecret is null)"
+    if props.get("valueSource") == "esv":
+        raise ProviderError(
+            f"{realm}: esvReference: ESVs exist only on Advanced Identity Cloud, and {hidden}, "
+            "as self-managed AM does. Give value, or neither for a generated secret. The "
+            "signing secret was not written."
+        )
+    if props.get("onDelete") == "restore":
+        raise ProviderError(
+            f"{realm}: onDelete: 'restore' puts back the secret the realm showed before (AIC's "
+            f"tenant-generated secret or an ESV reference), and {hidden}, as self-managed AM "
+            "does: destroy could not restore it. Use on_delete='retain' (the default). The "
+            "signing secret was not written."
+        )
 
 
 def _secret_patch(**fields: Any) -> AuthenticationSettingsPatch:
