@@ -161,7 +161,10 @@ class ImmutableEnvironmentError(PermissionDeniedError):
 
 
 class NotFoundError(AdminApiError):
-    hint = "Check the realm name and the base URL (it usually ends in /am)."
+    hint = (
+        "Check the realm name and the base URL (AM's path: /am on Advanced Identity Cloud, "
+        "often /openam on a self-managed server)."
+    )
 
 
 class WrongBasePathError(NotFoundError):

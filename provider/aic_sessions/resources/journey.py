@@ -82,7 +82,10 @@ class JourneySessionSettingsProvider(RealmSettingsProvider):
 
     def refuse(self, realm: str, settings: AuthenticationSettings | None) -> None:
         if settings is None or not settings.has_journey_settings:
-            raise ProviderError(f"{realm}: {NO_TREES}")
+            raise ProviderError(
+                f"{realm}: {NO_TREES} Remove the JourneySessionSettings resource (with "
+                "RealmSessionSettings: journey=False; in a stack file: journey: false)."
+            )
 
 
 class JourneyOptions(TypedDict, total=False):
