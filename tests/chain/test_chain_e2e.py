@@ -29,6 +29,7 @@ from tests.chain.chain import (
 )
 from tests.client.conftest import sa_client
 from tests.engine.registered import assert_every_output_registered
+from tests.values import present
 
 pytestmark = pytest.mark.engine
 
@@ -276,3 +277,42 @@ def test_an_upper_stack_relabelled_development_and_set_back_keeps_its_esvs(
     chain.up("staging")
     after = chain.outputs("staging")["realms"]["alpha"]
     assert after["esvActiveVersion"] == before["esvActiveVersion"], (before, after)
+
+
+def test_a_change_made_by_hand_below_is_not_promoted_into_a_settled_document(
+    deployed_chain: Chain, promotion_group: GroupServer
+) -> None:
+    """dev's tenant switched to client-side sessions by hand, and dev's stack deploys a change
+    to another document (the Session service). staging already holds every value dev's stack
+    declares for the authentication settings, so a promotion changing them carries something
+    no stack declared: refused before anything is locked, naming the item and the way out. Once
+    dev's own `up --refresh` puts its values back, staging promotes the declared change."""
+    chain = deployed_chain
+    with sa_client(promotion_group["dev"]) as client:
+        client.update_authentication_settings(
+            "alpha", AuthenticationSettingsPatch(stateless_sessions=True)
+        )
+    realms = dev_realms()
+    realms[0]["authenticated"]["maxSessionTimeMinutes"] = 250
+    chain.configure("dev", realms=realms)
+    chain.up("dev")  # a plain `up` compares with the state: dev's drift stays
+    staging = promotion_group["staging"]
+    staging.clear_requests()
+
+    refused = chain.up("staging", check=False)
+    output = refused.stdout + refused.stderr
+    assert refused.returncode != 0, output
+    assert "modified Authentication Settings/alpha/" in output, output
+    assert "this environment already holds" in output and "Nothing was promoted" in output
+    assert "In stack dev, pulumi up --refresh" in output
+    calls = promotion_calls(staging.request_counts())
+    assert "POST /environment/promotion/lock" not in calls, calls  # stopped before the lock
+    with sa_client(staging) as client:
+        general = present(client.read_authentication_settings("alpha").general)
+    assert general.stateless_sessions is False  # server-side, as before: nothing moved
+
+    chain.up("dev", refresh=True)  # dev's tenant back to its stack's values
+    chain.up("staging")
+    with sa_client(staging) as client:
+        assert present(client.read_session_service("alpha")).max_session_time == 250
+    assert realm_writes(staging.request_counts()) == {}

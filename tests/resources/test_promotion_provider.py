@@ -128,6 +128,36 @@ def test_reviewed_widening_lets_the_listed_changes_go(group: GroupServer) -> Non
     assert staging_duration(group) == 17 and lock_result(group) == "unlocked"
 
 
+def declared(minutes: int) -> dict[str, Any]:
+    """The stack below's `staticConfiguration` of realm alpha (journey max duration)."""
+    journey = {"state_management": "JWT", "max_duration_minutes": minutes}
+    return {"alpha": {"journey": journey, "authenticated": {}, "signingSecretEsv": None}}
+
+
+def test_a_document_the_stack_below_did_not_change_is_never_promoted(group: GroupServer) -> None:
+    """The tenant below changed by hand where its stack declares what this tenant already
+    holds (JWT journeys of 5 minutes, as seeded): refused before the lock; a reviewed pattern
+    lets it go; declared as the new value, it is the stack's own change and promotes."""
+    change_dev(group, 17)
+    group["staging"].clear_requests()
+    with pytest.raises(ProviderError) as refused:
+        PromotionProvider().create(props(group, lowerConfiguration=declared(5)))
+    message = str(refused.value)
+    assert "modified Authentication Settings/alpha/" in message, message
+    assert "this environment already holds" in message and "allowedChanges" in message
+    assert "POST /environment/promotion/lock" not in promotion_calls(group)
+    assert staging_duration(group) == 5
+
+    widened = props(group, lowerConfiguration=declared(5))
+    widened["allowedChanges"] = ["Authentication Settings/alpha/*"]
+    assert present(PromotionProvider().create(widened).outs)["result"] == "promoted"
+    assert staging_duration(group) == 17
+
+    change_dev(group, 23)
+    outs = PromotionProvider().create(props(group, lowerConfiguration=declared(23))).outs
+    assert present(outs)["result"] == "promoted" and staging_duration(group) == 23
+
+
 def test_manual_mode_names_the_missing_promotion_and_sends_nothing(group: GroupServer) -> None:
     change_dev(group)
     group["staging"].clear_requests()

@@ -159,6 +159,7 @@ def declare_promotion(
         promotes_from=lower.name,
         lower_stage=lower.stage,
         lower_digest=lower.digest,
+        lower_configuration=lower.static,
         realms=sorted(realm.name for realm in stack.realms),  # what this stack asserts
         marker=f"aic-sessions {project}/{name}:",
         mode=settings.mode if settings else "automatic",

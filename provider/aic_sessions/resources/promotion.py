@@ -14,6 +14,7 @@ that is missing. `delete` undoes nothing (a promotion is undone by a rollback:
 
 from __future__ import annotations
 
+import dataclasses
 from typing import Any, Literal
 
 import pulumi
@@ -39,6 +40,7 @@ INPUTS = (
     "promotesFrom",
     "lowerStage",
     "lowerDigest",
+    "lowerConfiguration",
     "realms",
     "mode",
     "allowedChanges",
@@ -57,6 +59,7 @@ class PromotionInputs(BaseModel):
     promotesFrom: str = Field(min_length=1)
     lowerStage: str | None = None
     lowerDigest: str = Field(min_length=1)
+    lowerConfiguration: dict[str, Any] | None = None  # the stack below's staticConfiguration
     realms: list[str] = Field(min_length=1)
     mode: Literal["automatic", "manual"] = "automatic"
     allowedChanges: list[str] = Field(default_factory=list)
@@ -123,7 +126,7 @@ class PromotionProvider(SessionProvider[PromotionInputs]):
         if inputs.mode == "manual":
             _require_promoted(plan, inputs.baseUrl, promotion_procedure.missing(client, plan))
             return {**self.public(news), **kept, "promotedDigest": inputs.lowerDigest}
-        outcome = promotion_procedure.run(client, plan, _log)
+        outcome = promotion_procedure.run(client, _with_settled(plan, inputs), _log)
         connection.current().read_cache.clear()  # what this process read of the realms is now stale
         if outcome.promotion_id is None:  # nothing to promote: observed, the last one stands
             return {
@@ -155,6 +158,20 @@ def _plan(inputs: PromotionInputs) -> promotion_procedure.Plan:
         timeout=float(inputs.timeoutSeconds),
         interval=float(inputs.pollSeconds),
     )
+
+
+def _with_settled(
+    plan: promotion_procedure.Plan, inputs: PromotionInputs
+) -> promotion_procedure.Plan:
+    """The plan, knowing which of the chain's documents the stack below gives no reason to
+    change (read from this tenant, before anything is locked)."""
+    if inputs.lowerConfiguration is None:
+        return plan
+    from .promotion_expected import settled_documents
+
+    reader = connection.client_for(inputs.baseUrl)
+    settled = settled_documents(reader, inputs.lowerConfiguration, inputs.realms)
+    return dataclasses.replace(plan, settled=frozenset(settled))
 
 
 def _require_promoted(plan: promotion_procedure.Plan, base_url: str, pending: list[str]) -> None:
@@ -217,6 +234,7 @@ class Promotion(SnakeCaseProperties, pulumi.dynamic.Resource, module="aic", name
         lower_digest: pulumi.Input[str],
         realms: pulumi.Input[list[str]],
         marker: pulumi.Input[str],
+        lower_configuration: pulumi.Input[dict[str, Any]] | None = None,
         mode: pulumi.Input[str] = "automatic",
         allowed_changes: pulumi.Input[list[str]] | None = None,
         ignore_encrypted_secrets: pulumi.Input[bool] = False,
@@ -232,6 +250,9 @@ class Promotion(SnakeCaseProperties, pulumi.dynamic.Resource, module="aic", name
         :param promotes_from: The stack below (named in messages and the lock description).
         :param lower_stage: The stage of the stack below (a promotion never skips a stage).
         :param lower_digest: The stack below's `staticDigest` output: a change promotes.
+        :param lower_configuration: The stack below's `staticConfiguration` output. Given, a
+            promotion that would change a realm document whose declared values this tenant
+            already holds (a change made by hand below) is refused before anything moves.
         :param realms: The chain's realms: their session settings are what the chain owns.
         :param marker: The start of the lock description naming this stack, by which an
             interrupted run finds its own lock, e.g. `aic-sessions <project>/<stack>:`.
@@ -250,6 +271,7 @@ class Promotion(SnakeCaseProperties, pulumi.dynamic.Resource, module="aic", name
             "promotes_from": promotes_from,
             "lower_stage": lower_stage,
             "lower_digest": lower_digest,
+            "lower_configuration": lower_configuration,
             "realms": realms,
             "marker": marker,
             "mode": mode,

@@ -1,8 +1,11 @@
 """The documented promotion procedure, run against the upper environment's promotions API.
 
-    lock state -> (nothing to promote: stop) -> scope check -> lock -> no run in progress ->
-    dry run (missing ESVs, encrypted secrets: stop) -> scope check of the dry run's report ->
+    lock state -> (nothing to promote: stop) -> scope checks -> lock -> no run in progress ->
+    dry run (missing ESVs, encrypted secrets: stop) -> scope checks of the dry run's report ->
     promote -> poll -> report -> unlock
+
+The scope checks refuse changes beyond what the chain's stacks own (`promotion_scope`), and
+changes to the chain's documents that the stack below did not declare (`promotion_expected`).
 
 Whatever happens after the lock, the lock is released (`finally`). A lock whose description
 starts with this stack's marker is this stack's own, left by an interrupted run: the procedure
@@ -35,6 +38,9 @@ class Plan:
     digest: str  # the lower stack's static-configuration digest being promoted
     realms: tuple[str, ...]
     allowed: tuple[str, ...] = ()
+    # The chain's documents the stack below gives no reason to change (`promotion_expected`);
+    # None: not known (no configuration of the stack below given), nothing refused for it.
+    settled: frozenset[tuple[str, str]] | None = None
     ignore_encrypted_secrets: bool = False
     timeout: float = 1800.0
     interval: float = 10.0
@@ -72,6 +78,7 @@ def run(client: PromotionClient, plan: Plan, log: Log) -> Outcome:
     if not provisional.changes():
         return Outcome("up to date")
     _refuse_beyond_chain(provisional, plan, "provisional report")
+    _refuse_undeclared(provisional, plan, "provisional report")
     promotion_id = client.lock(plan.description)
     log(f"locked both environments (promotion {promotion_id})")
     return _locked(client, plan, promotion_id, log, resumed=False)
@@ -116,6 +123,7 @@ def _promote(
     client.wait_for_promotion(plan.timeout, plan.interval, plan.ignore_encrypted_secrets)
     dry = client.report()
     _refuse_beyond_chain(dry, plan, "dry run's report")
+    _refuse_undeclared(dry, plan, "dry run's report")
     log(f"dry run passed: {_counts(dry)}")
     client.promote(False, PROMOTER, plan.description, plan.ignore_encrypted_secrets)
     client.wait_for_promotion(plan.timeout, plan.interval, plan.ignore_encrypted_secrets)
@@ -157,6 +165,25 @@ def _refuse_beyond_chain(report: PromotionReport, plan: Plan, where: str) -> Non
             "owners of these items, then allow them in the reviewed stack setting "
             "aic-sessions:promotion.allowedChanges (shell patterns over "
             "<configItem>/<realm>/<name>), or promote by hand (promotion mode manual)."
+        )
+
+
+def _refuse_undeclared(report: PromotionReport, plan: Plan, where: str) -> None:
+    if plan.settled is None:
+        return
+    undeclared = promotion_scope.undeclared(report, plan.settled, plan.allowed)
+    if undeclared:
+        shown = "\n  ".join(undeclared)
+        raise ProviderError(
+            f"The {where} of the promotion from {plan.source} changes documents whose values, "
+            f"as stack {plan.source} declares them, this environment already holds:\n  {shown}\n"
+            f"So the tenant below differs from its stack there (a change made by hand, or an "
+            "attribute no stack sets), and the promotion would carry it here. Nothing was "
+            f"promoted. In stack {plan.source}, pulumi up --refresh shows the difference and "
+            "puts the stack's values back (or declare the change there and deploy it); then run "
+            "this stack again. To promote it as it is, allow it in the reviewed stack setting "
+            "aic-sessions:promotion.allowedChanges (shell patterns over "
+            "<configItem>/<realm>/<name>)."
         )
 
 

@@ -63,6 +63,21 @@ def within_chain(report: PromotionReport, realms: Iterable[str]) -> list[str]:
     ]
 
 
+def undeclared(
+    report: PromotionReport, settled: Iterable[tuple[str, str]], allowed: Iterable[str]
+) -> list[str]:
+    """The report's changes to `settled` documents (config item, realm as displayed) that no
+    `allowed` pattern lets go, as `<kind> <label>`."""
+    documents, patterns = set(settled), list(allowed)
+    return [
+        f"{change.kind} {label(change)}"
+        for change in report.changes()
+        if change.item.realm is not None
+        and (change.config_item, realm_display(change.item.realm)) in documents
+        and not any(fnmatchcase(label(change), p) for p in patterns)
+    ]
+
+
 def listed(report: PromotionReport) -> list[str]:
     """Every change of the report, one line each, as `<kind> <label>` in the report's order."""
     return [f"{change.kind} {label(change)}" for change in report.changes()]
