@@ -175,6 +175,49 @@ def test_manual_mode_names_the_missing_promotion_and_sends_nothing(group: GroupS
     assert outs["promotedDigest"] == "sha256:new"
 
 
+def test_a_lock_refused_because_the_pair_below_is_busy_says_so(
+    group: GroupServer, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """staging is being promoted (its pair with dev is locked) while prod's stack promotes from
+    staging: prod's own pair reads unlocked, so the lock itself is refused (409). The message
+    says what holds it and that nothing moved, not the generic "read it again and retry"."""
+    with sa_client(group["staging"]) as admin:
+        PromotionClient(admin.transport).lock("by hand")
+    group["staging"]._control("PUT", "/realms/alpha/static/journeys/TeamLogin", {"nodes": {}})
+    sa_id, jwk = group["prod"].service_account
+    monkeypatch.setenv("AIC_SA_ID", sa_id)
+    monkeypatch.setenv("AIC_SA_JWK", json.dumps(jwk))
+    prod = props(group, baseUrl=group["prod"].base_url, stage="production")
+    prod.update(promotesFrom="staging", lowerStage="staging", allowedChanges=["Journeys/*"])
+    with pytest.raises(ProviderError) as refused:
+        PromotionProvider().create(prod)
+    message = str(refused.value)
+    assert "HTTP 409" in message and "read it again and retry" not in message, message
+    assert "Another promotion holds this environment or the one below (staging's" in message
+    assert "nothing was locked or promoted" in message
+
+
+def test_a_write_below_a_running_promotion_names_who_may_hold_it(
+    group: GroupServer, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """dev's own stack writes while staging's stack promotes from dev: the message says the
+    stage above may hold the lock and to run again once it ends (dev has no promotion)."""
+    from aic_sessions.resources.journey import JourneySessionSettingsProvider
+
+    with sa_client(group["staging"]) as admin:
+        PromotionClient(admin.transport).lock("aic-sessions test/staging: promote dev")
+    sa_id, jwk = group["dev"].service_account
+    monkeypatch.setenv("AIC_SA_ID", sa_id)
+    monkeypatch.setenv("AIC_SA_JWK", json.dumps(jwk))
+    journey = {"baseUrl": group["dev"].base_url, "realm": "alpha", "onDelete": "restore"}
+    journey.update(stateManagement="CTS", maxDurationMinutes=9)
+    with pytest.raises(ProviderError) as refused:
+        JourneySessionSettingsProvider().create(journey)
+    message = str(refused.value)
+    assert "HTTP 409" in message and "the stage above promoting from this environment" in message
+    assert "wait until it ends and is unlocked, then run again" in message
+
+
 def test_a_lock_held_by_someone_else_is_never_touched(group: GroupServer) -> None:
     change_dev(group)
     with sa_client(group["staging"]) as admin:

@@ -96,8 +96,13 @@ class AdminApiError(Exception):
         self.body = body or {}
         super().__init__(self._render())
 
-    def _render(self) -> str:
-        parts = [self.detail, self.hint]
+    def without_hint(self) -> str:
+        """The failure as rendered, without its class's hint (for a caller that knows the
+        fix better)."""
+        return self._render(hint=False)
+
+    def _render(self, hint: bool = True) -> str:
+        parts = [self.detail, self.hint if hint else ""]
         if self.context is not None:
             status = f" -> HTTP {self.status}" if self.status is not None else ""
             said = f": {self.am_message.rstrip('.')}" if self.am_message else ""

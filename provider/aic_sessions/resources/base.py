@@ -151,9 +151,12 @@ STORED_CREDENTIALS = (
 )
 
 OWN_LOCK = (
-    " If this stack's own promotion was interrupted (the lock's description starts with "
+    " While a promotion runs, both of its environments refuse these changes. If it is this "
+    "stack's own promotion, interrupted (the lock's description starts with "
     "`aic-sessions <project>/<stack>:`), run `pulumi up` without --refresh: its Promotion "
-    "finishes that promotion and unlocks. Otherwise wait until the lock's owner unlocks."
+    "finishes that promotion and unlocks. Otherwise another stack holds it (the stage above "
+    "promoting from this environment, or the one below promoting into it) or someone "
+    "promoting by hand: wait until it ends and is unlocked, then run again."
 )
 
 

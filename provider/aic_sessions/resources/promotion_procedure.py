@@ -79,9 +79,27 @@ def run(client: PromotionClient, plan: Plan, log: Log) -> Outcome:
         return Outcome("up to date")
     _refuse_beyond_chain(provisional, plan, "provisional report")
     _refuse_undeclared(provisional, plan, "provisional report")
-    promotion_id = client.lock(plan.description)
+    promotion_id = _lock(client, plan)
     log(f"locked both environments (promotion {promotion_id})")
     return _locked(client, plan, promotion_id, log, resumed=False)
+
+
+def _lock(client: PromotionClient, plan: Plan) -> str:
+    """A new lock; refused (409) when another promotion holds either environment, e.g. the
+    stack below promoting into the environment below this one, which this lock also needs."""
+    from aic_sessions.client.errors import ConflictError
+
+    try:
+        return client.lock(plan.description)
+    except ConflictError as exc:
+        state = client.lock_state()
+        if state.result != "unlocked":
+            raise ProviderError(_busy(state)) from None
+        raise ProviderError(
+            f"{exc.without_hint()} Another promotion holds this environment or the one "
+            f"below ({plan.source}'s: a promotion into it, run by its own stack or by hand); "
+            "nothing was locked or promoted. Run again once it has ended."
+        ) from None
 
 
 def missing(client: PromotionClient, plan: Plan) -> list[str]:
