@@ -209,8 +209,8 @@ def test_a_write_below_a_running_promotion_names_who_may_hold_it(
     sa_id, jwk = group["dev"].service_account
     monkeypatch.setenv("AIC_SA_ID", sa_id)
     monkeypatch.setenv("AIC_SA_JWK", json.dumps(jwk))
-    journey = {"baseUrl": group["dev"].base_url, "realm": "alpha", "onDelete": "restore"}
-    journey.update(stateManagement="CTS", maxDurationMinutes=9)
+    journey: dict[str, Any] = {"baseUrl": group["dev"].base_url, "realm": "alpha"}
+    journey.update(onDelete="restore", stateManagement="CTS", maxDurationMinutes=9)
     with pytest.raises(ProviderError) as refused:
         JourneySessionSettingsProvider().create(journey)
     message = str(refused.value)
