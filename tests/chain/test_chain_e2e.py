@@ -108,6 +108,7 @@ def test_missing_staging_esv_stops_at_the_dry_run_and_unlocks(
     assert mismatch.returncode != 0
     assert "this stack sets ESV 'esv-alpha-signing-secret'" in mismatch.stdout + mismatch.stderr
     assert "esv-alpha-rotated" in mismatch.stdout + mismatch.stderr, mismatch.stdout[-3000:]
+    assert "set signingSecret.esvName to 'esv-alpha-rotated' here" in mismatch.stdout
     assert not promotion_calls(staging.request_counts())
     # Staging references the new ESV but nobody created it there: the dry run names it.
     reference = {"source": "esv", "esvReference": "esv-alpha-rotated"}
@@ -119,6 +120,8 @@ def test_missing_staging_esv_stops_at_the_dry_run_and_unlocks(
     output = failed.stdout + failed.stderr
     assert failed.returncode != 0
     assert "esv-alpha-rotated" in output and "missing ESVs" in output, output
+    assert "The dry run of the promotion from dev failed, so nothing was promoted" in output
+    assert "pulumi up --refresh finds them gone, creates them again" in output
     calls = promotion_calls(staging.request_counts())
     assert calls["POST /environment/promotion/promote"] == 1  # the dry run only
     assert calls["DELETE /environment/promotion/lock/" + failed_lock(output)] == 1

@@ -107,18 +107,29 @@ class LowerStack:
             for a in STATIC_SECTIONS[section]
         }
 
-    def esv_reference(self, realm: str, own: str | None = None) -> pulumi.Output[str]:
-        """The ESV the promoted realm references; `own`, the ESV this stack sets for the realm,
-        must be that one (else the promoted placeholder would read an ESV nobody sets here)."""
-        return self.realm(realm).apply(lambda v: self._same_esv(self._esv(v, realm), own, realm))
+    def esv_reference(
+        self, realm: str, own: str | None = None, by_default: bool = False
+    ) -> pulumi.Output[str]:
+        """The ESV the promoted realm references; `own`, the ESV this stack sets for the realm
+        (`by_default`: the default name, no key set), must be that one (else the promoted
+        placeholder would read an ESV nobody sets here)."""
+        return self.realm(realm).apply(
+            lambda v: self._same_esv(self._esv(v, realm), own, realm, by_default)
+        )
 
-    def _same_esv(self, reference: str, own: str | None, realm: str) -> str:
+    def _same_esv(self, reference: str, own: str | None, realm: str, by_default: bool) -> str:
         if own is not None and esv_expression(own) != esv_expression(reference):
+            promoted = _esv_id(reference)
+            fix = (
+                f"set signingSecret.esvName to {promoted!r} here (this stack uses the default "
+                f"name, esv-<realm>-signing-secret, as no esvName is set)"
+                if by_default
+                else f"set signingSecret.esvName (or esvReference) to {promoted!r}, or remove it "
+                "if that is the default name"
+            )
             raise ChainError(
                 f"realm {realm!r}: this stack sets ESV {own!r}, but the configuration promoted "
-                f"from stack {self.name!r} references {reference!r} (ESV {_esv_id(reference)!r}); "
-                "set signingSecret.esvName (or esvReference) to that ESV, or remove it to use "
-                "the default name"
+                f"from stack {self.name!r} references {reference!r} (ESV {promoted!r}); {fix}"
             )
         return reference
 

@@ -229,7 +229,9 @@ def declare_asserted_realm(
         signing_secret=SigningSecretOptions(
             # The promoted reference, which must name this stage's own ESV (`esv`) if it has one.
             esv_reference=lower.esv_reference(
-                realm.name, realm.esv_name or realm.signingSecret.esvReference
+                realm.name,
+                realm.esv_name or realm.signingSecret.esvReference,
+                by_default=realm.esv_name is not None and realm.signingSecret.esvName is None,
             ),
             esv=esv,
         ),

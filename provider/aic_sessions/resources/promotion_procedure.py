@@ -138,7 +138,7 @@ def _promote(
         report = client.report()
         return _outcome("resumed", promotion_id, report)
     client.promote(True, PROMOTER, plan.description, plan.ignore_encrypted_secrets)
-    client.wait_for_promotion(plan.timeout, plan.interval, plan.ignore_encrypted_secrets)
+    _wait_for_dry_run(client, plan)
     dry = client.report()
     _refuse_beyond_chain(dry, plan, "dry run's report")
     _refuse_undeclared(dry, plan, "dry run's report")
@@ -147,6 +147,26 @@ def _promote(
     client.wait_for_promotion(plan.timeout, plan.interval, plan.ignore_encrypted_secrets)
     report = client.report()
     return _outcome("resumed" if resumed else "promoted", promotion_id, report)
+
+
+def _wait_for_dry_run(client: PromotionClient, plan: Plan) -> None:
+    """The dry run to its end; a failed one is reported as the dry run, with its fix."""
+    from aic_sessions.client.errors import PromotionFailed
+
+    try:
+        client.wait_for_promotion(plan.timeout, plan.interval, plan.ignore_encrypted_secrets)
+    except PromotionFailed as exc:
+        fix = exc.hint
+        if exc.missing_esvs:
+            fix = (
+                "If this stack holds them (signingSecret source esv-generated or esv-given), "
+                "pulumi up --refresh finds them gone, creates them again and then promotes; "
+                "otherwise create them in this environment (and restart it), then run again."
+            )
+        raise ProviderError(
+            f"The dry run of the promotion from {plan.source} failed, so nothing was "
+            f"promoted. {exc.without_hint()} {fix}"
+        ) from None
 
 
 def _promoted(client: PromotionClient, promotion_id: str) -> bool:
