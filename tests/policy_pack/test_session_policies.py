@@ -136,6 +136,19 @@ def test_distinct_across_realms_and_environments() -> None:
     )
     [generated] = run(sp.signing_secret_distinct, Stack([drawn], shared.config))
     assert "change the secret's rotation trigger" in generated
+    # An ESV-held given value has no record to write (the config module would refuse it): its
+    # new value reaches the tenant with the stack's up.
+    held = Resource(
+        sp.ESV_SECRET,
+        {
+            "realm": "alpha",
+            "valueSource": "given",
+            "fingerprint": signing_secrets.fingerprint(STRONG),
+        },
+        "staging-esv-alpha",
+    )
+    [esv] = run(sp.signing_secret_distinct, Stack([held], shared.config))
+    assert "--record" not in esv and "then pulumi up --stack test (a restart" in esv, esv
 
 
 def test_a_run_without_the_pack_config_says_what_it_did_not_compare() -> None:

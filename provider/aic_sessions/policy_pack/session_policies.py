@@ -39,7 +39,8 @@ SIGNING_SECRET = type_token("SigningSecret")
 BASELINE = type_token("RealmBaseline")
 SESSION_TYPES = (JOURNEY, AUTHENTICATED, SIGNING_SECRET)
 OWNED_TYPES = (*SESSION_TYPES, BASELINE)
-FINGERPRINTED = (SIGNING_SECRET, type_token("EsvSecret"))  # EsvSecret: see esv_policies.py
+ESV_SECRET = type_token("EsvSecret")
+FINGERPRINTED = (SIGNING_SECRET, ESV_SECRET)  # EsvSecret: see esv_policies.py
 KIND = {
     JOURNEY: "JourneySessionSettings",
     AUTHENTICATED: "AuthenticatedSessionSettings",
@@ -232,25 +233,30 @@ def signing_secret_distinct(args: StackValidationArgs, report: Report) -> None:
                             f"{where(resource.name, resource.props)}: the signing secret is the "
                             f"same as {environment}'s (realm {realm}); journeys signed in one "
                             "environment would be valid in the other. Use a different secret "
-                            f"in each environment: {new_secret(args, resource.props)}.",
+                            f"in each environment: {new_secret(args, resource)}.",
                             resource.urn,
                         )
 
 
-def new_secret(args: StackValidationArgs, props: Mapping[str, Any]) -> str:
-    """How this stack gets another secret for the realm: by its source."""
-    stack = running_stack(args) or "<stack>"
+def new_secret(args: StackValidationArgs, resource: Any) -> str:
+    """How this stack gets another secret for the realm: by its source (an ESV-held value
+    needs no record: its fingerprint is the `EsvSecret`'s own output)."""
+    stack, props = running_stack(args) or "<stack>", resource.props
     if props.get("valueSource") == "generated":
         return (
             "change the secret's rotation trigger (rotation_trigger in Python, "
             "signingSecret.rotationTrigger in stack config) to draw a new one"
         )
     realm = realm_name(realm_of(props))
+    record = (
+        f"then pulumi up --stack {stack} (a restart loads the new value) and "
+        if resource.resource_type == ESV_SECRET
+        else f"then {config_command(stack, '--record')} and "
+    )
     return (
         "set another value where the program reads it (the stack program: pulumi config set "
         f"--secret --path 'aic-sessions:signingSecrets.{realm}' \"$(openssl rand -base64 32)\" "
-        f"--stack {stack}), then {config_command(stack, '--record')} and "
-        f"{config_command(stack)}"
+        f"--stack {stack}), {record}{config_command(stack)}"
     )
 
 
