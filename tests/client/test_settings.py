@@ -127,7 +127,7 @@ def test_a_non_rsa_jwk_is_rejected_without_echo() -> None:
     bad = json.dumps({"kty": "oct", "k": "c2VjcmV0LWtleS1tYXRlcmlhbA"})
     with pytest.raises(ConfigurationError) as caught:
         ConnectionSettings.from_env({"AIC_BASE_URL": BASE, "AIC_SA_ID": "sa", "AIC_SA_JWK": bad})
-    assert "private_jwk" in str(caught.value)
+    assert "AIC_SA_JWK: must be an RSA private JWK" in str(caught.value)  # the variable, named
     assert "c2VjcmV0LWtleS1tYXRlcmlhbA" not in str(caught.value)
 
 

@@ -109,3 +109,41 @@ def test_half_a_credential_pair_in_the_environment_is_named(
     with pytest.raises(MissingCredentialsError) as refused:
         connection.settings_for("https://tenant.example.com/am", {})
     assert "AM_ADMIN_USERNAME is set without AM_ADMIN_PASSWORD." in str(refused.value)
+
+
+def test_a_malformed_service_account_key_is_named_by_its_key_at_preview_and_at_up(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """`aic-sessions:saJwk` that is no private RSA JWK: `check` (preview) names the key and
+    the command that sets it; the client's refusal (up) names it too, not an internal field
+    path, and the environment's variable when it came from there; no value is quoted."""
+    from aic_sessions.client.errors import ConfigurationError
+
+    bad = "not-a-jwk-1234"
+    monkeypatch.setattr(connection, "current", lambda: _Config({"saId": "sa", "saJwk": bad}))
+    [(key, reason)] = connection.config_problems()
+    assert key == "aic-sessions:saJwk" and "is not JSON" in reason
+    assert "pulumi config set --secret aic-sessions:saJwk < sa.jwk" in reason and bad not in reason
+
+    url = "https://tenant.example.com/am"
+    with pytest.raises(ConfigurationError) as from_stack:
+        connection.settings_for(url, {"saId": "sa", "saJwk": bad})
+    assert "the stack's aic-sessions:saJwk: is not JSON" in str(from_stack.value)
+    assert "auth.service_account" not in str(from_stack.value) and bad not in str(from_stack.value)
+    for variable in ("AM_ADMIN_USERNAME", "AM_ADMIN_PASSWORD", "AIC_SA_JWK_FILE"):
+        monkeypatch.delenv(variable, raising=False)
+    monkeypatch.setenv("AIC_SA_ID", "sa")
+    monkeypatch.setenv("AIC_SA_JWK", '{"kty": "EC"}')
+    with pytest.raises(ConfigurationError) as from_env:
+        connection.settings_for(url, {})
+    assert "AIC_SA_JWK: must be an RSA private JWK" in str(from_env.value)
+
+
+class _Config:
+    """A deployment whose stack configuration is `values` (what `config_problems` reads)."""
+
+    def __init__(self, values: dict[str, str]) -> None:
+        self.values = values
+
+    def stack_config(self) -> dict[str, str]:
+        return self.values

@@ -41,17 +41,26 @@ class ServiceAccountAuth(_Frozen):
     @field_validator("private_jwk")
     @classmethod
     def _must_be_rsa_private_jwk(cls, value: SecretStr) -> SecretStr:
-        try:
-            jwk = json.loads(value.get_secret_value())
-        except ValueError:
-            raise ValueError("is not JSON; give the private JWK of the service account") from None
-        if not isinstance(jwk, dict) or jwk.get("kty") != "RSA" or "d" not in jwk:
-            raise ValueError("must be an RSA private JWK (kty RSA with a 'd' member)")
+        problem = jwk_problem(value.get_secret_value())
+        if problem:
+            raise ValueError(problem)
         return value
 
     def jwk(self) -> dict[str, Any]:
         parsed: dict[str, Any] = json.loads(self.private_jwk.get_secret_value())
         return parsed
+
+
+def jwk_problem(text: str) -> str | None:
+    """What makes `text` no private RSA JWK of a service account (None: it is one); never
+    quotes the text."""
+    try:
+        jwk = json.loads(text)
+    except ValueError:
+        return "is not JSON; give the private JWK of the service account"
+    if not isinstance(jwk, dict) or jwk.get("kty") != "RSA" or "d" not in jwk:
+        return "must be an RSA private JWK (kty RSA with a 'd' member)"
+    return None
 
 
 class AdminAuth(_Frozen):
@@ -130,9 +139,10 @@ class ConnectionSettings(_Frozen):
             "base_url": overrides.pop("base_url", None)
             or _first(env, "AIC_BASE_URL", "FRODO_HOST"),
         }
-        auth = overrides.pop("auth", None)
+        auth, variables = overrides.pop("auth", None), dict[str, str]()
         if auth is None:
-            auth, values["credentials_from"] = _auth_from_env(env)
+            auth, variables = _auth_from_env(env)
+            values["credentials_from"] = " and ".join(variables.values())
         values["auth"] = auth
         if env.get("AIC_READ_TIMEOUT"):  # seconds per attempt; the default suits real tenants
             values["timeouts"] = {"read": _seconds(env, "AIC_READ_TIMEOUT", above=0)}
@@ -152,16 +162,25 @@ class ConnectionSettings(_Frozen):
         try:
             return cls.model_validate(values)
         except ValidationError as exc:
-            raise ConfigurationError(None, describe_validation_error(exc)) from None
+            raise ConfigurationError(None, describe_validation_error(exc, variables)) from None
 
 
-def describe_validation_error(exc: ValidationError) -> str:
-    """One line per problem, naming the setting; input values are left out (they may be secret)."""
+def describe_validation_error(
+    exc: ValidationError, variables: Mapping[str, str] | None = None
+) -> str:
+    """One line per problem, naming the setting (a credential by the variable it was read
+    from, `variables`: field -> name); input values are left out (they may be secret)."""
     problems = [
-        f"{'.'.join(str(p) for p in err['loc']) or 'settings'}: {err['msg']}"
+        f"{_setting(err['loc'], variables or {})}: {err['msg'].removeprefix('Value error, ')}"
         for err in exc.errors(include_input=False, include_url=False)
     ]
     return "Invalid connection settings: " + "; ".join(problems) + "."
+
+
+def _setting(loc: tuple[Any, ...], variables: Mapping[str, str]) -> str:
+    if len(loc) == 3 and loc[0] == "auth" and str(loc[2]) in variables:
+        return variables[str(loc[2])]
+    return ".".join(str(p) for p in loc) or "settings"
 
 
 def _seconds(env: Mapping[str, str], name: str, above: float | None) -> float:
@@ -180,8 +199,8 @@ def _first(env: Mapping[str, str], *names: str) -> str | None:
     return next((env[n] for n in names if env.get(n)), None)
 
 
-def _auth_from_env(env: Mapping[str, str]) -> tuple[dict[str, Any], str]:
-    """The credentials, and the names of the variables they were read from (never values)."""
+def _auth_from_env(env: Mapping[str, str]) -> tuple[dict[str, Any], dict[str, str]]:
+    """The credentials, and per field the variable it was read from (names, never values)."""
     sa_id = _first(env, "AIC_SA_ID", "FRODO_SA_ID")
     jwk, jwk_from = _first(env, "AIC_SA_JWK"), "AIC_SA_JWK"
     if not jwk and env.get("AIC_SA_JWK_FILE"):
@@ -191,13 +210,14 @@ def _auth_from_env(env: Mapping[str, str]) -> tuple[dict[str, Any], str]:
     if sa_id and jwk:
         id_from = "AIC_SA_ID" if env.get("AIC_SA_ID") else "FRODO_SA_ID"
         auth = {"method": "service_account", "account_id": sa_id, "private_jwk": jwk}
-        return auth, f"{id_from} and {jwk_from}"
+        return auth, {"account_id": id_from, "private_jwk": jwk_from}
     user, password = env.get("AM_ADMIN_USERNAME"), env.get("AM_ADMIN_PASSWORD")
     if user and password:
         auth = {"method": "admin", "username": user, "password": password}
-        return auth, "AM_ADMIN_USERNAME and AM_ADMIN_PASSWORD"
+        return auth, {"username": "AM_ADMIN_USERNAME", "password": "AM_ADMIN_PASSWORD"}
     if env.get("AIC_ACCESS_TOKEN"):
-        return {"method": "bearer", "access_token": env["AIC_ACCESS_TOKEN"]}, "AIC_ACCESS_TOKEN"
+        auth = {"method": "bearer", "access_token": env["AIC_ACCESS_TOKEN"]}
+        return auth, {"access_token": "AIC_ACCESS_TOKEN"}
     raise MissingCredentialsError(
         None,
         "No credentials: set AIC_SA_ID with AIC_SA_JWK or AIC_SA_JWK_FILE (or FRODO_SA_ID/"

@@ -21,6 +21,7 @@ import atexit
 import hashlib
 import logging
 import os
+import re
 import threading
 import time
 from collections.abc import Callable, Iterator, Mapping
@@ -256,7 +257,7 @@ def stack_setting(key: str) -> str | None:
 def settings_for(base_url: str, cfg: Mapping[str, str]) -> ConnectionSettings:
     """Connection settings for a tenant: stack configuration `cfg` first, then the
     environment."""
-    from aic_sessions.client.errors import MissingCredentialsError
+    from aic_sessions.client.errors import ConfigurationError, MissingCredentialsError
     from aic_sessions.client.settings import ConnectionSettings  # not needed by check / diff
 
     env = dict(os.environ)
@@ -278,6 +279,11 @@ def settings_for(base_url: str, cfg: Mapping[str, str]) -> ConnectionSettings:
         halves = [] if given else _half_pairs_in(env)
         partial += "".join(f"{have} is set without {missing}. " for have, missing in halves)
         raise MissingCredentialsError(None, partial + NO_CREDENTIALS) from None
+    except ConfigurationError as exc:  # a credential of the stack named by its key
+        detail = exc.detail
+        for key in (k for k in mapping if k in cfg):
+            detail = re.sub(rf"\b{mapping[key]}\b", f"the stack's {config_key(key)}", detail)
+        raise ConfigurationError(None, detail) from None
     if any(key in cfg for key in mapping):  # the stack's keys of the identity signed in with
         keys = " and ".join(config_key(k) for k in STACK_CREDENTIALS[settings.auth.method])
         settings = settings.model_copy(update={"credentials_from": f"the stack's {keys}"})
@@ -341,6 +347,12 @@ def config_problems() -> list[tuple[str, str]]:
             )
         )
     problems += _half_credentials(cfg)
+    if cfg.get("saJwk") and len(cfg["saJwk"]) <= MAX_CONFIG_CHARS:
+        from aic_sessions.client.settings import jwk_problem
+
+        if why := jwk_problem(cfg["saJwk"]):
+            fix = "run: pulumi config set --secret aic-sessions:saJwk < sa.jwk (the whole file)"
+            problems.append((config_key("saJwk"), f"{why}; {fix}"))
     bundle = cfg.get("caBundle")
     if bundle is not None and len(bundle) <= MAX_CONFIG_CHARS:
         reason = _unreadable(bundle)
