@@ -244,6 +244,8 @@ def repo(tmp_path: Path) -> Path:
         ({"stacks/Pulumi.dev.yaml": "v2\n"}, ["dev"]),
         ({"README.md": "v2\n"}, []),
         ({"provider/x.py": "v2\n"}, ["dev", "staging", "prod"]),
+        ({"requirements.txt": "aic-sessions==0.2\n"}, ["dev", "staging", "prod"]),
+        ({"constraints.txt": "pulumi==3.300\n"}, ["dev", "staging", "prod"]),
         (
             {"stacks/Pulumi.prod.yaml": "v2\n", "stacks/Pulumi.staging.yaml": "v2\n"},
             ["staging", "prod"],
