@@ -57,6 +57,27 @@ def test_a_misspelt_lower_stack_is_named_with_the_project_s_stack(tmp_path: Path
         require_known_lower_stack(fine, tmp_path)  # known, no near name, or the engine's
 
 
+def test_a_lower_stack_without_a_file_is_named_beside_the_engine_s_unknown_stack(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """dev renamed to development (`pulumi stack rename` moves its file): staging's
+    promotesFrom still says dev. The engine's "unknown stack" names no key, so a warning does."""
+    import pulumi
+
+    (tmp_path / "Pulumi.yaml").write_text("name: p\nruntime: python\nstackConfigDir: stacks\n")
+    (tmp_path / "stacks").mkdir()
+    for stack in ("development", "staging"):
+        (tmp_path / "stacks" / f"Pulumi.{stack}.yaml").write_text("config: {}\n")
+    warned: list[str] = []
+    monkeypatch.setattr(pulumi.log, "warn", lambda message, *_, **__: warned.append(message))
+    require_known_lower_stack("dev", tmp_path)
+    [message] = warned
+    assert "aic-sessions:promotesFrom names stack 'dev', which has no Pulumi.dev.yaml" in message
+    assert "(its stacks: development, staging)" in message and "set promotesFrom" in message
+    require_known_lower_stack("development", tmp_path)
+    assert len(warned) == 1
+
+
 def test_messages_name_the_stack_whose_file_to_fix_and_the_stack_below() -> None:
     staging = {
         "environment": "staging",

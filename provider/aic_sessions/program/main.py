@@ -129,13 +129,23 @@ def require_known_lower_stack(name: str | None, root: Path) -> None:
         names = stack_names(root)
     except (OSError, ValueError, yaml.YAMLError):
         return
-    typo = one_typo_from(name, names) if name not in names else None
+    if name in names:
+        return
+    typo = one_typo_from(name, names)
     if typo:
         raise StackConfigError(
             f"Invalid stack configuration:\n  aic-sessions:promotesFrom: no stack {name!r} in "
             f"this project; did you mean {typo!r}? (its stacks: {', '.join(names)}; a stack "
             "without a file here is named in full: organization/<project>/<stack>)"
         )
+    # Maybe a stack of this project without a file: the engine resolves it, or says "unknown
+    # stack" without naming the key, which this names first.
+    pulumi.log.warn(
+        f"aic-sessions:promotesFrom names stack {name!r}, which has no Pulumi.{name}.yaml in "
+        f"this project (its stacks: {', '.join(names)}). If it was renamed (pulumi stack "
+        "rename), set promotesFrom to its new name; a stack of another project is named in "
+        "full: organization/<project>/<stack>."
+    )
 
 
 def require_package_namespace(config: pulumi.Config) -> None:
