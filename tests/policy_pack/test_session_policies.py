@@ -70,6 +70,10 @@ def test_authenticated_server_side() -> None:
         (base64.b64encode(bytes(32)).decode(), "the byte 0x00 repeated"),
         (base64.b64encode(b"abcd" * 8).decode(), "repeats a 4-byte pattern"),
         (base64.b64encode(b"ab" * 9 + b"abcab" * 3).decode(), "distinct byte values"),
+        (base64.b64encode(bytes(range(16))).decode(), "is a counting sequence"),
+        (base64.b64encode(bytes(range(200, 232))).decode(), "is a counting sequence"),
+        (base64.b64encode(b"password12345678").decode(), "decodes to printable text"),
+        (base64.b64encode(b"Tr0ub4dor&3-correct-horse!").decode(), "decodes to printable text"),
     ],
 )
 def test_weak_or_malformed_secrets(value: str, problem: str) -> None:

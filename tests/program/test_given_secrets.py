@@ -11,7 +11,7 @@ from aic_sessions.program.stack_config import (
     load_stack_config,
 )
 
-VALUE = "c2VjcmV0LXZhbHVlLW9mLTMyLWJ5dGVzLWxvbmctZW5vdWdoIQ=="
+VALUE = "3q2+7wABAgPe/8rL2t3u8QECAwSqu8zd7v8QESIzRFU="  # 32 bytes, not text
 
 
 def stack(*sources: str) -> StackConfig:

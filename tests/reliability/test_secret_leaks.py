@@ -14,6 +14,7 @@ from __future__ import annotations
 import base64
 import json
 import logging
+import os
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -36,7 +37,7 @@ from tests.reliability.engine_logs import engine_logs
 
 pytestmark = pytest.mark.engine
 
-GIVEN_SECRET = "bGVhay1zY2FuLWdpdmVuLXNpZ25pbmctc2VjcmV0LTAxMjM0NTY3ODk="
+GIVEN_SECRET = base64.b64encode(os.urandom(32)).decode()  # random: text is refused as weak
 JWK_PRIVATE_MEMBERS = ("d", "p", "q", "dp", "dq", "qi")
 REALMS = [
     realm("alpha", journey={"maxDurationMinutes": 10}),  # generated secret

@@ -11,6 +11,7 @@ from __future__ import annotations
 import base64
 import binascii
 import hashlib
+import itertools
 import re
 import secrets
 from typing import Any
@@ -94,18 +95,33 @@ def problems(value: str) -> list[str]:
     return format_problems(value) or weakness_problems(value)
 
 
+RANDOM_BYTES = "use random bytes (openssl rand -base64 32)"
+
+
 def weakness_problems(value: str) -> list[str]:
-    """Trivially weak secrets: one repeated byte or a short repeated pattern."""
+    """Trivially weak secrets: one repeated byte, a short repeated pattern, a counting
+    sequence, few distinct bytes, or text (a password, base64-encoded): 16 random bytes are
+    all printable ASCII with a chance of about 1 in 8 million, 32 of about 1 in 10**14."""
     raw = decode(value)
     if raw is None or not raw:
         return []
     if len(set(raw)) == 1:
-        return [f"is the byte 0x{raw[0]:02x} repeated; use random bytes"]
+        return [f"is the byte 0x{raw[0]:02x} repeated; {RANDOM_BYTES}"]
     for period in range(2, 9):
         if len(raw) >= 2 * period and raw == (raw[:period] * (len(raw) // period + 1))[: len(raw)]:
-            return [f"repeats a {period}-byte pattern; use random bytes"]
+            return [f"repeats a {period}-byte pattern; {RANDOM_BYTES}"]
+    steps = {(b - a) % 256 for a, b in itertools.pairwise(raw)}
+    if len(steps) == 1:
+        return [
+            f"is a counting sequence (each byte {steps.pop()} more than the last); {RANDOM_BYTES}"
+        ]
     if len(set(raw)) < len(raw) // 4:
-        return [f"uses only {len(set(raw))} distinct byte values; use random bytes"]
+        return [f"uses only {len(set(raw))} distinct byte values; {RANDOM_BYTES}"]
+    if len(raw) >= MIN_BITS // 8 and all(0x20 <= b <= 0x7E for b in raw):
+        return [
+            "decodes to printable text (a password or passphrase, not key material); "
+            + RANDOM_BYTES
+        ]
     return []
 
 
