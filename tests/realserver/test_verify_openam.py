@@ -49,6 +49,7 @@ def test_server_side_realm_passes_and_leaves_no_session(openam: OpenAM, realm: s
     assert seen["token"]["observed"] == "server-side"
     assert seen["signing-secret"]["status"] == "pass"
     assert "no scheme setting" in seen["journey-sessions"]["observed"]
+    assert seen["journey-sessions"]["expected"].startswith("a server-side journey (the server has")
     assert sessions_of_test_user(openam, realm) == []
     assert secret not in result.output
 

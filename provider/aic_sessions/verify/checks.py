@@ -122,6 +122,8 @@ def check_journey_sessions(obs: Observation, intent: RealmIntent) -> CheckResult
     if settings is None:
         return _failed(name, expected, obs.settings, Phase.ADMIN)
     setting = settings.trees.state_management if settings.trees else None
+    if settings.trees is None:  # OpenAM, AM before 6.5: only the authId can show the kind
+        expected = f"a {wanted.value} journey (the server has no scheme setting to be {expected})"
     seen = journey_kind(obs)
     notes = [f"setting {setting}" if setting else "no scheme setting on this server"]
     notes.append(f"authId: {seen.value} journey" if seen else "no authId observed")
