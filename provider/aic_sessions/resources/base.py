@@ -37,12 +37,11 @@ from aic_sessions.domain.identity import (
     same_identity,
 )
 
-from . import connection, credentials, lifetime, moving, new_realm, ownership, plain_errors
+from . import connection, credentials, lifetime, moving, ownership, plain_errors
 from .wire import UNKNOWN, is_secret
 
 if TYPE_CHECKING:
     from aic_sessions.client.client import AdminClient
-    from aic_sessions.client.models import AuthenticationSettings
 
 _SOUND_CONFIGS: set[int] = set()
 REPLACE_ON = ("baseUrl", "realm")
@@ -249,17 +248,7 @@ class SessionProvider(ResourceProvider, Generic[M]):
         delete_writes = self.restores_on_delete(olds) or self.restores_on_delete(news)
         if not failures and writes and identity and delete_writes and moving.moves(olds, news):
             failures += moving.unreachable_failures(olds, news)
-        if not failures and writes and identity and self.adopts_realm and not olds.get("baseUrl"):
-            settings, failures = new_realm.read(news)
-            refusal = self.refusal(news, settings) if settings is not None else None
-            failures += [CheckFailure("", refusal)] if refusal else []
         return CheckResult(news, failures)
-
-    adopts_realm: ClassVar[bool] = False  # a realm resource: a new one reads its realm at check
-
-    def refusal(self, news: dict[str, Any], settings: AuthenticationSettings) -> str | None:
-        """Why the server cannot hold what `news` declares (read at check, before any write)."""
-        return None
 
     def restores_on_delete(self, news: dict[str, Any]) -> bool:
         """Whether `delete` writes to the tenant (`onDelete` other than `retain`)."""

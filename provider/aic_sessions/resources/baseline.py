@@ -57,7 +57,6 @@ from .settings_provider import restore_settings
 
 if TYPE_CHECKING:
     from aic_sessions.client.client import AdminClient
-    from aic_sessions.client.models import AuthenticationSettings
 
 
 _IN_DOCUMENT = tuple(a for a in (*JOURNEY, *AUTHENTICATED) if a.section != "session")
@@ -171,13 +170,6 @@ class RealmBaselineProvider(SessionProvider[BaselineInputs]):
         priors = own_state.adopted_priors(url, realm, stack)
         return CheckResult({**news, ADOPTED_PRIORS: priors} if priors else news, [])
 
-    adopts_realm = True
-
-    def refusal(self, news: dict[str, Any], settings: AuthenticationSettings) -> str | None:
-        if news.get("requiresJourneySettings") and not settings.has_journey_settings:
-            return journey_settings_missing(news["realm"])
-        return None
-
     def restores_on_delete(self, news: dict[str, Any]) -> bool:
         """A baseline that manages nothing puts nothing back."""
         return super().restores_on_delete(news) and bool(news.get("manages"))
@@ -247,18 +239,13 @@ def require_journey_settings(client: AdminClient, realm: str) -> None:
     """Fail, before the realm's other resources write, when the server has no journey-session
     settings but the realm declares them."""
     from .base import ProviderError
-
-    if not client.read_authentication_settings(realm).has_journey_settings:
-        raise ProviderError(journey_settings_missing(realm))
-
-
-def journey_settings_missing(realm: str) -> str:
     from .journey import NO_TREES
 
-    return (
-        f"{realm}: {NO_TREES} Declare the realm without them "
-        "(RealmSessionSettings(..., journey=False); in a stack file, journey: false)."
-    )
+    if not client.read_authentication_settings(realm).has_journey_settings:
+        raise ProviderError(
+            f"{realm}: {NO_TREES} Declare the realm without them "
+            "(RealmSessionSettings(..., journey=False))."
+        )
 
 
 class RealmBaseline(

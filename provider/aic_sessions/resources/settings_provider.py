@@ -34,7 +34,7 @@ from aic_sessions.domain.attributes import (
 )
 
 from .asserted import ASSERT_KEYS, assert_only, differences, refuse_drift
-from .base import BASELINE, ProviderError, SessionProvider, carried_prior, gone_on_404
+from .base import BASELINE, SessionProvider, carried_prior, gone_on_404
 
 if TYPE_CHECKING:
     from aic_sessions.client.client import AdminClient
@@ -56,16 +56,6 @@ class RealmSettingsProvider(SessionProvider[BaseModel]):
         """Raise when the server cannot hold these settings (before anything is written)."""
 
     refuses: ClassVar[bool] = False  # whether `create` reads the settings to call `refuse`
-    adopts_realm = True
-
-    def refusal(self, news: dict[str, Any], settings: AuthenticationSettings) -> str | None:
-        if not self.refuses:
-            return None
-        try:
-            self.refuse(news["realm"], settings)
-        except ProviderError as exc:
-            return str(exc)
-        return None
 
     def create(self, props: dict[str, Any]) -> CreateResult:
         inputs = self.parse(props)

@@ -52,7 +52,7 @@ from .wire import as_secret, plain
 
 if TYPE_CHECKING:
     from aic_sessions.client.client import AdminClient
-    from aic_sessions.client.models import AuthenticationSettings, AuthenticationSettingsPatch
+    from aic_sessions.client.models import AuthenticationSettingsPatch
 
 FINGERPRINT_KEYS = ("fingerprint", "fingerprintBasis")
 STACK_VALUE = "stack-value"  # secretForm: the placeholder shown, the stack's value in effect
@@ -177,18 +177,6 @@ class SigningSecretProvider(SessionProvider[SecretInputs]):
             "secretInEffect": in_effect,
         }
         return CreateResult(self.resource_id("signing-secret", props), outs)
-
-    adopts_realm = True
-
-    def refusal(self, news: dict[str, Any], settings: AuthenticationSettings) -> str | None:
-        form, _ = (
-            settings.security.secret_form() if settings.security else (SecretForm.UNKNOWN, None)
-        )
-        try:
-            refuse_where_unsupported(news, form.value)
-        except ProviderError as exc:
-            return str(exc)
-        return None
 
     @gone_on_404
     def read(self, id_: str, props: dict[str, Any]) -> ReadResult:
