@@ -244,7 +244,7 @@ def require_journey_settings(client: AdminClient, realm: str) -> None:
     if not client.read_authentication_settings(realm).has_journey_settings:
         raise ProviderError(
             f"{realm}: {NO_TREES} Declare the realm without them "
-            "(RealmSessionSettings(..., journey=False))."
+            "(RealmSessionSettings(..., journey=False); in a stack file, journey: false)."
         )
 
 
