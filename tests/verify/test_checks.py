@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import base64
 import inspect
+import json
+from dataclasses import replace
 
 import pytest
 from aic_sessions.client import (
@@ -205,3 +208,27 @@ def test_refused_admin_credentials_name_the_token_endpoints_answer_too() -> None
     error = errors.AuthenticationError(CONTEXT, "", status=400, body={"error": "invalid_grant"})
     [cause] = causes_for(error, Phase.ADMIN)
     assert "HTTP 401, or invalid_grant/invalid_client from the token endpoint" in cause.text
+
+
+def test_journeys_the_stack_does_not_manage_are_judged_by_the_authid_alone() -> None:
+    """`journey: false` (a server without journey-session settings): no scheme is declared,
+    so the journey check judges what a journey's authId shows, and fails without one."""
+    unmanaged = RealmIntent("alpha", state_management=None)
+    obs = observation(TokenKind.SERVER_SIDE, [stored("a")], [])
+    assert statuses(obs, unmanaged)["journey-sessions"] == "fail"  # no authId observed
+    seen = statuses(replace(obs, journey=Outcome(auth_id({"sessionId": REFERENCE}))), unmanaged)
+    assert set(seen.values()) == {"pass"}, seen
+    jwt_journey = replace(obs, journey=Outcome(auth_id({"authIndexValue": "Login"})))
+    assert statuses(jwt_journey, unmanaged)["journey-sessions"] == "fail"  # client-side
+
+
+REFERENCE = "AQIC5wM2.*AAJTSQACMDE.*"  # a server-side session reference (`<id>.*<base64>*`)
+
+
+def auth_id(claims: dict[str, object]) -> str:
+    """An authId JWT (unsigned: only its claims are read) with `claims`."""
+
+    def part(value: object) -> str:
+        return base64.urlsafe_b64encode(json.dumps(value).encode()).decode().rstrip("=")
+
+    return f"{part({'alg': 'HS256'})}.{part(claims)}.c2ln"

@@ -84,3 +84,20 @@ def test_a_remote_http_tenant_read_from_resources_reads_the_config_for_the_switc
     monkeypatch.setitem(CONFIG, "baseUrl", "http://192.0.2.10/am")  # what the resources hold
     target = intent.from_stack(Path("/nowhere"), "lib", source="resources")
     assert reads == ["resources lib", "config lib"] and target.allows_insecure_http
+
+
+def test_journey_false_in_the_config_and_a_null_output_mean_unmanaged_journeys(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """A self-managed AM realm declared `journey: false`: read from the config (the stack
+    program's default) and from the deployed outputs, its intent has no journey scheme."""
+    config = {**CONFIG, "realms": [{"name": "alpha", "journey": False}]}
+    counted_reads(monkeypatch, config)
+    target = intent.from_stack(Path("/nowhere"), "dev")
+    assert target.realms[0].state_management is None
+
+    deployed = {"journeyStateManagement": None, "clientSideSessions": False}
+    outputs = {"baseUrl": CONFIG["baseUrl"], "realms": {"alpha": deployed}}
+    monkeypatch.setattr(stack_reader, "outputs", lambda project_dir, stack: outputs)
+    from_outputs = intent.from_stack(Path("/nowhere"), "dev", source="outputs")
+    assert from_outputs.realms[0].state_management is None

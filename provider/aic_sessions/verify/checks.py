@@ -116,6 +116,15 @@ def check_session_stored(obs: Observation, intent: RealmIntent) -> CheckResult:
 def check_journey_sessions(obs: Observation, intent: RealmIntent) -> CheckResult:
     """The scheme setting where the server has one, and what a journey's authId shows."""
     name = "journey-sessions"
+    if intent.state_management is None:  # unmanaged: what the realm does is still the proof
+        seen, wanted = journey_kind(obs), TokenKind.SERVER_SIDE
+        expected = f"a {wanted.value} journey (the stack does not manage the scheme)"
+        if seen is None:
+            return CheckResult(name, Status.FAIL, expected, f"{NOT_OBSERVED} (no authId)")
+        observed = f"authId: {seen.value} journey"
+        if seen is not wanted:
+            return CheckResult(name, Status.FAIL, expected, observed, (JOURNEY_NOT_CTS,))
+        return CheckResult(name, Status.PASS, expected, observed)
     wanted = journey_kind_of(intent.state_management)
     expected = f"{intent.state_management.value} ({wanted.value})"
     settings = obs.settings.value

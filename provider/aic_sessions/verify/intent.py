@@ -42,7 +42,10 @@ class RealmIntent:
     """The session settings a realm should have."""
 
     realm: str
-    state_management: StateManagement = StateManagement.CTS
+    # None: the stack leaves the realm's journeys unmanaged (`journey: false`, no journey
+    # resource: a server without journey-session settings); the journey check then judges
+    # what a journey's authId shows, as no scheme is declared.
+    state_management: StateManagement | None = StateManagement.CTS
     client_side_sessions: bool = False
     signing_secret: SecretStr | None = None  # base64; checked against journeys when given
     esv_name: str | None = None  # the ESV storing the realm's signing secret (esv_loaded.py)
@@ -103,7 +106,7 @@ def _from_config(values: dict[str, Any]) -> tuple[str, dict[str, RealmIntent]]:
     intents = {
         realm_display(r.name): RealmIntent(
             r.name,
-            r.journey.stateManagement,
+            None if r.journey is False else r.journey.stateManagement,
             r.authenticated.clientSideSessions,
             esv_name=r.esv_name,
         )
@@ -166,9 +169,10 @@ def _declared(realm: str, kinds: Mapping[str, Mapping[str, Any]]) -> RealmIntent
     authenticated = kinds.get("AuthenticatedSessionSettings", {})
     esv = kinds.get("EsvSecret", {})
     client_side = authenticated.get("clientSideSessions")
+    scheme = journey.get("stateManagement")
     return RealmIntent(
         realm,
-        StateManagement(journey.get("stateManagement") or StateManagement.CTS),
+        StateManagement(scheme or StateManagement.CTS) if journey else None,
         client_side if isinstance(client_side, bool) else False,
         esv_name=esv.get("name") if isinstance(esv.get("name"), str) else None,
     )
@@ -177,7 +181,9 @@ def _declared(realm: str, kinds: Mapping[str, Mapping[str, Any]]) -> RealmIntent
 def _deployed(stack: str, realm: str, values: Any) -> RealmIntent:
     outputs = values if isinstance(values, Mapping) else {}
     scheme, client_side = outputs.get("journeyStateManagement"), outputs.get("clientSideSessions")
-    if scheme not in {s.value for s in StateManagement} or not isinstance(client_side, bool):
+    unmanaged = scheme is None and "journeyStateManagement" in outputs  # journey: false
+    known = unmanaged or scheme in {s.value for s in StateManagement}
+    if not known or not isinstance(client_side, bool):
         raise IntentError(
             f"Stack {stack!r}, realm {realm}: the deployed outputs journeyStateManagement and "
             "clientSideSessions are missing or not readable (secret?); run `pulumi up` again, "
@@ -186,7 +192,7 @@ def _deployed(stack: str, realm: str, values: Any) -> RealmIntent:
     esv_name = outputs.get("esvName")
     return RealmIntent(
         realm,
-        StateManagement(scheme),
+        StateManagement(scheme) if isinstance(scheme, str) else None,
         client_side,
         esv_name=esv_name if isinstance(esv_name, str) else None,
     )
