@@ -89,8 +89,9 @@ class PulumiCLI:
 
 def log_command(args: tuple[str, ...], started: float, before: resource.struct_rusage) -> None:
     """With `AIC_TEST_COMMAND_LOG` set (a file), one JSON line per finished command: the test,
-    the arguments, wall and CPU seconds (the command's processes that ended with it); read by
-    `scripts/suite-commands` (docs/development.md)."""
+    the arguments (a `config set` value left out), wall and CPU seconds (of the child processes
+    that ended meanwhile: the command's own, and any a test started in the background); read
+    by `scripts/suite-commands` (docs/development.md)."""
     path = os.environ.get("AIC_TEST_COMMAND_LOG")
     if not path:
         return
@@ -98,12 +99,22 @@ def log_command(args: tuple[str, ...], started: float, before: resource.struct_r
     cpu = after.ru_utime - before.ru_utime + after.ru_stime - before.ru_stime
     line = {
         "test": os.environ.get("PYTEST_CURRENT_TEST", "").rsplit(" ", 1)[0],
-        "args": list(args),
+        "args": shown_args(args),
         "wall": round(time.monotonic() - started, 3),
         "cpu": round(cpu, 3),
     }
     with open(path, "a", encoding="utf-8") as handle:
         handle.write(json.dumps(line) + "\n")
+
+
+def shown_args(args: tuple[str, ...]) -> list[str]:
+    """The arguments with the value of a `config set` left out (tests set secrets that way)."""
+    shown = list(args)
+    if shown[:2] == ["config", "set"]:
+        positional = [i for i, a in enumerate(shown) if i >= 2 and not a.startswith("-")]
+        for index in positional[1:]:
+            shown[index] = "<value>"
+    return shown
 
 
 def run_script(

@@ -158,6 +158,15 @@ def test_a_document_the_stack_below_did_not_change_is_never_promoted(group: Grou
     assert present(outs)["result"] == "promoted" and staging_duration(group) == 23
 
 
+def test_a_state_from_before_lower_configuration_shows_no_change(group: GroupServer) -> None:
+    """Upgraded: the state has no lowerConfiguration; the same digest is no update (a drift
+    check's `--expect-no-changes` passes), a new one promotes."""
+    olds = {**props(group), "promotedDigest": "sha256:new"}
+    news = props(group, lowerConfiguration=declared(5))
+    assert PromotionProvider().diff("id", olds, news).changes is False
+    assert PromotionProvider().diff("id", olds, {**news, "lowerDigest": "sha256:newer"}).changes
+
+
 def test_manual_mode_names_the_missing_promotion_and_sends_nothing(group: GroupServer) -> None:
     change_dev(group)
     group["staging"].clear_requests()

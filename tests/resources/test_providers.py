@@ -176,6 +176,27 @@ def test_a_boolean_for_a_number_is_named_as_a_boolean(emulator: EmulatorServer) 
     assert "It is a string, and values are never converted (write it unquoted)" in quoted.reason
 
 
+def test_a_baseline_from_before_journey_settings_were_recorded_observes_them_on_refresh(
+    emulator: EmulatorServer,
+) -> None:
+    """Baselines recorded before `observed.journeySettings` existed get it from the next
+    refresh (what the policy pack's `realm-fully-managed` reads); later refreshes send nothing."""
+    from aic_sessions.domain.observed import JOURNEY_SETTINGS
+    from aic_sessions.resources import connection
+
+    provider = RealmBaselineProvider()
+    outs = present(provider.create(props(emulator, manages=["clientSideSessions"])).outs)
+    assert outs["observed"][JOURNEY_SETTINGS] is True
+    old = {**outs, "observed": {k: v for k, v in outs["observed"].items() if k != JOURNEY_SETTINGS}}
+    with connection.deployment():  # a refresh: a provider process of its own
+        refreshed = present(provider.read("id", old).outs)
+    assert refreshed["observed"] == outs["observed"]
+    emulator.clear_requests()
+    with connection.deployment():
+        assert present(provider.read("id", refreshed).outs) == refreshed
+    assert emulator.request_counts()["total"] == 0
+
+
 def test_a_baseline_refuses_a_misspelt_managed_attribute(emulator: EmulatorServer) -> None:
     # A name that is no attribute would leave the attribute unobserved, so never restored.
     managed = ["stateManagement", "maxIdleTime"]

@@ -12,6 +12,7 @@ import base64
 import binascii
 import hashlib
 import itertools
+import math
 import re
 import secrets
 from typing import Any
@@ -96,12 +97,13 @@ def problems(value: str) -> list[str]:
 
 
 RANDOM_BYTES = "use random bytes (openssl rand -base64 32)"
+PRINTABLE_BITS = math.log2(0x7E - 0x20 + 1)  # at most 6.57 bits in a printable character
 
 
 def weakness_problems(value: str) -> list[str]:
     """Trivially weak secrets: one repeated byte, a short repeated pattern, a counting
-    sequence, few distinct bytes, or text (a password, base64-encoded): 16 random bytes are
-    all printable ASCII with a chance of about 1 in 8 million, 32 of about 1 in 10**14."""
+    sequence, few distinct bytes, or printable text too short to hold the bits required even
+    if chosen at random (a password, base64-encoded)."""
     raw = decode(value)
     if raw is None or not raw:
         return []
@@ -112,15 +114,17 @@ def weakness_problems(value: str) -> list[str]:
             return [f"repeats a {period}-byte pattern; {RANDOM_BYTES}"]
     steps = {(b - a) % 256 for a, b in itertools.pairwise(raw)}
     if len(steps) == 1:
-        return [
-            f"is a counting sequence (each byte {steps.pop()} more than the last); {RANDOM_BYTES}"
-        ]
+        step = steps.pop()
+        way = f"{step} more" if step < 128 else f"{256 - step} less"
+        return [f"is a counting sequence (each byte {way} than the last); {RANDOM_BYTES}"]
     if len(set(raw)) < len(raw) // 4:
         return [f"uses only {len(set(raw))} distinct byte values; {RANDOM_BYTES}"]
-    if len(raw) >= MIN_BITS // 8 and all(0x20 <= b <= 0x7E for b in raw):
+    bits = len(raw) * PRINTABLE_BITS
+    if all(0x20 <= b <= 0x7E for b in raw) and bits < MIN_BITS:
         return [
-            "decodes to printable text (a password or passphrase, not key material); "
-            + RANDOM_BYTES
+            f"decodes to {len(raw)} printable characters, which even chosen at random hold at "
+            f"most {int(bits)} bits, fewer than the {MIN_BITS} required (text, such as a "
+            f"password, is no key); {RANDOM_BYTES}"
         ]
     return []
 

@@ -329,13 +329,20 @@ def realm_fully_managed(args: StackValidationArgs, report: Report) -> None:
         if not missing:
             continue
         declared_without = baseline is not None and _declared_without_journeys(baseline)
-        fix = (
-            "The realm is declared without journeys (journey=False), but its server has "
-            "journey-session settings: declare them (journey=JourneyOptions(...); in a stack "
-            "file, a journey section)."
-            if JOURNEY not in kinds and declared_without and _observed_journeys(baseline)
-            else "Declare all three resources."
-        )
+        if JOURNEY not in kinds and declared_without and _observed_journeys(baseline):
+            fix = (
+                "The realm is declared without journeys (journey=False), but its server has "
+                "journey-session settings: declare them (journey=JourneyOptions(...); in a "
+                "stack file, a journey section)."
+            )
+        elif JOURNEY in missing_kinds(missing) and _observed_journeys(baseline) is None:
+            fix = (
+                f"Declare {' and '.join(missing)}. On a server without journey-session "
+                "settings (OpenAM, AM before 6.5), declare the realm with journey=False and run "
+                "pulumi refresh once: its baseline then records that the server has none."
+            )
+        else:
+            fix = f"Declare {' and '.join(missing)}."
         report(
             f"realm {key[1]}: {', '.join(missing)} missing; part of the realm's session "
             f"configuration is left to manual changes. {fix}",
@@ -343,10 +350,15 @@ def realm_fully_managed(args: StackValidationArgs, report: Report) -> None:
         )
 
 
+def missing_kinds(missing: list[str]) -> set[str]:
+    """The type tokens of the resource kinds named in `missing`."""
+    return {t for t, kind in KIND.items() if kind in missing}
+
+
 def _observed_journeys(baseline: Any) -> bool | None:
     """What the realm's baseline observed of the server's journey-session settings (None: not
     yet, or before it was recorded)."""
-    observed = baseline.props.get("observed")
+    observed = baseline.props.get("observed") if baseline is not None else None
     if isinstance(observed, Mapping) and isinstance(observed.get(JOURNEY_SETTINGS), bool):
         return bool(observed[JOURNEY_SETTINGS])
     return None

@@ -249,15 +249,6 @@ def _place_problems(stack: StackConfig) -> list[str]:
             f"remove it or set aic-sessions:platform to aic"
             for k in keys
         ]
-    unmanaged = [
-        f"aic-sessions:realms[{index}].journey: false is for a self-managed AM without "
-        "journey-session settings; an AIC tenant has them: give journey its stateManagement "
-        "(CTS) and maxDurationMinutes"
-        for index, realm in enumerate(stack.realms)
-        if realm.journey is False
-    ]
-    if unmanaged:
-        return unmanaged
     root = [
         f"aic-sessions:realms[{index}].name: {AIC_ROOT_REALM}; manage the alpha and bravo "
         "realms instead"
@@ -274,6 +265,12 @@ def _place_problems(stack: StackConfig) -> list[str]:
             f"aic-sessions:{k}: the {stack.stage} stage is written directly and promotes from "
             "nothing; remove it"
             for k in keys
+        ] + [
+            f"aic-sessions:realms[{index}].journey: false is for a self-managed AM without "
+            "journey-session settings; an AIC tenant has them: give journey its "
+            "stateManagement (CTS) and maxDurationMinutes"
+            for index, realm in enumerate(stack.realms)
+            if realm.journey is False
         ]
     problems = []
     if stack.promotesFrom is None:

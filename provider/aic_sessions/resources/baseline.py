@@ -185,7 +185,17 @@ class RealmBaselineProvider(SessionProvider[BaselineInputs]):
         return CreateResult(self.resource_id("baseline", props), outs)
 
     def read(self, id_: str, props: dict[str, Any]) -> ReadResult:
-        return ReadResult(id_, props)
+        """The observation stands (it is the realm before this stack); only whether the server
+        has journey-session settings, not recorded by older versions, is observed once."""
+        observed = props.get("observed")
+        if not isinstance(observed, dict) or JOURNEY_SETTINGS in observed:
+            return ReadResult(id_, props)
+        try:
+            settings = self.reader(props).read_authentication_settings(props["realm"])
+        except NotFoundError:  # the realm's resources report it gone; this keeps what it saw
+            return ReadResult(id_, props)
+        observed = {**observed, JOURNEY_SETTINGS: settings.has_journey_settings}
+        return ReadResult(id_, {**props, "observed": observed})
 
     def update(self, _id: str, olds: dict[str, Any], news: dict[str, Any]) -> UpdateResult:
         """The observation is kept and the attributes declared are accumulated; no request,

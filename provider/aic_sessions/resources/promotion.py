@@ -91,7 +91,9 @@ class PromotionProvider(SessionProvider[PromotionInputs]):
 
     def diff(self, _id: str, olds: dict[str, Any], news: dict[str, Any]) -> DiffResult:
         pending = olds.get("promotedDigest") != news.get("lowerDigest")
-        changed = [k for k in INPUTS if olds.get(k) != news.get(k)]
+        # lowerConfiguration is what lowerDigest digests: it changes only with the digest (and a
+        # state from before it was an input would otherwise show an update of nothing).
+        changed = [k for k in INPUTS if k != "lowerConfiguration" and olds.get(k) != news.get(k)]
         replaces = ["baseUrl"] if olds.get("baseUrl") != news.get("baseUrl") else []
         return DiffResult(changes=bool(pending or changed), replaces=replaces)
 

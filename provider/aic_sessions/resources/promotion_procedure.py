@@ -159,9 +159,9 @@ def _wait_for_dry_run(client: PromotionClient, plan: Plan) -> None:
         fix = exc.hint
         if exc.missing_esvs:
             fix = (
-                "If this stack holds them (signingSecret source esv-generated or esv-given), "
-                "pulumi up --refresh finds them gone, creates them again and then promotes; "
-                "otherwise create them in this environment (and restart it), then run again."
+                "Missing ESVs this stack holds (signingSecret source esv-generated or "
+                "esv-given): pulumi up --refresh finds them gone, creates them again and then "
+                f"promotes. Otherwise: {exc.hint}"
             )
         raise ProviderError(
             f"The dry run of the promotion from {plan.source} failed, so nothing was "
@@ -218,8 +218,9 @@ def _refuse_undeclared(report: PromotionReport, plan: Plan, where: str) -> None:
             f"So the tenant below differs from its stack there (a change made by hand, or an "
             "attribute no stack sets), and the promotion would carry it here. Nothing was "
             f"promoted. In stack {plan.source}, pulumi up --refresh shows the difference and "
-            "puts the stack's values back (or declare the change there and deploy it); then run "
-            "this stack again. To promote it as it is, allow it in the reviewed stack setting "
+            "puts back what that stack sets (undo by hand there a change to an attribute no "
+            "stack sets), or declare the change there and deploy it; then run this stack "
+            "again. To promote it as it is, allow it in the reviewed stack setting "
             "aic-sessions:promotion.allowedChanges (shell patterns over "
             "<configItem>/<realm>/<name>)."
         )
