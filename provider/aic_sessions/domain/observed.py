@@ -1,5 +1,6 @@
-"""Keys of a realm baseline's `observed` output that name no attribute, read by the provider
-and by the policy pack (so: no Pulumi, no pydantic here)."""
+"""The key of a realm baseline's `observed` output that the policy pack reads as well as the
+provider (so: no Pulumi, no pydantic here). The attributes' keys and the secret's form are the
+provider's alone (`domain/attributes.py`, `resources/baseline.py`)."""
 
 from __future__ import annotations
 

@@ -29,8 +29,6 @@ if TYPE_CHECKING:
 # (report config item, realm as displayed), e.g. ("Session Service", "/alpha")
 Document = tuple[str, str]
 
-_KIND_OF_SECTION = {"trees": "authentication", "general": "authentication", "session": "session"}
-
 
 def settled_documents(
     client: AdminClient, lower: Mapping[str, Any], realms: list[str]
@@ -68,7 +66,10 @@ def _declared_by_kind(declared: Mapping[str, Any]) -> dict[str, list[tuple[Any, 
         for attribute in table:
             value = values.get(attribute.python_name)
             if value is not None:
-                wanted[_KIND_OF_SECTION[attribute.section]].append((attribute, value))
+                # The Session service is a document of its own; trees and general are sections of
+                # the authentication settings (the report's two config items).
+                kind = "session" if attribute.section == "session" else "authentication"
+                wanted[kind].append((attribute, value))
     return wanted
 
 
