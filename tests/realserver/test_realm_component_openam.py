@@ -199,14 +199,14 @@ def test_the_stack_program_manages_a_realm_declared_with_journey_false(
     assert present(openam.get_session_service(realm))["dynamic"]["maxSessionTime"] == 90
     outputs = json.loads(cli.run("stack", "output", "--json", "--stack", "openam").stdout)
     assert outputs["realms"][realm]["journeyStateManagement"] is None
-    env = {
+    verifying: dict[str, str | None] = {
         **cli.env,
         "AIC_TEST_USERNAME": openam.test_username,
         "AIC_TEST_PASSWORD": openam.test_password.get_secret_value(),
         "AIC_BASE_URL": None,
         "PULUMI_CONFIG_PASSPHRASE": None,
     }
-    verified = run_verify(env, "--stack", "openam", "--project-dir", str(directory), "--json")
+    verified = run_verify(verifying, "--stack", "openam", "--project-dir", str(directory), "--json")
     assert verified.exit_code == 0, verified.output  # the stack's own file: journey: false
     [checked] = json.loads(verified.stdout)["realms"]
     journey = next(c for c in checked["checks"] if c["name"] == "journey-sessions")
