@@ -335,7 +335,7 @@ def realm_fully_managed(args: StackValidationArgs, report: Report) -> None:
                 "journey-session settings: declare them (journey=JourneyOptions(...); in a "
                 "stack file, a journey section)."
             )
-        elif JOURNEY in missing_kinds(missing) and _observed_journeys(baseline) is None:
+        elif KIND[JOURNEY] in missing and _observed_journeys(baseline) is None:
             fix = (
                 f"Declare {' and '.join(missing)}. On a server without journey-session "
                 "settings (OpenAM, AM before 6.5), declare the realm with journey=False and run "
@@ -348,11 +348,6 @@ def realm_fully_managed(args: StackValidationArgs, report: Report) -> None:
             f"configuration is left to manual changes. {fix}",
             next(iter(kinds.values())).urn,
         )
-
-
-def missing_kinds(missing: list[str]) -> set[str]:
-    """The type tokens of the resource kinds named in `missing`."""
-    return {t for t, kind in KIND.items() if kind in missing}
 
 
 def _observed_journeys(baseline: Any) -> bool | None:
