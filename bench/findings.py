@@ -117,7 +117,7 @@ def _ratio_cause(results: Results) -> list[str]:
         f"{program.ours.groups['pydantic'] + provider.ours.groups['pydantic']:.0f} ms plus our "
         f"own modules' "
         f"{program.ours.groups['aic_sessions'] + provider.ours.groups['aic_sessions']:.0f} ms "
-        "(mostly building their pydantic models), "
+        "(executing their module bodies: classes, pydantic models, tables), "
         f"{'less' if rest < 0 else 'plus'} the {abs(rest):.0f} ms by which our processes import "
         f"{'less' if rest < 0 else 'more'} of the rest than the floor's. "
         "Most of it is on the critical path: the program imports before it registers anything, "
