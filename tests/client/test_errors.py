@@ -149,13 +149,20 @@ def test_a_redirect_is_an_error_naming_the_target() -> None:
 def test_a_malformed_service_account_key_is_an_authentication_error(
     aic_emulator: EmulatorServer,
 ) -> None:
-    """A JWK whose private part PyJWT cannot load is an AuthenticationError with its message,
-    not a traceback from every resource."""
+    """A JWK of the right shape whose private part PyJWT cannot load (a private exponent that
+    does not belong to the modulus) is an AuthenticationError with its message, not a traceback
+    from every resource. (A member too short is refused earlier, by the settings.)"""
+    import base64
+    import os
+
     sa_id, jwk = aic_emulator.service_account
+    stranger = base64.urlsafe_b64encode(os.urandom(256)).decode().rstrip("=")
     env = {
         "AIC_BASE_URL": aic_emulator.base_url,
         "AIC_SA_ID": sa_id,
-        "AIC_SA_JWK": json.dumps({**jwk, "d": "AA"}),
+        "AIC_SA_JWK": json.dumps(
+            {k: v for k, v in jwk.items() if k in ("kty", "n", "e")} | {"d": stranger}
+        ),
     }
     expected = "could not be used as an RS256 private key"
     with (

@@ -163,7 +163,7 @@ def test_weak_or_duplicated_esv_value_is_rejected_at_preview_with_zero_writes(
     result = cli.run("up", "--yes", "--policy-pack", PACK, check=False)
     assert result.returncode != 0
     expected = {  # the program names the weak value's key; the pack compares the two
-        "weak": "aic-sessions:signingSecrets.alpha: the signing secret repeats a 4-byte pattern",
+        "weak": "signingSecrets.alpha: the signing secret repeats a pattern of 4 bytes",
         "duplicated": "use the same signing secret",
     }[problem]
     assert expected in result.stdout

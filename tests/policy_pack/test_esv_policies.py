@@ -33,7 +33,7 @@ def esv_secret(realm: str = "alpha", **props: Any) -> Resource:
 def test_strength_applies_to_esv_values() -> None:
     report = Report()
     esv_signing_secret_strength(resource_args(esv_secret(value=WEAK)), report)
-    assert report.messages and "repeats a 2-byte pattern" in report.messages[0]
+    assert report.messages and "repeats a pattern of 2 bytes" in report.messages[0]
     assert "ESV esv-alpha-signing-secret" in report.messages[0]
     good = Report()
     value = base64.b64encode(os.urandom(32)).decode()

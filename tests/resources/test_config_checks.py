@@ -138,6 +138,16 @@ def test_a_malformed_service_account_key_is_named_by_its_key_at_preview_and_at_u
         connection.settings_for(url, {})
     assert "AIC_SA_JWK: must be an RSA private JWK" in str(from_env.value)
 
+    # JSON of the right kind with nonsense members: named at preview too, by where it was set.
+    nonsense = '{"kty": "RSA", "n": "abc", "e": "AQAB", "d": "xyz"}'
+    monkeypatch.setenv("AIC_SA_JWK", nonsense)
+    monkeypatch.setattr(connection, "current", lambda: _Config({}))
+    [(key, reason)] = connection.config_problems()
+    assert key == "AIC_SA_JWK" and "is no usable RSA private JWK ('n', 'd':" in reason
+    monkeypatch.setattr(connection, "current", lambda: _Config({"saId": "sa", "saJwk": nonsense}))
+    [(key, _)] = connection.config_problems()
+    assert key == "aic-sessions:saJwk"
+
 
 class _Config:
     """A deployment whose stack configuration is `values` (what `config_problems` reads)."""

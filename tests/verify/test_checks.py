@@ -220,6 +220,9 @@ def test_journeys_the_stack_does_not_manage_are_judged_by_the_authid_alone() -> 
     assert set(seen.values()) == {"pass"}, seen
     jwt_journey = replace(obs, journey=Outcome(auth_id({"authIndexValue": "Login"})))
     assert statuses(jwt_journey, unmanaged)["journey-sessions"] == "fail"  # client-side
+    (journey,) = [c for c in evaluate(jwt_journey, unmanaged) if c.name == "journey-sessions"]
+    assert [c.code for c in journey.causes] == ["unmanaged-journeys-client-side"]
+    assert "run pulumi up --refresh" not in journey.causes[0].text  # nothing to refresh to
 
 
 REFERENCE = "AQIC5wM2.*AAJTSQACMDE.*"  # a server-side session reference (`<id>.*<base64>*`)

@@ -9,6 +9,9 @@ then this project's variables (`AIC_BASE_URL`, `AIC_SA_ID`, `AIC_SA_JWK`, `AIC_S
 
 from __future__ import annotations
 
+import base64
+import binascii
+import functools
 import json
 from collections.abc import Mapping
 from pathlib import Path
@@ -51,6 +54,7 @@ class ServiceAccountAuth(_Frozen):
         return parsed
 
 
+@functools.lru_cache(maxsize=4)  # every resource's `check` asks again of the same key
 def jwk_problem(text: str) -> str | None:
     """What makes `text` no private RSA JWK of a service account (None: it is one); never
     quotes the text."""
@@ -60,7 +64,27 @@ def jwk_problem(text: str) -> str | None:
         return "is not JSON; give the private JWK of the service account"
     if not isinstance(jwk, dict) or jwk.get("kty") != "RSA" or "d" not in jwk:
         return "must be an RSA private JWK (kty RSA with a 'd' member)"
+    # The key itself is built when the assertion is signed (client/auth.py: PyJWT, whose import
+    # costs about 85 ms); its shape is checked here, at preview: an RSA modulus and private
+    # exponent of at least 1024 bits, as base64url.
+    short = [m for m in ("n", "d") if _base64url_bytes(jwk.get(m)) < RSA_MIN_BYTES]
+    if short or _base64url_bytes(jwk.get("e")) < 1:
+        named = ", ".join(repr(m) for m in short) or "'e'"
+        return f"is no usable RSA private JWK ({named}: missing, not base64url, or too short)"
     return None
+
+
+RSA_MIN_BYTES = 128  # 1024 bits: AIC's service-account keys are 2048
+
+
+def _base64url_bytes(value: Any) -> int:
+    """How many bytes a base64url member decodes to (0: not a string, or not base64url)."""
+    if not isinstance(value, str) or not value:
+        return 0
+    try:
+        return len(base64.urlsafe_b64decode(value + "=" * (-len(value) % 4)))
+    except (binascii.Error, ValueError):
+        return 0
 
 
 class AdminAuth(_Frozen):

@@ -101,7 +101,7 @@ PRINTABLE_BITS = math.log2(0x7E - 0x20 + 1)  # at most 6.57 bits in a printable 
 
 
 def weakness_problems(value: str) -> list[str]:
-    """Trivially weak secrets: one repeated byte, a short repeated pattern, a counting
+    """Trivially weak secrets: one repeated byte, a pattern repeated (at least twice), a counting
     sequence, few distinct bytes, or printable text too short to hold the bits required even
     if chosen at random (a password, base64-encoded)."""
     raw = decode(value)
@@ -109,9 +109,9 @@ def weakness_problems(value: str) -> list[str]:
         return []
     if len(set(raw)) == 1:
         return [f"is the byte 0x{raw[0]:02x} repeated; {RANDOM_BYTES}"]
-    for period in range(2, 9):
-        if len(raw) >= 2 * period and raw == (raw[:period] * (len(raw) // period + 1))[: len(raw)]:
-            return [f"repeats a {period}-byte pattern; {RANDOM_BYTES}"]
+    for period in range(2, len(raw) // 2 + 1):  # a pattern shown twice or more: a password x2
+        if raw == (raw[:period] * (len(raw) // period + 1))[: len(raw)]:
+            return [f"repeats a pattern of {period} bytes; {RANDOM_BYTES}"]
     steps = {(b - a) % 256 for a, b in itertools.pairwise(raw)}
     if len(steps) == 1:
         step = steps.pop()

@@ -347,12 +347,7 @@ def config_problems() -> list[tuple[str, str]]:
             )
         )
     problems += _half_credentials(cfg)
-    if cfg.get("saJwk") and len(cfg["saJwk"]) <= MAX_CONFIG_CHARS:
-        from aic_sessions.client.settings import jwk_problem
-
-        if why := jwk_problem(cfg["saJwk"]):
-            fix = "run: pulumi config set --secret aic-sessions:saJwk < sa.jwk (the whole file)"
-            problems.append((config_key("saJwk"), f"{why}; {fix}"))
+    problems += _jwk_problems(cfg)
     bundle = cfg.get("caBundle")
     if bundle is not None and len(bundle) <= MAX_CONFIG_CHARS:
         reason = _unreadable(bundle)
@@ -365,6 +360,22 @@ def config_problems() -> list[tuple[str, str]]:
                 )
             )
     return problems
+
+
+def _jwk_problems(cfg: Mapping[str, str]) -> list[tuple[str, str]]:
+    """A service-account key that cannot sign, by where it was set: the stack's
+    `aic-sessions:saJwk`, or (no credentials in the stack) `AIC_SA_JWK`."""
+    from aic_sessions.client.settings import jwk_problem
+
+    if cfg.get("saJwk") and len(cfg["saJwk"]) <= MAX_CONFIG_CHARS:
+        why = jwk_problem(cfg["saJwk"])
+        fix = "run: pulumi config set --secret aic-sessions:saJwk < sa.jwk (the whole file)"
+        return [(config_key("saJwk"), f"{why}; {fix}")] if why else []
+    env = os.environ.get("AIC_SA_JWK")
+    if env and not any(key in cfg for key in STACK_CREDENTIAL_VARIABLES):
+        why = jwk_problem(env)
+        return [("AIC_SA_JWK", f"{why}; give the service account's private JWK")] if why else []
+    return []
 
 
 SECRET_HALVES = ("saJwk", "adminPassword")  # set with --secret; the ids are no secrets

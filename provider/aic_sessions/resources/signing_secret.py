@@ -244,8 +244,9 @@ def refuse_where_unsupported(props: dict[str, Any], prior_form: Any) -> None:
     if props.get("valueSource") == "esv":
         raise ProviderError(
             f"{realm}: esvReference: ESVs exist only on Advanced Identity Cloud, and {hidden}, "
-            "as self-managed AM does. Give value, or neither for a generated secret. The "
-            "signing secret was not written."
+            "as self-managed AM does. Give value, or neither for a generated secret (in a "
+            "stack file: signingSecret.source given or generated). The signing secret was not "
+            "written."
         )
     if props.get("onDelete") == "restore":
         raise ProviderError(

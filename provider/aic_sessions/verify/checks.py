@@ -30,6 +30,7 @@ from .explain import (
     SECRET_OTHER,
     SESSION_NOT_STORED,
     TOKEN_UNRECOGNISED,
+    UNMANAGED_JOURNEYS_CLIENT_SIDE,
     Phase,
     causes_for,
 )
@@ -123,7 +124,8 @@ def check_journey_sessions(obs: Observation, intent: RealmIntent) -> CheckResult
             return CheckResult(name, Status.FAIL, expected, f"{NOT_OBSERVED} (no authId)")
         observed = f"authId: {seen.value} journey"
         if seen is not wanted:
-            return CheckResult(name, Status.FAIL, expected, observed, (JOURNEY_NOT_CTS,))
+            causes = (UNMANAGED_JOURNEYS_CLIENT_SIDE,)
+            return CheckResult(name, Status.FAIL, expected, observed, causes)
         return CheckResult(name, Status.PASS, expected, observed)
     wanted = journey_kind_of(intent.state_management)
     expected = f"{intent.state_management.value} ({wanted.value})"

@@ -64,6 +64,12 @@ JOURNEY_NOT_CTS = Cause(
     "(trees.authenticationSessionsStateManagement) to CTS on the Trees tab, or run pulumi up "
     "--refresh.",
 )
+UNMANAGED_JOURNEYS_CLIENT_SIDE = Cause(
+    "unmanaged-journeys-client-side",
+    "Journey sessions are client-side, and the stack leaves them unmanaged (journey: false): "
+    "set 'Authentication session state management scheme' to CTS on the Trees tab, or declare "
+    "the realm's journey settings in the stack (its server has them) and run pulumi up.",
+)
 DRIFT = Cause(
     "differs-from-stack",
     "The realm differs from what the stack intends: someone changed it out of band, or the "
