@@ -16,12 +16,7 @@ def openam_project(
     environment; stack `openam` with `baseUrl`, `realm` and `config` set."""
     directory = tmp_path / name
     write_python_project(directory, name, program)
-    env = engine_environment(tmp_path / "backend")
-    env.update(
-        AM_ADMIN_USERNAME=openam.admin_username,
-        AM_ADMIN_PASSWORD=openam.admin_password.get_secret_value(),
-    )
-    cli = PulumiCLI(directory, env)
+    cli = PulumiCLI(directory, admin_environment(tmp_path, openam))
     cli.run("stack", "init", "openam")
     for key, value in {"baseUrl": openam.base_url, "realm": realm, **config}.items():
         cli.run("config", "set", key, value)
@@ -31,3 +26,13 @@ def openam_project(
 def without_rev(document: dict[str, Any] | None) -> dict[str, Any] | None:
     """A document without `_rev` (OpenAM changes it on every read)."""
     return None if document is None else {k: v for k, v in document.items() if k != "_rev"}
+
+
+def admin_environment(tmp_path: Path, openam: OpenAM) -> dict[str, str]:
+    """The engine environment with a backend under `tmp_path` and the admin login."""
+    env = engine_environment(tmp_path / "backend")
+    env.update(
+        AM_ADMIN_USERNAME=openam.admin_username,
+        AM_ADMIN_PASSWORD=openam.admin_password.get_secret_value(),
+    )
+    return env

@@ -18,9 +18,9 @@ import pytest
 
 from tests.engine.project import copy_project, write_stack
 from tests.engine.registered import assert_every_output_registered
-from tests.engine_cli import REPO_ROOT, VENV, PulumiCLI, engine_environment
+from tests.engine_cli import REPO_ROOT, VENV, PulumiCLI
 from tests.realserver.openam import OpenAM
-from tests.realserver.projects import openam_project, without_rev
+from tests.realserver.projects import admin_environment, openam_project, without_rev
 from tests.values import present
 from tests.verify.util import run_verify
 
@@ -187,12 +187,7 @@ def test_the_stack_program_manages_a_realm_declared_with_journey_false(
     write_stack(
         directory, "openam", {"environment": "dev", "baseUrl": openam.base_url, "realms": realms}
     )
-    env = engine_environment(tmp_path / "backend")
-    env.update(
-        AM_ADMIN_USERNAME=openam.admin_username,
-        AM_ADMIN_PASSWORD=openam.admin_password.get_secret_value(),
-    )
-    cli = PulumiCLI(directory, env)
+    cli = PulumiCLI(directory, admin_environment(tmp_path, openam))
     cli.run("stack", "init", "openam")
     up = cli.run("up", "--yes", "--skip-preview", "--stack", "openam")
     assert "openam-" + realm + "-journey" not in up.stdout
