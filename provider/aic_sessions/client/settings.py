@@ -9,7 +9,6 @@ then this project's variables (`AIC_BASE_URL`, `AIC_SA_ID`, `AIC_SA_JWK`, `AIC_S
 
 from __future__ import annotations
 
-import base64
 import binascii
 import functools
 import json
@@ -54,6 +53,11 @@ class ServiceAccountAuth(_Frozen):
         return parsed
 
 
+# The members an RSA private JWK needs, and their least decoded size: a modulus and private
+# exponent of 1024 bits or more (AIC's service-account keys are 2048), a public exponent.
+RSA_MEMBER_BYTES = {"n": 128, "e": 1, "d": 128}
+
+
 @functools.lru_cache(maxsize=4)  # every resource's `check` asks again of the same key
 def jwk_problem(text: str) -> str | None:
     """What makes `text` no private RSA JWK of a service account (None: it is one); never
@@ -65,24 +69,22 @@ def jwk_problem(text: str) -> str | None:
     if not isinstance(jwk, dict) or jwk.get("kty") != "RSA" or "d" not in jwk:
         return "must be an RSA private JWK (kty RSA with a 'd' member)"
     # The key itself is built when the assertion is signed (client/auth.py: PyJWT, whose import
-    # costs about 85 ms); its shape is checked here, at preview: an RSA modulus and private
-    # exponent of at least 1024 bits, as base64url.
-    short = [m for m in ("n", "d") if _base64url_bytes(jwk.get(m)) < RSA_MIN_BYTES]
-    if short or _base64url_bytes(jwk.get("e")) < 1:
-        named = ", ".join(repr(m) for m in short) or "'e'"
+    # costs about 85 ms); its shape is checked here, at preview.
+    bad = [m for m, least in RSA_MEMBER_BYTES.items() if _base64url_bytes(jwk.get(m)) < least]
+    if bad:
+        named = ", ".join(repr(m) for m in bad)
         return f"is no usable RSA private JWK ({named}: missing, not base64url, or too short)"
     return None
 
 
-RSA_MIN_BYTES = 128  # 1024 bits: AIC's service-account keys are 2048
-
-
 def _base64url_bytes(value: Any) -> int:
     """How many bytes a base64url member decodes to (0: not a string, or not base64url)."""
+    from .tokens import b64url_decode
+
     if not isinstance(value, str) or not value:
         return 0
     try:
-        return len(base64.urlsafe_b64decode(value + "=" * (-len(value) % 4)))
+        return len(b64url_decode(value))
     except (binascii.Error, ValueError):
         return 0
 

@@ -83,7 +83,7 @@ def auth_id_signed_with(auth_id: str, secret_base64: str) -> bool:
     if key is None or not isinstance(header, dict) or header.get("alg") != "HS256":
         return False
     try:
-        signature = _b64decode(parts[2])
+        signature = b64url_decode(parts[2])
     except (binascii.Error, ValueError):
         return False
     expected = hmac.new(key, f"{parts[0]}.{parts[1]}".encode(), hashlib.sha256).digest()
@@ -97,10 +97,11 @@ def _jwt_header(segment: str) -> bool:
 
 def _b64json(segment: str) -> Any:
     try:
-        return json.loads(_b64decode(segment))
+        return json.loads(b64url_decode(segment))
     except (binascii.Error, ValueError):
         return None
 
 
-def _b64decode(segment: str) -> bytes:
+def b64url_decode(segment: str) -> bytes:
+    """Unpadded base64url (JWT segments, JWK members), as RFC 7515 writes it."""
     return base64.urlsafe_b64decode(segment + "=" * (-len(segment) % 4))
