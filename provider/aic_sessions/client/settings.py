@@ -152,12 +152,17 @@ class ConnectionSettings(_Frozen):
 
     @classmethod
     def from_env(
-        cls, environ: Mapping[str, str] | None = None, **overrides: Any
+        cls,
+        environ: Mapping[str, str] | None = None,
+        *,
+        named: Mapping[str, str] | None = None,
+        **overrides: Any,
     ) -> ConnectionSettings:
         """Settings from explicit values, then `AIC_*`/`AM_*`, then `FRODO_*` variables.
 
         `AIC_READ_TIMEOUT` (seconds) replaces the default read timeout of each attempt;
-        `AIC_RETRY_MAX_BACKOFF` (seconds) the longest backoff between two attempts."""
+        `AIC_RETRY_MAX_BACKOFF` (seconds) the longest backoff between two attempts. `named`:
+        how messages name a variable that holds a value from elsewhere (a stack's key)."""
         import os
 
         env = os.environ if environ is None else environ
@@ -168,6 +173,7 @@ class ConnectionSettings(_Frozen):
         auth, variables = overrides.pop("auth", None), dict[str, str]()
         if auth is None:
             auth, variables = _auth_from_env(env)
+            variables = {field: (named or {}).get(v, v) for field, v in variables.items()}
             values["credentials_from"] = " and ".join(variables.values())
         values["auth"] = auth
         if env.get("AIC_READ_TIMEOUT"):  # seconds per attempt; the default suits real tenants

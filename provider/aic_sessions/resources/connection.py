@@ -21,7 +21,6 @@ import atexit
 import hashlib
 import logging
 import os
-import re
 import threading
 import time
 from collections.abc import Callable, Iterator, Mapping
@@ -257,7 +256,7 @@ def stack_setting(key: str) -> str | None:
 def settings_for(base_url: str, cfg: Mapping[str, str]) -> ConnectionSettings:
     """Connection settings for a tenant: stack configuration `cfg` first, then the
     environment."""
-    from aic_sessions.client.errors import ConfigurationError, MissingCredentialsError
+    from aic_sessions.client.errors import MissingCredentialsError
     from aic_sessions.client.settings import ConnectionSettings  # not needed by check / diff
 
     env = dict(os.environ)
@@ -271,19 +270,16 @@ def settings_for(base_url: str, cfg: Mapping[str, str]) -> ConnectionSettings:
         overrides["verify_tls"] = cfg["verifyTls"] != "false"  # anything else fails in check
     if "caBundle" in cfg:
         overrides["ca_bundle"] = cfg["caBundle"]
+    # The stack's credentials reach the client as the variables they replace; named as keys.
+    named = {mapping[k]: f"the stack's {config_key(k)}" for k in mapping if k in cfg}
     try:
-        settings = ConnectionSettings.from_env(env, **overrides)
+        settings = ConnectionSettings.from_env(env, named=named, **overrides)
     except MissingCredentialsError:
         given = [config_key(k) for k in mapping if k in cfg]
         partial = f"The stack sets only {', '.join(given)}. " if given else ""
         halves = [] if given else _half_pairs_in(env)
         partial += "".join(f"{have} is set without {missing}. " for have, missing in halves)
         raise MissingCredentialsError(None, partial + NO_CREDENTIALS) from None
-    except ConfigurationError as exc:  # a credential of the stack named by its key
-        detail = exc.detail
-        for key in (k for k in mapping if k in cfg):
-            detail = re.sub(rf"\b{mapping[key]}\b", f"the stack's {config_key(key)}", detail)
-        raise ConfigurationError(None, detail) from None
     if any(key in cfg for key in mapping):  # the stack's keys of the identity signed in with
         keys = " and ".join(config_key(k) for k in STACK_CREDENTIALS[settings.auth.method])
         settings = settings.model_copy(update={"credentials_from": f"the stack's {keys}"})
