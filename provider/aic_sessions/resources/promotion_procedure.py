@@ -84,13 +84,14 @@ def run(client: PromotionClient, plan: Plan, log: Log) -> Outcome:
     return _locked(client, plan, promotion_id, log, resumed=False)
 
 
-def _lock(client: PromotionClient, plan: Plan) -> str:
-    """A new lock; refused (409) when another promotion holds either environment, e.g. the
-    stack below promoting into the environment below this one, which this lock also needs."""
+def _lock(client: PromotionClient, plan: Plan, description: str | None = None) -> str:
+    """A new lock (`description`: the plan's, unless given); refused (409) when another
+    promotion holds either environment, e.g. the stack below promoting into the environment
+    below this one, which this lock also needs."""
     from aic_sessions.client.errors import ConflictError
 
     try:
-        return client.lock(plan.description)
+        return client.lock(description or plan.description)
     except ConflictError as exc:
         state = client.lock_state()
         if state.result != "unlocked":
@@ -271,7 +272,7 @@ def rollback(client: PromotionClient, plan: Plan, log: Log) -> Outcome:
         )
     if state.result != "unlocked":
         raise ProviderError(_busy(state))
-    promotion_id = client.lock(f"{plan.marker} rollback")
+    promotion_id = _lock(client, plan, f"{plan.marker} rollback")
     log(f"locked both environments (promotion {promotion_id})")
     try:
         client.wait_for_lock("locked", plan.timeout, plan.interval)
