@@ -208,3 +208,40 @@ def test_the_stack_program_manages_a_realm_declared_with_journey_false(
     assert journey["status"] == "pass", journey  # judged by the authId: a server-side journey
     cli.run("destroy", "--yes", "--skip-preview", "--stack", "openam")
     assert without_rev(openam.get_authentication(realm)) == before
+
+
+ESV_ON_AM = """
+import pulumi
+from aic_sessions import SigningSecret
+
+config = pulumi.Config()
+SigningSecret("secret", base_url=config.require("baseUrl"), realm=config.require("realm"),
+              esv_reference="esv-am-has-none", on_delete=config.get("onDelete") or "retain")
+"""
+
+
+@pytest.mark.parametrize("asked", ["esv-reference", "restore"])
+def test_a_server_that_shows_no_secret_refuses_esvs_and_restore_before_writing(
+    tmp_path: Path, openam: OpenAM, realm: str, asked: str
+) -> None:
+    """OpenAM 16 shows `sharedSecret` as null (it never returns a secret) and answers 200 to a
+    PUT of an ESV expression (recorded: 07k-auth-put-sharedSecret-esv-expression): the signing
+    secret refuses the reference, and a restore it could never do, before its write."""
+    program = (
+        ESV_ON_AM
+        if asked == "esv-reference"
+        else ESV_ON_AM.replace('esv_reference="esv-am-has-none", ', "")
+    )
+    cli = openam_project(tmp_path, openam, realm, "acme-am-secret", program)
+    if asked == "restore":
+        cli.run("config", "set", "onDelete", "restore")
+    before = without_rev(openam.get_authentication(realm))
+    failed = cli.run("up", "--yes", "--skip-preview", check=False)
+    output = failed.stdout + failed.stderr
+    assert failed.returncode != 0
+    expected = {
+        "esv-reference": "esvReference: ESVs exist only on Advanced Identity Cloud",
+        "restore": "onDelete: 'restore' puts back the secret the realm showed before",
+    }[asked]
+    assert expected in output and "The signing secret was not written." in output, output
+    assert without_rev(openam.get_authentication(realm)) == before
